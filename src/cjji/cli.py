@@ -1,0 +1,48 @@
+"""The `cjji` command. Each subcommand lives in cjji/commands/<name>.py and is registered here."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+
+from cjji.commands import check, new
+
+COMMANDS: list[click.Command] = [
+    check.command,
+    new.command,
+]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(package_name="cjji")
+def cli() -> None:
+    """Check, sign off, build and publish criminal justice joint inspection reports.
+
+    Authors: `cjji new <id>` starts a report, `cjji check` says what to fix.
+    Run `cjji COMMAND --help` for each command's options.
+    """
+
+
+for _command in COMMANDS:
+    cli.add_command(_command)
+
+
+def main() -> None:
+    """Entry point: no traceback ever reaches an author (set CJJI_DEBUG=1 to see one)."""
+    try:
+        cli.main(standalone_mode=True)
+    except KeyboardInterrupt:
+        click.echo("cjji: interrupted; nothing was left half-written", err=True)
+        sys.exit(130)
+    except Exception as exc:  # the last wall: report, never crash with a traceback
+        if os.environ.get("CJJI_DEBUG"):
+            raise
+        click.echo(
+            f"cjji: internal error: {type(exc).__name__}: {exc}\n"
+            "This is a bug in cjji, not in your report. Run again with CJJI_DEBUG=1 for details "
+            "and report it.",
+            err=True,
+        )
+        sys.exit(3)

@@ -1,0 +1,1 @@
+"""One module per `cjji` subcommand; each defines `command` (a click command)."""

@@ -1,0 +1,32 @@
+"""Options and helpers shared by several subcommands."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from cjji.findings import format_human
+from cjji.policy import Policy, PolicyError, load_policy
+from cjji.project import ProjectError, find_root
+
+root_option = click.option(
+    "--root",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Project folder (holding checks/ and schemas/). Default: found from the current folder.",
+)
+
+
+def open_project(root: Path | None) -> tuple[Path, Policy]:
+    """Find the project and load its policy, or exit 2 with the located problems."""
+    try:
+        found = find_root(root)
+        return found, load_policy(found)
+    except ProjectError as exc:
+        raise click.ClickException(str(exc)) from None
+    except PolicyError as exc:
+        for finding in exc.findings:
+            click.echo(format_human(finding), err=True)
+        click.echo(f"cjji: the policy in checks/ has {len(exc.findings)} problem(s); fix them first", err=True)
+        raise SystemExit(2) from None
