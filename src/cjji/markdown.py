@@ -36,7 +36,7 @@ def parse_attrs(text: str) -> dict[str, str] | None:
         end, attrs = parse_attrs_text(text)
     except ParseError:
         return None
-    if end != len(text):
+    if end not in (len(text) - 1, len(text)):  # mdit-py-plugins returns the index of the "}"
         return None
     return {k: str(v) for k, v in attrs.items()}
 
