@@ -1,0 +1,240 @@
+"""The graded blocks, judgements and sections of a report body, read from the one token stream.
+
+Graded findings are fenced divs (`::: {.recommendation #R1 owner="CPS" due="2027-06-30"}`);
+judgements are bracketed spans or divs with the class `judgement` and a `criteria` attribute
+(`[In 31 of 50 cases ...]{.judgement criteria="C1 C2"}`); a section is a heading (running to the
+next heading of the same or a higher level) or a fenced div, named by its id. Everything is
+computed once per report and kept in `report.extra`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from markdown_it.token import Token
+
+from cjji.markdown import classes
+from cjji.report import Report
+
+KINDS = ("recommendation", "cause-of-concern", "area-for-improvement", "notable-practice")
+JUDGEMENT = "judgement"
+_CLOSE_FENCE = re.compile(r"^\s*:{3,}[ \t]*$")
+_ATTR_BLOCK = re.compile(r"\{[^{}\n]*\}")
+_CRITERIA_SPLIT = re.compile(r"[\s,;]+")
+_TEXT_CHILDREN = ("text", "code_inline")
+_BREAK_CHILDREN = ("softbreak", "hardbreak")
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Block:
+    """A graded finding: recommendation, cause of concern, area for improvement, good practice."""
+
+    kind: str
+    id: str
+    attrs: dict[str, str]  # every attribute except id and class: owner, due, ...
+    text: str  # plain text of the content, paragraphs joined by a blank line
+    source: str  # the Markdown source lines inside the fences
+    line: int  # 1-based line of the opening fence
+
+
+@dataclass(frozen=True)
+class Judgement:
+    text: str
+    criteria: tuple[str, ...]  # cited criterion ids, in the order written
+    line: int  # 1-based line and column of the attribute block ({.judgement ...}) in report.md
+    col: int
+    has_criteria_attr: bool  # False when no criteria="..." was written at all
+    token_index: int  # index in report.tokens of the div or the inline token holding the span
+
+
+@dataclass(frozen=True)
+class Section:
+    id: str
+    kind: str  # "heading" or "div"
+    title: str  # heading text, or the div's id
+    classes: tuple[str, ...]
+    line: int  # 1-based line of the heading or opening fence
+    start: int  # token index range [start, end) in report.tokens
+    end: int
+    heading_level: int  # 0 for a div
+
+    def words(self, report: Report) -> int:
+        return count_words(report.tokens[self.start : self.end])
+
+
+def _cached(report: Report, key: str, compute: Callable[[Report], T]) -> T:
+    if key not in report.extra:
+        report.extra[key] = compute(report)
+    return report.extra[key]  # type: ignore[no-any-return]
+
+
+def plain_text(tokens: list[Token]) -> str:
+    """Plain text of block tokens: inline text only, paragraphs separated by a blank line."""
+    paragraphs: list[str] = []
+    for token in tokens:
+        if token.type != "inline":
+            continue
+        parts: list[str] = []
+        for child in token.children or []:
+            if child.type in _TEXT_CHILDREN:
+                parts.append(child.content)
+            elif child.type in _BREAK_CHILDREN:
+                parts.append(" ")
+        text = " ".join("".join(parts).split())
+        if text:
+            paragraphs.append(text)
+    return "\n\n".join(paragraphs)
+
+
+def count_words(tokens: list[Token]) -> int:
+    return sum(len(t.content.split()) for t in tokens if t.type == "inline")
+
+
+def _matching_close(tokens: list[Token], start: int) -> int:
+    """Index of the token closing tokens[start] (same type family, nesting balanced)."""
+    depth = 0
+    close = tokens[start].type.replace("_open", "_close")
+    for i in range(start, len(tokens)):
+        token = tokens[i]
+        if token.type == tokens[start].type:
+            depth += 1
+        elif token.type == close:
+            depth -= 1
+            if depth == 0:
+                return i
+    return len(tokens) - 1
+
+
+def _block_source(report: Report, token: Token) -> str:
+    assert token.map is not None
+    first, end = token.map[0] + 1, token.map[1]  # 0-based line after the fence; exclusive end
+    lines = report.lines[first:end]
+    if lines and _CLOSE_FENCE.match(lines[-1]):
+        lines = lines[:-1]
+    return "\n".join(lines)
+
+
+def _graded_blocks(report: Report) -> list[Block]:
+    found = []
+    tokens = report.tokens
+    for i, token in enumerate(tokens):
+        if token.type != "div_open" or not token.map:
+            continue
+        kind = next((c for c in classes(token) if c in KINDS), None)
+        if kind is None:
+            continue
+        close = _matching_close(tokens, i)
+        attrs = {str(k): str(v) for k, v in token.attrs.items() if k not in ("id", "class")}
+        found.append(
+            Block(
+                kind=kind,
+                id=str(token.attrs.get("id", "")),
+                attrs=attrs,
+                text=plain_text(tokens[i + 1 : close]),
+                source=_block_source(report, token),
+                line=token.map[0] + 1,
+            )
+        )
+    return found
+
+
+def graded_blocks(report: Report) -> list[Block]:
+    """Every graded block in document order (nested ones included)."""
+    return _cached(report, "blocks.graded", _graded_blocks)
+
+
+def recommendations(report: Report) -> list[Block]:
+    return [b for b in graded_blocks(report) if b.kind == "recommendation"]
+
+
+def split_criteria(value: Any) -> tuple[str, ...]:
+    return tuple(p for p in _CRITERIA_SPLIT.split(str(value)) if p) if value is not None else ()
+
+
+def _locate_attrs(report: Report, first_line: int, end_line: int, nth: int) -> tuple[int, int]:
+    """1-based (line, col) of the nth `{... .judgement ...}` attribute block in the given lines."""
+    seen = 0
+    for n in range(first_line, min(end_line, len(report.lines))):
+        for match in _ATTR_BLOCK.finditer(report.lines[n]):
+            if JUDGEMENT in match.group(0):
+                if seen == nth:
+                    return n + 1, match.start() + 1
+                seen += 1
+    return first_line + 1, 1
+
+
+def _judgements(report: Report) -> list[Judgement]:
+    found: list[Judgement] = []
+    tokens = report.tokens
+    for i, token in enumerate(tokens):
+        if token.type == "div_open" and token.map and JUDGEMENT in classes(token):
+            close = _matching_close(tokens, i)
+            text = plain_text(tokens[i + 1 : close])
+            found.append(_judgement(token, text, token.map[0] + 1, 1, i))
+        elif token.type == "inline" and token.map and token.children:
+            nth = 0
+            for j, child in enumerate(token.children):
+                if child.type != "span_open" or JUDGEMENT not in classes(child):
+                    continue
+                close = _matching_close(token.children, j)
+                inside = token.children[j + 1 : close]
+                text = "".join(c.content for c in inside if c.type in _TEXT_CHILDREN)
+                line, col = _locate_attrs(report, token.map[0], token.map[1], nth)
+                nth += 1
+                found.append(_judgement(child, " ".join(text.split()), line, col, i))
+    return found
+
+
+def _judgement(token: Token, text: str, line: int, col: int, index: int) -> Judgement:
+    value = token.attrs.get("criteria")
+    return Judgement(text, split_criteria(value), line, col, value is not None, index)
+
+
+def judgements(report: Report) -> list[Judgement]:
+    """Every judgement (span or div with class `judgement`) in document order."""
+    return _cached(report, "blocks.judgements", _judgements)
+
+
+def _sections(report: Report) -> dict[str, Section]:
+    tokens = report.tokens
+    found: dict[str, Section] = {}
+    for i, token in enumerate(tokens):
+        ident = token.attrs.get("id")
+        if not ident or not token.map or str(ident) in found:
+            continue
+        if token.type == "heading_open":
+            level = int(token.tag[1:])
+            end = next(
+                (j for j in range(i + 1, len(tokens))
+                 if tokens[j].type == "heading_open" and int(tokens[j].tag[1:]) <= level),
+                len(tokens),
+            )
+            title = tokens[i + 1].content.strip() if i + 1 < len(tokens) else str(ident)
+            found[str(ident)] = Section(str(ident), "heading", title, tuple(classes(token)),
+                                        token.map[0] + 1, i, end, level)
+        elif token.type == "div_open":
+            end = _matching_close(tokens, i) + 1
+            found[str(ident)] = Section(str(ident), "div", str(ident), tuple(classes(token)),
+                                        token.map[0] + 1, i, end, 0)
+    return found
+
+
+def sections(report: Report) -> dict[str, Section]:
+    """Every heading or fenced div with an id: the things a metadata `sections:` list may name."""
+    return _cached(report, "blocks.sections", _sections)
+
+
+def enclosing_heading(report: Report, token_index: int) -> Section | None:
+    """The innermost heading section (with an id) containing the token at `token_index`."""
+    best: Section | None = None
+    for section in sections(report).values():
+        if section.kind == "heading" and section.start <= token_index < section.end and (
+            best is None or section.heading_level > best.heading_level
+        ):
+            best = section
+    return best
