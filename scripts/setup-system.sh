@@ -3,7 +3,7 @@
 # nothing (quickly) when everything is there. `--test` adds the packages only the tests need.
 set -euo pipefail
 
-packages=(hunspell hunspell-en-gb poppler-utils openssh-client)
+packages=(hunspell hunspell-en-gb poppler-utils openssh-client fonts-liberation)
 if [[ "${1:-}" == "--test" ]]; then
   packages+=(chromium fonts-dejavu-core)
 fi
