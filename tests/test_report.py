@@ -6,10 +6,9 @@ import shutil
 from pathlib import Path
 
 import pytest
+from support import FIXTURES
 
 from cjji.report import LoadError, load
-
-from support import FIXTURES
 
 BROKEN = FIXTURES / "foundation"
 

@@ -132,11 +132,9 @@ def explain(err: ValidationError, positions: Positions) -> tuple[tuple[str | int
     if v == "enum":
         options = [str(o) for o in err.validator_value]
         close = difflib.get_close_matches(str(value), options, n=1, cutoff=0.5)
-        if not hint:
-            parts = [f"did you mean '{close[0]}'?"] if close else []
-            if len(options) <= 12:
-                parts.append("use one of: " + ", ".join(options))
-            hint = " ".join(parts)
+        parts = [f"did you mean '{close[0]}'?"] if close else []
+        parts.append("use one of: " + ", ".join(options) if len(options) <= 12 else hint)
+        hint = " ".join(p for p in parts if p)
         return path, False, f"{name}: '{value}' is not one of the allowed values", hint
     if v == "const":
         return path, False, f"{name} must be '{err.validator_value}'", hint
@@ -144,7 +142,8 @@ def explain(err: ValidationError, positions: Positions) -> tuple[tuple[str | int
         fmt = str(err.validator_value)
         return path, False, f"{name}: '{value}' is not {_FORMAT_WORDS.get(fmt, fmt)}", hint
     if v == "pattern":
-        return path, False, f"{name}: '{value}' is not in the expected form", hint or f"it must match {err.validator_value}"
+        hint = hint or f"it must match the pattern {err.validator_value}"
+        return path, False, f"{name}: '{value}' is not in the expected form", hint
     if v in ("minLength", "maxLength"):
         word = "at least" if v == "minLength" else "at most"
         return path, False, f"{name} must be {word} {err.validator_value} characters long", hint

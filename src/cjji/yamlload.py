@@ -49,10 +49,11 @@ class Positions:
         """Position of `path`, or of its nearest ancestor that has one."""
         p = tuple(path)
         while True:
-            table = self.keys if key else self.values
-            if p in table:
-                return table[p]
-            if not key and p in self.keys:
+            if key and p in self.keys:
+                return self.keys[p]
+            if p in self.values:
+                return self.values[p]
+            if p in self.keys:
                 return self.keys[p]
             if not p:
                 return (1, 1)
