@@ -1,0 +1,146 @@
+"""Helpers shared by the framework gates (joint, criteria, principles, cross-cutting, impact,
+recommendations) and the framework annex. Not a gate itself.
+
+The policy they read lives in checks/principles.yml, cross_cutting.yml, agencies.yml and
+thresholds.yml; every accessor tolerates a missing file (an empty list) so that a gate never
+crashes, and reads metadata defensively because the schema gate, not these, reports wrong types.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from functools import cache
+from typing import Any
+
+from cjji.blocks import sections
+from cjji.findings import Finding, warning
+from cjji.policy import Policy
+from cjji.report import Report
+
+DEFAULTS: dict[str, Any] = {
+    "scope_min_words": 20,
+    "purpose_min_words": 20,
+    "not_applicable_min_words": 8,
+    "cross_cutting_min_words": 100,
+    "recommendation_id_pattern": r"^R[0-9]+$",
+    "placeholders": [r"\bTBC\b", r"\bTBD\b", r"\bTODO\b", "lorem ipsum", r"\bto follow\b"],
+}
+
+
+def threshold(policy: Policy, name: str) -> Any:
+    return policy.thresholds.get(name, DEFAULTS[name])
+
+
+@cache
+def _compiled(patterns: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
+    return tuple(re.compile(p, re.IGNORECASE) for p in patterns)
+
+
+def placeholder_in(text: str, policy: Policy) -> str | None:
+    """The placeholder text (TBC, TODO, lorem ipsum ...) found in `text`, if any."""
+    for pattern in _compiled(tuple(threshold(policy, "placeholders"))):
+        found = pattern.search(text)
+        if found:
+            return found.group(0)
+    return None
+
+
+def word_count(text: str) -> int:
+    return len(text.split())
+
+
+def entries(policy: Policy, name: str) -> list[dict[str, Any]]:
+    """The list of entries in checks/<name>.yml (its one top-level key is also <name>)."""
+    data = policy.get(name, {})
+    items = data.get(name, []) if isinstance(data, dict) else []
+    return [i for i in items if isinstance(i, dict)]
+
+
+def principles(policy: Policy) -> list[dict[str, Any]]:
+    return entries(policy, "principles")
+
+
+def cross_cutting_issues(policy: Policy) -> list[dict[str, Any]]:
+    return entries(policy, "cross_cutting")
+
+
+def agencies(policy: Policy) -> dict[str, dict[str, Any]]:
+    return {str(a.get("code")): a for a in entries(policy, "agencies")}
+
+
+def mapping(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def listing(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def parse_date(value: Any) -> dt.date | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def long_date(day: dt.date) -> str:
+    """30 June 2027: the house style for dates."""
+    return f"{day.day} {day:%B %Y}"
+
+
+def warn(report: Report, gate: str, rule: str, line: int, col: int, message: str,
+         hint: str = "") -> Finding:
+    return warning(gate, rule, report.display, line, col, message, hint)
+
+
+def coverage_sections(entry: Any) -> list[str]:
+    """The section ids of a `{sections: [...]}` coverage entry (text items only)."""
+    return [s for s in listing(mapping(entry).get("sections")) if isinstance(s, str)]
+
+
+def check_section_refs(report: Report, gate: str, path: tuple[str | int, ...],
+                       what: str) -> list[Finding]:
+    """Each id in the `sections` list at `path` must name a heading or fenced div in the body."""
+    findings = []
+    known = sections(report)
+    for i, ident in enumerate(listing(mapping(_get(report.meta, path)).get("sections"))):
+        if not isinstance(ident, str) or ident in known:
+            continue
+        line, col = report.where(path + ("sections", i))
+        other = "" if ident not in report.section_ids else " (it names something that is not a section)"
+        findings.append(report.finding(
+            gate, "unknown-section", line, col,
+            f"{what} points to the section '{ident}', which does not exist{other}",
+            f"give a heading the id, like '## Title {{#{ident}}}', or use an id that exists"))
+    return findings
+
+
+def check_reason(report: Report, gate: str, path: tuple[str | int, ...], reason: str,
+                 what: str, policy: Policy) -> list[Finding]:
+    """A not-applicable reason must be real text of some substance, not a placeholder."""
+    line, col = report.where(path)
+    placeholder = placeholder_in(reason, policy)
+    if placeholder:
+        return [report.finding(gate, "reason-placeholder", line, col,
+                               f"the reason {what} does not apply is a placeholder ('{placeholder}')",
+                               "say in a sentence why it does not apply to this inspection")]
+    minimum = int(threshold(policy, "not_applicable_min_words"))
+    words = word_count(reason)
+    if words < minimum:
+        return [report.finding(gate, "reason-too-short", line, col,
+                               f"the reason {what} does not apply is too short ({words} words; "
+                               f"at least {minimum} are needed)",
+                               "explain why it does not apply to this inspection, in a full sentence")]
+    return []
+
+
+def _get(data: Any, path: tuple[str | int, ...]) -> Any:
+    for part in path:
+        if isinstance(part, int):
+            data = data[part] if isinstance(data, list) and 0 <= part < len(data) else None
+        else:
+            data = data.get(part) if isinstance(data, dict) else None
+    return data
