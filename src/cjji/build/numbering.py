@@ -4,7 +4,8 @@ Level-1 headings are chapters (1, 2, 3 ...); level-2 headings are numbered withi
 (1.1, 1.2 ...), deeper headings are not numbered. Body paragraphs are numbered by chapter, as
 inspectorate reports do (1.1, 1.2, ... then 2.1): top-level paragraphs and paragraphs directly
 inside a fenced div (recommendations and other findings), not those in lists, quotes, tables or
-footnotes. A chapter whose heading has the class `unnumbered` (or `{-}`) numbers nothing.
+footnotes, and not a table's `Table: caption` paragraph or a figure (an image alone in a paragraph).
+A chapter whose heading has the class `unnumbered` (or `{-}`) numbers nothing.
 """
 
 from __future__ import annotations
@@ -20,6 +21,28 @@ from cjji.markdown import classes
 class Numbering:
     headings: dict[int, str] = field(default_factory=dict)  # index of heading_open -> "2" / "2.1"
     paragraphs: dict[int, str] = field(default_factory=dict)  # index of paragraph_open -> "2.3"
+
+
+TABLE_CAPTION = "Table:"
+
+
+def is_table_caption(tokens: list[Token], i: int) -> bool:
+    """Is tokens[i] a paragraph_open of a `Table: caption` paragraph right after a table?"""
+    return (
+        i > 0
+        and tokens[i - 1].type == "table_close"
+        and i + 1 < len(tokens)
+        and tokens[i + 1].type == "inline"
+        and tokens[i + 1].content.startswith(TABLE_CAPTION)
+    )
+
+
+def is_figure(tokens: list[Token], i: int) -> bool:
+    """Is tokens[i] a paragraph_open of a paragraph holding one image and nothing else?"""
+    if i + 1 >= len(tokens) or tokens[i + 1].type != "inline":
+        return False
+    children = [c for c in tokens[i + 1].children or [] if not (c.type == "text" and not c.content.strip())]
+    return len(children) == 1 and children[0].type == "image"
 
 
 def number(tokens: list[Token], *, paragraphs: bool = True) -> Numbering:
@@ -53,6 +76,8 @@ def number(tokens: list[Token], *, paragraphs: bool = True) -> Numbering:
             and numbered
             and not token.hidden
             and all(c == "div_open" for c in containers)
+            and not is_table_caption(tokens, i)
+            and not is_figure(tokens, i)
         ):
             para += 1
             result.paragraphs[i] = f"{chapter}.{para}"
