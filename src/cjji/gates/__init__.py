@@ -4,11 +4,18 @@ from __future__ import annotations
 
 from cjji.findings import Finding
 from cjji.gates import schema
+from cjji.gates import criteria, cross_cutting, impact, joint, principles, recommendations
 from cjji.gates.base import Context, Gate
 from cjji.report import Report
 
 ALL: list[Gate] = [
     schema.GATE,
+    joint.GATE,
+    criteria.GATE,
+    principles.GATE,
+    cross_cutting.GATE,
+    impact.GATE,
+    recommendations.GATE,
 ]
 
 

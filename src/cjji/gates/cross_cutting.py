@@ -1,0 +1,106 @@
+"""[cross-cutting] The three cross-cutting issues (framework 3.1 and 11.1).
+
+Each issue in checks/cross_cutting.yml is covered by sections tagged `.cross-cutting` with enough
+words to be of substance (thresholds: cross_cutting_min_words), or scoped out with a reason.
+Scoping one out is a warning, so gatekeepers see it when they sign off.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cjji.blocks import sections
+from cjji.findings import Finding
+from cjji.gates._framework import (
+    check_reason,
+    check_section_refs,
+    coverage_sections,
+    cross_cutting_issues,
+    mapping,
+    threshold,
+    warn,
+)
+from cjji.gates.base import Context, Gate
+from cjji.policy import Policy
+from cjji.report import Report
+
+ID = "cross-cutting"
+TAG = "cross-cutting"
+
+
+def _check_issue(report: Report, policy: Policy, issue: dict[str, Any], entry: Any) -> list[Finding]:
+    iid = str(issue.get("id"))
+    name = str(issue.get("name", iid)).lower()
+    path: tuple[str | int, ...] = ("cross_cutting", iid)
+    entry = mapping(entry)
+    reason = entry.get("not_applicable")
+    if isinstance(reason, str):
+        line, col = report.where(path + ("not_applicable",))
+        return [
+            warn(report, ID, "scoped-out", line, col,
+                 f"the cross-cutting issue '{name}' is scoped out of this inspection: {reason.strip()}",
+                 "gatekeepers see this when they sign off; cover it in a section tagged "
+                 "{.cross-cutting} if it does apply"),
+            *check_reason(report, ID, path + ("not_applicable",), reason,
+                          f"the cross-cutting issue '{name}'", policy),
+        ]
+    ids = coverage_sections(entry)
+    if not ids:
+        return []  # the schema gate reports the wrong shape
+    findings = check_section_refs(report, ID, path, f"the cross-cutting issue '{name}'")
+    known = sections(report)
+    words = 0
+    for i, ident in enumerate(entry.get("sections", [])):
+        section = known.get(ident) if isinstance(ident, str) else None
+        if section is None:
+            continue
+        words += section.words(report)
+        if TAG not in section.classes:
+            line, col = report.where(path + ("sections", i))
+            kind = "heading" if section.kind == "heading" else "fenced div"
+            findings.append(report.finding(
+                ID, "not-tagged", line, col,
+                f"the section '{ident}' (line {section.line}) covers the cross-cutting issue "
+                f"'{name}' but its {kind} is not tagged as cross-cutting",
+                f"add the class to it, like '## {section.title} {{#{ident} .cross-cutting}}'"))
+    minimum = int(threshold(policy, "cross_cutting_min_words"))
+    if any(isinstance(s, str) and s in known for s in ids) and words < minimum:
+        line, col = report.where(path + ("sections",))
+        findings.append(report.finding(
+            ID, "too-short", line, col,
+            f"the sections covering the cross-cutting issue '{name}' have {words} words; at least "
+            f"{minimum} are needed to cover it in substance",
+            "write more about how the inspection looked at it, or scope it out with a reason"))
+    return findings
+
+
+def run(report: Report, context: Context) -> list[Finding]:
+    covered = report.meta.get("cross_cutting")
+    if not isinstance(covered, dict):
+        return []  # missing or the wrong type: the schema gate says so
+    issues = cross_cutting_issues(context.policy)
+    findings: list[Finding] = []
+    for issue in issues:
+        iid = str(issue.get("id"))
+        if iid not in covered:
+            line, col = report.where(("cross_cutting",), key=True)
+            findings.append(report.finding(
+                ID, "missing", line, col,
+                f"the cross-cutting issue '{str(issue.get('name', iid)).lower()}' is not covered "
+                "(framework 3.1 and 11.1)",
+                f"add '{iid}: {{sections: [section-id]}}' under cross_cutting, or scope it out "
+                f"with '{iid}: {{not_applicable: \"why\"}}'"))
+            continue
+        findings.extend(_check_issue(report, context.policy, issue, covered[iid]))
+    ids = [str(i.get("id")) for i in issues]
+    for key in covered:
+        if key not in ids:
+            line, col = report.where(("cross_cutting", key), key=True)
+            findings.append(report.finding(
+                ID, "unknown", line, col, f"'{key}' is not one of the cross-cutting issues",
+                f"use one of: {', '.join(ids)}"))
+    return findings
+
+
+GATE = Gate(ID, "Victims and witnesses, equality and diversity, value for money: each covered "
+                "in a tagged section or scoped out (framework 11.1)", run)

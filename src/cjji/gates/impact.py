@@ -1,0 +1,62 @@
+"""[impact] The impact assessment (framework 12.2).
+
+It is recorded with kind, completion date, outcome and the assessment document, which must exist in
+the report folder; it must be completed by the publication date. Missing fields and unreal dates
+are the schema gate's to report (it requires every field).
+"""
+
+from __future__ import annotations
+
+from cjji.findings import Finding
+from cjji.gates._framework import long_date, mapping, parse_date, placeholder_in
+from cjji.gates.base import Context, Gate
+from cjji.report import Report
+
+ID = "impact"
+PATH = ("impact_assessment",)
+
+
+def _document(report: Report, name: object) -> list[Finding]:
+    if not isinstance(name, str) or not name.strip():
+        return []
+    line, col = report.where(PATH + ("file",))
+    folder = report.dir.resolve()
+    target = (folder / name).resolve()
+    if folder not in target.parents:
+        return [report.finding(ID, "file-outside", line, col,
+                               f"the impact assessment '{name}' must be a file inside the report folder",
+                               f"put it in {report.dir.name}/ and give its name only")]
+    if not target.is_file():
+        return [report.finding(ID, "file-missing", line, col,
+                               f"the impact assessment document '{name}' is not in the report folder",
+                               f"add {name} to {report.dir.name}/, or correct the file name")]
+    return []
+
+
+def run(report: Report, context: Context) -> list[Finding]:
+    assessment = report.meta.get("impact_assessment")
+    if not isinstance(assessment, dict):
+        return []  # missing or the wrong type: the schema gate says so
+    findings = _document(report, assessment.get("file"))
+    completed = parse_date(assessment.get("completed"))
+    published = parse_date(mapping(report.meta.get("publication")).get("date"))
+    if completed and published and completed > published:
+        line, col = report.where(PATH + ("completed",))
+        findings.append(report.finding(
+            ID, "after-publication", line, col,
+            f"the impact assessment was completed on {long_date(completed)}, after the publication "
+            f"date ({long_date(published)})",
+            "complete the impact assessment before publication (framework 12.2), or correct the date"))
+    outcome = assessment.get("outcome")
+    placeholder = placeholder_in(outcome, context.policy) if isinstance(outcome, str) else None
+    if placeholder:
+        line, col = report.where(PATH + ("outcome",))
+        findings.append(report.finding(
+            ID, "outcome-placeholder", line, col,
+            f"the impact assessment's outcome is still a placeholder ('{placeholder}')",
+            "write the outcome as the assessment records it, like 'no adverse impact identified'"))
+    return findings
+
+
+GATE = Gate(ID, "An impact assessment is recorded, in the folder and completed before publication "
+                "(framework 12.2)", run)

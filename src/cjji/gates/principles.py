@@ -1,0 +1,122 @@
+"""[principles] Annex A's ten principles of public sector inspection.
+
+The metadata maps each principle in checks/principles.yml to the sections where the report meets
+it, or records why it does not apply (a reason of substance). Principles 1-3 are qualifying
+criteria (framework 5.5) and cannot be marked not applicable. Where the evidence can be seen in the
+report it is checked too (the `needs` of each principle in checks/principles.yml).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cjji.blocks import recommendations, sections
+from cjji.findings import Finding
+from cjji.gates import criteria
+from cjji.gates._framework import (
+    check_reason,
+    check_section_refs,
+    coverage_sections,
+    mapping,
+    principles,
+)
+from cjji.gates.base import Context, Gate
+from cjji.policy import Policy
+from cjji.report import Report
+
+ID = "principles"
+
+
+def _label(principle: dict[str, Any]) -> str:
+    return f"principle {principle.get('number')} ({principle.get('name')})"
+
+
+def _has_evidence_base(report: Report) -> bool:
+    evidence = mapping(report.meta.get("evidence"))
+    return any(isinstance(v, int) and not isinstance(v, bool) and v > 0 for v in evidence.values())
+
+
+def _covered(report: Report, issue: str) -> bool:
+    entry = mapping(report.meta.get("cross_cutting")).get(issue)
+    known = sections(report)
+    return any(s in known for s in coverage_sections(entry))
+
+
+def _unmet_need(report: Report, need: str) -> tuple[str, str] | None:
+    """(what is missing, how to fix it) for the evidence a principle needs, or None."""
+    if need == "recommendations" and not recommendations(report):
+        return "the report makes no recommendations", 'add at least one ::: {.recommendation #R1 owner="..."} block'
+    if need == "disclosed-criteria":
+        problems = len(criteria.check(report))
+        if not criteria.declared(report):
+            return "no criteria are declared", "declare the criteria under criteria: in the metadata"
+        if problems:
+            return (f"the criteria check finds {problems} problem(s)",
+                    "fix the findings of the criteria gate")
+    if need == "evidence-base" and not _has_evidence_base(report):
+        return ("the metadata declares no evidence base with numbers",
+                "record the evidence under evidence:, like {case_files: 120, interviews: 45}")
+    if need.startswith("cross-cutting:") and not _covered(report, need.split(":", 1)[1]):
+        issue = need.split(":", 1)[1]
+        return (f"no section covers the cross-cutting issue '{issue}'",
+                f"write the section and list it under cross_cutting: {issue}: {{sections: [...]}}")
+    return None
+
+
+def _check_principle(report: Report, policy: Policy, principle: dict[str, Any], entry: Any) -> list[Finding]:
+    pid = str(principle.get("id"))
+    path: tuple[str | int, ...] = ("principles", pid)
+    entry = mapping(entry)
+    reason = entry.get("not_applicable")
+    if isinstance(reason, str):
+        if principle.get("required"):
+            line, col = report.where(path + ("not_applicable",))
+            return [report.finding(
+                ID, "required", line, col,
+                f"{_label(principle)} cannot be marked not applicable: every joint inspection "
+                "must meet it (framework 5.5)",
+                "list the sections where the report meets it: {sections: [section-id]}")]
+        return check_reason(report, ID, path + ("not_applicable",), reason, _label(principle), policy)
+    if not coverage_sections(entry):
+        return []  # the schema gate reports the wrong shape
+    findings = check_section_refs(report, ID, path, _label(principle))
+    need = principle.get("needs")
+    unmet = _unmet_need(report, need) if isinstance(need, str) else None
+    if unmet:
+        line, col = report.where(path, key=True)
+        findings.append(report.finding(
+            ID, "not-evidenced", line, col,
+            f"{_label(principle)} is claimed as met, but {unmet[0]}", unmet[1]))
+    return findings
+
+
+def run(report: Report, context: Context) -> list[Finding]:
+    claimed = report.meta.get("principles")
+    if not isinstance(claimed, dict):
+        return []  # missing or the wrong type: the schema gate says so
+    known = principles(context.policy)
+    findings: list[Finding] = []
+    for principle in known:
+        pid = str(principle.get("id"))
+        if pid not in claimed:
+            line, col = report.where(("principles",), key=True)
+            findings.append(report.finding(
+                ID, "missing", line, col,
+                f"{_label(principle)} is not mapped: say where the report meets it, or why it "
+                "does not apply",
+                f"add '{pid}: {{sections: [section-id]}}' or '{pid}: {{not_applicable: \"why\"}}' "
+                "under principles"))
+            continue
+        findings.extend(_check_principle(report, context.policy, principle, claimed[pid]))
+    ids = [str(p.get("id")) for p in known]
+    for key in claimed:
+        if key not in ids:
+            line, col = report.where(("principles", key), key=True)
+            findings.append(report.finding(
+                ID, "unknown", line, col, f"'{key}' is not one of Annex A's principles",
+                f"use one of: {', '.join(ids)}"))
+    return findings
+
+
+GATE = Gate(ID, "Each of Annex A's ten principles is met in named sections, or does not apply "
+                "for a stated reason", run)

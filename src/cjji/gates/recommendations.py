@@ -1,0 +1,124 @@
+"""[recommendations] Recommendations are numbered, addressed and dated.
+
+Each recommendation block has a unique id of the form set in thresholds (R1, R2, ...), numbered
+without gaps in document order; an owner (one or more codes from checks/agencies.yml); and, if it
+has one, a real due date. `cjji recommendations` exports them so follow-up can be tracked
+(Annex A principle 1).
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+
+from cjji.blocks import Block, recommendations
+from cjji.findings import Finding
+from cjji.gates._framework import agencies, mapping, parse_date, threshold, warn
+from cjji.gates.base import Context, Gate
+from cjji.policy import Policy
+from cjji.report import Report
+
+ID = "recommendations"
+_DIGITS = re.compile(r"([0-9]+)")
+
+
+def _col(report: Report, block: Block, needle: str) -> int:
+    """Column of `needle` on the block's opening fence line (1 if it is not there)."""
+    line = report.lines[block.line - 1] if 0 < block.line <= len(report.lines) else ""
+    found = line.find(needle)
+    return found + 1 if found >= 0 else 1
+
+
+def _owner(report: Report, block: Block, policy: Policy) -> list[Finding]:
+    known = agencies(policy)
+    owner = block.attrs.get("owner", "")
+    col = _col(report, block, "owner=")
+    name = block.id or "this recommendation"
+    if not owner.split():
+        return [report.finding(ID, "no-owner", block.line, _col(report, block, "{"),
+                               f"{name} is not addressed to anyone",
+                               f'add owner="CODE" with a code from checks/agencies.yml: '
+                               f"{', '.join(known)}")]
+    findings = []
+    for code in owner.split():
+        if code not in known:
+            close = difflib.get_close_matches(code, list(known), n=1, cutoff=0.5)
+            hint = f"did you mean '{close[0]}'? " if close else ""
+            findings.append(report.finding(
+                ID, "unknown-owner", block.line, col,
+                f"{name} is addressed to '{code}', which is not a known agency",
+                f"{hint}use a code from checks/agencies.yml ({', '.join(known)}), or ask the "
+                "secretariat to add the agency"))
+    return findings
+
+
+def _due(report: Report, block: Block) -> list[Finding]:
+    due = block.attrs.get("due")
+    if due is None:
+        return []
+    col = _col(report, block, "due=")
+    name = block.id or "this recommendation"
+    day = parse_date(due)
+    if day is None:
+        return [report.finding(ID, "bad-due", block.line, col,
+                               f"the due date of {name}, '{due}', is not a real date written YYYY-MM-DD",
+                               'write it like due="2027-06-30"')]
+    published = parse_date(mapping(report.meta.get("publication")).get("date"))
+    if published and day < published:
+        return [warn(report, ID, "due-before-publication", block.line, col,
+                     f"{name} is due on {due}, before the report is published ({published})",
+                     "check the due date")]
+    return []
+
+
+def _ids(report: Report, blocks: list[Block], policy: Policy) -> list[Finding]:
+    pattern = re.compile(str(threshold(policy, "recommendation_id_pattern")))
+    findings = []
+    first: dict[str, int] = {}
+    expected = 1
+    for block in blocks:
+        if not block.id:
+            findings.append(report.finding(ID, "no-id", block.line, _col(report, block, "{"),
+                                           "this recommendation has no id",
+                                           f"number it, like ::: {{.recommendation #R{expected} ...}}"))
+            continue
+        col = _col(report, block, f"#{block.id}")
+        if block.id in first:
+            findings.append(report.finding(
+                ID, "duplicate", block.line, col,
+                f"the recommendation id '{block.id}' is used twice (first on line {first[block.id]})",
+                "number the recommendations R1, R2, R3 ... in order"))
+            continue
+        first[block.id] = block.line
+        digits = _DIGITS.search(block.id)
+        if not pattern.search(block.id) or digits is None:
+            findings.append(report.finding(
+                ID, "id-form", block.line, col,
+                f"the recommendation id '{block.id}' is not in the expected form",
+                f"number recommendations R1, R2, R3 ... (pattern {pattern.pattern})"))
+            continue
+        number = int(digits.group(1))
+        if number != expected:
+            findings.append(report.finding(
+                ID, "numbering", block.line, col,
+                f"recommendation '{block.id}' breaks the numbering: R{expected} was expected here",
+                "number the recommendations continuously in the order they appear: R1, R2, R3 ..."))
+        expected = number + 1
+    return findings
+
+
+def run(report: Report, context: Context) -> list[Finding]:
+    blocks = recommendations(report)
+    findings = _ids(report, blocks, context.policy)
+    for block in blocks:
+        findings += _owner(report, block, context.policy)
+        findings += _due(report, block)
+        if not block.text.strip():
+            findings.append(report.finding(ID, "empty", block.line, 1,
+                                           f"{block.id or 'this recommendation'} has no text",
+                                           "write the recommendation between the ::: lines"))
+    return findings
+
+
+GATE = Gate(ID, "Recommendations have unique continuous ids, a known owner agency and a real due "
+                "date", run)
