@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from cjji.findings import Finding
-from cjji.gates import schema
-from cjji.gates import criteria, cross_cutting, impact, joint, principles, recommendations
+from cjji.gates import criteria, cross_cutting, impact, joint, principles, recommendations, schema
 from cjji.gates.base import Context, Gate
 from cjji.report import Report
 
