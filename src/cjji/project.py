@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 REPORTS = "reports"
@@ -48,3 +49,25 @@ def _is_collection(path: Path, root: Path) -> bool:
     if path.resolve() == (root / REPORTS).resolve():
         return True
     return any((child / "report.md").exists() for child in path.iterdir() if child.is_dir())
+
+
+def changed_report_dirs(root: Path, base: str) -> list[Path]:
+    """Report folders touched since git revision `base` (committed, staged, unstaged or new).
+
+    A change to checks/ or schemas/ re-checks every report: the policy judges them all.
+    """
+    def git(*args: str) -> list[str]:
+        done = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True)
+        if done.returncode != 0:
+            raise ProjectError(f"cannot list changes since '{base}': {done.stderr.strip() or 'git failed'}")
+        return [line for line in done.stdout.splitlines() if line]
+
+    changed = git("diff", "--name-only", base, "--") + git("ls-files", "--others", "--exclude-standard")
+    if any(path.startswith(("checks/", "schemas/")) for path in changed):
+        return report_dirs(root)
+    folders = {
+        root / REPORTS / parts[1]
+        for parts in (path.split("/") for path in changed)
+        if len(parts) > 2 and parts[0] == REPORTS
+    }
+    return sorted(f for f in folders if f.is_dir())

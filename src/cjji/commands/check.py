@@ -2,40 +2,35 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
 
 from cjji import gates
-from cjji.checking import ReportResult, check_report
+from cjji.checking import ReportResult, check_all
 from cjji.commands.options import open_project, root_option
 from cjji.findings import count, format_github, format_human, to_json
-from cjji.gates.base import Context
-from cjji.project import report_dirs
+from cjji.project import ProjectError, changed_report_dirs, report_dirs
 
 
-def _progress(items: list[Path], enabled: bool) -> Iterator[Path]:
+@contextmanager
+def progress_bar(total: int, enabled: bool, verb: str = "checking") -> Iterator[Callable[[Path], None]]:
+    """A progress bar on stderr (terminals only); yields the callback to call per finished item."""
     if not enabled:
-        yield from items
+        yield lambda _: None
         return
+    from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-    columns = (TextColumn("checking"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"))
-    with Progress(*columns, transient=True, console=_stderr_console()) as progress:
-        task = progress.add_task("", total=len(items))
-        for item in items:
-            progress.update(task, description=item.name)
-            yield item
-            progress.advance(task)
-
-
-def _stderr_console():  # type: ignore[no-untyped-def]
-    from rich.console import Console
-
-    return Console(stderr=True)
+    columns = (TextColumn(verb), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"))
+    with Progress(*columns, transient=True, console=Console(stderr=True)) as progress:
+        task = progress.add_task("", total=total)
+        yield lambda item: progress.update(task, advance=1, description=item.name)
 
 
 def summary_line(results: list[ReportResult], seconds: float) -> str:
@@ -82,10 +77,15 @@ def print_results(results: Iterable[ReportResult], fmt: str, seconds: float) -> 
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
 @click.option("--for-publication", is_flag=True,
               help="Publishing mode: missing or invalid sign-offs are errors, not information.")
+@click.option("--changed", "base", is_flag=False, flag_value="HEAD", default=None, metavar="[BASE]",
+              help="Only the reports changed since git revision BASE (default HEAD), e.g. --changed=origin/main.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default=True,
+              help="Reports checked in parallel.")
+@click.option("--no-cache", is_flag=True, help="Ignore and do not write the results cache in .cache/.")
 @click.option("--list-gates", is_flag=True, help="List every gate with its id and description, then stop.")
 @root_option
-def command(paths: tuple[Path, ...], fmt: str, strict: bool, for_publication: bool,
-            list_gates: bool, root: Path | None) -> None:
+def command(paths: tuple[Path, ...], fmt: str, strict: bool, for_publication: bool, base: str | None,
+            jobs: int, no_cache: bool, list_gates: bool, root: Path | None) -> None:
     """Check reports against the schema and the quality-assurance gates.
 
     PATHS are report folders, report.md files or folders of reports (default: every report under
@@ -99,12 +99,22 @@ def command(paths: tuple[Path, ...], fmt: str, strict: bool, for_publication: bo
         return
     started = time.perf_counter()
     project, policy = open_project(root)
-    context = Context(policy=policy, for_publication=for_publication)
-    dirs = report_dirs(project, list(paths))
+    if base is not None:
+        try:
+            dirs = changed_report_dirs(project, base)
+        except ProjectError as exc:
+            raise click.ClickException(str(exc)) from None
+        if not dirs:
+            click.echo(f"no report changed since {base}", err=True)
+            return
+    else:
+        dirs = report_dirs(project, list(paths))
     if not dirs:
         raise click.ClickException("no reports found; create one with `cjji new <id>`")
     show_progress = fmt == "human" and sys.stderr.isatty() and len(dirs) > 1
-    results = [check_report(d, context) for d in _progress(dirs, show_progress)]
+    with progress_bar(len(dirs), show_progress) as done:
+        results = check_all(dirs, policy, for_publication=for_publication, jobs=jobs,
+                            use_cache=not no_cache, on_done=done)
     print_results(results, fmt, time.perf_counter() - started)
     findings = [f for r in results for f in r.findings]
     if count(findings, "error") or (strict and count(findings, "warning")):

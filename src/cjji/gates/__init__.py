@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cjji.findings import Finding
+from cjji.findings import Finding, error
 from cjji.gates import criteria, cross_cutting, impact, joint, principles, recommendations, schema
 from cjji.gates.base import Context, Gate
 from cjji.report import Report
@@ -19,9 +19,16 @@ ALL: list[Gate] = [
 
 
 def run_all(report: Report, context: Context, gates: list[Gate] | None = None) -> list[Finding]:
+    """Every gate's findings. A gate that crashes is itself an error finding; the others still run."""
     findings: list[Finding] = []
     for gate in gates or ALL:
-        findings.extend(gate.run(report, context))
+        try:
+            findings.extend(gate.run(report, context))
+        except Exception as exc:  # a bug in one gate must not hide the others' findings
+            findings.append(error(
+                gate.id, "internal-error", report.display, 0, 0,
+                f"the {gate.id} gate failed on this report ({type(exc).__name__}: {exc})",
+                "this is a bug in cjji, not in your report; please report it"))
     return findings
 
 
