@@ -7,11 +7,12 @@ import sys
 
 import click
 
-from cjji.commands import check, new
+from cjji.commands import check, new, recommendations
 
 COMMANDS: list[click.Command] = [
     check.command,
     new.command,
+    recommendations.command,
 ]
 
 

@@ -1,0 +1,103 @@
+"""`cjji recommendations`: export the recommendations register (CSV or JSON) for follow-up."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import click
+
+from cjji.atomic import write_text
+from cjji.blocks import recommendations
+from cjji.commands.options import open_project, root_option
+from cjji.findings import format_human
+from cjji.gates._framework import agencies, mapping
+from cjji.policy import Policy
+from cjji.project import report_dirs
+from cjji.report import LoadError, Report, load
+
+COLUMNS = ("report_id", "report_title", "publication_date", "recommendation_id", "owner_code",
+           "owner_name", "due_date", "text", "line")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def rows(report: Report, policy: Policy) -> list[dict[str, Any]]:
+    known = agencies(policy)
+    title = report.meta.get("title")
+    published = mapping(report.meta.get("publication")).get("date")
+    out = []
+    for block in recommendations(report):
+        codes = block.attrs.get("owner", "").split()
+        out.append({
+            "report_id": report.id,
+            "report_title": title if isinstance(title, str) else "",
+            "publication_date": published if isinstance(published, str) else "",
+            "recommendation_id": block.id,
+            "owner_code": "; ".join(codes),
+            "owner_name": "; ".join(str(known.get(c, {}).get("name", c)) for c in codes),
+            "due_date": block.attrs.get("due", ""),
+            "text": block.text,
+            "line": block.line,
+        })
+    return out
+
+
+def _cell(value: Any) -> Any:
+    """Stop a spreadsheet from running text as a formula (OWASP CSV injection advice)."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def to_csv(register: list[dict[str, Any]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for row in register:
+        writer.writerow({k: _cell(v) for k, v in row.items()})
+    return buffer.getvalue()
+
+
+def to_json(register: list[dict[str, Any]]) -> str:
+    return json.dumps({"version": 1, "recommendations": register}, indent=2, ensure_ascii=False) + "\n"
+
+
+@click.command("recommendations")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True,
+              help="csv: for spreadsheets; json: for tools.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write the register to this file (default: print it).")
+@root_option
+def command(paths: tuple[Path, ...], fmt: str, output: Path | None, root: Path | None) -> None:
+    """Export the recommendations register so follow-up can be tracked (Annex A principle 1).
+
+    PATHS are report folders, report.md files or folders of reports (default: every report under
+    reports/). One row per recommendation: report id, title and publication date, recommendation
+    id, owner code and name, due date, text and its line in report.md. Nothing is written if a
+    report cannot be read.
+    """
+    project, policy = open_project(root)
+    dirs = report_dirs(project, list(paths))
+    if not dirs:
+        raise click.ClickException("no reports found; create one with `cjji new <id>`")
+    register: list[dict[str, Any]] = []
+    failed = 0
+    for folder in dirs:
+        try:
+            register.extend(rows(load(folder), policy))
+        except LoadError as exc:
+            failed += 1
+            click.echo(format_human(exc.finding), err=True)
+    if failed:
+        click.echo(f"cjji: {failed} report(s) could not be read; nothing was exported", err=True)
+        raise SystemExit(1)
+    text = to_csv(register) if fmt == "csv" else to_json(register)
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    write_text(output, text)
+    click.echo(f"wrote {len(register)} recommendation(s) from {len(dirs)} report(s) to {output}", err=True)
