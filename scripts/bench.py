@@ -1,0 +1,189 @@
+"""`make bench`: cjji's speed and memory beside the bare tools, measured in the same run.
+
+Part 1, a repository of 200 generated reports (scripts/gen_bench_repo.py): cold check, warm check,
+one report changed, cold build of all. Part 2, one 30,000-word report: each step of cjji beside
+the bare tool doing the same work (pandoc parse, pandoc to docx/html/typst, typst compile).
+Every step runs in its own process so its peak memory (max RSS) is its own.
+Prints one table and writes bench/results.json.
+
+    python scripts/bench.py [--reports 200] [--skip-build-all]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BENCH = ROOT / "bench"
+PY = sys.executable
+CJJI = str(Path(PY).parent / "cjji")
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from gen_bench_repo import generate  # noqa: E402
+
+MEASURE = """
+import json, resource, subprocess, sys, time
+t = time.perf_counter()
+done = subprocess.run(sys.argv[2:], cwd=sys.argv[1], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+print(json.dumps({"seconds": time.perf_counter() - t, "rc": done.returncode,
+                  "rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+                  "stderr": done.stderr.decode(errors="replace")[-400:]}))
+"""
+
+# Runs inside a fresh interpreter: times cjji's own steps on one report, in-process.
+STEPS = """
+import json, resource, sys, time
+from pathlib import Path
+from cjji.policy import load_policy
+from cjji.report import load
+from cjji import gates
+from cjji.gates.base import Context
+folder, mode = Path(sys.argv[1]), sys.argv[2]
+policy = load_policy(folder.parents[1])
+out = {}
+t = time.perf_counter(); report = load(folder); out["load"] = time.perf_counter() - t
+if mode == "check":
+    context = Context(policy)
+    for gate in gates.ALL:
+        t = time.perf_counter(); gate.run(report, context); out["gate:" + gate.id] = time.perf_counter() - t
+else:
+    from cjji.build import build_report
+    for fmt in mode.split(","):
+        t = time.perf_counter(); build_report(report, policy, Path(sys.argv[3]), (fmt,))
+        out["build:" + fmt] = time.perf_counter() - t
+out["rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps(out))
+"""
+
+TYPST = """
+import json, resource, sys, time, typst
+t = time.perf_counter(); typst.compile(sys.argv[1], output=sys.argv[2])
+print(json.dumps({"seconds": time.perf_counter() - t, "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+
+def run_json(args: list[str], cwd: Path) -> dict:
+    done = subprocess.run(args, cwd=cwd, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise RuntimeError(f"{' '.join(args[:4])}... failed: {done.stderr[-600:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def measure(cmd: list[str], cwd: Path) -> dict:
+    return run_json([PY, "-c", MEASURE, str(cwd), *cmd], cwd)
+
+
+def pandoc() -> str:
+    import pypandoc
+
+    return pypandoc.get_pandoc_path()
+
+
+def one_report(repo: Path, words: int) -> Path:
+    """The generated report closest to `words` words."""
+    sizes = {f: len((f / "report.md").read_text(encoding="utf-8").split()) for f in (repo / "reports").iterdir()}
+    return min(sizes, key=lambda f: abs(sizes[f] - words))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--reports", type=int, default=200)
+    parser.add_argument("--skip-build-all", action="store_true", help="skip the (slow) cold build of every report")
+    args = parser.parse_args()
+    repo = BENCH / "repo"
+    repo.mkdir(parents=True, exist_ok=True)
+    print(f"generating {args.reports} reports in {repo} ...", file=sys.stderr)
+    folders = generate(repo, args.reports, seed=2026)
+    total_words = sum(len((f / "report.md").read_text(encoding="utf-8").split()) for f in folders)
+    rows: list[dict] = []
+
+    def row(step: str, ours: dict, bare: dict | None = None, target: str = "") -> None:
+        entry = {"step": step, "seconds": round(ours["seconds"], 3), "rss_mb": round(ours.get("rss_mb", 0), 1),
+                 "target": target}
+        if bare:
+            entry |= {"bare_seconds": round(bare["seconds"], 3), "ratio": round(ours["seconds"] / bare["seconds"], 2)}
+        rows.append(entry)
+        print(f"  {step}: {entry}", file=sys.stderr)
+
+    shutil.rmtree(repo / ".cache", ignore_errors=True)
+    row(f"check {len(folders)} reports, cold", measure([CJJI, "check", "-j", "2"], repo), target="< 60 s, < 1 GiB")
+    row(f"check {len(folders)} reports, warm", measure([CJJI, "check", "-j", "2"], repo), target="< 1 s")
+    changed = folders[len(folders) // 2] / "report.md"
+    changed.write_text(changed.read_text(encoding="utf-8") + "\nOne more paragraph for the benchmark.\n")
+    row("check, one report changed", measure([CJJI, "check", "-j", "2"], repo), target="< 2 s")
+    if not args.skip_build_all:
+        shutil.rmtree(repo / "out", ignore_errors=True)
+        shutil.rmtree(repo / ".cache" / "build", ignore_errors=True)
+        row(f"build {len(folders)} reports, cold", measure([CJJI, "build", "-j", "2", "-o", "out"], repo))
+
+    folder = one_report(repo, 30_000)
+    words = len((folder / "report.md").read_text(encoding="utf-8").split())
+    scratch = BENCH / "one"
+    shutil.rmtree(scratch, ignore_errors=True)
+    scratch.mkdir()
+    shutil.copytree(folder / "images", scratch / "images")  # the bare typst compile finds them beside bare.typ
+    md = str(folder / "report.md")
+    reader = "commonmark_x+yaml_metadata_block"
+    parse = measure([pandoc(), "-f", reader, "-t", "json", "-o", str(scratch / "p.json"), md], folder)
+    check = measure([CJJI, "check", "--no-cache", "-j", "1", str(folder)], repo)
+    row(f"cjji check, one report ({words:,} words)", check, parse, "schema+load < 1.5x pandoc parse")
+    steps = run_json([PY, "-c", STEPS, str(folder), "check"], repo)
+    schema_load = {"seconds": steps["load"] + steps.get("gate:schema", 0), "rss_mb": steps["rss_mb"]}
+    row("  load + schema (in-process)", schema_load, parse, "< 1.5x")
+    framework = [g for g in ("joint", "criteria", "principles", "cross-cutting", "impact", "recommendations")
+                 if f"gate:{g}" in steps]
+    fw = sum(steps[f"gate:{g}"] for g in framework)
+    row("  framework gates (in-process)", {"seconds": fw, "rss_mb": steps["rss_mb"]}, parse,
+        f"< 20% of check ({fw / max(1e-9, sum(v for k, v in steps.items() if k != 'rss_mb')):.0%})")
+    language = sum(steps.get(f"gate:{g}", 0) for g in ("spelling", "style"))
+    row("  spelling + style (in-process)", {"seconds": language, "rss_mb": steps["rss_mb"]}, parse, "< 1.5 s")
+    for key, value in sorted(steps.items()):
+        if key.startswith("gate:"):
+            rows.append({"step": f"    {key}", "seconds": round(value, 4), "rss_mb": "", "target": ""})
+
+    bare_total = 0.0
+    for fmt, writer in (("docx", "docx"), ("html", "html"), ("typst", "typst")):
+        out = scratch / f"bare.{fmt if fmt != 'typst' else 'typ'}"
+        bare = measure([pandoc(), "-f", reader, "-t", writer, "-s", "-o", str(out), md], folder)
+        bare_total += bare["seconds"]
+        rows.append({"step": f"bare pandoc -> {fmt}", "seconds": round(bare["seconds"], 3),
+                     "rss_mb": round(bare["rss_mb"], 1), "target": ""})
+    compile_ = run_json([PY, "-c", TYPST, str(scratch / "bare.typ"), str(scratch / "bare.pdf")], folder)
+    bare_total += compile_["seconds"]
+    rows.append({"step": "bare typst compile", "seconds": round(compile_["seconds"], 3),
+                 "rss_mb": round(compile_["rss_mb"], 1), "target": ""})
+    try:
+        built = run_json([PY, "-c", STEPS, str(folder), "docx,pdf,html", str(scratch / "ours")], repo)
+        ours_total = sum(v for k, v in built.items() if k.startswith("build:"))
+        for key in ("build:docx", "build:pdf", "build:html"):
+            rows.append({"step": f"cjji {key}", "seconds": round(built[key], 3), "rss_mb": "", "target": ""})
+        row("cjji build, 3 formats, sequential", {"seconds": ours_total, "rss_mb": built["rss_mb"]},
+            {"seconds": bare_total}, "< 1.3x bare sum")
+        wall = measure([CJJI, "build", "-j", "2", "-o", str(scratch / "wall"), str(folder)], repo)
+        row("cjji build, 3 formats, wall (2 cores)", wall, {"seconds": bare_total}, "< 1.0x bare sum")
+    except (RuntimeError, KeyError) as exc:
+        rows.append({"step": "cjji build", "seconds": "n/a", "rss_mb": "", "target": f"not measured: {exc}"[:200]})
+
+    result = {"reports": len(folders), "words": total_words, "one_report_words": words, "cpus": os.cpu_count(),
+              "python": sys.version.split()[0], "rows": rows}
+    BENCH.mkdir(exist_ok=True)
+    (BENCH / "results.json").write_text(json.dumps(result, indent=2))
+    print(f"\n{len(folders)} reports, {total_words:,} words; one report: {words:,} words\n")
+    print(f"{'step':52} {'seconds':>9} {'bare s':>8} {'ratio':>6} {'peak MB':>8}  target")
+    for r in rows:
+        print(f"{r['step']:52} {r['seconds']!s:>9} {r.get('bare_seconds', '')!s:>8} {r.get('ratio', '')!s:>6} "
+              f"{r['rss_mb']!s:>8}  {r['target']}")
+    print(f"\nwritten to {(BENCH / 'results.json').relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    main()
