@@ -18,7 +18,6 @@ import resource
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -66,7 +65,8 @@ print(json.dumps(out))
 TYPST = """
 import json, resource, sys, time, typst
 t = time.perf_counter(); typst.compile(sys.argv[1], output=sys.argv[2])
-print(json.dumps({"seconds": time.perf_counter() - t, "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps({"seconds": time.perf_counter() - t, "rss_mb": rss}))
 """
 
 
