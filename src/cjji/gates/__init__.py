@@ -3,7 +3,17 @@
 from __future__ import annotations
 
 from cjji.findings import Finding, error
-from cjji.gates import criteria, cross_cutting, impact, joint, principles, recommendations, schema
+from cjji.gates import (
+    criteria,
+    cross_cutting,
+    files,
+    html,
+    impact,
+    joint,
+    principles,
+    recommendations,
+    schema,
+)
 from cjji.gates.base import Context, Gate
 from cjji.report import Report
 
@@ -15,6 +25,8 @@ ALL: list[Gate] = [
     cross_cutting.GATE,
     impact.GATE,
     recommendations.GATE,
+    html.GATE,
+    files.GATE,
 ]
 
 
