@@ -7,12 +7,16 @@ import sys
 
 import click
 
-from cjji.commands import check, new, recommendations
+from cjji.commands import check, digest, new, recommendations, sign, signoff, status
 
 COMMANDS: list[click.Command] = [
     check.command,
     new.command,
     recommendations.command,
+    digest.command,
+    sign.command,
+    signoff.command,
+    status.command,
 ]
 
 

@@ -13,6 +13,7 @@ from cjji.gates import (
     principles,
     recommendations,
     schema,
+    signoffs,
 )
 from cjji.gates.base import Context, Gate
 from cjji.report import Report
@@ -27,6 +28,7 @@ ALL: list[Gate] = [
     recommendations.GATE,
     html.GATE,
     files.GATE,
+    signoffs.GATE,
 ]
 
 

@@ -1,0 +1,503 @@
+"""Gatekeeper sign-offs: the statement, signing and verifying it, the registry and who must sign.
+
+A sign-off is a JSON statement in `reports/<id>/signoffs/` binding a role, an identity and a UTC
+time to the report's id, version and content digest (cjji.digest). It is either
+
+- signed: `<role>--<identity>.json` with `<role>--<identity>.json.sig`, made by
+  `ssh-keygen -Y sign -n cjji-report-signoff` and verified against checks/allowed_signers; or
+- a review record: `<role>--<identity>.review.json`, written by the sign-off workflow when a
+  gatekeeper approves the pull request's head commit; it rests on GitHub's authentication.
+
+Who holds which role, and the delegations (framework section 9), are in checks/gatekeepers.yml.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shlex
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+from zoneinfo import ZoneInfo
+
+from cjji import digest as content
+from cjji.policy import Policy
+from cjji.schemacheck import load_schema, validator
+
+NAMESPACE = "cjji-report-signoff"
+FORMAT = "cjji-signoff/1"
+SIGNED = "ssh-signature"
+REVIEW = "github-review"
+ALLOWED_SIGNERS = Path("checks") / "allowed_signers"
+LONDON = ZoneInfo("Europe/London")
+CLOCK_SKEW = dt.timedelta(minutes=5)
+FORGE_NOTE = (
+    "This record is not signed by the gatekeeper's key. It rests on GitHub's authentication of "
+    "the reviewer's account: GitHub reported that the reviewer approved the pull request at the "
+    "commit named below, and the content digest was computed from that commit's tree."
+)
+
+State = Literal["signed", "stale", "invalid", "missing"]
+
+
+class SignoffError(Exception):
+    """Signing or verifying could not be done at all (no ssh-keygen, unreadable key, ...)."""
+
+
+# --- the registry -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Role:
+    id: str
+    kind: str
+    name: str
+    inspectorate: str | None = None
+
+
+@dataclass(frozen=True)
+class Holder:
+    identity: str
+    name: str
+    roles: tuple[str, ...]
+    github: str | None = None
+    example: bool = False
+
+
+@dataclass(frozen=True)
+class Delegation:
+    delegate: str
+    role: str
+    valid_from: dt.date
+    valid_until: dt.date  # included
+    delegated_by: str
+
+    @property
+    def starts(self) -> dt.datetime:
+        return dt.datetime.combine(self.valid_from, dt.time(), LONDON)
+
+    @property
+    def ends(self) -> dt.datetime:  # exclusive: the start of the day after valid_until
+        return dt.datetime.combine(self.valid_until + dt.timedelta(days=1), dt.time(), LONDON)
+
+
+@dataclass(frozen=True)
+class Authority:
+    ok: bool
+    how: str  # "holds the role" / "delegated by ... (valid ...)" / the reason it is refused
+
+
+@dataclass
+class Registry:
+    roles: dict[str, Role]
+    holders: dict[str, Holder]
+    delegations: list[Delegation]
+    required: list[dict[str, str]]
+    example_reports: list[str]
+    allowed_signers: Path
+
+    def by_github(self, login: str) -> Holder | None:
+        for holder in self.holders.values():
+            if holder.github and holder.github.lower() == login.lower():
+                return holder
+        return None
+
+    def role_for(self, kind: str, inspectorate: str) -> str:
+        for role in self.roles.values():
+            if role.kind == kind and role.inspectorate == inspectorate:
+                return role.id
+        return f"{kind}-{inspectorate}"  # not in the registry: reported as such
+
+    def authority(self, identity: str, role: str, at: dt.datetime, report_id: str) -> Authority:
+        """May `identity` sign for `role` at time `at`? Says why not, in plain English."""
+        holder = self.holders.get(identity)
+        if holder is None:
+            return Authority(False, f"{identity} is not a gatekeeper in checks/gatekeepers.yml")
+        if holder.example and report_id not in self.example_reports:
+            return Authority(False, f"{identity} is a fictional example gatekeeper whose private key "
+                                    "is published; example sign-offs are refused for real reports")
+        if role not in self.roles:
+            return Authority(False, f"there is no role '{role}' in checks/gatekeepers.yml")
+        if role in holder.roles:
+            return Authority(True, "holds the role")
+        refusals = []
+        for d in self.delegations:
+            if d.delegate != identity or d.role != role:
+                continue
+            grantor = self.holders.get(d.delegated_by)
+            if grantor is None or role not in grantor.roles:
+                refusals.append(f"the delegation of {role} to {identity} was granted by "
+                                f"{d.delegated_by}, who does not hold that role")
+            elif at < d.starts:
+                refusals.append(f"the delegation of {role} to {identity} is not valid until "
+                                f"{d.valid_from} (signed at {utc_text(at)})")
+            elif at >= d.ends:
+                refusals.append(f"the delegation of {role} to {identity} expired after "
+                                f"{d.valid_until} (signed at {utc_text(at)})")
+            else:
+                return Authority(True, f"delegated by {d.delegated_by}, valid {d.valid_from} to "
+                                       f"{d.valid_until}")
+        if refusals:
+            return Authority(False, "; ".join(refusals))
+        return Authority(False, f"{identity} does not hold the role {role} and has no delegation for it")
+
+
+def registry(policy: Policy) -> Registry:
+    data = policy.get("gatekeepers") or {}
+    roles = {r["id"]: Role(r["id"], r["kind"], r["name"], r.get("inspectorate"))
+             for r in data.get("roles", [])}
+    holders = {h["identity"]: Holder(h["identity"], h["name"], tuple(h.get("roles", [])),
+                                     h.get("github"), bool(h.get("example")))
+               for h in data.get("holders", [])}
+    delegations = [Delegation(d["delegate"], d["role"], dt.date.fromisoformat(d["valid_from"]),
+                              dt.date.fromisoformat(d["valid_until"]), d["delegated_by"])
+                   for d in data.get("delegations", [])]
+    return Registry(roles, holders, delegations, list(data.get("required", [])),
+                    list(data.get("example_reports", [])), policy.root / ALLOWED_SIGNERS)
+
+
+def required_roles(meta: dict[str, Any], policy: Policy, reg: Registry) -> list[str]:
+    """The roles that must sign this report, from its metadata and the policy's `required` rules."""
+    lead = meta.get("lead")
+    listed = meta.get("inspectorates")
+    participating = [c for c in (listed if isinstance(listed, list) else []) if isinstance(c, str)]
+    if isinstance(lead, str) and lead not in participating:
+        participating.insert(0, lead)
+    cj = set(policy.cj_inspectorates)
+    roles: list[str] = []
+    for rule in reg.required:
+        if "role" in rule:
+            found = [rule["role"]]
+        elif rule.get("of") == "lead":
+            found = [reg.role_for(rule["kind"], lead)] if isinstance(lead, str) else []
+        else:
+            found = [reg.role_for(rule["kind"], c) for c in participating if c in cj]
+        roles.extend(r for r in found if r not in roles)
+    return roles
+
+
+# --- time ---------------------------------------------------------------------------------------
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(microsecond=0)
+
+
+def utc_text(moment: dt.datetime) -> str:
+    """UTC ISO 8601 with a Z, to the second: 2026-11-26T11:04:05Z."""
+    return moment.astimezone(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def parse_time(text: str) -> dt.datetime:
+    moment = dt.datetime.fromisoformat(text)
+    if moment.tzinfo is None:
+        raise ValueError(f"the time {text} has no time zone")
+    return moment
+
+
+# --- the statement ------------------------------------------------------------------------------
+
+
+def statement(report_id: str, version: Any, title: str, role: str, holder: Holder,
+              digest: content.Digest, signed_at: dt.datetime, method: str = SIGNED,
+              review: dict[str, Any] | None = None) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "format": FORMAT,
+        "method": method,
+        "report": report_id,
+        "title": title,
+        "version": version,
+        "role": role,
+        "identity": holder.identity,
+        "name": holder.name,
+        "signed_at": utc_text(signed_at),
+        "content_digest": digest.value,
+        "files": dict(sorted(digest.files.items())),
+    }
+    if method == SIGNED:
+        data["namespace"] = NAMESPACE
+    else:
+        data["authentication"] = FORGE_NOTE
+        data["review"] = review or {}
+    return data
+
+
+def dump(data: dict[str, Any]) -> bytes:
+    return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def statement_name(role: str, identity: str, method: str) -> str:
+    safe = "".join(c if c.isalnum() or c in "@.-_" else "_" for c in identity)
+    return f"{role}--{safe}" + (".json" if method == SIGNED else ".review.json")
+
+
+# --- ssh-keygen ---------------------------------------------------------------------------------
+
+
+def _ssh_keygen(args: list[str], data: bytes, *, interactive: bool = False) -> subprocess.CompletedProcess[bytes]:
+    exe = shutil.which("ssh-keygen")
+    if exe is None:
+        raise SignoffError("ssh-keygen is not installed (Debian package openssh-client); "
+                           "run `bash scripts/setup-system.sh`")
+    return subprocess.run([exe, *args], input=data, capture_output=not interactive,
+                          stdout=subprocess.PIPE if interactive else None, check=False)
+
+
+def sign_bytes(data: bytes, key: Path) -> bytes:
+    """Sign `data` with an SSH private key (or a .pub whose private half is in ssh-agent)."""
+    if not key.is_file():
+        raise SignoffError(f"the key file {key} does not exist")
+    result = _ssh_keygen(["-Y", "sign", "-q", "-f", str(key), "-n", NAMESPACE], data, interactive=True)
+    if result.returncode != 0 or not result.stdout.startswith(b"-----BEGIN SSH SIGNATURE-----"):
+        raise SignoffError(f"ssh-keygen could not sign with {key} (wrong passphrase, or not an SSH "
+                           "private key?)")
+    return result.stdout
+
+
+_VERIFIED: dict[tuple[bytes, bytes, bytes, str], str] = {}
+
+
+def verify_bytes(data: bytes, sig: bytes, identity: str, allowed_signers: Path) -> str:
+    """'' if `sig` is `identity`'s signature of `data` under our namespace; else the reason."""
+    try:
+        signers = allowed_signers.read_bytes()
+    except OSError:
+        return f"{allowed_signers} is missing, so no signature can be verified"
+    key = (data, sig, signers, identity)
+    if key not in _VERIFIED:
+        _VERIFIED[key] = _verify(data, sig, identity, allowed_signers)
+    return _VERIFIED[key]
+
+
+def _verify(data: bytes, sig: bytes, identity: str, allowed_signers: Path) -> str:
+    with tempfile.TemporaryDirectory(prefix="cjji-verify-") as tmp:
+        sig_path = Path(tmp) / "statement.sig"
+        sig_path.write_bytes(sig)
+        ok = _ssh_keygen(["-Y", "verify", "-f", str(allowed_signers), "-I", identity,
+                          "-n", NAMESPACE, "-s", str(sig_path)], data)
+        if ok.returncode == 0:
+            return ""
+        intact = _ssh_keygen(["-Y", "check-novalidate", "-n", NAMESPACE, "-s", str(sig_path)], data)
+        if intact.returncode != 0:
+            return ("the statement does not match its signature: it was changed after it was "
+                    "signed, or the signature was made for something else")
+        owners = _ssh_keygen(["-Y", "find-principals", "-f", str(allowed_signers),
+                              "-s", str(sig_path)], b"")
+        names = owners.stdout.decode("utf-8", "replace").split() if owners.returncode == 0 else []
+        if names:
+            return (f"the statement names {identity}, but it was signed with the key of "
+                    f"{', '.join(names)}")
+        return (f"it was signed with a key that checks/allowed_signers does not list for "
+                f"{identity} (or for anyone)")
+
+
+# --- verifying a report's sign-offs ---------------------------------------------------------------
+
+
+@dataclass
+class Verdict:
+    path: Path
+    state: State
+    role: str = ""
+    identity: str = ""
+    name: str = ""
+    signed_at: str = ""
+    method: str = ""
+    reason: str = ""  # why invalid, or how the signer holds the role
+    changed: list[str] = field(default_factory=list)  # for stale: what changed since signing
+
+
+@dataclass
+class RoleStatus:
+    role: str
+    state: State
+    known: bool  # the role exists in checks/gatekeepers.yml
+    title: str = ""  # the role's name, like "HM Chief Inspector of Probation"
+    verdicts: list[Verdict] = field(default_factory=list)
+
+    @property
+    def best(self) -> Verdict | None:
+        """The verdict that decides the role: signed before stale before invalid, latest first."""
+        order = {"signed": 0, "stale": 1, "invalid": 2}
+        latest_first = sorted(self.verdicts, key=lambda v: v.signed_at, reverse=True)
+        return min(latest_first, key=lambda v: order[v.state], default=None)
+
+
+@dataclass
+class ReportStatus:
+    report_id: str
+    version: Any
+    digest: content.Digest | None
+    roles: list[RoleStatus]
+    others: list[Verdict]  # statements for roles this report does not require
+    error: str = ""  # the folder could not be digested
+
+    @property
+    def invalid(self) -> list[Verdict]:
+        return [v for r in self.roles for v in r.verdicts if v.state == "invalid"] + [
+            v for v in self.others if v.state == "invalid"]
+
+
+_STATEMENT_SCHEMA = Path(__file__).resolve().parents[2] / "schemas" / "signoff.schema.json"
+
+
+def _schema_problem(data: Any, schema_path: Path) -> str:
+    schema = load_schema(schema_path)
+    errors = sorted(validator(schema).iter_errors(data), key=lambda e: list(map(str, e.path)))
+    if not errors:
+        return ""
+    err = errors[0]
+    where = ".".join(map(str, err.absolute_path)) or "the statement"
+    return f"{where}: {err.message}"
+
+
+def check_statement(path: Path, report_id: str, version: Any, current: content.Digest,
+                    reg: Registry, schema_path: Path, now: dt.datetime) -> Verdict:
+    """Verify one statement file; the verdict says signed, stale or invalid, and why."""
+    verdict = Verdict(path, "invalid")
+    try:
+        raw = path.read_bytes()
+        data = json.loads(raw)
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        verdict.reason = f"not a readable JSON statement ({exc}); it was damaged or hand-edited"
+        return verdict
+    problem = _schema_problem(data, schema_path)
+    if problem:
+        verdict.reason = f"not a valid sign-off statement ({problem}); it was damaged or hand-edited"
+        return verdict
+    verdict.role, verdict.identity, verdict.name = data["role"], data["identity"], data["name"]
+    verdict.signed_at, verdict.method = data["signed_at"], data["method"]
+    verdict.reason = _authenticity(path, raw, data, reg)
+    if verdict.reason:
+        return verdict
+    if data["report"] != report_id:
+        verdict.reason = (f"replay: this sign-off is for the report '{data['report']}', "
+                          f"not '{report_id}'")
+        return verdict
+    if data["version"] != version:
+        verdict.reason = (f"replay: this sign-off is for version {data['version']} of the report, "
+                          f"which is now version {version}")
+        return verdict
+    try:
+        signed_at = parse_time(data["signed_at"])
+    except ValueError:
+        verdict.reason = f"the signing time '{data['signed_at']}' is not a UTC ISO 8601 time"
+        return verdict
+    if signed_at > now + CLOCK_SKEW:
+        verdict.reason = f"the signing time {data['signed_at']} is in the future"
+        return verdict
+    authority = reg.authority(data["identity"], data["role"], signed_at, report_id)
+    verdict.reason = authority.how
+    if not authority.ok:
+        return verdict
+    if data["content_digest"] != current.value:
+        verdict.state = "stale"
+        verdict.changed = content.changed_files(data["files"], current.files) or [
+            "the content digest differs (the statement's file list was altered)"]
+        return verdict
+    verdict.state = "signed"
+    return verdict
+
+
+def _authenticity(path: Path, raw: bytes, data: dict[str, Any], reg: Registry) -> str:
+    """'' if the statement is authentic (signature or registry match); else the reason."""
+    if data["method"] == SIGNED:
+        sig = path.with_name(path.name + ".sig")
+        if not sig.is_file():
+            return f"the signature file {sig.name} is missing"
+        return verify_bytes(raw, sig.read_bytes(), data["identity"], reg.allowed_signers)
+    review = data["review"]
+    holder = reg.by_github(review["reviewer"])
+    if holder is None:
+        return f"the reviewer {review['reviewer']} is not a gatekeeper in checks/gatekeepers.yml"
+    if holder.identity != data["identity"]:
+        return (f"the record names {data['identity']}, but the GitHub reviewer "
+                f"{review['reviewer']} is {holder.identity}")
+    if review["state"] != "approved":
+        return f"the review was '{review['state']}', not an approval"
+    if review["commit"] != review["head_sha"]:
+        return (f"the review was on commit {review['commit'][:12]}, not on the pull request's "
+                f"head {review['head_sha'][:12]}; the gatekeeper approved older content")
+    if review["submitted_at"] != data["signed_at"]:
+        return "the record's time differs from the review's time; it was hand-edited"
+    return ""
+
+
+def key_identities(public_key: str, allowed_signers: Path) -> list[str]:
+    """The identities checks/allowed_signers lists for an SSH public key ('type base64 ...')."""
+    parts = public_key.split()
+    if len(parts) < 2:
+        return []
+    found: list[str] = []
+    try:
+        lines = allowed_signers.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return []
+    for line in lines:
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        try:
+            tokens = shlex.split(line)
+        except ValueError:
+            continue
+        for i, token in enumerate(tokens[1:-1], start=1):
+            if token == parts[0] and tokens[i + 1] == parts[1]:
+                found.extend(p for p in tokens[0].split(",") if p not in found)
+    return found
+
+
+def public_key_of(key: Path) -> str:
+    """The public half of a key file: KEY.pub beside it, or derived with `ssh-keygen -y`."""
+    if key.suffix == ".pub":
+        return key.read_text(encoding="utf-8")
+    pub = key.with_name(key.name + ".pub")
+    if pub.is_file():
+        return pub.read_text(encoding="utf-8")
+    result = _ssh_keygen(["-y", "-f", str(key)], b"", interactive=True)
+    if result.returncode != 0:
+        raise SignoffError(f"cannot read the public key of {key}")
+    return result.stdout.decode("utf-8", "replace")
+
+
+def statement_files(report_dir: Path) -> list[Path]:
+    folder = report_dir / content.SIGNOFFS
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.suffix == ".json" and not p.name.startswith("."))
+
+
+def report_status(report_dir: Path, meta: dict[str, Any], policy: Policy,
+                  now: dt.datetime | None = None) -> ReportStatus:
+    """Every required role's state for one report, and every statement's verdict."""
+    reg = registry(policy)
+    report_id = meta.get("id") if isinstance(meta.get("id"), str) else report_dir.name
+    version = meta.get("version")
+    required = required_roles(meta, policy, reg)
+    roles = [RoleStatus(r, "missing", r in reg.roles, reg.roles[r].name if r in reg.roles else "")
+             for r in required]
+    status = ReportStatus(str(report_id), version, None, roles, [])
+    try:
+        status.digest = content.digest(report_dir)
+    except content.DigestError as exc:
+        status.error = str(exc)
+        return status
+    schema_path = policy.root / "schemas" / "signoff.schema.json"
+    if not schema_path.is_file():
+        schema_path = _STATEMENT_SCHEMA
+    by_role = {r.role: r for r in roles}
+    for path in statement_files(report_dir):
+        verdict = check_statement(path, str(report_id), version, status.digest, reg, schema_path,
+                                  now or utc_now())
+        target = by_role.get(verdict.role)
+        if target is None:
+            status.others.append(verdict)
+        else:
+            target.verdicts.append(verdict)
+    for role in roles:
+        best = role.best
+        role.state = best.state if best else "missing"
+    return status
