@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Re-sign the example report with the EXAMPLE keys of its fictional gatekeepers (examples/keys/).
+# Run after any edit to reports/2026-victim-updates/, then commit its signoffs/ folder.
+# These keys are published: cjji accepts them only for the reports listed in example_reports in
+# checks/gatekeepers.yml. Never use them for a real report.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+CJJI=${CJJI:-.venv/bin/cjji}
+REPORT=reports/2026-victim-updates
+KEYS=examples/keys
+rm -f "$REPORT"/signoffs/*.json "$REPORT"/signoffs/*.json.sig
+sign() { "$CJJI" sign "$REPORT" --role "$1" --key "$KEYS/EXAMPLE-ONLY-$2"; }
+sign chief-inspector-HMCPSI catherine.ellwood
+sign chief-inspector-HMICFRS daniel.okafor
+sign chief-inspector-HMIProbation priya.raman
+sign qa-lead-HMCPSI helen.marsh
+"$CJJI" status "$REPORT"
