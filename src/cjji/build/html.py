@@ -1,0 +1,325 @@
+"""One accessible HTML page per report, as GOV.UK publishes HTML reports.
+
+`build_html(report, policy, dest)` renders the report's own token stream (cjji.build.html_render),
+sanitises it, and fills templates/html/report.html.j2 with it: skip link, banner, main, footer
+landmarks, a contents list, the metadata, the licence notice and a stylesheet generated from
+templates/brand.yml (templates/html/style.css.j2). The page is written atomically; the report's
+images and the logos are copied beside it into `<stem>-assets/`. The same inputs give the same
+bytes. The framework annex (cjji.annex), where it exists, is rendered at the end.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path, PurePosixPath
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+import jinja2
+from markupsafe import Markup
+from PIL import Image, UnidentifiedImageError
+
+from cjji.atomic import write_bytes, write_text
+from cjji.build.brand import Brand, load_brand
+from cjji.build.html_render import ContentsEntry, RenderOptions, render_tokens, sanitise
+from cjji.build.numbering import Numbering, number
+from cjji.findings import Finding, error
+from cjji.markdown import parse
+from cjji.policy import Policy
+from cjji.report import Report
+
+GATE = "build"
+TEMPLATE_DIR = Path("templates") / "html"
+PAGE_TEMPLATE = "report.html.j2"
+CSS_TEMPLATE = "style.css.j2"
+_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+_FONT = re.compile(r"^[A-Za-z0-9 _-]+$")
+
+
+class HtmlBuildError(Exception):
+    """The page cannot be built; `finding` says where in report.md and why."""
+
+    def __init__(self, finding: Finding) -> None:
+        super().__init__(finding.message)
+        self.finding = finding
+
+
+@dataclass(frozen=True)
+class Asset:
+    source: Path
+    href: str  # relative to the page, URL-quoted
+    rel: PurePosixPath  # path inside the assets folder
+
+
+# ---------------------------------------------------------------------------------------------
+# Templates and the stylesheet
+
+
+@cache
+def html_environment(root: Path) -> jinja2.Environment:
+    """The Jinja2 environment of templates/html/ (the publishing site extends page.html.j2)."""
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(root / TEMPLATE_DIR),
+        autoescape=lambda name: bool(name and name.endswith(".html.j2")),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def _luminance(colour: str) -> float:
+    def channel(hex2: str) -> float:
+        c = int(hex2, 16) / 255
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(colour[i : i + 2]) for i in (1, 3, 5))
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(a: str, b: str) -> float:
+    """WCAG contrast ratio of two #rrggbb colours (1 to 21)."""
+    la, lb = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+def readable(colour: str, backgrounds: list[str], fallback: str) -> str:
+    """`colour` if it reaches WCAG AA (4.5:1) on every background, else `fallback`."""
+    return colour if all(contrast(colour, bg) >= 4.5 for bg in backgrounds) else fallback
+
+
+def _font_stack(families: list[str], generic: str) -> str:
+    safe = [f'"{f}"' for f in families if _FONT.match(f)]
+    return ", ".join([*safe, generic])
+
+
+def page_css(brand: Brand) -> str:
+    """The stylesheet, filled from brand.yml; colours that would fail WCAG AA contrast are
+    replaced by the brand's text colour (or white on dark fills), so a brand edit can't make
+    the page inaccessible."""
+    colours = {k: v for k, v in brand.colours.items() if _COLOUR.match(v)}
+    text, background = colours.get("text", "#0b0c0c"), colours.get("background", "#ffffff")
+    primary = colours.get("primary", text)
+    stripe = colours.get("table_stripe", background)
+    on_primary = "#ffffff" if contrast("#ffffff", primary) >= contrast(text, primary) else text
+    css_colours = {
+        "text": readable(text, [background, stripe], "#0b0c0c"),
+        "background": background,
+        "primary": readable(primary, [background, stripe], text),
+        "primary_fill": primary,
+        "on_primary": on_primary,
+        "accent": colours.get("accent", primary),
+        "muted": readable(colours.get("muted", text), [background, stripe], text),
+        "link": readable(colours.get("link", text), [background, stripe], text),
+        "stripe": stripe,
+        "table_header_text": readable(colours.get("table_header_text", on_primary), [primary],
+                                      on_primary),
+    }
+    template = html_environment(brand.root).get_template(CSS_TEMPLATE)
+    return template.render(
+        colours=css_colours,
+        fonts={
+            "body": _font_stack(brand.fonts.get("body", []), "sans-serif"),
+            "heading": _font_stack(brand.fonts.get("heading", []), "sans-serif"),
+            "mono": _font_stack(brand.fonts.get("mono", []), "monospace"),
+        },
+        sizes=brand.sizes,
+        margins=brand.margins_mm,
+        page_size=str(brand.data.get("page", {}).get("size", "A4")),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Images and logos
+
+
+def _image_error(report: Report, src: str, message: str, hint: str) -> HtmlBuildError:
+    line = next((n for n, text in enumerate(report.lines, 1) if f"]({src}" in text), 0)
+    col = report.lines[line - 1].find(src) + 1 if line else 0
+    return HtmlBuildError(error(GATE, "image", report.display, line, col, message, hint))
+
+
+def _report_image(report: Report, src: str) -> Path:
+    """The file an image's src names, refused unless it is a file inside the report folder."""
+    hint = "put the image in the report's images/ folder and write its path, e.g. images/chart.png"
+    parts = urlsplit(src)
+    if parts.scheme or parts.netloc or src.startswith(("/", "\\")):
+        raise _image_error(report, src, f"the image '{src}' is not a file in the report folder",
+                           hint)
+    path = (report.dir / parts.path).resolve()
+    if not path.is_relative_to(report.dir.resolve()):
+        raise _image_error(report, src, f"the image '{src}' is outside the report folder", hint)
+    if not path.is_file():
+        raise _image_error(report, src, f"the image file '{src}' does not exist", hint)
+    return path
+
+
+def _size(path: Path) -> dict[str, str]:
+    if path.suffix.lower() == ".svg":
+        return {}
+    try:
+        with Image.open(path) as image:
+            width, height = image.size
+    except (OSError, UnidentifiedImageError):
+        return {}
+    return {"width": str(width), "height": str(height)}
+
+
+def _asset(folder: str, rel: PurePosixPath, source: Path) -> Asset:
+    return Asset(source, quote(f"{folder}/{rel.as_posix()}"), rel)
+
+
+def _image_resolver(report: Report, folder: str, assets: dict[PurePosixPath, Asset]
+                    ) -> Callable[[str], dict[str, str]]:
+    def image_attrs(src: str) -> dict[str, str]:
+        path = _report_image(report, src)
+        rel = PurePosixPath(path.relative_to(report.dir.resolve()).as_posix())
+        asset = assets.setdefault(rel, _asset(folder, rel, path))
+        return {"src": asset.href, **_size(path)}
+
+    return image_attrs
+
+
+def _copy_assets(assets: dict[PurePosixPath, Asset], folder: Path) -> None:
+    for asset in assets.values():
+        target = folder / asset.rel
+        data = asset.source.read_bytes()
+        if not (target.is_file() and target.read_bytes() == data):
+            write_bytes(target, data)
+
+
+# ---------------------------------------------------------------------------------------------
+# The page
+
+
+def _annex_tokens(report: Report, policy: Policy) -> list[Any]:
+    try:
+        from cjji.annex import framework_annex
+    except ImportError:  # the annex module is optional: a project without it builds without it
+        return []
+    return parse(framework_annex(report, policy))
+
+
+def _long_date(value: Any) -> tuple[str, str]:
+    try:
+        day = dt.date.fromisoformat(str(value))
+    except ValueError:
+        return str(value or ""), ""
+    return f"{day.day} {day:%B %Y}", day.isoformat()
+
+
+def _inspectorates(report: Report) -> list[str]:
+    codes = [c for c in report.meta.get("inspectorates", []) if isinstance(c, str)]
+    lead = report.meta.get("lead")
+    if isinstance(lead, str):
+        codes = [lead, *[c for c in codes if c != lead]]
+    return codes
+
+
+def render_body(report: Report, policy: Policy, image_attrs: Callable[[str], dict[str, str]],
+                *, brand: Brand) -> tuple[Markup, list[ContentsEntry]]:
+    """The sanitised body (report, then the framework annex) and its contents entries."""
+    numbering = number(report.tokens, paragraphs=brand.number_paragraphs)
+    if not brand.number_headings:
+        numbering = Numbering(headings={}, paragraphs=numbering.paragraphs)
+    options = RenderOptions(numbering=numbering, image_attrs=image_attrs,
+                            used_ids=set(report.section_ids))
+    notes = next((i for i, t in enumerate(report.tokens) if t.type == "footnote_block_open"),
+                 len(report.tokens))
+    parts = [render_tokens(report.tokens[:notes], options)]
+    annex = _annex_tokens(report, policy)
+    if annex:
+        options.numbering = number(annex, paragraphs=False)
+        parts.append(render_tokens(annex, options))
+    if notes < len(report.tokens):  # footnotes come last, after the annex
+        options.numbering = Numbering()
+        parts.append(render_tokens(report.tokens[notes:], options))
+    return Markup(sanitise("".join(parts))), options.contents
+
+
+def licence_notice(brand: Brand, year: str) -> Markup:
+    """brand.yml's licence text with the licence's name linked to its URL."""
+    text = Markup.escape(brand.licence_text(year))
+    name = Markup.escape(brand.licence_name)
+    link = Markup('<a href="{}">{}</a>').format(brand.licence_url, brand.licence_name)
+    if name in text:
+        return Markup(text.replace(name, link, 1))
+    return text + Markup(" ") + link
+
+
+def _contents_tree(entries: list[ContentsEntry]) -> list[dict[str, Any]]:
+    tree: list[dict[str, Any]] = []
+    for entry in entries:
+        if entry.level == 1 or not tree:
+            tree.append({"entry": entry, "children": []})
+        else:
+            tree[-1]["children"].append(entry)
+    return tree
+
+
+def page_context(report: Report, policy: Policy, brand: Brand, folder: str,
+                 assets: dict[PurePosixPath, Asset]) -> dict[str, Any]:
+    """Everything report.html.j2 shows besides the body."""
+    meta = report.meta
+    names = policy.inspectorates
+    codes = _inspectorates(report)
+    logos = []
+    for code in codes:
+        path = brand.logo(code)
+        if path is not None and path.is_file():
+            rel = PurePosixPath("logos", path.name)
+            assets.setdefault(rel, _asset(folder, rel, path))
+            logos.append({"src": assets[rel].href, "alt": names.get(code, {}).get("name", code)})
+    joint_rel = PurePosixPath("logos", brand.joint_logo.name)
+    assets.setdefault(joint_rel, _asset(folder, joint_rel, brand.joint_logo))
+    publication = meta.get("publication") if isinstance(meta.get("publication"), dict) else {}
+    date_text, date_iso = _long_date(publication.get("date"))
+    kind = str(meta.get("type", "joint inspection"))
+    type_label = kind.replace("-", " ").capitalize()
+    if not type_label.endswith("inspection"):
+        type_label += " inspection"
+    lead = meta.get("lead")
+    return {
+        "title": str(meta.get("title", report.id)),
+        "subtitle": str(meta.get("subtitle", "")),
+        "type_label": type_label,
+        "lead": names.get(lead, {}).get("name", lead) if isinstance(lead, str) else "",
+        "inspectorates": [names.get(c, {}).get("name", c) for c in codes],
+        "date_text": date_text,
+        "date_iso": date_iso,
+        "version": meta.get("version", ""),
+        "publisher": brand.publisher,
+        "joint_logo": assets[joint_rel].href,
+        "logos": logos,
+        "licence": licence_notice(brand, date_iso[:4] or str(dt.date.today().year)),
+        "css": Markup(page_css(brand)),
+        "report_id": report.id,
+    }
+
+
+def render_page(report: Report, policy: Policy, dest: Path) -> tuple[str, dict[PurePosixPath, Asset]]:
+    """The page's HTML text and the files it needs beside it (nothing written yet)."""
+    brand = load_brand(policy.root)
+    folder = f"{dest.stem}-assets"
+    assets: dict[PurePosixPath, Asset] = {}
+    body, contents = render_body(report, policy, _image_resolver(report, folder, assets),
+                                 brand=brand)
+    context = page_context(report, policy, brand, folder, assets)
+    template = html_environment(policy.root).get_template(PAGE_TEMPLATE)
+    page = template.render(body=body, contents=_contents_tree(contents), **context)
+    return page, assets
+
+
+def build_html(report: Report, policy: Policy, dest: Path) -> Path:
+    """Write the report's page to `dest` and its images and logos to `<stem>-assets/` beside it.
+
+    Raises HtmlBuildError (with a located finding) for an image that is not a file inside the
+    report folder."""
+    page, assets = render_page(report, policy, dest)
+    _copy_assets(assets, dest.parent / f"{dest.stem}-assets")
+    write_text(dest, page)
+    return dest

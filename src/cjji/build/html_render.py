@@ -1,0 +1,385 @@
+"""Render a report's markdown-it token stream as the body of an accessible HTML page.
+
+The tokens are the ones `cjji.report.load` parsed (never re-parsed, never mutated). On top of
+markdown-it's own HTML renderer:
+
+- headings sit one level down (the page title is the only <h1>), keep their ids (or get one)
+  and carry the chapter and section numbers of `cjji.build.numbering`, as Word and PDF do;
+  numbered paragraphs get `id="paragraph-3.2"` and a visible number;
+- attributes of spans, divs, links and headings other than id and class become `data-*`
+  attributes (`criteria="C1"` -> `data-criteria="C1"`);
+- graded findings (`::: {.recommendation #R1}`) become sections labelled "Recommendation R1";
+- an image alone in a paragraph becomes <figure> with its title as <figcaption>; a
+  `Table: caption` paragraph after a table becomes that table's <caption>;
+- footnotes link both ways with link text a screen reader can speak;
+- raw HTML is dropped, and `sanitise` cleans the result against an allow-list as a second wall.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import nh3
+from markdown_it.renderer import RendererHTML
+from markdown_it.token import Token
+from markdown_it.utils import EnvType, OptionsDict
+
+from cjji.build.numbering import TABLE_CAPTION, Numbering, is_figure, is_table_caption
+from cjji.markdown import classes, parser
+
+# Graded findings and the label a reader sees (reports/README.md, "Recommendations ...").
+CALLOUTS = {
+    "recommendation": "Recommendation",
+    "cause-of-concern": "Cause of concern",
+    "area-for-improvement": "Area for improvement",
+    "notable-practice": "Notable practice",
+}
+# Ids the page template itself uses; report ids never take them.
+PAGE_IDS = frozenset({"main-content", "contents", "contents-title", "footnotes", "footnotes-title"})
+_DATA_NAME = re.compile(r"^[a-z][a-z0-9-]*$")
+_CAPTION_PREFIX = re.compile("^" + re.escape(TABLE_CAPTION) + r"\s*")
+_ALIGN = re.compile(r"text-align:\s*(left|right|center)")
+
+
+@dataclass(frozen=True)
+class ContentsEntry:
+    level: int  # 1 = chapter, 2 = section (Markdown levels)
+    id: str
+    number: str  # "" when unnumbered
+    text: str
+
+
+@dataclass
+class RenderOptions:
+    """What the renderer needs from outside: numbers, and where an image's file will be."""
+
+    numbering: Numbering
+    image_attrs: Callable[[str], dict[str, str]]  # Markdown src -> src/width/height on the page
+    used_ids: set[str] = field(default_factory=set)  # ids already taken on the page
+    heading_shift: int = 1
+    contents: list[ContentsEntry] = field(default_factory=list)  # filled while rendering
+    callout_counts: dict[str, int] = field(default_factory=dict)
+    table_count: int = 0
+
+
+def slug(text: str) -> str:
+    """Pandoc-style identifier from heading text: lower case, words joined by hyphens."""
+    words = re.sub(r"[^\w\s-]", "", text.lower()).split()
+    ident = "-".join(words).strip("-_")
+    return ident if ident and ident[0].isalpha() else f"section-{ident}".rstrip("-")
+
+
+def unique_id(wanted: str, used: set[str]) -> str:
+    ident, n = wanted, 1
+    while ident in used or ident in PAGE_IDS:
+        n += 1
+        ident = f"{wanted}-{n}"
+    used.add(ident)
+    return ident
+
+
+def _attr(name: str, value: str) -> str:
+    return f' {name}="{html.escape(value, quote=True)}"'
+
+
+def _attrs(token: Token, *, keep: Sequence[str] = (), extra_class: str = "") -> str:
+    """id, class and `keep` as they are; every other attribute as data-<name>."""
+    out = []
+    for name in ("id", *keep):
+        value = token.attrs.get(name)
+        if value is not None and value != "":
+            out.append(_attr(name, str(value)))
+    names = " ".join(filter(None, [extra_class, *classes(token)]))
+    if names:
+        out.append(_attr("class", names))
+    for name, value in token.attrs.items():
+        name = str(name).lower()
+        if name in ("id", "class", *keep) or not _DATA_NAME.match(name):
+            continue
+        out.append(_attr(f"data-{name}", str(value)))
+    return "".join(out)
+
+
+def _matching_close(tokens: Sequence[Token], start: int) -> int:
+    close = tokens[start].type.replace("_open", "_close")
+    depth = 0
+    for i in range(start, len(tokens)):
+        if tokens[i].type == tokens[start].type:
+            depth += 1
+        elif tokens[i].type == close:
+            depth -= 1
+            if depth == 0:
+                return i
+    return len(tokens) - 1
+
+
+class ReportRenderer(RendererHTML):
+    """markdown-it's HTML renderer with the report dialect's rules (see the module docstring)."""
+
+    def render(self, tokens: Sequence[Token], options: OptionsDict, env: EnvType) -> str:
+        skip: set[int] = set()
+        out: list[str] = []
+        for i, token in enumerate(tokens):
+            if i in skip:
+                continue
+            if token.type == "paragraph_open":
+                if is_figure(tokens, i):
+                    image = next(c for c in tokens[i + 1].children or [] if c.type == "image")
+                    out.append(self._figure(image, options, env))
+                    skip.update((i + 1, i + 2))
+                    continue
+                if is_table_caption(tokens, i):
+                    skip.update((i + 1, i + 2))  # rendered as the table's <caption>
+                    continue
+            if token.type == "inline":
+                if token.children:
+                    out.append(self.renderInline(token.children, options, env))
+            elif token.type in self.rules:
+                out.append(self.rules[token.type](tokens, i, options, env))
+            else:
+                out.append(self.renderToken(tokens, i, options, env))
+        return "".join(out)
+
+    # headings and paragraphs -----------------------------------------------------------------
+
+    def heading_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+        opts: RenderOptions = env["cjji"]
+        token = tokens[idx]
+        level = int(token.tag[1:])
+        text = self.renderInlineAsText(tokens[idx + 1].children or [], options, env).strip()
+        given = str(token.attrs.get("id") or "")
+        if given and given not in PAGE_IDS:
+            ident = given
+            opts.used_ids.add(given)
+        else:
+            ident = unique_id(given or slug(text), opts.used_ids)
+        number = opts.numbering.headings.get(idx, "")
+        if level <= 2:
+            opts.contents.append(ContentsEntry(level, ident, number, text))
+        tag = f"h{min(level + opts.heading_shift, 6)}"
+        attrs = _attr("id", ident) + _attrs(_without_id(token))
+        mark = f'<span class="heading-number">{number}</span> ' if number else ""
+        return f"<{tag}{attrs}>{mark}"
+
+    def heading_close(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+        opts: RenderOptions = env["cjji"]
+        return f"</h{min(int(tokens[idx].tag[1:]) + opts.heading_shift, 6)}>\n"
+
+    def paragraph_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+        if tokens[idx].hidden:
+            return ""
+        number = env["cjji"].numbering.paragraphs.get(idx)
+        if not number:
+            return "<p>"
+        return (f'<p class="numbered" id="paragraph-{number}">'
+                f'<span class="paragraph-number">{number}</span> ')
+
+    # spans, divs, links ------------------------------------------------------------------------
+
+    def span_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+        return f"<span{_attrs(tokens[idx])}>"
+
+    def span_close(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+        return "</span>"
+
+    def div_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+        opts: RenderOptions = env["cjji"]
+        token = tokens[idx]
+        kind = next((c for c in classes(token) if c in CALLOUTS), None)
+        if kind is None:
+            return f"<div{_attrs(token)}>\n"
+        opts.callout_counts[kind] = opts.callout_counts.get(kind, 0) + 1
+        ident = str(token.attrs.get("id") or "")
+        label = f"{CALLOUTS[kind]} {ident or opts.callout_counts[kind]}"
+        label_id = unique_id(f"{ident or kind}-label", opts.used_ids)
+        return (f'<section{_attrs(token, extra_class="callout")} aria-labelledby="{label_id}">\n'
+                f'<p class="callout-label" id="{label_id}">{html.escape(label)}</p>\n')
+
+    def div_close(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+        opening = _matching_open(tokens, idx)
+        is_callout = opening is not None and any(c in CALLOUTS for c in classes(opening))
+        return "</section>\n" if is_callout else "</div>\n"
+
+    def link_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+        return f"<a{_attrs(tokens[idx], keep=('href', 'title'))}>"
+
+    # raw HTML never reaches the page --------------------------------------------------------
+
+    def html_block(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+        return ""
+
+    def html_inline(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+        return ""
+
+    # images and figures -------------------------------------------------------------------------
+
+    def image(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+        token = tokens[idx]
+        alt = self.renderInlineAsText(token.children or [], options, env)
+        return self._img(token, alt, env, with_title=True)
+
+    def _img(self, token: Token, alt: str, env: EnvType, *, with_title: bool) -> str:
+        opts: RenderOptions = env["cjji"]
+        page = opts.image_attrs(str(token.attrs.get("src", "")))
+        out = "".join(_attr(k, v) for k, v in page.items())
+        out += _attr("alt", alt)
+        title = token.attrs.get("title")
+        if with_title and title:
+            out += _attr("title", str(title))
+        extra = Token("image", "img", 0, attrs={k: v for k, v in token.attrs.items()
+                                                 if k not in ("src", "alt", "title")})
+        return f"<img{out}{_attrs(extra)}>"
+
+    def _figure(self, image: Token, options: OptionsDict, env: EnvType) -> str:
+        alt = self.renderInlineAsText(image.children or [], options, env)
+        ident = image.attrs.get("id")
+        plain = Token("image", "img", 0, attrs={k: v for k, v in image.attrs.items() if k != "id"})
+        figure_id = _attr("id", str(ident)) if ident else ""
+        caption = str(image.attrs.get("title") or "")
+        out = f"<figure{figure_id}>\n{self._img(plain, alt, env, with_title=False)}\n"
+        if caption:
+            out += f"<figcaption>{html.escape(caption)}</figcaption>\n"
+        return out + "</figure>\n"
+
+    # tables ---------------------------------------------------------------------------------------
+
+    def table_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+        opts: RenderOptions = env["cjji"]
+        opts.table_count += 1
+        after = _matching_close(tokens, idx) + 1
+        caption = ""
+        if is_table_caption(tokens, after):
+            caption = self._caption(tokens[after + 1], options, env)
+        caption_id = unique_id(f"table-{opts.table_count}-caption", opts.used_ids)
+        if caption:
+            label = f'aria-labelledby="{caption_id}"'
+            caption = f'<caption id="{caption_id}">{caption}</caption>\n'
+        else:
+            label = f'aria-label="Table {opts.table_count}"'
+        return (f'<div class="table-wrap" role="region" {label} tabindex="0">\n'
+                f"<table{_attrs(tokens[idx])}>\n{caption}")
+
+    def table_close(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+        return "</table>\n</div>\n"
+
+    def _caption(self, inline: Token, options: OptionsDict, env: EnvType) -> str:
+        children = [child.copy() for child in inline.children or []]
+        if children and children[0].type == "text":
+            children[0].content = _CAPTION_PREFIX.sub("", children[0].content, count=1)
+        return self.renderInline(children, options, env)
+
+    def th_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+        return f'<th scope="col"{_align(tokens[idx])}>'
+
+    def td_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+        return f"<td{_align(tokens[idx])}>"
+
+    # footnotes ------------------------------------------------------------------------------------
+
+    def footnote_ref(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+        meta = tokens[idx].meta
+        n = meta["id"] + 1
+        ref = _footnote_ref_id(n, meta.get("subId", 0))
+        return (f'<sup class="footnote-ref"><a href="#fn-{n}" id="{ref}">'
+                f'<span class="visually-hidden">Footnote </span>{n}</a></sup>')
+
+    def footnote_block_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+        shift = env["cjji"].heading_shift
+        return ('<section class="footnotes" aria-labelledby="footnotes-title">\n'
+                f'<h{1 + shift} id="footnotes-title">Footnotes</h{1 + shift}>\n<ol>\n')
+
+    def footnote_block_close(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+        return "</ol>\n</section>\n"
+
+    def footnote_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+        return f'<li id="fn-{tokens[idx].meta["id"] + 1}">'
+
+    def footnote_close(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+        return "</li>\n"
+
+    def footnote_anchor(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+        meta = tokens[idx].meta
+        n = meta["id"] + 1
+        sub = meta.get("subId", 0)
+        which = f" (reference {sub + 1})" if sub else ""
+        return (f' <a href="#{_footnote_ref_id(n, sub)}" class="footnote-back">'
+                f'<span aria-hidden="true">\u21a9\ufe0e</span>'
+                f'<span class="visually-hidden">Back to the text of footnote {n}{which}</span></a>')
+
+
+def _without_id(token: Token) -> Token:
+    return Token(token.type, token.tag, token.nesting,
+                 attrs={k: v for k, v in token.attrs.items() if k != "id"})
+
+
+def _matching_open(tokens: Sequence[Token], close: int) -> Token | None:
+    depth = 0
+    for i in range(close, -1, -1):
+        if tokens[i].type == "div_close":
+            depth += 1
+        elif tokens[i].type == "div_open":
+            depth -= 1
+            if depth == 0:
+                return tokens[i]
+    return None
+
+
+def _align(token: Token) -> str:
+    found = _ALIGN.search(str(token.attrs.get("style", "")))
+    return f' class="align-{found.group(1)}"' if found else ""
+
+
+def _footnote_ref_id(n: int, sub: int) -> str:
+    return f"fnref-{n}" + (f"-{sub + 1}" if sub else "")
+
+
+_RENDERER: ReportRenderer | None = None
+
+
+def renderer() -> ReportRenderer:
+    global _RENDERER
+    if _RENDERER is None:
+        _RENDERER = ReportRenderer()
+    return _RENDERER
+
+
+def render_tokens(tokens: Sequence[Token], options: RenderOptions) -> str:
+    """The HTML of a token stream (not yet sanitised)."""
+    env: dict[str, Any] = {"cjji": options}
+    return renderer().render(tokens, parser().options, env)
+
+
+# The second wall: whatever the renderer emits passes this allow-list and nothing else does.
+ALLOWED_TAGS = frozenset({
+    "a", "abbr", "blockquote", "br", "caption", "code", "del", "div", "em", "figcaption",
+    "figure", "h2", "h3", "h4", "h5", "h6", "hr", "img", "li", "ol", "p", "pre", "s", "section",
+    "span", "strong", "sub", "sup", "table", "tbody", "td", "th", "thead", "tr", "ul",
+})
+ALLOWED_ATTRIBUTES = {
+    "*": {"id", "class", "title", "aria-labelledby", "aria-label", "aria-hidden"},
+    "a": {"href"},
+    "img": {"src", "alt", "width", "height"},
+    "ol": {"start"},
+    "th": {"scope"},
+    "div": {"role", "tabindex"},
+}
+URL_SCHEMES = frozenset({"http", "https", "mailto"})
+
+
+def sanitise(fragment: str) -> str:
+    """Keep only the tags and attributes the renderer emits; no script, style, on*, javascript:,
+    data: or file: survives."""
+    return nh3.clean(
+        fragment,
+        tags=set(ALLOWED_TAGS),
+        clean_content_tags={"script", "style"},
+        attributes={k: set(v) for k, v in ALLOWED_ATTRIBUTES.items()},
+        generic_attribute_prefixes={"data-"},
+        url_schemes=set(URL_SCHEMES),
+        link_rel=None,
+        strip_comments=True,
+    )
