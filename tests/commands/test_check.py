@@ -7,6 +7,7 @@ from pathlib import Path
 from click.testing import CliRunner
 from support import FIXTURES
 
+from cjji import gates
 from cjji.cli import cli
 
 BROKEN = FIXTURES / "foundation"
@@ -25,7 +26,9 @@ def add(project: Path, *folders: str) -> None:
 def test_list_gates_prints_ids_and_descriptions(project: Path) -> None:
     code, out, _ = run(project, "--list-gates")
     assert code == 0
-    assert "schema  Report metadata matches the report schema" in out
+    listed = [line.split(None, 1) for line in out.splitlines()]
+    assert [gate_id for gate_id, _ in listed] == [g.id for g in gates.ALL]
+    assert listed[0] == ["schema", "Report metadata matches the report schema (fields, types, real dates, known codes)"]
 
 
 def test_one_bad_report_does_not_stop_the_others(project: Path) -> None:
