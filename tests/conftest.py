@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from support import EXAMPLE, ROOT
@@ -24,3 +26,13 @@ def example_copy(project: Path) -> Path:
     dest = project / "reports" / EXAMPLE.name
     shutil.copytree(EXAMPLE, dest, symlinks=True)
     return dest
+
+
+@pytest.fixture(scope="session")
+def chromium_browser() -> Iterator[Any]:
+    """Headless Debian Chromium (a Playwright BrowserContext) shared by a session's browser
+    tests; skips when /usr/bin/chromium is absent. Helpers: tests/browser.py."""
+    import browser
+
+    with browser.chromium() as context:
+        yield context
