@@ -16,7 +16,9 @@ from cjji.blocks import Section, enclosing_heading, judgements, recommendations,
 from cjji.build.numbering import number
 from cjji.gates._framework import (
     agencies,
+    coverage_sections,
     cross_cutting_issues,
+    listing,
     long_date,
     mapping,
     parse_date,
@@ -67,8 +69,7 @@ def section_link(report: Report, ident: str) -> str:
 
 def _coverage_cell(report: Report, entry: Any) -> str:
     entry = mapping(entry)
-    ids = [s for s in entry.get("sections", []) if isinstance(s, str)] if isinstance(
-        entry.get("sections"), list) else []
+    ids = coverage_sections(entry)
     if ids:
         return ", ".join(section_link(report, s) for s in ids)
     reason = entry.get("not_applicable")
@@ -86,7 +87,7 @@ def _criteria(report: Report) -> str:
             if heading is not None and heading.id not in places:
                 places.append(heading.id)
     rows = []
-    for item in report.meta.get("criteria") or []:
+    for item in listing(report.meta.get("criteria")):
         item = mapping(item)
         ident = str(item.get("id", ""))
         where = ", ".join(section_link(report, s) for s in cited.get(ident, []))

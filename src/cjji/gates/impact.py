@@ -21,12 +21,17 @@ def _document(report: Report, name: object) -> list[Finding]:
         return []
     line, col = report.where(PATH + ("file",))
     folder = report.dir.resolve()
-    target = (folder / name).resolve()
-    if folder not in target.parents:
+    try:
+        target = (folder / name).resolve()
+        inside = folder in target.parents
+        exists = inside and target.is_file()
+    except (OSError, ValueError):  # a name no file can have (NUL byte, far too long)
+        inside, exists = True, False
+    if not inside:
         return [report.finding(ID, "file-outside", line, col,
                                f"the impact assessment '{name}' must be a file inside the report folder",
                                f"put it in {report.dir.name}/ and give its name only")]
-    if not target.is_file():
+    if not exists:
         return [report.finding(ID, "file-missing", line, col,
                                f"the impact assessment document '{name}' is not in the report folder",
                                f"add {name} to {report.dir.name}/, or correct the file name")]
