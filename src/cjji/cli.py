@@ -7,10 +7,11 @@ import sys
 
 import click
 
-from cjji.commands import check, digest, new, recommendations, sign, signoff, status
+from cjji.commands import build, check, digest, new, recommendations, sign, signoff, status
 
 COMMANDS: list[click.Command] = [
     check.command,
+    build.command,
     new.command,
     recommendations.command,
     digest.command,

@@ -19,8 +19,20 @@ FORMATS = ("docx", "pdf", "html")
 def build_report(
     report: Report, policy: Policy, out_dir: Path, formats: tuple[str, ...] = FORMATS
 ) -> dict[str, Path]:
-    """Write out_dir/<id>.<fmt> for each format; returns {format: path}."""
-    from cjji.build import docx, html, pdf  # imported here: each pulls in heavy libraries
+    """Write out_dir/<id>.<fmt> for each format; returns {format: path}.
 
+    The formats are built side by side in threads: most of the time is spent in pandoc (a
+    subprocess) and the Typst compiler, so two cores are used. The first error is raised.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    from cjji.build import docx, html, pdf  # imported here: each pulls in heavy libraries
+    from cjji.build.brand import load_brand
+
+    load_brand(policy.root)  # once, before the threads (and a broken brand.yml fails here)
     builders = {"docx": docx.build_docx, "pdf": pdf.build_pdf, "html": html.build_html}
-    return {fmt: builders[fmt](report, policy, out_dir / f"{report.id}.{fmt}") for fmt in formats}
+    if len(formats) == 1:
+        return {fmt: builders[fmt](report, policy, out_dir / f"{report.id}.{fmt}") for fmt in formats}
+    with ThreadPoolExecutor(max_workers=len(formats)) as pool:
+        futures = {fmt: pool.submit(builders[fmt], report, policy, out_dir / f"{report.id}.{fmt}") for fmt in formats}
+        return {fmt: future.result() for fmt, future in futures.items()}

@@ -1,0 +1,230 @@
+"""Word: pandoc with the branded reference document, then python-docx for what pandoc can't do.
+
+Added after pandoc: core properties (title, subject, the inspectorates as authors, keywords,
+en-GB, fixed dates, nobody's name), a cover page (title, subtitle, date, the inspectorates' logos
+with the lead first, the licence notice), a header and a "Page X of Y" footer, table header rows
+that repeat on every page (w:tblHeader), table captions as w:tblCaption/w:tblDescription, image
+descriptions (wp:docPr/@descr) holding the alt text. The zip is then normalised (fixed entry
+times, sorted entries) so the same input gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+from functools import cache
+from pathlib import Path
+
+from docx import Document
+from docx.document import Document as DocumentObject
+from docx.enum.text import WD_BREAK
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt
+from docx.text.paragraph import Paragraph
+
+from cjji import atomic
+from cjji.build import pandoc
+from cjji.build.brand import Brand, load_brand
+from cjji.build.pandoc_ast import Node, document, meta_string, stringify
+from cjji.build.publication import LANGUAGE, Publication, body_blocks, publication
+from cjji.build.reference_docx import reference_docx
+from cjji.policy import Policy
+from cjji.report import Report
+
+ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+LOGO_HEIGHT = Mm(16)
+
+
+def build_docx(report: Report, policy: Policy, dest: Path) -> Path:
+    brand = load_brand(policy.root)
+    pub = publication(report, policy)
+    blocks = body_blocks(report, policy, brand, "docx")
+    meta = {"lang": meta_string(LANGUAGE), "toc-title": meta_string("Contents")}
+    args = (f"--reference-doc={reference_docx(brand)}", "--toc", "--toc-depth=2")
+    data = pandoc.run(document(blocks, meta), "docx", args=args)
+    doc = Document(io.BytesIO(data))
+    set_properties(doc, pub)
+    add_cover(doc, pub, brand, policy)
+    add_header_footer(doc, pub)
+    mark_tables(doc)
+    set_image_descriptions(doc, image_alts(blocks))
+    out = io.BytesIO()
+    doc.save(out)
+    atomic.write_bytes(dest, normalise_zip(out.getvalue()))
+    return dest
+
+
+def set_properties(doc: DocumentObject, pub: Publication) -> None:
+    props = doc.core_properties
+    props.title = pub.title
+    props.subject = pub.subtitle
+    props.author = "; ".join(pub.authors)
+    props.keywords = ", ".join(pub.keywords)
+    props.language = LANGUAGE
+    props.last_modified_by = ""
+    props.comments = ""
+    props.category = ""
+    props.revision = 1
+    stamp = pub.timestamp.astimezone(dt.UTC).replace(tzinfo=None)
+    props.created = stamp
+    props.modified = stamp
+    props.last_printed = stamp
+
+
+def _insert_before(anchor: object | None, doc: DocumentObject, text: str = "", style: str | None = None) -> Paragraph:
+    """A new paragraph placed before the XML element `anchor` (at the end if None)."""
+    paragraph = doc.add_paragraph(text, style)
+    if anchor is not None:
+        anchor.addprevious(paragraph._p)  # type: ignore[attr-defined]
+    return paragraph
+
+
+@cache
+def logo_png(svg: Path) -> bytes:
+    """An SVG logo rendered to PNG by Typst (python-docx cannot embed SVG)."""
+    import typst
+
+    source = f'#set page(width: auto, height: auto, margin: 0pt)\n#image("{svg.name}", height: 3cm)'
+    return typst.compile(source.encode(), root=str(svg.parent), format="png", ppi=300)  # type: ignore[no-any-return]
+
+
+def add_cover(doc: DocumentObject, pub: Publication, brand: Brand, policy: Policy) -> None:
+    """Title, subtitle, date, logos (lead first) and the licence notice, then a page break."""
+    body = doc.element.body
+    anchor = body[0] if len(body) and body[0].tag != qn("w:sectPr") else None  # pandoc's contents
+    _insert_before(anchor, doc, pub.title, "Title")
+    if pub.subtitle:
+        _insert_before(anchor, doc, pub.subtitle, "Subtitle")
+    if pub.long_date:
+        _insert_before(anchor, doc, pub.long_date, "Date")
+    names = policy.inspectorates
+    logos = _insert_before(anchor, doc, "", "Body Text")
+    logos.paragraph_format.space_before = Pt(36)
+    for k, code in enumerate(pub.inspectorates):
+        path = brand.logo(code)
+        if path is None:
+            continue
+        if k:
+            logos.add_run("   ")
+        logos.add_run().add_picture(io.BytesIO(logo_png(path)), height=LOGO_HEIGHT)
+        _describe_last_picture(logos, f"{names.get(code, {}).get('name', code)} logo")
+    notice = _insert_before(anchor, doc, brand.licence_text(pub.year), "Body Text")
+    notice.paragraph_format.space_before = Pt(120)
+    for run in notice.runs:
+        run.font.size = Pt(brand.sizes["small"])
+    notice.add_run().add_break(WD_BREAK.PAGE)
+
+
+def _describe_last_picture(paragraph: Paragraph, text: str) -> None:
+    props = paragraph._p.findall(f".//{qn('wp:docPr')}")
+    if props:
+        props[-1].set("descr", text)
+        props[-1].set("name", text)
+
+
+def _field(paragraph: Paragraph, instruction: str) -> None:
+    """A Word field (PAGE, NUMPAGES) that Word and LibreOffice fill in."""
+    run = paragraph.add_run()
+    begin = OxmlElement("w:fldChar")
+    begin.set(qn("w:fldCharType"), "begin")
+    text = OxmlElement("w:instrText")
+    text.set(qn("xml:space"), "preserve")
+    text.text = f" {instruction} "
+    separate = OxmlElement("w:fldChar")
+    separate.set(qn("w:fldCharType"), "separate")
+    shown = OxmlElement("w:t")
+    shown.text = "1"
+    end = OxmlElement("w:fldChar")
+    end.set(qn("w:fldCharType"), "end")
+    run._r.extend([begin, text, separate, shown, end])
+
+
+def add_header_footer(doc: DocumentObject, pub: Publication) -> None:
+    """The title in the header and 'Page X of Y' in the footer, none on the cover page."""
+    for section in doc.sections:
+        section.different_first_page_header_footer = True
+        header = section.header.paragraphs[0]
+        header.text = pub.title
+        header.style = doc.styles["Header"] if "Header" in [s.name for s in doc.styles] else header.style
+        footer = section.footer.paragraphs[0]
+        footer.alignment = 1  # centre
+        footer.add_run("Page ")
+        _field(footer, "PAGE")
+        footer.add_run(" of ")
+        _field(footer, "NUMPAGES")
+        for run in [*header.runs, *footer.runs]:
+            run.font.size = Pt(9)
+
+
+def mark_tables(doc: DocumentObject) -> None:
+    """Repeat each table's header row on every page; caption -> w:tblCaption and w:tblDescription."""
+    body = doc.element.body
+    for table in body.iter(qn("w:tbl")):
+        rows = table.findall(qn("w:tr"))
+        if rows:
+            trpr = rows[0].get_or_add_trPr()
+            if trpr.find(qn("w:tblHeader")) is None:
+                trpr.append(OxmlElement("w:tblHeader"))
+        caption = _caption_before(table)
+        if caption:
+            tblpr = table.find(qn("w:tblPr"))
+            for tag in ("w:tblCaption", "w:tblDescription"):
+                for old in tblpr.findall(qn(tag)):
+                    tblpr.remove(old)
+                element = OxmlElement(tag)
+                element.set(qn("w:val"), caption)
+                tblpr.append(element)
+
+
+def _caption_before(table: object) -> str:
+    previous = table.getprevious()  # type: ignore[attr-defined]
+    if previous is None or previous.tag != qn("w:p"):
+        return ""
+    style = previous.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
+    if style is None or style.get(qn("w:val")) != "TableCaption":
+        return ""
+    return "".join(t.text or "" for t in previous.iter(qn("w:t"))).strip()
+
+
+def image_alts(blocks: list[Node]) -> list[str]:
+    """The alt text of every image in the tree, in document order."""
+    found: list[str] = []
+
+    def visit(node: object) -> None:
+        if isinstance(node, dict):
+            if node.get("t") == "Image":
+                found.append(stringify(node["c"][1]))
+                return
+            visit(node.get("c"))
+        elif isinstance(node, list):
+            for item in node:
+                visit(item)
+
+    visit(blocks)
+    return found
+
+
+def set_image_descriptions(doc: DocumentObject, alts: list[str]) -> None:
+    """wp:docPr/@descr holds the image's alt text (not its caption or title) for screen readers."""
+    body_props = [p for p in doc.element.body.iter(qn("wp:docPr"))]
+    cover_logos = len(body_props) - len(alts)
+    for prop, alt in zip(body_props[max(cover_logos, 0):], alts, strict=False):
+        prop.set("descr", alt)
+        prop.attrib.pop("title", None)
+
+
+def normalise_zip(data: bytes) -> bytes:
+    """Rewrite a docx with fixed entry times and sorted entries ([Content_Types].xml first)."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    names = sorted(source.namelist(), key=lambda n: (n != "[Content_Types].xml", n))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for name in names:
+            info = zipfile.ZipInfo(name, ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            info.create_system = 0
+            target.writestr(info, source.read(name), compresslevel=6)
+    return out.getvalue()

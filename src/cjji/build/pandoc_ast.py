@@ -1,0 +1,473 @@
+"""Turn the report's markdown-it token stream into pandoc's JSON document tree.
+
+Word and PDF are written by pandoc from this tree, so they show exactly what the gates checked:
+the Markdown is parsed once (cjji.report.load) and never handed to pandoc's own reader.
+
+What each construct becomes:
+- headings keep their id, classes and attributes, and get their chapter number (1, 1.1);
+- body paragraphs get their paragraph number (2.3) as inspectorate reports print them;
+- an image alone in a paragraph is a Figure: caption from the image title, alt text from the
+  bracket text; an image must be a file inside the report folder (else a located error);
+- a `Table: caption` paragraph right after a table is that table's caption;
+- footnotes become notes, fenced divs Divs, bracketed spans Spans, raw HTML is dropped;
+- straight quotes become typographic ones (’ ‘ “ ”), except in code.
+
+The target decides the few things pandoc cannot say for us: for "typst" images are raw Typst
+`image(..., alt: ...)` (pandoc 3.9's typst writer drops alt text) and paragraph numbers call
+`paranum`; for "docx" images are data: URIs (pandoc runs with --sandbox and reads no files) and
+styles are named with `custom-style`.
+"""
+
+from __future__ import annotations
+
+import base64
+import mimetypes
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+from urllib.parse import unquote
+
+from markdown_it.token import Token
+
+from cjji.build.numbering import Numbering, is_figure, is_table_caption, number
+from cjji.build.typography import smarten
+from cjji.findings import Finding
+from cjji.markdown import classes
+
+API_VERSION = [1, 23, 1, 1]  # pandoc 3.9 (pypandoc-binary); tests check it against the bundled pandoc
+Target = Literal["docx", "typst"]
+Node = dict[str, Any]
+GATE = "build"
+
+KIND_LABELS = {
+    "recommendation": "Recommendation",
+    "cause-of-concern": "Cause of concern",
+    "area-for-improvement": "Area for improvement",
+    "notable-practice": "Notable practice",
+}
+PARAGRAPH_STYLE = "Numbered Paragraph"  # docx styles made by reference_docx.py
+CALLOUT_STYLE = "Callout"
+CALLOUT_LABEL_STYLE = "Callout Label"
+_ALIGN = {"left": "AlignLeft", "right": "AlignRight", "center": "AlignCenter"}
+_WIDTH = re.compile(r"^\d+(\.\d+)?(%|cm|mm|in|pt|em)$")
+_LABEL = re.compile(r"^[\w:.-]+$")
+_SPACES = re.compile(r"([ \t]+)")
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+
+
+class BuildError(Exception):
+    """The report cannot be built; `findings` say where and why (like any gate's findings)."""
+
+    def __init__(self, findings: list[Finding]) -> None:
+        super().__init__("; ".join(f.message for f in findings))
+        self.findings = findings
+
+
+@dataclass
+class Source:
+    """Tokens to convert and where they came from (for located errors)."""
+
+    tokens: list[Token]
+    folder: Path  # images must be files inside this folder
+    display: str  # file name shown in errors, e.g. reports/x/report.md
+    line_of: Callable[[Token], int] = lambda token: token.map[0] + 1 if token.map else 0
+
+
+@dataclass
+class Options:
+    target: Target
+    number_headings: bool = True
+    number_paragraphs: bool = True
+    typst_root: Path | None = None  # typst image paths are written relative to this folder
+
+
+def attr(ident: str = "", cls: list[str] | None = None, kvs: list[list[str]] | None = None) -> list[Any]:
+    return [ident, cls or [], kvs or []]
+
+
+def token_attr(token: Token, extra: dict[str, str] | None = None) -> list[Any]:
+    kvs = [[str(k), str(v)] for k, v in token.attrs.items() if k not in ("id", "class", "style", "src", "alt", "title")]
+    kvs += [[k, v] for k, v in (extra or {}).items()]
+    return attr(str(token.attrs.get("id", "")), classes(token), kvs)
+
+
+def el(kind: str, content: Any = None) -> Node:
+    return {"t": kind} if content is None else {"t": kind, "c": content}
+
+
+def text_inlines(text: str) -> list[Node]:
+    """Str and Space elements for a piece of plain text."""
+    out: list[Node] = []
+    for part in _SPACES.split(text):
+        if not part:
+            continue
+        out.append(el("Space") if part[0] in " \t" else el("Str", part))
+    return out
+
+
+def stringify(inlines: list[Node]) -> str:
+    """The plain text of a list of inline elements."""
+    parts: list[str] = []
+    for node in inlines:
+        kind, content = node["t"], node.get("c")
+        if kind == "Str":
+            parts.append(content)
+        elif kind in ("Space", "SoftBreak", "LineBreak"):
+            parts.append(" ")
+        elif kind == "Code":
+            parts.append(content[1])
+        elif kind in ("Emph", "Strong", "Strikeout", "Underline", "SmallCaps", "Superscript", "Subscript"):
+            parts.append(stringify(content))
+        elif kind in ("Span", "Link", "Image") or kind == "Quoted":
+            parts.append(stringify(content[1]))
+    return "".join(parts)
+
+
+def typst_string(text: str) -> str:
+    """A Typst string literal."""
+    return '"' + " ".join(text.split()).replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+@dataclass
+class Converter:
+    source: Source
+    options: Options
+    numbering: Numbering = field(default_factory=Numbering)
+    findings: list[Finding] = field(default_factory=list)
+    notes: dict[int, list[Node]] = field(default_factory=dict)
+    _close: dict[int, int] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        tokens = self.source.tokens
+        self.numbering = number(tokens, paragraphs=self.options.number_paragraphs)
+        stack: list[int] = []
+        for i, token in enumerate(tokens):
+            if token.nesting == 1:
+                stack.append(i)
+            elif token.nesting == -1 and stack:
+                self._close[stack.pop()] = i
+        for i, token in enumerate(tokens):
+            if token.type == "footnote_open":
+                self.notes[int(token.meta.get("id", -1))] = self.blocks(i + 1, self._close.get(i, i + 1))
+
+    # -- errors -----------------------------------------------------------------------------
+    def error(self, token: Token, rule: str, message: str, hint: str) -> None:
+        line = self.source.line_of(token)
+        self.findings.append(Finding(self.source.display, line, 1 if line else 0, "error", GATE, rule, message, hint))
+
+    # -- blocks -----------------------------------------------------------------------------
+    def blocks(self, start: int, end: int) -> list[Node]:
+        tokens = self.source.tokens
+        out: list[Node] = []
+        i = start
+        while i < end:
+            token = tokens[i]
+            if token.type == "footnote_block_open":
+                i = self._close.get(i, end) + 1
+                continue
+            if token.nesting == 1:
+                close = self._close.get(i, end)
+                out.extend(self.container(i, close))
+                i = close + 1
+                continue
+            out.extend(self.leaf(token))
+            i += 1
+        return out
+
+    def leaf(self, token: Token) -> list[Node]:
+        kind = token.type
+        if kind in ("code_block", "fence"):
+            lang = token.info.strip().split()[0] if token.info.strip() else ""
+            return [el("CodeBlock", [attr("", [lang] if lang else []), token.content.removesuffix("\n")])]
+        if kind == "hr":
+            return [el("HorizontalRule")]
+        if kind == "inline":  # an inline outside a paragraph (should not happen): keep its text
+            return [el("Plain", self.inlines(token))]
+        return []  # html_block and anything unknown without content: raw HTML is dropped
+
+    def container(self, i: int, close: int) -> list[Node]:
+        tokens = self.source.tokens
+        token = tokens[i]
+        kind = token.type
+        if kind == "paragraph_open":
+            return self.paragraph(i, close)
+        if kind == "heading_open":
+            return [self.heading(i)]
+        if kind == "blockquote_open":
+            return [el("BlockQuote", self.blocks(i + 1, close))]
+        if kind == "bullet_list_open":
+            return [el("BulletList", self.items(i + 1, close))]
+        if kind == "ordered_list_open":
+            start = int(token.attrs.get("start", 1) or 1)
+            delim = "OneParen" if token.markup == ")" else "Period"
+            return [el("OrderedList", [[start, el("Decimal"), el(delim)], self.items(i + 1, close)])]
+        if kind == "table_open":
+            return [self.table(i, close)]
+        if kind == "div_open":
+            return [self.div(i, close)]
+        if kind in ("footnote_open", "footnote_block_open"):
+            return []
+        return [el("Div", [token_attr(token), self.blocks(i + 1, close)])]  # unknown container
+
+    def items(self, start: int, end: int) -> list[list[Node]]:
+        tokens = self.source.tokens
+        result = []
+        i = start
+        while i < end:
+            if tokens[i].type == "list_item_open":
+                close = self._close.get(i, end)
+                result.append(self.blocks(i + 1, close))
+                i = close + 1
+            else:
+                i += 1
+        return result
+
+    def heading(self, i: int) -> Node:
+        tokens = self.source.tokens
+        token = tokens[i]
+        inlines = self.inlines(tokens[i + 1]) if i + 1 < len(tokens) else []
+        num = self.numbering.headings.get(i) if self.options.number_headings else None
+        cls = classes(token)
+        if num:
+            inlines = [el("Span", [attr("", ["section-number"]), [el("Str", num)]]), el("Space"), *inlines]
+        elif "unnumbered" not in cls:
+            cls = [*cls, "unnumbered"]
+        level = max(1, min(6, int(token.tag[1:]) if token.tag[1:].isdigit() else 1))
+        return el("Header", [level, attr(str(token.attrs.get("id", "")), cls, token_attr(token)[2]), inlines])
+
+    def paragraph(self, i: int, close: int) -> list[Node]:
+        tokens = self.source.tokens
+        token = tokens[i]
+        inline = tokens[i + 1] if i + 1 < close else None
+        if inline is None or inline.type != "inline":
+            return [el("Para", self.blocks_inline_fallback(i + 1, close))]
+        if is_table_caption(tokens, i):
+            return []  # taken by the table before it
+        if is_figure(tokens, i):
+            image = next(c for c in inline.children or [] if c.type == "image")
+            return [self.figure(image)]
+        inlines = self.inlines(inline)
+        if token.hidden:
+            return [el("Plain", inlines)]
+        num = self.numbering.paragraphs.get(i)
+        if not num:
+            return [el("Para", inlines)]
+        if self.options.target == "typst":
+            return [el("Para", [el("RawInline", ["typst", f"#paranum({typst_string(num)})"]), *inlines])]
+        tab = el("RawInline", ["openxml", "<w:r><w:tab/></w:r>"])
+        para = el("Para", [el("Span", [attr("", ["paragraph-number"]), [el("Str", num)]]), tab, *inlines])
+        return [_with_style(para, PARAGRAPH_STYLE)]
+
+    def blocks_inline_fallback(self, start: int, end: int) -> list[Node]:
+        return [n for t in self.source.tokens[start:end] if t.type == "inline" for n in self.inlines(t)]
+
+    def div(self, i: int, close: int) -> Node:
+        token = self.source.tokens[i]
+        inner = self.blocks(i + 1, close)
+        kinds = [c for c in classes(token) if c in KIND_LABELS]
+        if not kinds:
+            return el("Div", [token_attr(token), inner])
+        ident = str(token.attrs.get("id", ""))
+        label = f"{KIND_LABELS[kinds[0]]} {ident}".strip()
+        if self.options.target == "typst":
+            tag = f" <{ident}>" if _LABEL.match(ident) else ""
+            opening = el("RawBlock", ["typst", f"#callout({typst_string(label)})["])
+            closing = el("RawBlock", ["typst", f"]{tag}"])
+            return el("Div", [attr("", classes(token)), [opening, *inner, closing]])
+        styled = [_with_style(b, CALLOUT_STYLE) for b in inner]
+        heading = _with_style(el("Para", [el("Strong", text_inlines(label))]), CALLOUT_LABEL_STYLE)
+        return el("Div", [token_attr(token), [heading, *styled]])
+
+    def table(self, i: int, close: int) -> Node:
+        tokens = self.source.tokens
+        head: list[list[Node]] = []
+        body: list[list[Node]] = []
+        aligns: list[str] = []
+        rows = head
+        row: list[Node] | None = None
+        j = i + 1
+        while j < close:
+            t = tokens[j]
+            if t.type == "tbody_open":
+                rows = body
+            elif t.type == "tr_open":
+                row = []
+            elif t.type == "tr_close" and row is not None:
+                rows.append(row)
+                row = None
+            elif t.type in ("th_open", "td_open") and row is not None:
+                align = _ALIGN.get(str(t.attrs.get("style", "")).removeprefix("text-align:"), "AlignDefault")
+                if (rows is head or not aligns) and len(aligns) <= len(row):
+                    aligns.append(align)
+                content = tokens[j + 1] if tokens[j + 1].type == "inline" else None
+                inlines = self.inlines(content) if content else []
+                row.append([attr(), el(align), 1, 1, [el("Plain", inlines)] if inlines else []])
+            j += 1
+        width = max([1, len(aligns), *(len(r) for r in head + body)])
+        aligns += ["AlignDefault"] * (width - len(aligns))
+        for r in head + body:  # pad short rows: pandoc wants rectangular tables
+            r += [[attr(), el("AlignDefault"), 1, 1, []] for _ in range(width - len(r))]
+        caption: list[Node] = []
+        after = close + 1
+        if after < len(tokens) and is_table_caption(tokens, after):
+            inline = tokens[after + 1]
+            caption_inlines = self.inlines(inline)
+            caption = [el("Plain", _strip_prefix(caption_inlines, "Table:"))]
+        colspecs = [[el(a), el("ColWidthDefault")] for a in aligns]
+        return el("Table", [
+            attr(),
+            [None, caption],
+            colspecs,
+            [attr(), [[attr(), r] for r in head]],
+            [[attr(), 0, [], [[attr(), r] for r in body]]],
+            [attr(), []],
+        ])
+
+    def figure(self, image: Token) -> Node:
+        alt = self.inlines_of(image.children or [])
+        title = str(image.attrs.get("title", "") or "")
+        caption_inlines = text_inlines(smarten(title))
+        ident = str(image.attrs.get("id", ""))
+        src = self.image_source(image)
+        if src is None:
+            return el("Para", alt)
+        if self.options.target == "typst":
+            caption_text = typst_string(stringify(caption_inlines))
+            code = f"#figure({self.typst_image(image, src, alt)}, caption: [#{caption_text}])"
+            if _LABEL.match(ident):
+                code += f" <{ident}>"
+            return el("RawBlock", ["typst", code])
+        img = el("Image", [attr("", classes(image), token_attr(image)[2]), alt, [src, title]])
+        caption = [None, [el("Plain", caption_inlines)]] if caption_inlines else [None, []]
+        return el("Figure", [attr(ident), caption, [el("Plain", [img])]])
+
+    def typst_image(self, token: Token, src: str, alt: list[Node]) -> str:
+        args = [typst_string(src), f"alt: {typst_string(stringify(alt))}"]
+        width = str(token.attrs.get("width", ""))
+        if _WIDTH.match(width):
+            args.append(f"width: {width}")
+        return f"image({', '.join(args)})"
+
+    def image_source(self, token: Token) -> str | None:
+        """The image reference to write, or None (with a finding) if it is not a file in the folder."""
+        raw = str(token.attrs.get("src", ""))
+        folder = self.source.folder.resolve()
+        hint = "put the image in the report folder (for example images/chart.png) and link it as images/chart.png"
+        if not raw or _SCHEME.match(raw) or raw.startswith(("/", "\\")):
+            self.error(token, "image-outside", f"the image '{raw}' is not a file in the report folder", hint)
+            return None
+        path = (folder / unquote(raw.split("#")[0].split("?")[0])).resolve()
+        if not path.is_relative_to(folder):
+            self.error(token, "image-outside", f"the image '{raw}' is outside the report folder", hint)
+            return None
+        if not path.is_file():
+            self.error(token, "image-missing", f"the image file '{raw}' does not exist",
+                       "check the file name and folder (names are case-sensitive)")
+            return None
+        if self.options.target == "typst":
+            root = (self.options.typst_root or folder).resolve()
+            return "/" + path.relative_to(root).as_posix()
+        mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        return f"data:{mime};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
+
+    # -- inlines ----------------------------------------------------------------------------
+    def inlines(self, inline: Token) -> list[Node]:
+        return self.inlines_of(inline.children or [])
+
+    def inlines_of(self, children: list[Token]) -> list[Node]:
+        stack: list[tuple[Token | None, list[Node]]] = [(None, [])]
+        before = ""
+        for child in children:
+            kind = child.type
+            out = stack[-1][1]
+            if kind == "text":
+                text = smarten(child.content, before)
+                out.extend(text_inlines(text))
+                before = text[-1:] or before
+            elif kind == "softbreak":
+                out.append(el("SoftBreak"))
+                before = " "
+            elif kind == "hardbreak":
+                out.append(el("LineBreak"))
+                before = " "
+            elif kind == "code_inline":
+                out.append(el("Code", [token_attr(child), child.content]))
+                before = child.content[-1:] or before
+            elif kind == "image":
+                out.extend(self.inline_image(child))
+            elif kind == "footnote_ref":
+                out.append(el("Note", self.notes.get(int(child.meta.get("id", -1)), [])))
+            elif kind.endswith("_open"):
+                stack.append((child, []))
+            elif kind.endswith("_close") and len(stack) > 1:
+                opener, content = stack.pop()
+                stack[-1][1].extend(_wrap(opener, content))
+            # html_inline, footnote_anchor and unknown leaves are dropped
+        while len(stack) > 1:  # unbalanced (never from markdown-it): keep the content
+            opener, content = stack.pop()
+            stack[-1][1].extend(_wrap(opener, content))
+        return stack[0][1]
+
+    def inline_image(self, token: Token) -> list[Node]:
+        alt = self.inlines_of(token.children or [])
+        src = self.image_source(token)
+        if src is None:
+            return alt
+        if self.options.target == "typst":
+            return [el("RawInline", ["typst", f"#box({self.typst_image(token, src, alt)})"])]
+        title = str(token.attrs.get("title", "") or "")
+        return [el("Image", [token_attr(token), alt, [src, title]])]
+
+
+def _wrap(opener: Token | None, content: list[Node]) -> list[Node]:
+    kind = opener.type.removesuffix("_open") if opener else ""
+    if kind == "em":
+        return [el("Emph", content)]
+    if kind == "strong":
+        return [el("Strong", content)]
+    if kind == "s":
+        return [el("Strikeout", content)]
+    if kind == "link" and opener is not None:
+        href = str(opener.attrs.get("href", ""))
+        return [el("Link", [token_attr(opener), content, [href, str(opener.attrs.get("title", "") or "")]])]
+    if kind == "span" and opener is not None:
+        return [el("Span", [token_attr(opener), content])]
+    return content
+
+
+def _strip_prefix(inlines: list[Node], prefix: str) -> list[Node]:
+    """Drop a leading 'Table:' (and the space after it) from a caption."""
+    if inlines and inlines[0]["t"] == "Str" and inlines[0]["c"].startswith(prefix):
+        rest = inlines[0]["c"][len(prefix):]
+        inlines = ([el("Str", rest)] if rest else []) + inlines[1:]
+    while inlines and inlines[0]["t"] in ("Space", "SoftBreak"):
+        inlines = inlines[1:]
+    return inlines
+
+
+def _with_style(block: Node, style: str) -> Node:
+    """Give a docx paragraph a custom style (pandoc applies the innermost custom-style Div)."""
+    if block["t"] in ("Para", "Plain"):
+        return el("Div", [attr("", [], [["custom-style", style]]), [block]])
+    if block["t"] == "Div" and block["c"][0][2] and block["c"][0][2][0][0] == "custom-style":
+        return el("Div", [attr("", [], [["custom-style", style]]), block["c"][1]])
+    return block
+
+
+def convert(source: Source, options: Options) -> list[Node]:
+    """The blocks of a token stream. Raises BuildError listing every image that is not allowed."""
+    converter = Converter(source, options)
+    blocks = converter.blocks(0, len(source.tokens))
+    if converter.findings:
+        raise BuildError(converter.findings)
+    return blocks
+
+
+def meta_string(text: str) -> Node:
+    return el("MetaString", text)
+
+
+def document(blocks: list[Node], meta: dict[str, Node] | None = None) -> dict[str, Any]:
+    return {"pandoc-api-version": API_VERSION, "meta": meta or {}, "blocks": blocks}

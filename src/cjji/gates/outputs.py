@@ -1,0 +1,150 @@
+"""Gate `outputs`: check the files `cjji build` produced, as a reader's software will see them.
+
+Unlike the other gates it reads files, so it is not in the ALL list that `cjji check` runs:
+`cjji build` calls `run(report, files)` on what it has just written. Word: the file opens, has a
+title, authors and the en-GB language, real Heading styles, repeating table header rows and alt
+text on every image. PDF: tagged (StructTreeRoot, MarkInfo /Marked), /Lang, the title shown in the
+window (DisplayDocTitle) and /Alt on every Figure. HTML: cjji.build.html_check's findings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from cjji.findings import Finding, error
+from cjji.report import Report, display_path
+
+ID = "outputs"
+DESCRIPTION = "the built Word, PDF and HTML files carry their title, language, tags and alt text"
+LANGUAGE = "en-GB"
+
+
+def _problem(path: Path, rule: str, message: str, hint: str = "") -> Finding:
+    return error(ID, rule, display_path(path), 0, 0, message, hint)
+
+
+def docx_findings(path: Path) -> list[Finding]:
+    from docx import Document
+    from docx.oxml.ns import qn
+
+    try:
+        doc = Document(str(path))
+    except Exception as exc:  # a broken zip or XML: any reader would fail too
+        return [_problem(path, "docx-unreadable", f"the Word file does not open: {exc}")]
+    found = []
+    props = doc.core_properties
+    if not (props.title or "").strip():
+        found.append(_problem(path, "docx-title", "the Word file has no title property"))
+    if not (props.author or "").strip():
+        found.append(_problem(path, "docx-author", "the Word file does not name the inspectorates as authors"))
+    if props.language != LANGUAGE:
+        found.append(_problem(path, "docx-language", f"the Word file's language is '{props.language}', not {LANGUAGE}"))
+    if (props.last_modified_by or "").strip():
+        found.append(_problem(path, "docx-personal-data",
+                              f"the Word file names whoever built it ('{props.last_modified_by}')"))
+    lang = doc.styles.element.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}/{qn('w:lang')}")
+    if lang is None or lang.get(qn("w:val")) != LANGUAGE:
+        found.append(_problem(path, "docx-language", f"the Word text is not marked as {LANGUAGE}"))
+    body = doc.element.body
+    for prop in body.iter(qn("wp:docPr")):
+        if not (prop.get("descr") or "").strip():
+            found.append(_problem(path, "docx-alt", f"an image ('{prop.get('name', '')}') has no alt text",
+                                  "give every image alt text: ![what the image shows](images/file.png)"))
+    for table in body.iter(qn("w:tbl")):
+        first = table.find(qn("w:tr"))
+        if first is None or first.find(f"{qn('w:trPr')}/{qn('w:tblHeader')}") is None:
+            found.append(_problem(path, "docx-table-header", "a table's header row is not marked to repeat"))
+    styles = {p.style.name for p in doc.paragraphs if p.style is not None}
+    if not any(name.startswith("Heading ") for name in styles):
+        found.append(_problem(path, "docx-headings", "the Word file has no Heading styles"))
+    return found
+
+
+def _struct_elements(root: Any) -> Iterator[Any]:
+    """Every structure element under StructTreeRoot (iteratively: deep trees are fine)."""
+    import pikepdf
+
+    stack = [root.get("/K")]
+    seen: set[tuple[int, int]] = set()
+    while stack:
+        node = stack.pop()
+        if node is None:
+            continue
+        if isinstance(node, pikepdf.Array):
+            stack.extend(reversed(list(node)))
+            continue
+        if not isinstance(node, pikepdf.Dictionary):
+            continue
+        if node.is_indirect:
+            if node.objgen in seen:
+                continue
+            seen.add(node.objgen)
+        if node.get("/Type") in (None, "/StructElem") and "/S" in node:
+            yield node
+            stack.append(node.get("/K"))
+
+
+def pdf_findings(path: Path) -> list[Finding]:
+    import pikepdf
+
+    try:
+        pdf = pikepdf.open(path)
+    except Exception as exc:
+        return [_problem(path, "pdf-unreadable", f"the PDF does not open: {exc}")]
+    with pdf:
+        found = []
+        root = pdf.Root
+        tree = root.get("/StructTreeRoot")
+        if tree is None:
+            found.append(_problem(path, "pdf-untagged", "the PDF has no structure tree (it is not tagged)"))
+        mark = root.get("/MarkInfo")
+        if mark is None or not bool(mark.get("/Marked", False)):
+            found.append(_problem(path, "pdf-marked", "the PDF is not marked as tagged (MarkInfo /Marked)"))
+        lang = str(root.get("/Lang", ""))
+        if not lang.lower().startswith("en"):
+            found.append(_problem(path, "pdf-language", f"the PDF's language is '{lang}', not {LANGUAGE}"))
+        prefs = root.get("/ViewerPreferences")
+        if prefs is None or not bool(prefs.get("/DisplayDocTitle", False)):
+            found.append(_problem(path, "pdf-title-shown", "the PDF viewer shows the file name, not the title"))
+        with pdf.open_metadata() as xmp:
+            title = xmp.get("dc:title", "")
+        if not str(title).strip() and not str(pdf.docinfo.get("/Title", "")).strip():
+            found.append(_problem(path, "pdf-title", "the PDF has no title"))
+        if tree is not None:
+            for element in _struct_elements(tree):
+                if element.get("/S") == "/Figure" and not str(element.get("/Alt", "")).strip():
+                    found.append(_problem(path, "pdf-alt", "a figure in the PDF has no alt text"))
+        return found
+
+
+def html_hook() -> Callable[[Path], list[Finding]] | None:
+    """cjji.build.html_check.html_findings, once the HTML checks exist."""
+    try:
+        from cjji.build.html_check import html_findings
+    except ImportError:
+        return None
+    return html_findings
+
+
+def html_findings(path: Path) -> list[Finding]:
+    check = html_hook()
+    return check(path) if check else []
+
+
+CHECKS: dict[str, Callable[[Path], list[Finding]]] = {
+    "docx": docx_findings,
+    "pdf": pdf_findings,
+    "html": html_findings,
+}
+
+
+def run(report: Report, files: dict[str, Path]) -> list[Finding]:
+    """Findings about the files built for `report` ({format: path})."""
+    found: list[Finding] = []
+    for fmt, path in files.items():
+        check = CHECKS.get(fmt)
+        if check is not None:
+            found.extend(check(path))
+    return found
