@@ -1,0 +1,83 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+from framework_support import EXAMPLE_DIR, GOOD, context, variant
+
+from cjji import markdown
+from cjji.annex import escape, framework_annex, recommendations_list
+from cjji.report import load
+
+
+def _annex(folder: Path) -> str:
+    return framework_annex(load(folder), context().policy)
+
+
+def test_headings_carry_annex_ids_and_are_unnumbered() -> None:
+    tokens = markdown.parse(_annex(EXAMPLE_DIR))
+    headings = [(t.tag, t.attrs.get("id"), t.attrs.get("class")) for t in tokens if t.type == "heading_open"]
+    assert headings == [
+        ("h1", "annex-framework", "unnumbered"), ("h2", "annex-framework-criteria", "unnumbered"),
+        ("h2", "annex-framework-principles", "unnumbered"),
+        ("h2", "annex-framework-cross-cutting", "unnumbered"),
+        ("h2", "annex-framework-impact", "unnumbered"),
+        ("h2", "annex-framework-recommendations", "unnumbered")]
+    assert _annex(EXAMPLE_DIR).startswith(
+        "# How this inspection meets the joint inspection framework {#annex-framework .unnumbered}\n")
+
+
+def test_criteria_table_links_to_the_numbered_sections_that_cite_them() -> None:
+    text = _annex(EXAMPLE_DIR)
+    assert ("| C4 | Eligible victims are referred to the Victim Contact Scheme and are kept informed "
+            "about significant events in the offender's sentence. | Code of Practice for Victims of "
+            "Crime in England and Wales, Right 11 | [1.1](#main-findings), [4.3](#after-sentence) |"
+            ) in text
+
+
+def test_principles_map_quotes_annex_a_and_gives_reasons() -> None:
+    text = _annex(GOOD)
+    assert ("| 7. Disclosed criteria | Inspectors should disclose the criteria they use to form "
+            "judgments. | [1](#findings) |") in text
+    assert ("| 5. Rigorous self-assessment | Inspectors should encourage rigorous self-assessment by "
+            "managers. Inspectors should challenge the outcomes of managers’ self-assessments, take "
+            "them into account in the inspection process, and provide a comparative benchmark. | "
+            "Not applicable: Neither force had assessed its custody health care, so there was no "
+            "self-assessment to challenge. |") in text
+
+
+def test_cross_cutting_impact_and_recommendations() -> None:
+    text = _annex(GOOD)
+    assert "| Equality and diversity | [2](#people) |" in text
+    assert "| Victim and witness experience | Not applicable: The inspection was about" in text
+    assert ("An equality impact assessment was completed on 1 June 2027 (framework paragraph 12.2). "
+            "Outcome: no adverse impact identified.") in text
+    assert ("| [R2](#R2) | Chief constables should make sure a health care professional is available "
+            "in every custody suite at all times. | Police forces \\(chief constables\\); National "
+            "Police Chiefs' Council | 30 June 2028 |") not in text  # parentheses are not escaped
+    assert ("| [R2](#R2) | Chief constables should make sure a health care professional is available "
+            "in every custody suite at all times. | Police forces (chief constables); National Police "
+            "Chiefs' Council | 30 June 2028 |") in text
+
+
+def test_author_text_cannot_inject_markup(tmp_path: Path) -> None:
+    folder = variant(tmp_path, ('text: "Detained people see', 'text: "<b>x</b> | *y* [z](http://e) see'))
+    text = _annex(folder)
+    assert "\\<b\\>x\\</b\\> \\| \\*y\\* \\[z\\](http://e) see" in text
+    tokens = markdown.parse(text)
+    assert not [c for t in tokens for c in t.children or [] if c.type in ("html_inline", "link_open")
+                and c.attrs.get("href", "#").startswith("http")]
+
+
+def test_escape_keeps_text_on_one_line() -> None:
+    assert escape("a\nb  c_d") == "a b c\\_d"
+
+
+def test_recommendations_list_alone() -> None:
+    text = recommendations_list(load(GOOD), context().policy)
+    assert text.startswith("# Recommendations {#annex-recommendations .unnumbered}\n\n| No. |")
+    assert text.count("\n| [R") == 2
+
+
+def test_no_recommendations(tmp_path: Path) -> None:
+    folder = variant(tmp_path, ("{.recommendation #R1", "{.note #N1"), ("{.recommendation #R2", "{.note #N2"))
+    assert "This report makes no recommendations." in _annex(folder)
