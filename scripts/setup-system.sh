@@ -6,6 +6,8 @@ set -euo pipefail
 packages=(hunspell hunspell-en-gb poppler-utils openssh-client fonts-liberation)
 if [[ "${1:-}" == "--test" ]]; then
   packages+=(chromium fonts-dejavu-core)
+  # shellcheck disable=SC2207  # WordPress, MariaDB and PHP for tests/wordpress/
+  packages+=($(bash "$(dirname "$0")/setup-wordpress.sh" --list))
 fi
 
 missing=()
