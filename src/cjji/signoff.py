@@ -365,6 +365,9 @@ def check_statement(path: Path, report_id: str, version: Any, current: content.D
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         verdict.reason = f"not a readable JSON statement ({exc}); it was damaged or hand-edited"
         return verdict
+    if isinstance(data, dict):  # say whose statement it claims to be, even if it is damaged
+        verdict.role, verdict.identity = str(data.get("role", "")), str(data.get("identity", ""))
+        verdict.signed_at = str(data.get("signed_at", ""))
     problem = _schema_problem(data, schema_path)
     if problem:
         verdict.reason = f"not a valid sign-off statement ({problem}); it was damaged or hand-edited"

@@ -1,0 +1,275 @@
+"""Sign-off verification with real keys and real signatures: every threat is refused with a reason."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from signoff_support import REQUIRED, Gatekeepers, gk, keys, set_version  # noqa: F401
+
+from cjji.digest import digest
+from cjji.policy import load_policy
+from cjji.report import load
+from cjji.signoff import (
+    REVIEW,
+    ReportStatus,
+    dump,
+    registry,
+    report_status,
+    required_roles,
+    sign_bytes,
+    statement,
+    statement_name,
+    utc_now,
+    verify_bytes,
+)
+
+TODAY = dt.date.today()
+
+
+def status_of(kit: Gatekeepers, folder: Path | None = None) -> ReportStatus:
+    folder = folder or kit.report
+    return report_status(folder, load(folder).meta, load_policy(kit.root))
+
+
+def role(status: ReportStatus, role_id: str):  # type: ignore[no-untyped-def]
+    return next(r for r in status.roles if r.role == role_id)
+
+
+# --- what must be signed --------------------------------------------------------------------------
+
+
+def test_required_roles_are_every_participating_cj_chief_and_the_lead_qa(gk: Gatekeepers) -> None:  # noqa: F811
+    policy = load_policy(gk.root)
+    reg = registry(policy)
+    meta = load(gk.report).meta
+    assert required_roles(meta, policy, reg) == REQUIRED
+    meta = {**meta, "lead": "HMIPrisons", "inspectorates": ["HMIPrisons", "HMCPSI", "Ofsted"]}
+    assert required_roles(meta, policy, reg) == [
+        "chief-inspector-HMIPrisons", "chief-inspector-HMCPSI", "qa-lead-HMIPrisons"]
+
+
+def test_all_required_signed_is_signed(gk: Gatekeepers) -> None:  # noqa: F811
+    for role_id, name in zip(REQUIRED, ["cps-chief", "police-chief", "probation-chief", "cps-qa"],
+                             strict=True):
+        gk.sign(role_id, name)
+    status = status_of(gk)
+    assert [r.state for r in status.roles] == ["signed"] * 4
+    assert role(status, "qa-lead-HMCPSI").best.reason == "holds the role"  # type: ignore[union-attr]
+    assert status.invalid == []
+
+
+def test_nothing_signed_is_missing(gk: Gatekeepers) -> None:  # noqa: F811
+    assert [r.state for r in status_of(gk).roles] == ["missing"] * 4
+
+
+# --- the threats ---------------------------------------------------------------------------------
+
+
+def test_hand_edited_statement_is_refused(gk: Gatekeepers) -> None:  # noqa: F811
+    path = gk.sign("chief-inspector-HMCPSI", "cps-chief")
+    data = json.loads(path.read_text())
+    data["version"] = 1
+    data["signed_at"] = "2026-01-01T00:00:00Z"  # backdated by hand
+    path.write_text(json.dumps(data, indent=2) + "\n")
+    best = role(status_of(gk), "chief-inspector-HMCPSI").best
+    assert best is not None and best.state == "invalid"
+    assert "changed after it was signed" in best.reason
+
+
+def test_statement_edited_into_nonsense_is_refused_as_damaged(gk: Gatekeepers) -> None:  # noqa: F811
+    path = gk.sign("chief-inspector-HMCPSI", "cps-chief")
+    path.write_text(path.read_text().replace('"content_digest": "sha256:', '"content_digest": "md5:'))
+    best = role(status_of(gk), "chief-inspector-HMCPSI").best
+    assert best is not None and best.state == "invalid"
+    assert "not a valid sign-off statement" in best.reason and "hand-edited" in best.reason
+
+
+def test_signature_by_a_key_not_in_allowed_signers_is_refused(gk: Gatekeepers) -> None:  # noqa: F811
+    gk.sign("chief-inspector-HMCPSI", "cps-chief", key="rogue")
+    best = role(status_of(gk), "chief-inspector-HMCPSI").best
+    assert best is not None and best.state == "invalid"
+    assert "signed with a key that checks/allowed_signers does not list" in best.reason
+
+
+def test_statement_naming_a_role_holder_but_signed_with_another_key_is_refused(gk: Gatekeepers) -> None:  # noqa: F811
+    # the outsider writes a statement naming the chief inspector, and signs it with their own key
+    gk.sign("chief-inspector-HMCPSI", "cps-chief", key="outsider")
+    best = role(status_of(gk), "chief-inspector-HMCPSI").best
+    assert best is not None and best.state == "invalid"
+    assert best.reason == ("the statement names cps.chief@test.example, but it was signed with the key "
+                           "of outsider@test.example")
+
+
+def test_signer_without_the_role_is_refused(gk: Gatekeepers) -> None:  # noqa: F811
+    gk.sign("chief-inspector-HMCPSI", "cps-qa")  # the QA lead signs as the chief inspector
+    best = role(status_of(gk), "chief-inspector-HMCPSI").best
+    assert best is not None and best.state == "invalid"
+    assert best.reason == ("cps.qa@test.example does not hold the role chief-inspector-HMCPSI and has "
+                           "no delegation for it")
+
+
+def test_replay_from_another_report_is_refused(gk: Gatekeepers) -> None:  # noqa: F811
+    other = gk.report.parent / "2026-other-report"
+    shutil.copytree(gk.report, other)
+    signed = gk.sign("chief-inspector-HMCPSI", "cps-chief", report=other)
+    # the text is identical, but the statement names the report it was signed for
+    (gk.report / "signoffs").mkdir()
+    for path in (signed, signed.with_name(signed.name + ".sig")):
+        shutil.copy(path, gk.report / "signoffs" / path.name)
+    best = role(status_of(gk), "chief-inspector-HMCPSI").best
+    assert best is not None and best.state == "invalid"
+    assert "replay: this sign-off is for the report '2026-other-report'" in best.reason
+
+
+def test_replay_of_an_earlier_version_is_refused(gk: Gatekeepers) -> None:  # noqa: F811
+    gk.sign("chief-inspector-HMCPSI", "cps-chief")
+    set_version(gk.report, 2)
+    best = role(status_of(gk), "chief-inspector-HMCPSI").best
+    assert best is not None and best.state == "invalid"
+    assert best.reason == ("replay: this sign-off is for version 1 of the report, which is now "
+                           "version 2")
+
+
+def test_content_changed_after_signing_is_stale_and_says_which_files(gk: Gatekeepers) -> None:  # noqa: F811
+    gk.sign("chief-inspector-HMCPSI", "cps-chief")
+    with (gk.report / "impact-assessment.md").open("a") as handle:
+        handle.write("\nA late addition.\n")
+    (gk.report / "images" / "new-chart.png").write_bytes(b"png")
+    best = role(status_of(gk), "chief-inspector-HMCPSI").best
+    assert best is not None and best.state == "stale"
+    assert best.changed == ["images/new-chart.png (added)", "impact-assessment.md (changed)"]
+
+
+def test_delegate_within_the_delegation_is_signed(gk: Gatekeepers) -> None:  # noqa: F811
+    gk.delegate("chief-inspector-HMIProbation", TODAY - dt.timedelta(days=1), TODAY + dt.timedelta(days=1))
+    gk.sign("chief-inspector-HMIProbation", "deputy")
+    best = role(status_of(gk), "chief-inspector-HMIProbation").best
+    assert best is not None and best.state == "signed"
+    assert best.reason.startswith("delegated by probation.chief@test.example")
+
+
+def test_expired_delegation_is_refused(gk: Gatekeepers) -> None:  # noqa: F811
+    last_day = TODAY - dt.timedelta(days=2)
+    gk.delegate("chief-inspector-HMIProbation", TODAY - dt.timedelta(days=30), last_day)
+    gk.sign("chief-inspector-HMIProbation", "deputy")
+    best = role(status_of(gk), "chief-inspector-HMIProbation").best
+    assert best is not None and best.state == "invalid"
+    assert f"the delegation of chief-inspector-HMIProbation to deputy@test.example expired after {last_day}" \
+        in best.reason
+
+
+def test_not_yet_valid_delegation_is_refused(gk: Gatekeepers) -> None:  # noqa: F811
+    first_day = TODAY + dt.timedelta(days=3)
+    gk.delegate("chief-inspector-HMIProbation", first_day, TODAY + dt.timedelta(days=30))
+    gk.sign("chief-inspector-HMIProbation", "deputy")
+    best = role(status_of(gk), "chief-inspector-HMIProbation").best
+    assert best is not None and best.state == "invalid"
+    assert f"is not valid until {first_day}" in best.reason
+
+
+def test_delegation_granted_by_someone_without_the_role_is_refused(gk: Gatekeepers) -> None:  # noqa: F811
+    gk.delegate("chief-inspector-HMIProbation", TODAY - dt.timedelta(days=1), TODAY + dt.timedelta(days=1),
+                delegated_by="police-chief")
+    gk.sign("chief-inspector-HMIProbation", "deputy")
+    best = role(status_of(gk), "chief-inspector-HMIProbation").best
+    assert best is not None and best.state == "invalid"
+    assert best.reason == ("the delegation of chief-inspector-HMIProbation to deputy@test.example was "
+                           "granted by police.chief@test.example, who does not hold that role")
+
+
+def test_signing_time_in_the_future_is_refused(gk: Gatekeepers) -> None:  # noqa: F811
+    gk.sign("chief-inspector-HMCPSI", "cps-chief", at=utc_now() + dt.timedelta(days=2))
+    best = role(status_of(gk), "chief-inspector-HMCPSI").best
+    assert best is not None and best.state == "invalid" and "is in the future" in best.reason
+
+
+def test_signature_file_missing_is_refused(gk: Gatekeepers) -> None:  # noqa: F811
+    path = gk.sign("chief-inspector-HMCPSI", "cps-chief")
+    path.with_name(path.name + ".sig").unlink()
+    best = role(status_of(gk), "chief-inspector-HMCPSI").best
+    assert best is not None and best.reason == f"the signature file {path.name}.sig is missing"
+
+
+def test_signature_under_another_namespace_is_refused(gk: Gatekeepers) -> None:  # noqa: F811
+    import subprocess
+
+    path = gk.sign("chief-inspector-HMCPSI", "cps-chief")
+    git_sig = subprocess.run(["ssh-keygen", "-Y", "sign", "-q", "-f", str(gk.keys["cps-chief"]), "-n", "git"],
+                             input=path.read_bytes(), capture_output=True, check=True).stdout
+    path.with_name(path.name + ".sig").write_bytes(git_sig)
+    best = role(status_of(gk), "chief-inspector-HMCPSI").best
+    assert best is not None and best.state == "invalid"
+
+
+def test_example_gatekeepers_are_refused_for_real_reports(tmp_path: Path) -> None:
+    from support import ROOT
+
+    policy = load_policy(ROOT)
+    reg = registry(policy)
+    now = utc_now()
+    assert reg.authority("catherine.ellwood@hmcpsi.example", "chief-inspector-HMCPSI", now,
+                         "2026-victim-updates").ok
+    refused = reg.authority("catherine.ellwood@hmcpsi.example", "chief-inspector-HMCPSI", now,
+                            "2027-real-report")
+    assert not refused.ok and "fictional example gatekeeper" in refused.how
+
+
+# --- review records (written by `cjji signoff from-review`) --------------------------------------
+
+
+def _review_record(kit: Gatekeepers, **changes: object) -> Path:
+    review = {"id": 7, "url": "https://github.com/o/r/pull/1#pullrequestreview-7", "state": "approved",
+              "submitted_at": "2026-11-20T14:03:22Z", "reviewer": "test-cps-chief", "commit": "a" * 40,
+              "head_sha": "a" * 40, "pull_request": 1, "pull_request_url": "https://github.com/o/r/pull/1",
+              "repository": "o/r"}
+    review.update(changes)
+    data = statement(kit.report.name, 1, "t", "chief-inspector-HMCPSI", kit.holder("cps-chief"),
+                     digest(kit.report), dt.datetime(2026, 11, 20, 14, 3, 22, tzinfo=dt.UTC),
+                     method=REVIEW, review=review)
+    path = kit.report / "signoffs" / statement_name("chief-inspector-HMCPSI", kit.identity("cps-chief"), REVIEW)
+    path.parent.mkdir(exist_ok=True)
+    path.write_bytes(dump(data))
+    return path
+
+
+def test_review_record_by_a_registered_reviewer_at_the_head_is_signed(gk: Gatekeepers) -> None:  # noqa: F811
+    _review_record(gk)
+    best = role(status_of(gk), "chief-inspector-HMCPSI").best
+    assert best is not None and best.state == "signed" and best.method == "github-review"
+
+
+def test_review_record_for_a_commit_that_is_not_the_head_is_refused(gk: Gatekeepers) -> None:  # noqa: F811
+    _review_record(gk, commit="b" * 40)
+    best = role(status_of(gk), "chief-inspector-HMCPSI").best
+    assert best is not None and best.state == "invalid"
+    assert "not on the pull request's head" in best.reason
+
+
+def test_review_record_whose_reviewer_is_not_the_named_identity_is_refused(gk: Gatekeepers) -> None:  # noqa: F811
+    _review_record(gk, reviewer="test-outsider")
+    best = role(status_of(gk), "chief-inspector-HMCPSI").best
+    assert best is not None and best.state == "invalid"
+    assert "GitHub reviewer test-outsider is outsider@test.example" in best.reason
+
+
+# --- signing and verifying bytes -----------------------------------------------------------------
+
+
+def test_verify_bytes_accepts_the_signers_own_signature_only(gk: Gatekeepers) -> None:  # noqa: F811
+    allowed = gk.root / "checks" / "allowed_signers"
+    sig = sign_bytes(b"statement", gk.keys["cps-chief"])
+    assert verify_bytes(b"statement", sig, "cps.chief@test.example", allowed) == ""
+    assert "changed after" in verify_bytes(b"statement!", sig, "cps.chief@test.example", allowed)
+    assert "signed with the key of cps.chief@test.example" in verify_bytes(
+        b"statement", sig, "cps.qa@test.example", allowed)
+
+
+def test_signing_with_a_missing_key_says_so(tmp_path: Path) -> None:
+    from cjji.signoff import SignoffError
+
+    with pytest.raises(SignoffError, match="does not exist"):
+        sign_bytes(b"x", tmp_path / "nope")
