@@ -53,6 +53,7 @@ from cjji.publish.target import (
     Signoff,
     TargetError,
     Withdrawal,
+    human_size,
 )
 
 ENV_URL = "CJJI_WP_URL"
@@ -259,6 +260,7 @@ class WordPressTarget:
     # -- the Target protocol --------------------------------------------------------------
 
     def published(self) -> tuple[ReportVersion, ...]:
+        self._check_account("reading what is published")
         versions = [v for post in self._report_posts() for v in _record_versions(post)]
         return tuple(sorted(versions, key=lambda v: (v.published_at, v.report_id, v.version)))
 
@@ -269,11 +271,16 @@ class WordPressTarget:
                     f"WordPress: {version.report_id} version {version.version} is under embargo "
                     f"until {describe(version.embargo)}; nothing of it was uploaded"
                 )
-        self._check_account(release)
+        # a report with no new version is left alone: its post already shows what it should
+        changing = {report_id for report_id, _ in release.added}
+        if not changing:
+            return self.client.url
+        self._check_account(f"publishing {', '.join(sorted(changing))}")
         category = self._category_id()
         reports: dict[str, list[ReportVersion]] = {}
         for version in sorted(release.versions, key=lambda v: (v.report_id, v.version)):
-            reports.setdefault(version.report_id, []).append(version)
+            if version.report_id in changing:
+                reports.setdefault(version.report_id, []).append(version)
         posts = {report_id: self._find_post(report_id) for report_id in reports}
         media = {
             report_id: self._upload_files(versions, _record(posts[report_id]))
@@ -302,9 +309,8 @@ class WordPressTarget:
 
     # -- steps ----------------------------------------------------------------------------
 
-    def _check_account(self, release: Release) -> None:
-        reports = ", ".join(sorted({v.report_id for v in release.versions})) or "no reports"
-        step = f"checking the WordPress account before publishing {reports}"
+    def _check_account(self, purpose: str) -> None:
+        step = f"checking the WordPress account before {purpose}"
         me = self.client.call("GET", "/wp/v2/users/me", step, params={"context": "edit"})
         capabilities = me.get("capabilities", {}) if isinstance(me, dict) else {}
         lacking = [c for c in ("upload_files", "publish_posts") if not capabilities.get(c)]
@@ -408,7 +414,7 @@ class WordPressTarget:
         return None
 
     def _upload(self, version: ReportVersion, file: PublishedFile, what: str) -> Media:
-        step = f"uploading {what}"
+        step = f"uploading {what} ({human_size(file.size)})"
         if file.source is None or not file.source.is_file():
             raise self.client.error(step, f"the file {file.name} is not on this machine "
                                     "(build the report first)")
