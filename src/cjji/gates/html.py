@@ -18,7 +18,7 @@ from markdown_it.token import Token
 
 from cjji.findings import Finding
 from cjji.gates.base import Context, Gate
-from cjji.gates.locate import find_in_block
+from cjji.gates.locate import block_text, find_in_block, position_in_block
 from cjji.report import Report
 
 ID = "html"
@@ -31,11 +31,25 @@ URL_ATTRIBUTES = frozenset({
 
 # CommonMark 0.31 comments: <!-->, <!---> or <!-- ... -->
 _COMMENT = re.compile(r"<!--(?:-?>|[\s\S]*?-->)")
-_TAG = re.compile(r"<\s*(/?)\s*([A-Za-z][A-Za-z0-9:-]*)|<!\[CDATA\[|<![A-Za-z]+|<\?")
+_TAG = re.compile(r"<\s*(/?)\s*([A-Za-z][A-Za-z0-9-]*)|<!\[CDATA\[|<![A-Za-z]+|<\?")
 _HTML_IN_TEXT = re.compile(r"<\s*/?\s*[A-Za-z][A-Za-z0-9:-]*[\s/>]|<!--|<!\[CDATA\[")
 _REFUSED_LINK = re.compile(
     r"(?:\]\(\s*<?|\]:\s*<?|<)\s*((?:java|vb)script|data|file)\s*:", re.IGNORECASE
 )
+_ELEMENTS = (
+    "a abbr address applet area article aside audio b base basefont bgsound big blink blockquote "
+    "body br button canvas caption center code col colgroup data datalist dd del details dfn "
+    "dialog div dl dt em embed fieldset figcaption figure font footer form frame frameset h1 h2 "
+    "h3 h4 h5 h6 head header hr html i iframe img image input ins isindex kbd keygen label layer "
+    "legend li link listing main map mark marquee math menu meta meter nav nobr noembed noframes "
+    "noscript object ol optgroup option output p param picture plaintext portal pre progress q "
+    "s samp script section select slot small source span strike strong style sub summary sup svg "
+    "table tbody td template textarea tfoot th thead time title tr track tt u ul var video wbr "
+    "xml xmp xss"
+)
+# text that a browser or another Markdown tool would take for a tag, though CommonMark did not
+_TAG_LIKE_TEXT = re.compile(
+    r"(?<!\\)<\s*/?\s*(" + "|".join(_ELEMENTS.split()) + r")(?=[\s/>`\"']|$)", re.IGNORECASE)
 _SCRIPTY_STYLE = re.compile(r"url\s*\(|expression\s*\(|@import|javascript:|behavior\s*:|binding",
                             re.IGNORECASE)
 _STRIPPED = re.compile(r"[\x00-\x20\x7f]+")
@@ -180,6 +194,28 @@ def _refused_links(report: Report, block: Token, children: list[Token]) -> Itera
             "link to a web page (https://...) or to a section (#id)")
 
 
+def _tag_like_text(report: Report, block: Token, children: list[Token]) -> Iterator[Finding]:
+    """`<IMG SRC=javascript:alert('x')>` is not a tag to CommonMark (the quote), so it stays text;
+    it is still HTML the author meant, and other tools would read it as such."""
+    if not any(c.type == "text" and "<" in c.content for c in children):
+        return
+    text = block_text(report, block)
+    for match in _TAG_LIKE_TEXT.finditer(text):
+        if _inside_code(children, match.group(0)):
+            continue
+        line, col = position_in_block(report, block, match.start())
+        yield report.finding(
+            ID, "raw-html", line, col,
+            f"raw HTML is not allowed in a report: <{match.group(1).lower()}> (written here as text)",
+            _hint_for(match.group(1)) + "; to show code, put it in `backticks`")
+
+
+def _inside_code(children: list[Token], written: str) -> bool:
+    wanted = written.lower()
+    return any(c.type == "code_inline" and wanted in c.content.lower() for c in children) and not any(
+        c.type == "text" and wanted in c.content.lower() for c in children)
+
+
 def _body(report: Report) -> Iterator[Finding]:
     for block in report.tokens:
         cursor = 0
@@ -195,6 +231,8 @@ def _body(report: Report) -> Iterator[Finding]:
             yield from _attributes(report, block, child, cursor)
         if children:
             yield from _refused_links(report, block, children)
+            if not any(c.type == "html_inline" for c in children):
+                yield from _tag_like_text(report, block, children)
 
 
 def _metadata(report: Report, value: Any, path: tuple[str | int, ...]) -> Iterator[Finding]:

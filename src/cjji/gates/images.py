@@ -53,7 +53,9 @@ def sniff(data: bytes) -> str:
             return what
     if head.startswith((b"<!doctype html", b"<html")):
         return "a web page (HTML)"
-    return "text" if head[:64].isascii() and head[:64].strip() else "unknown data"
+    sample = data[:512]
+    printable = all(32 <= b < 127 or b in (9, 10, 13) for b in sample)
+    return "text" if sample.strip() and printable else "unknown data"
 
 
 def inspect(path: Path, limits: dict[str, object]) -> list[Problem]:

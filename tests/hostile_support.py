@@ -1,0 +1,58 @@
+"""Helpers for the hostile-input tests: a small valid report, the corpora, in-process checks."""
+
+from __future__ import annotations
+
+import shutil
+from functools import cache
+from pathlib import Path
+
+from support import FIXTURES, ROOT
+
+from cjji.checking import check_report
+from cjji.findings import Finding
+from cjji.gates.base import Context
+from cjji.policy import load_policy
+
+BASE = FIXTURES / "hostile" / "2027-hostile"
+CORPORA = ROOT / "tests" / "corpora"
+SECURITY_GATES = ("html", "files")
+
+
+def corpus(name: str) -> list[str]:
+    """The entries of tests/corpora/<name>: one per line, '%%' comments, \\n and \\t escapes."""
+    lines = (CORPORA / name).read_text(encoding="utf-8").split("\n")
+    return [line.replace("\\n", "\n").replace("\\t", "\t")
+            for line in lines if line.strip() and not line.startswith("%%")]
+
+
+@cache
+def context() -> Context:
+    return Context(policy=load_policy(ROOT))
+
+
+def report_with(parent: Path, extra_body: str, name: str = BASE.name) -> Path:
+    """A copy of the valid base report in parent/<name>/ with `extra_body` at the end of the body."""
+    folder = parent / name
+    if folder.exists():
+        shutil.rmtree(folder)
+    shutil.copytree(BASE, folder)
+    path = folder / "report.md"
+    text = path.read_text(encoding="utf-8")
+    if name != BASE.name:
+        text = text.replace(f"id: {BASE.name}\n", f"id: {name}\n", 1)
+    path.write_text(text.rstrip("\n") + "\n\n" + extra_body + "\n", encoding="utf-8")
+    return folder
+
+
+def check(folder: Path) -> list[Finding]:
+    """Every finding of every gate, in process (no cache)."""
+    return check_report(folder, context()).findings
+
+
+def crashes(findings: list[Finding]) -> list[Finding]:
+    """Findings that say a gate crashed (the registry turns an exception into one)."""
+    return [f for f in findings if f.rule == "internal-error"]
+
+
+def security_errors(findings: list[Finding]) -> list[Finding]:
+    return [f for f in findings if f.gate in SECURITY_GATES and f.severity == "error"]
