@@ -1,0 +1,164 @@
+"""`cjji signoff from-review`: GitHub review events -> sign-off records (or nothing, with a reason)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+from click.testing import CliRunner, Result
+from signoff_support import Gatekeepers, gk, keys  # noqa: F401
+from support import FIXTURES
+
+from cjji.cli import cli
+from cjji.digest import digest
+from cjji.gates import signoffs
+from cjji.gates.base import Context
+from cjji.policy import load_policy
+from cjji.report import load
+
+EVENTS = FIXTURES / "signoff"
+RECORD = "chief-inspector-HMCPSI--cps.chief@test.example.review.json"
+
+
+def from_review(kit: Gatekeepers, event: str | Path, *reports: Path) -> Result:
+    path = event if isinstance(event, Path) else EVENTS / f"{event}.json"
+    args = ["signoff", "from-review", str(path), *(str(r) for r in reports), "--root", str(kit.root)]
+    return CliRunner().invoke(cli, args)
+
+
+def records(kit: Gatekeepers) -> list[str]:
+    folder = kit.report / "signoffs"
+    return sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []
+
+
+def test_an_approval_of_the_head_by_a_gatekeeper_becomes_a_record(gk: Gatekeepers) -> None:  # noqa: F811
+    result = from_review(gk, "approved", gk.report)
+    assert result.exit_code == 0, result.output
+    assert records(gk) == [RECORD]
+    assert "test-cps-chief approved 2026-victim-updates as chief-inspector-HMCPSI at commit 9f1c2e7a4b5d" \
+        in result.output
+    data = json.loads((gk.report / "signoffs" / RECORD).read_text())
+    assert data["method"] == "github-review"
+    assert "rests on GitHub's authentication" in data["authentication"]
+    assert data["review"]["url"] == "https://github.com/example-cjji/reports/pull/42#pullrequestreview-2001"
+    assert data["review"]["commit"] == data["review"]["head_sha"] == "9f1c2e7a4b5d6e8f0a1b2c3d4e5f60718293a4b5"
+    assert data["content_digest"] == digest(gk.report).value
+    assert data["signed_at"] == "2026-11-20T14:03:22Z"
+    findings = signoffs.run(load(gk.report), Context(load_policy(gk.root), for_publication=True))
+    assert not any("chief-inspector-HMCPSI" in f.message for f in findings)
+    status = CliRunner().invoke(cli, ["status", "--root", str(gk.root), str(gk.report)]).output
+    assert "by cps-chief <cps.chief@test.example> at 2026-11-20T14:03:22Z (pull-request approval" in status
+
+
+def test_a_comment_records_nothing(gk: Gatekeepers) -> None:  # noqa: F811
+    result = from_review(gk, "commented", gk.report)
+    assert result.exit_code == 0
+    assert result.output == "nothing recorded: review 2002 by test-cps-chief is 'commented', not an approval\n"
+    assert records(gk) == []
+
+
+def test_changes_requested_records_nothing(gk: Gatekeepers) -> None:  # noqa: F811
+    result = from_review(gk, "changes_requested", gk.report)
+    assert result.exit_code == 0
+    assert "is 'changes_requested', not an approval" in result.output
+    assert records(gk) == []
+
+
+def test_a_dismissed_review_removes_its_record(gk: Gatekeepers) -> None:  # noqa: F811
+    from_review(gk, "approved", gk.report)
+    assert records(gk) == [RECORD]
+    result = from_review(gk, "dismissed")
+    assert result.exit_code == 0
+    assert result.output.startswith("removed ") and result.output.endswith(
+        f"{RECORD}: review 2001 was dismissed\n")
+    assert records(gk) == []
+    again = from_review(gk, "dismissed")
+    assert "nothing to remove: no sign-off was recorded from review 2001" in again.output
+
+
+def test_a_review_of_an_older_commit_is_refused(gk: Gatekeepers) -> None:  # noqa: F811
+    result = from_review(gk, "older_commit", gk.report)
+    assert result.exit_code == 1
+    assert ("refused: review 2004 approved commit 1a2b3c4d5e6f, but the pull request's head is "
+            "9f1c2e7a4b5d; the gatekeeper must approve the current head") in result.output
+    assert records(gk) == []
+
+
+def test_a_reviewer_who_is_not_a_gatekeeper_records_nothing(gk: Gatekeepers) -> None:  # noqa: F811
+    result = from_review(gk, "not_gatekeeper", gk.report)
+    assert result.exit_code == 0
+    assert "nothing recorded: report-author-colleague is not a gatekeeper" in result.output
+    assert records(gk) == []
+
+
+def test_a_gatekeeper_without_a_role_in_this_report_records_nothing(gk: Gatekeepers, tmp_path: Path) -> None:  # noqa: F811
+    event = json.loads((EVENTS / "approved.json").read_text())
+    event["review"]["user"]["login"] = "test-outsider"
+    path = tmp_path / "event.json"
+    path.write_text(json.dumps(event))
+    result = from_review(gk, path, gk.report)
+    assert result.exit_code == 0
+    assert "holds none of the roles it needs" in result.output
+    assert records(gk) == []
+
+
+def test_not_an_event_payload_is_a_message_not_a_traceback(gk: Gatekeepers, tmp_path: Path) -> None:  # noqa: F811
+    path = tmp_path / "event.json"
+    path.write_text('{"action": "opened", "pull_request": {}}')
+    result = from_review(gk, path, gk.report)
+    assert result.exit_code == 1
+    assert "is not a GitHub pull_request_review event payload (missing: review.id" in result.output
+
+
+def _git(root: Path, *args: str) -> str:
+    return subprocess.run(["git", "-C", str(root), "-c", "user.name=t", "-c", "user.email=t@test.example",
+                           *args], check=True, capture_output=True, text=True).stdout.strip()
+
+
+def _event_at(tmp_path: Path, base: str, head: str, commit: str | None = None) -> Path:
+    event = json.loads((EVENTS / "approved.json").read_text())
+    event["pull_request"]["base"]["sha"] = base
+    event["pull_request"]["head"]["sha"] = head
+    event["review"]["commit_id"] = commit or head
+    path = tmp_path / "event.json"
+    path.write_text(json.dumps(event))
+    return path
+
+
+def test_in_a_checkout_the_changed_reports_are_found_and_the_head_must_be_checked_out(
+        gk: Gatekeepers, tmp_path: Path) -> None:  # noqa: F811
+    _git(gk.root, "init", "-q", "-b", "main")
+    _git(gk.root, "add", "-A")
+    _git(gk.root, "commit", "-q", "-m", "base")
+    base = _git(gk.root, "rev-parse", "HEAD")
+    report_md = gk.report / "report.md"
+    report_md.write_text(report_md.read_text() + "\nFinal text.\n")
+    _git(gk.root, "commit", "-q", "-am", "final text")
+    head = _git(gk.root, "rev-parse", "HEAD")
+    result = from_review(gk, _event_at(tmp_path, base, head))
+    assert result.exit_code == 0, result.output
+    assert records(gk) == [RECORD]
+    # the branch moved on after the review: the checkout is no longer the reviewed head
+    (gk.report / "signoffs" / RECORD).unlink()
+    _git(gk.root, "commit", "-q", "--allow-empty", "-m", "later")
+    refused = from_review(gk, _event_at(tmp_path, base, head))
+    assert refused.exit_code == 1
+    assert f"refused: the checkout is at {_git(gk.root, 'rev-parse', 'HEAD')[:12]}, not at the reviewed " \
+           f"head {head[:12]}" in refused.output
+    assert records(gk) == []
+
+
+def test_the_registry_can_come_from_the_base_branch(gk: Gatekeepers, tmp_path: Path) -> None:  # noqa: F811
+    import shutil
+
+    base = tmp_path / "base"
+    for name in ("checks", "schemas"):
+        shutil.copytree(gk.root / name, base / name)
+    registry = base / "checks" / "gatekeepers.yml"
+    registry.write_text(registry.read_text().replace('"test-cps-chief"', '"someone-else"'))
+    args = ["signoff", "from-review", str(EVENTS / "approved.json"), str(gk.report), "--root",
+            str(gk.root), "--policy-root", str(base)]
+    result = CliRunner().invoke(cli, args)
+    assert "nothing recorded: test-cps-chief is not a gatekeeper" in result.output
+    assert records(gk) == []

@@ -1,0 +1,60 @@
+"""`cjji status`: each required role signed (by whom, when), stale (what changed), missing, invalid."""
+
+from __future__ import annotations
+
+import re
+
+from click.testing import CliRunner
+from signoff_support import Gatekeepers, gk, keys  # noqa: F401
+
+from cjji.checking import check_report
+from cjji.cli import cli
+from cjji.findings import count
+from cjji.gates.base import Context
+from cjji.policy import load_policy
+
+
+def status(kit: Gatekeepers) -> str:
+    result = CliRunner().invoke(cli, ["status", "--root", str(kit.root), str(kit.report)])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_status_of_a_partly_signed_report(gk: Gatekeepers) -> None:  # noqa: F811
+    gk.sign("chief-inspector-HMCPSI", "cps-chief")
+    (gk.report / "images" / "updates.png").write_bytes(b"a new chart")
+    gk.sign("chief-inspector-HMICFRS", "police-chief")
+    gk.sign("qa-lead-HMCPSI", "cps-qa", key="rogue")
+    out = status(gk)
+    assert re.search(r"chief-inspector-HMCPSI\s+stale\s+signed by cps-chief <cps.chief@test.example> "
+                     r"at \S+Z; changed since: images/updates.png \(changed\)", out), out
+    assert re.search(r"chief-inspector-HMICFRS\s+signed\s+by police-chief <police.chief@test.example> "
+                     r"at \S+Z \(SSH signature; holds the role\)", out), out
+    assert re.search(r"chief-inspector-HMIProbation\s+missing\s+no sign-off yet from the HM Chief "
+                     r"Inspector of Probation", out), out
+    assert re.search(r"qa-lead-HMCPSI\s+invalid\s+\S+qa-lead-HMCPSI--cps.qa@test.example.json: "
+                     r"it was signed with a key that checks/allowed_signers does not list", out), out
+    assert out.rstrip().endswith("1 of 4 required sign-offs valid")
+
+
+def test_status_shows_the_other_gates_warnings(gk: Gatekeepers) -> None:  # noqa: F811
+    report_md = gk.report / "report.md"
+    text = report_md.read_text()
+    scoped = ("value-for-money: {not_applicable: \"Value for money was examined in the 2025 joint "
+              "inspection of case progression, so this inspection did not repeat that work.\"}")
+    assert "  value-for-money: {sections: [value]}\n" in text
+    before, after = text.rsplit("value-for-money: {sections: [value]}", 1)  # the cross_cutting one
+    report_md.write_text(before + scoped + after)
+    findings = check_report(gk.report, Context(load_policy(gk.root))).findings
+    others = [f for f in findings if f.gate != "signoffs"]
+    warnings, errors = count(others, "warning"), count(others, "error")
+    assert warnings >= 1  # the cross-cutting gate warns that an issue is scoped out
+    assert (f"checks   {errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)} "
+            "from the other gates") in status(gk)
+
+
+def test_status_of_every_report_by_default(gk: Gatekeepers) -> None:  # noqa: F811
+    result = CliRunner().invoke(cli, ["status", "--root", str(gk.root)])
+    assert result.exit_code == 0
+    assert "2026-victim-updates/report.md  Keeping victims informed, version 1" in result.output
+    assert "0 of 4 required sign-offs valid" in result.output
