@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cjji import gates
+from cjji import gates, suppress
 from cjji.cache import FileDigests, ResultCache, folder_digest, make_key, tool_digest
 from cjji.findings import Finding
 from cjji.gates.base import Context
@@ -36,7 +36,7 @@ def check_report(report_dir: Path, context: Context) -> ReportResult:
     except LoadError as exc:
         result.findings = [exc.finding]
         return result
-    result.findings = sorted(gates.run_all(report, context), key=_order)
+    result.findings = sorted(suppress.apply(report, gates.run_all(report, context), context), key=_order)
     return result
 
 

@@ -15,7 +15,10 @@ from cjji import gates
 from cjji.checking import ReportResult, check_all
 from cjji.commands.options import open_project, root_option
 from cjji.findings import count, format_github, format_human, to_json
+from cjji.gates import grammar, spelling
+from cjji.gates.base import Context
 from cjji.project import ProjectError, changed_report_dirs, report_dirs
+from cjji.style import loader as style_rules
 
 
 @contextmanager
@@ -83,9 +86,11 @@ def print_results(results: Iterable[ReportResult], fmt: str, seconds: float) -> 
               help="Reports checked in parallel.")
 @click.option("--no-cache", is_flag=True, help="Ignore and do not write the results cache in .cache/.")
 @click.option("--list-gates", is_flag=True, help="List every gate with its id and description, then stop.")
+@click.option("--list-rules", is_flag=True,
+              help="List every house style rule (checks/style/) with its id, severity and message, then stop.")
 @root_option
 def command(paths: tuple[Path, ...], fmt: str, strict: bool, for_publication: bool, base: str | None,
-            jobs: int, no_cache: bool, list_gates: bool, root: Path | None) -> None:
+            jobs: int, no_cache: bool, list_gates: bool, list_rules: bool, root: Path | None) -> None:
     """Check reports against the schema and the quality-assurance gates.
 
     PATHS are report folders, report.md files or folders of reports (default: every report under
@@ -99,6 +104,10 @@ def command(paths: tuple[Path, ...], fmt: str, strict: bool, for_publication: bo
         return
     started = time.perf_counter()
     project, policy = open_project(root)
+    if list_rules:
+        for line in style_rules.listing(policy):
+            click.echo(line)
+        return
     if base is not None:
         try:
             dirs = changed_report_dirs(project, base)
@@ -115,6 +124,9 @@ def command(paths: tuple[Path, ...], fmt: str, strict: bool, for_publication: bo
     with progress_bar(len(dirs), show_progress) as done:
         results = check_all(dirs, policy, for_publication=for_publication, jobs=jobs,
                             use_cache=not no_cache, on_done=done)
+    for module in (spelling, grammar):  # said once per run, not once per report
+        if text := module.note(Context(policy, for_publication)):
+            click.echo(f"note: {text}", err=True)
     print_results(results, fmt, time.perf_counter() - started)
     findings = [f for r in results for f in r.findings]
     if count(findings, "error") or (strict and count(findings, "warning")):

@@ -7,6 +7,7 @@ from cjji.gates import (
     criteria,
     cross_cutting,
     files,
+    grammar,
     html,
     impact,
     joint,
@@ -14,6 +15,8 @@ from cjji.gates import (
     recommendations,
     schema,
     signoffs,
+    spelling,
+    style,
 )
 from cjji.gates.base import Context, Gate
 from cjji.report import Report
@@ -29,6 +32,9 @@ ALL: list[Gate] = [
     html.GATE,
     files.GATE,
     signoffs.GATE,
+    spelling.GATE,
+    style.GATE,
+    grammar.GATE,
 ]
 
 
