@@ -7,7 +7,18 @@ import sys
 
 import click
 
-from cjji.commands import build, check, digest, new, recommendations, sign, signoff, status
+from cjji.commands import (
+    build,
+    check,
+    digest,
+    new,
+    publish,
+    recommendations,
+    sign,
+    signoff,
+    status,
+    verify_site,
+)
 
 COMMANDS: list[click.Command] = [
     check.command,
@@ -18,6 +29,8 @@ COMMANDS: list[click.Command] = [
     sign.command,
     signoff.command,
     status.command,
+    publish.command,
+    verify_site.command,
 ]
 
 

@@ -41,7 +41,7 @@ class PublishedFile:
     """One download of one version, e.g. the PDF. `name` is its file name on the site."""
 
     format: str  # "pdf" | "docx" | "html"
-    name: str  # e.g. "2026-victim-updates.pdf"; the URL is <version folder>/<name>
+    name: str  # e.g. "2026-victim-updates.pdf"; the URL is <version folder>/<name> (a relative path for assets)
     sha256: str  # hex digest of the bytes
     size: int  # bytes
     pages: int | None = None  # PDF page count (pikepdf); DOCX docProps/app.xml <Pages>; else None
@@ -91,7 +91,8 @@ class Signoff:
     role: str
     identity: str
     signed_at: str  # ISO 8601 time from the signed statement
-    file: PublishedFile  # the signed statement, published beside the downloads
+    file: PublishedFile  # the signed statement (JSON), published beside the downloads
+    signature: PublishedFile | None = None  # its SSH signature (.sig); None for a review record
 
 
 @dataclass(frozen=True)
@@ -128,6 +129,9 @@ class ReportVersion:
     embargo: dt.datetime  # aware; the moment the report could first go live
     published_at: dt.datetime  # aware; when this version went live
     withdrawn: Withdrawal | None = None
+    # files the HTML body refers to (images), by their path relative to the version folder,
+    # e.g. "2026-x-assets/images/chart.png"; the body's relative src/href point at these paths
+    assets: Mapping[str, PublishedFile] = field(default_factory=dict)
 
     @property
     def title(self) -> str:

@@ -1,0 +1,268 @@
+"""The provenance manifest: what a site holds, with digests tying every file to its sign-offs.
+
+`manifest.json` at the site root (schema: schemas/manifest.schema.json) is the record of what
+was published. It lists every file of the site with its SHA-256 and size, and for each published
+version of each report: its content digest (the one the sign-offs sign), its downloads, its
+signed statements and its record (`version.json`, the full ReportVersion the pages are rendered
+from). `verify` re-checks all of it against the files on disk.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+from cjji.publish.target import (
+    Change,
+    PublishedFile,
+    Recommendation,
+    ReportMetadata,
+    ReportVersion,
+    Signoff,
+    Withdrawal,
+)
+from cjji.schemacheck import load_schema, validator
+
+MANIFEST = "manifest.json"
+RECORD = "version.json"
+FORMAT_VERSION = 1
+SCHEMA = Path(__file__).resolve().parents[3] / "schemas" / "manifest.schema.json"
+
+
+class ManifestError(Exception):
+    """The manifest is missing, unreadable or does not match its schema."""
+
+
+def sha256_file(path: Path) -> str:
+    sha = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            sha.update(chunk)
+    return sha.hexdigest()
+
+
+def version_dir(report_id: str, version: int) -> str:
+    """The folder (relative to the site root) holding one version's page and files."""
+    return f"reports/{report_id}/v{version}"
+
+
+# ---- ReportVersion <-> JSON -------------------------------------------------------------------
+
+
+def _file_json(f: PublishedFile, folder: str) -> dict[str, Any]:
+    return {"format": f.format, "path": f"{folder}/{f.name}", "sha256": f.sha256, "size": f.size,
+            "pages": f.pages}
+
+
+def _file_from(data: Mapping[str, Any], site: Path | None) -> PublishedFile:
+    path = str(data["path"])
+    return PublishedFile(
+        format=str(data["format"]), name=path.split("/", 3)[-1], sha256=str(data["sha256"]),
+        size=int(data["size"]), pages=data.get("pages"),
+        source=(site / path) if site is not None else None,
+    )
+
+
+def _change_json(c: Change) -> dict[str, Any]:
+    return {"version": c.version, "date": c.date.isoformat(), "type": c.type, "note": c.note}
+
+
+def _change_from(data: Mapping[str, Any]) -> Change:
+    return Change(int(data["version"]), dt.date.fromisoformat(data["date"]), data["type"], str(data["note"]))
+
+
+def version_to_json(v: ReportVersion) -> dict[str, Any]:
+    folder = version_dir(v.report_id, v.version)
+    m = v.metadata
+    return {
+        "id": v.report_id,
+        "version": v.version,
+        "content_digest": v.content_digest,
+        "embargo": v.embargo.isoformat(),
+        "published_at": v.published_at.isoformat(),
+        "change": _change_json(v.change),
+        "history": [_change_json(c) for c in v.history],
+        "withdrawn": (
+            {"date": v.withdrawn.date.isoformat(), "reason": v.withdrawn.reason} if v.withdrawn else None
+        ),
+        "metadata": {
+            "title": m.title, "subtitle": m.subtitle, "summary": m.summary,
+            "inspection_type": m.inspection_type, "lead": m.lead,
+            "inspectorates": list(m.inspectorates), "inspectorate_codes": list(m.inspectorate_codes),
+            "business_process": m.business_process, "business_process_id": m.business_process_id,
+            "publication_date": m.publication_date.isoformat(), "keywords": list(m.keywords),
+        },
+        "files": [_file_json(f, folder) for _, f in sorted(v.files.items())],
+        "assets": [_file_json(f, folder) for _, f in sorted(v.assets.items())],
+        "signoffs": [
+            {"role": s.role, "identity": s.identity, "signed_at": s.signed_at,
+             "path": f"{folder}/{s.file.name}", "sha256": s.file.sha256, "size": s.file.size,
+             "signature": _file_json(s.signature, folder) if s.signature else None}
+            for s in v.signoffs
+        ],
+        "recommendations": [
+            {"id": r.id, "owner": r.owner, "due": r.due, "html": r.html} for r in v.recommendations
+        ],
+        "html_body": v.html_body,
+    }
+
+
+def version_from_json(data: Mapping[str, Any], site: Path | None = None) -> ReportVersion:
+    m = data["metadata"]
+    withdrawn = data.get("withdrawn")
+    return ReportVersion(
+        report_id=str(data["id"]),
+        version=int(data["version"]),
+        metadata=ReportMetadata(
+            title=m["title"], subtitle=m["subtitle"], summary=m["summary"],
+            inspection_type=m["inspection_type"], lead=m["lead"],
+            inspectorates=tuple(m["inspectorates"]), inspectorate_codes=tuple(m["inspectorate_codes"]),
+            business_process=m["business_process"], business_process_id=m["business_process_id"],
+            publication_date=dt.date.fromisoformat(m["publication_date"]), keywords=tuple(m["keywords"]),
+        ),
+        files={f["format"]: _file_from(f, site) for f in data["files"]},
+        assets={(a := _file_from(f, site)).name: a for f in data.get("assets", [])},
+        html_body=str(data["html_body"]),
+        change=_change_from(data["change"]),
+        history=tuple(_change_from(c) for c in data["history"]),
+        recommendations=tuple(
+            Recommendation(r["id"], r["owner"], r.get("due"), r["html"]) for r in data["recommendations"]
+        ),
+        content_digest=str(data["content_digest"]),
+        signoffs=tuple(
+            Signoff(s["role"], s["identity"], s["signed_at"],
+                    _file_from({"format": "signoff", **s}, site),
+                    _file_from(s["signature"], site) if s.get("signature") else None)
+            for s in data["signoffs"]
+        ),
+        embargo=dt.datetime.fromisoformat(data["embargo"]),
+        published_at=dt.datetime.fromisoformat(data["published_at"]),
+        withdrawn=(
+            Withdrawal(dt.date.fromisoformat(withdrawn["date"]), withdrawn["reason"]) if withdrawn else None
+        ),
+    )
+
+
+def record_bytes(v: ReportVersion) -> bytes:
+    """The bytes of a version's `version.json` (stable: sorted keys, fixed indentation)."""
+    return (json.dumps(version_to_json(v), indent=1, sort_keys=True, ensure_ascii=False) + "\n").encode()
+
+
+# ---- the site manifest ------------------------------------------------------------------------
+
+
+def build_manifest(
+    versions: tuple[ReportVersion, ...], files: Mapping[str, tuple[str, int]], base_url: str
+) -> dict[str, Any]:
+    """The manifest of a site: `files` maps every site path (but the manifest) to (sha256, size)."""
+    reports: dict[str, list[dict[str, Any]]] = {}
+    for v in sorted(versions, key=lambda v: (v.report_id, v.version)):
+        entry = version_to_json(v)
+        del entry["html_body"], entry["recommendations"], entry["metadata"], entry["history"]
+        entry["title"] = v.title
+        entry["record"] = f"{version_dir(v.report_id, v.version)}/{RECORD}"
+        reports.setdefault(v.report_id, []).append(entry)
+    return {
+        "manifest": FORMAT_VERSION,
+        "generator": "cjji",
+        "base_url": base_url,
+        "reports": [{"id": rid, "versions": vs} for rid, vs in sorted(reports.items())],
+        "files": {path: {"sha256": sha, "size": size} for path, (sha, size) in sorted(files.items())},
+    }
+
+
+def manifest_bytes(manifest: Mapping[str, Any]) -> bytes:
+    return (json.dumps(manifest, indent=1, sort_keys=True, ensure_ascii=False) + "\n").encode()
+
+
+def read_manifest(site: Path) -> dict[str, Any]:
+    """Read and schema-check `site/manifest.json`. Raises ManifestError with a plain reason."""
+    path = site / MANIFEST
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ManifestError(f"{path} is missing: this is not a site made by `cjji publish`") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ManifestError(f"{path} cannot be read as JSON: {exc}") from None
+    problems = [
+        f"{'/'.join(map(str, e.absolute_path)) or 'the manifest'}: {e.message}"
+        for e in validator(load_schema(SCHEMA)).iter_errors(data)
+    ]
+    if problems:
+        raise ManifestError(f"{path} does not match schemas/manifest.schema.json: " + "; ".join(problems[:5]))
+    return data
+
+
+def read_versions(site: Path, manifest: Mapping[str, Any]) -> tuple[ReportVersion, ...]:
+    """Every published version, read from the records the manifest names."""
+    out = []
+    for report in manifest["reports"]:
+        for entry in report["versions"]:
+            record = site / entry["record"]
+            try:
+                out.append(version_from_json(json.loads(record.read_text(encoding="utf-8")), site))
+            except (OSError, ValueError, KeyError, TypeError) as exc:
+                raise ManifestError(f"the record {entry['record']} cannot be read: {exc}") from None
+    return tuple(sorted(out, key=lambda v: (v.published_at, v.report_id, v.version)))
+
+
+def walk_files(site: Path) -> Iterator[str]:
+    """Every file under the site root as a relative POSIX path (the manifest excluded)."""
+    for path in sorted(site.rglob("*")):
+        if path.is_file() or path.is_symlink():
+            rel = path.relative_to(site).as_posix()
+            if rel != MANIFEST:
+                yield rel
+
+
+def verify(site: Path) -> list[str]:
+    """Every problem with a site against its manifest, each as one plain sentence."""
+    try:
+        manifest = read_manifest(site)
+    except ManifestError as exc:
+        return [str(exc)]
+    problems: list[str] = []
+    listed: dict[str, dict[str, Any]] = manifest["files"]
+    for rel, want in listed.items():
+        path = site / rel
+        if not path.is_file():
+            problems.append(f"{rel} is listed in the manifest but missing from the site")
+            continue
+        size = path.stat().st_size
+        if size != want["size"] or sha256_file(path) != want["sha256"]:
+            problems.append(
+                f"{rel} has changed since it was published: its SHA-256 is not the one in the manifest"
+            )
+    for rel in walk_files(site):
+        if rel not in listed:
+            problems.append(f"{rel} is on the site but not in the manifest")
+    for report in manifest["reports"]:
+        for entry in report["versions"]:
+            problems.extend(_verify_version(site, entry, listed))
+    return problems
+
+
+def _verify_version(site: Path, entry: Mapping[str, Any], listed: Mapping[str, Any]) -> list[str]:
+    name = f"{entry['id']} version {entry['version']}"
+    problems = []
+    signatures = [s["signature"] for s in entry["signoffs"] if s.get("signature")]
+    for item in [*entry["files"], *entry["assets"], *entry["signoffs"], *signatures]:
+        known = listed.get(item["path"])
+        if known is None or known["sha256"] != item["sha256"]:
+            problems.append(f"{name}: {item['path']} does not match the file list of the manifest")
+    record_path = site / entry["record"]
+    if entry["record"] not in listed:
+        problems.append(f"{name}: its record {entry['record']} is not in the manifest")
+    elif record_path.is_file():
+        try:
+            record = json.loads(record_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return [*problems, f"{name}: its record {entry['record']} is not valid JSON"]
+        for key in ("id", "version", "content_digest", "files", "assets", "signoffs"):
+            if record.get(key) != entry.get(key):
+                problems.append(f"{name}: the record and the manifest disagree about '{key}'")
+    return problems

@@ -1,0 +1,293 @@
+"""What to publish: every gate passed, valid sign-offs, embargo lifted, a new version (or nothing).
+
+`decide` looks at one report folder against what the target has already published and returns a
+Decision: publish (with the built ReportVersion), unchanged, embargoed or refused (with reasons).
+One report's refusal never stops another's publication.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import html
+import re
+import zipfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from cjji import blocks, signoff
+from cjji import digest as content
+from cjji.checking import check_report
+from cjji.findings import format_human
+from cjji.gates.base import Context
+from cjji.policy import Policy
+from cjji.publish.embargo import TimeError, describe, embargo_of, london_date
+from cjji.publish.target import (
+    Change,
+    PublishedFile,
+    Recommendation,
+    ReportMetadata,
+    ReportVersion,
+    Signoff,
+    Withdrawal,
+)
+from cjji.report import LoadError, Report, load
+
+Builder = Callable[[Report, Policy, Path, tuple[str, ...]], dict[str, Path]]
+Action = Literal["publish", "unchanged", "embargoed", "refused"]
+FORMATS = ("pdf", "docx", "html")
+DOWNLOADS = ("pdf", "docx")  # the html output becomes the page itself
+INSPECTION_TYPES = {
+    "joint-thematic": "Joint thematic inspection",
+    "joint-area": "Joint area inspection",
+    "joint-custody": "Joint custody inspection",
+    "joint-targeted": "Joint targeted inspection",
+}
+
+
+@dataclass
+class Decision:
+    report_id: str
+    display: str  # reports/<id>
+    action: Action
+    message: str  # one plain sentence for the run's output
+    reasons: list[str] = field(default_factory=list)  # the findings or problems behind a refusal
+    version: ReportVersion | None = None
+
+
+def default_builder(report: Report, policy: Policy, out: Path, formats: tuple[str, ...]) -> dict[str, Path]:
+    from cjji.build import build_report
+
+    return build_report(report, policy, out, formats)
+
+
+def decide(
+    report_dir: Path,
+    policy: Policy,
+    published: Sequence[ReportVersion],
+    now: dt.datetime,
+    workdir: Path,
+    build: Builder = default_builder,
+) -> Decision:
+    display = _display(report_dir, policy.root)
+    result = check_report(report_dir, Context(policy=policy, for_publication=True))
+    errors = [f for f in result.findings if f.severity == "error"]
+    if errors:
+        return Decision(report_dir.name, display, "refused",
+                        f"not published: {len(errors)} problem(s) found by the checks and sign-offs",
+                        [format_human(f) for f in errors])
+    try:
+        report = load(report_dir)
+    except LoadError as exc:  # changed between the check and now
+        return Decision(report_dir.name, display, "refused", "not published: the report cannot be read",
+                        [format_human(exc.finding)])
+    try:
+        embargo = embargo_of(report.meta["publication"])
+    except TimeError as exc:
+        return Decision(report.id, display, "refused", "not published: the embargo time cannot be read",
+                        [str(exc)])
+    if now < embargo:
+        return Decision(report.id, display, "embargoed", f"embargoed until {describe(embargo)}")
+    try:
+        digest = content.digest(report.dir).value
+    except content.DigestError as exc:
+        return Decision(report.id, display, "refused", "not published", [str(exc)])
+    mine = sorted((v for v in published if v.report_id == report.id), key=lambda v: v.version)
+    version = int(report.meta["version"])
+    verdict = _against_published(report, version, digest, mine)
+    if verdict is not None:
+        verdict.display = display
+        return verdict
+    change_meta: dict[str, str] = report.meta.get("change") or {}
+    if mine and not change_meta:
+        return Decision(report.id, display, "refused",
+                        f"not published: version {version} does not say what changed",
+                        [f"add `change: {{type: major, note: \"...\"}}` (or type: minor) to {display}/report.md, "
+                         "then get the sign-offs again"])
+    today = london_date(now)
+    change = Change(version, today, change_meta.get("type", "major"),  # type: ignore[arg-type]
+                    change_meta.get("note", "First published."))
+    try:
+        built = _build(report, policy, workdir / report.id / f"v{version}", build)
+    except Exception as exc:  # a builder failing is that report's problem, not the run's
+        found = getattr(exc, "findings", None)
+        reasons = [format_human(f) for f in found] if found else [f"{type(exc).__name__}: {exc}"]
+        return Decision(report.id, display, "refused", "not published: the report could not be built", reasons)
+    withdrawn = report.meta.get("withdrawn")
+    made = ReportVersion(
+        report_id=report.id,
+        version=version,
+        metadata=metadata(report, policy),
+        files=built.files,
+        html_body=built.body,
+        assets=built.assets,
+        change=change,
+        history=(*(v.change for v in mine), change),
+        recommendations=recommendations(report, policy),
+        content_digest=digest,
+        signoffs=signoffs(report, policy),
+        embargo=embargo,
+        published_at=now,
+        withdrawn=Withdrawal(dt.date.fromisoformat(withdrawn["date"]), withdrawn["reason"]) if withdrawn else None,
+    )
+    what = "first publication" if not mine else f"{change.type} change: {change.note}"
+    return Decision(report.id, display, "publish", f"publishing version {version} ({what})", version=made)
+
+
+def _display(report_dir: Path, root: Path) -> str:
+    try:
+        return report_dir.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return str(report_dir)
+
+
+def _against_published(
+    report: Report, version: int, digest: str, mine: list[ReportVersion]
+) -> Decision | None:
+    """unchanged / refused when this version (or a newer one) is already live; None if new."""
+    if not mine:
+        return None
+    same = next((v for v in mine if v.version == version), None)
+    latest = mine[-1]
+    if same is not None and same.content_digest == digest:
+        note = "" if same is latest else f"; version {latest.version} is the current one"
+        return Decision(report.id, "", "unchanged", f"version {version} is already published, unchanged{note}")
+    if same is not None:
+        return Decision(
+            report.id, "", "refused",
+            f"not published: version {version} was already published on {same.change.date:%d %B %Y} "
+            "with different content",
+            [f"a published version is never changed; to publish this change, set `version: {latest.version + 1}`, "
+             "add `change: {type: major|minor, note: \"what changed\"}` and get the sign-offs again"],
+        )
+    if version < latest.version:
+        return Decision(report.id, "", "refused",
+                        f"not published: version {version} is older than the published version {latest.version}",
+                        [f"set `version: {latest.version + 1}` for a new publication"])
+    return None
+
+
+@dataclass
+class Built:
+    files: dict[str, PublishedFile]
+    body: str
+    assets: dict[str, PublishedFile]
+
+
+def _build(report: Report, policy: Policy, out: Path, build: Builder) -> Built:
+    out.mkdir(parents=True, exist_ok=True)
+    paths = build(report, policy, out, FORMATS)
+    files = {fmt: file_info(fmt, paths[fmt]) for fmt in DOWNLOADS if fmt in paths}
+    if "html" not in paths:
+        return Built(files, "", {})
+    page = paths["html"]
+    body = body_of(page.read_text(encoding="utf-8"))
+    assets = {}
+    for path in sorted(p for p in out.rglob("*") if p.is_file() and p not in paths.values()):
+        rel = path.relative_to(out).as_posix()
+        if rel in body:  # only what the body refers to (images), not the page's own logos
+            info = file_info("asset", path)
+            assets[rel] = PublishedFile("asset", rel, info.sha256, info.size, None, path)
+    return Built(files, body, assets)
+
+
+def file_info(fmt: str, path: Path) -> PublishedFile:
+    data = path.read_bytes()
+    return PublishedFile(fmt, path.name, hashlib.sha256(data).hexdigest(), len(data), page_count(fmt, path), path)
+
+
+def page_count(fmt: str, path: Path) -> int | None:
+    """Pages of a PDF (pikepdf), or of a DOCX when Word recorded them (docProps/app.xml)."""
+    try:
+        if fmt == "pdf":
+            import pikepdf
+
+            with pikepdf.open(path) as pdf:
+                return len(pdf.pages)
+        if fmt == "docx":
+            with zipfile.ZipFile(path) as docx:
+                app = docx.read("docProps/app.xml").decode("utf-8", "replace")
+            found = re.search(r"<(?:\w+:)?Pages>\s*(\d+)\s*</", app)
+            return int(found.group(1)) or None if found else None
+    except Exception:  # an unreadable count is omitted from the label, never fatal
+        return None
+    return None
+
+
+_MAIN = re.compile(r"<main\b[^>]*>(.*)</main>", re.S | re.I)
+_BODY = re.compile(r"<body\b[^>]*>(.*)</body>", re.S | re.I)
+_HEADER = re.compile(r'<div class="report-header">.*?</dl>\s*</div>\s*</div>', re.S)
+_H1 = re.compile(r"<h1\b.*?</h1>", re.S | re.I)
+
+
+def body_of(page: str) -> str:
+    """The report's own content from the HTML build (cjji.build.html): inside <main>, without the
+    page's header (title, metadata: the site page shows its own) and without any <h1>."""
+    found = _MAIN.search(page) or _BODY.search(page)
+    inner = found.group(1) if found else page
+    inner = _HEADER.sub("", inner, count=1)
+    return _H1.sub("", inner, count=1).strip()
+
+
+def _names(codes: Sequence[str], table: dict[str, dict[str, Any]]) -> tuple[str, ...]:
+    return tuple(str(table.get(c, {}).get("name", c)) for c in codes)
+
+
+def metadata(report: Report, policy: Policy) -> ReportMetadata:
+    meta = report.meta
+    inspectorates = policy.inspectorates
+    lead = str(meta["lead"])
+    others = [c for c in meta["inspectorates"] if c != lead]
+    process = str(meta["business_process"])
+    return ReportMetadata(
+        title=str(meta["title"]),
+        subtitle=str(meta.get("subtitle", "")),
+        summary=summary_of(report),
+        inspection_type=INSPECTION_TYPES.get(str(meta["type"]), str(meta["type"])),
+        lead=_names([lead], inspectorates)[0],
+        inspectorates=_names(others, inspectorates),
+        inspectorate_codes=tuple(meta["inspectorates"]),
+        business_process=str(policy.business_processes.get(process, {}).get("name", process)),
+        business_process_id=process,
+        publication_date=dt.date.fromisoformat(str(meta["publication"]["date"])),
+        keywords=tuple(str(k) for k in meta.get("keywords", [])),
+    )
+
+
+def summary_of(report: Report) -> str:
+    """The first paragraph of the Summary chapter, else the report's purpose."""
+    section = blocks.sections(report).get("summary")
+    if section is not None:
+        text = blocks.plain_text(report.tokens[section.start + 3 : section.end]).split("\n\n")[0]
+        if text:
+            return text
+    return str(report.meta.get("purpose", ""))
+
+
+def recommendations(report: Report, policy: Policy) -> tuple[Recommendation, ...]:
+    agencies = {a["code"]: a for a in (policy.get("agencies") or {}).get("agencies", [])}
+    found = []
+    for block in blocks.recommendations(report):
+        owners = _names(block.attrs.get("owner", "").split(), agencies)
+        paragraphs = "".join(f"<p>{html.escape(p)}</p>" for p in block.text.split("\n\n") if p)
+        found.append(Recommendation(block.id, ", ".join(owners), block.attrs.get("due"), paragraphs))
+    return tuple(found)
+
+
+def signoffs(report: Report, policy: Policy) -> tuple[Signoff, ...]:
+    """The verified sign-offs deciding each required role (the gate has already passed them).
+
+    Verified against the real clock, as the gate does: `--now` moves the embargo, not signing."""
+    status = signoff.report_status(report.dir, report.meta, policy)
+    found = []
+    for role in status.roles:
+        best = role.best
+        if best is None or best.state != "signed":
+            continue
+        statement = file_info("signoff", best.path)
+        sig_path = best.path.with_name(best.path.name + ".sig")
+        signature = file_info("signature", sig_path) if sig_path.is_file() else None
+        found.append(Signoff(best.role, best.identity, best.signed_at, statement, signature))
+    return tuple(found)

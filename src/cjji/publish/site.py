@@ -1,0 +1,245 @@
+"""Render the joint website's pages (Jinja2 templates in templates/site/) from a Release.
+
+Two kinds of page: shared pages, rendered afresh each run from every published version (the
+index and its filter pages, each report's current page, the accessibility statement, the Atom
+feed, the sitemap, the stylesheet), and version pages (`reports/<id>/v<N>/index.html`),
+rendered once when the version goes live and never rewritten. Links are relative, so the site
+works from any address and from a folder; only the feed and the sitemap use `base_url`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from cjji.build.brand import Brand, load_brand
+from cjji.policy import Policy
+from cjji.publish.embargo import london_date
+from cjji.publish.manifest import version_dir
+from cjji.publish.target import Change, Release, ReportVersion
+from cjji.schemacheck import load_schema, validate
+from cjji.yamlload import YamlError, load_yaml
+
+TEMPLATES = Path("templates") / "site"
+SETTINGS = TEMPLATES / "site.yml"
+SETTINGS_SCHEMA = Path("schemas") / "site.schema.json"
+EMPTY_FEED_TIME = "2000-01-01T00:00:00+00:00"
+
+
+class SiteError(Exception):
+    """The site settings or templates are broken; the message says where."""
+
+
+def load_settings(root: Path) -> dict[str, Any]:
+    path = root / SETTINGS
+    try:
+        data, positions = load_yaml(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise SiteError(f"{SETTINGS} is missing: it holds the site address and contact details") from None
+    except YamlError as exc:
+        raise SiteError(f"{SETTINGS}:{exc.line}:{exc.col}: {exc.message}") from None
+    findings = validate(data, load_schema(root / SETTINGS_SCHEMA), positions, str(SETTINGS), "site")
+    if findings:
+        raise SiteError("; ".join(f"{f.file}:{f.line}:{f.col}: {f.message}" for f in findings))
+    return dict(data)
+
+
+def longdate(value: dt.date | str) -> str:
+    """10 December 2026 (GOV.UK style)."""
+    day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
+    return f"{day.day} {day:%B %Y}"
+
+
+def _environment(root: Path) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(root / TEMPLATES),
+        autoescape=jinja2.select_autoescape(["html", "xml"]),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["longdate"] = longdate
+    return env
+
+
+@dataclass
+class Option:
+    label: str
+    href: str
+    count: int
+    current: bool = False
+
+
+@dataclass
+class FilterGroup:
+    id: str
+    label: str
+    options: list[Option]
+
+
+class Renderer:
+    def __init__(self, root: Path, policy: Policy, base_url: str | None = None) -> None:
+        self.root = root
+        self.policy = policy
+        self.settings = load_settings(root)
+        if base_url:
+            self.settings["base_url"] = base_url if base_url.endswith("/") else base_url + "/"
+        self.brand: Brand = load_brand(root)
+        self.env = _environment(root)
+
+    @property
+    def base_url(self) -> str:
+        return str(self.settings["base_url"])
+
+    def _render(self, template: str, root: str, year: int, **values: Any) -> bytes:
+        text = self.env.get_template(template).render(
+            brand=self.brand, settings=self.settings, root=root,
+            licence_text=self.brand.licence_text(year), **values,
+        )
+        return text.encode("utf-8")
+
+    # ---- version pages (immutable) ------------------------------------------------------------
+
+    def version_page(self, v: ReportVersion) -> bytes:
+        files = [{"href": f.name, "file": f} for f in _downloads(v)]
+        history = [{"change": c, "href": ""} for c in v.history]
+        return self._render(
+            "report.html", "../../../", v.first_published.year, v=v, files=files, history=history,
+            archived=True, latest_href="../index.html", canonical="", latest_major=_latest_major(v),
+        )
+
+    # ---- shared pages -------------------------------------------------------------------------
+
+    def shared_pages(self, release: Release) -> dict[str, bytes]:
+        latest = sorted(release.latest().values(), key=_newest_first)
+        year = max((london_date(v.published_at).year for v in release.versions), default=2000)
+        pages: dict[str, bytes] = {}
+        pages["index.html"] = self._listing(latest, latest, "", "Joint inspection reports", "", year)
+        for group_id, _label, options in self._filter_options(latest):
+            for key, label, members in options:
+                rel = f"{group_id}/{key}/index.html"
+                pages[rel] = self._listing(latest, members, "../../", f"Reports: {label}",
+                                           f"for {label}", year, current=rel)
+        for v in latest:
+            pages[f"reports/{v.report_id}/index.html"] = self._report_page(release, v)
+        pages["accessibility/index.html"] = self._render("accessibility.html", "../", year)
+        pages["feed.xml"] = self._render("feed.xml", "", year, **self._feed(release))
+        pages["sitemap.xml"] = self._render("sitemap.xml", "", year, urls=self._sitemap(release, pages))
+        c = self.brand.colours
+        fonts = {k: ", ".join(f'"{f}"' for f in v) + (", monospace" if k == "mono" else ", sans-serif")
+                 for k, v in self.brand.fonts.items()}
+        pages["assets/site.css"] = self._render("site.css", "", year, c=c, fonts=fonts)
+        pages["assets/logo.svg"] = self.brand.joint_logo.read_bytes()
+        return pages
+
+    def _report_page(self, release: Release, v: ReportVersion) -> bytes:
+        files = [{"href": f"v{v.version}/{f.name}", "file": f} for f in _downloads(v)]
+        v = dataclasses.replace(v, html_body=rebase(v.html_body, f"v{v.version}/"))
+        live = {x.version for x in release.versions if x.report_id == v.report_id}
+        history = [{"change": c, "href": f"v{c.version}/index.html" if c.version in live else ""}
+                   for c in v.history]
+        return self._render(
+            "report.html", "../../", v.first_published.year, v=v, files=files, history=history,
+            archived=False, latest_href="", canonical=f"{self.base_url}reports/{v.report_id}/",
+            latest_major=_latest_major(v),
+        )
+
+    def _listing(self, everything: list[ReportVersion], members: list[ReportVersion], root: str,
+                 heading: str, filter_label: str, year: int, current: str = "") -> bytes:
+        filters = [
+            FilterGroup(gid, label, [Option(lab, f"{gid}/{key}/index.html", len(ms),
+                                            current == f"{gid}/{key}/index.html")
+                                     for key, lab, ms in options])
+            for gid, label, options in self._filter_options(everything)
+        ]
+        return self._render("index.html", root, year, reports=members, heading=heading,
+                            filter_label=filter_label, filters=filters)
+
+    def _filter_options(
+        self, latest: list[ReportVersion]
+    ) -> list[tuple[str, str, list[tuple[str, str, list[ReportVersion]]]]]:
+        names = {code: str(i.get("short_name") or i.get("name") or code)
+                 for code, i in self.policy.inspectorates.items()}
+        by_inspectorate = _group(latest, lambda v: v.metadata.inspectorate_codes)
+        by_process = _group(latest, lambda v: (v.metadata.business_process_id,))
+        by_year = _group(latest, lambda v: (str(v.first_published.year),))
+        process_names = {v.metadata.business_process_id: v.metadata.business_process for v in latest}
+        return [
+            ("inspectorates", "Inspectorate",
+             sorted(((k, names.get(k, k), ms) for k, ms in by_inspectorate.items()), key=lambda o: o[1])),
+            ("business-processes", "Business process",
+             [(k, process_names[k], ms) for k, ms in sorted(by_process.items())]),
+            ("years", "Year published",
+             [(k, k, ms) for k, ms in sorted(by_year.items(), reverse=True)]),
+        ]
+
+    def _feed(self, release: Release) -> dict[str, Any]:
+        entries = []
+        for v in sorted(release.versions, key=lambda v: (v.published_at, v.report_id), reverse=True):
+            if v.change.type != "major":
+                continue
+            first = v.change.version == v.history[0].version
+            summary = v.metadata.summary if first else f"Updated: {v.change.note}"
+            if v.withdrawn:
+                summary = f"Withdrawn: {v.withdrawn.reason} {v.change.note}".strip()
+            entries.append({
+                "title": v.title if first else f"{v.title} (updated)",
+                "id": f"{self.base_url}reports/{v.report_id}/v{v.version}/",
+                "href": f"{self.base_url}reports/{v.report_id}/",
+                "published": v.published_at.isoformat(), "updated": v.published_at.isoformat(),
+                "summary": summary,
+                "categories": [v.metadata.inspection_type, v.metadata.business_process],
+            })
+        updated = entries[0]["updated"] if entries else EMPTY_FEED_TIME
+        return {"entries": entries, "updated": updated}
+
+    def _sitemap(self, release: Release, pages: dict[str, bytes]) -> list[dict[str, str]]:
+        latest = release.latest()
+        urls = []
+        for rel in sorted(p for p in pages if p.endswith("index.html")):
+            loc = self.base_url + rel.removesuffix("index.html")
+            parts = rel.split("/")
+            lastmod = latest[parts[1]].last_updated.isoformat() if parts[0] == "reports" else ""
+            urls.append({"loc": loc, "lastmod": lastmod})
+        for v in sorted(release.versions, key=lambda v: v.key):
+            urls.append({"loc": f"{self.base_url}{version_dir(v.report_id, v.version)}/",
+                         "lastmod": v.change.date.isoformat()})
+        return urls
+
+
+_RELATIVE = re.compile(r'(\s(?:src|href)=")(?![a-zA-Z][a-zA-Z0-9+.-]*:|#|/|\.\./)([^"]*")')
+
+
+def rebase(body: str, prefix: str) -> str:
+    """Point the relative src/href of a version's HTML body at `prefix` (its version folder)."""
+    return _RELATIVE.sub(lambda m: m.group(1) + prefix + m.group(2), body)
+
+
+def _downloads(v: ReportVersion) -> list[Any]:
+    order = {"pdf": 0, "docx": 1}
+    return sorted(v.files.values(), key=lambda f: (order.get(f.format, 9), f.format))
+
+
+def _latest_major(v: ReportVersion) -> Change | None:
+    majors = [c for c in v.history if c.type == "major"]
+    return majors[-1] if majors else None
+
+
+def _newest_first(v: ReportVersion) -> tuple[int, float, str]:
+    return (-v.first_published.toordinal(), -v.published_at.timestamp(), v.report_id)
+
+
+def _group(versions: list[ReportVersion], keys: Any) -> dict[str, list[ReportVersion]]:
+    groups: dict[str, list[ReportVersion]] = {}
+    for v in versions:
+        for key in keys(v):
+            groups.setdefault(str(key), []).append(v)
+    return groups
+
