@@ -207,13 +207,29 @@ def page_count(fmt: str, path: Path) -> int | None:
             with pikepdf.open(path) as pdf:
                 return len(pdf.pages)
         if fmt == "docx":
-            with zipfile.ZipFile(path) as docx:
-                app = docx.read("docProps/app.xml").decode("utf-8", "replace")
-            found = re.search(r"<(?:\w+:)?Pages>\s*(\d+)\s*</", app)
-            return int(found.group(1)) or None if found else None
+            return _docx_pages(path)
     except Exception:  # an unreadable count is omitted from the label, never fatal
         return None
     return None
+
+
+def _docx_pages(path: Path) -> int | None:
+    """docProps/app.xml's <Pages>, when it describes this document: Word writes it on saving,
+    but a document generated from a template keeps the template's count (pandoc's says 1 page,
+    83 words). The count is trusted only if app.xml's <Words> is within 10% of the real text."""
+    with zipfile.ZipFile(path) as docx:
+        app = docx.read("docProps/app.xml").decode("utf-8", "replace")
+        document = docx.read("word/document.xml").decode("utf-8", "replace")
+    pages = re.search(r"<(?:\w+:)?Pages>\s*(\d+)\s*</", app)
+    if not pages or int(pages.group(1)) < 1:
+        return None
+    stated = re.search(r"<(?:\w+:)?Words>\s*(\d+)\s*</", app)
+    if stated:
+        text = " ".join(re.findall(r"<w:t(?:\s[^>]*)?>([^<]*)</w:t>", document))
+        words = len(text.split())
+        if abs(int(stated.group(1)) - words) > max(10, words // 10):
+            return None
+    return int(pages.group(1))
 
 
 _MAIN = re.compile(r"<main\b[^>]*>(.*)</main>", re.S | re.I)

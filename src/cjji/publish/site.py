@@ -19,6 +19,7 @@ from typing import Any
 import jinja2
 
 from cjji.build.brand import Brand, load_brand
+from cjji.build.html import licence_notice
 from cjji.policy import Policy
 from cjji.publish.embargo import london_date
 from cjji.publish.manifest import version_dir
@@ -101,7 +102,8 @@ class Renderer:
     def _render(self, template: str, root: str, year: int, **values: Any) -> bytes:
         text = self.env.get_template(template).render(
             brand=self.brand, settings=self.settings, root=root,
-            licence_text=self.brand.licence_text(year), **values,
+            licence_text=self.brand.licence_text(year), licence=licence_notice(self.brand, str(year)),
+            **values,
         )
         return text.encode("utf-8")
 
@@ -136,7 +138,6 @@ class Renderer:
         fonts = {k: ", ".join(f'"{f}"' for f in v) + (", monospace" if k == "mono" else ", sans-serif")
                  for k, v in self.brand.fonts.items()}
         pages["assets/site.css"] = self._render("site.css", "", year, c=c, fonts=fonts)
-        pages["assets/logo.svg"] = self.brand.joint_logo.read_bytes()
         return pages
 
     def _report_page(self, release: Release, v: ReportVersion) -> bytes:
