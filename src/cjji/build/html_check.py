@@ -14,8 +14,10 @@ variable CJJI_AXE=1 (CI sets it). It needs /usr/bin/chromium and the test depend
 from __future__ import annotations
 
 import os
+from concurrent.futures import ThreadPoolExecutor
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 from cjji.findings import Finding, error, warning
 from cjji.report import display_path
@@ -134,11 +136,10 @@ def axe_findings(path: Path) -> list[Finding]:
         return [warning(GATE, "axe-unavailable", shown, 0, 0,
                         f"the accessibility check in a browser could not run: {reason}",
                         "run `make setup-test`, or unset CJJI_AXE to skip it")]
-    path = path.resolve()
-    with browser.serve(path.parent) as base, browser.chromium() as chromium:
-        page = chromium.new_page()
-        page.goto(f"{base}/{path.name}", wait_until="load")
-        violations = browser.run_axe(page)
+    # Playwright's sync API refuses to start inside a running event loop (a caller's own
+    # browser session, say): a worker thread has none.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        violations = pool.submit(_axe_violations, path.resolve()).result()
     found = []
     for violation in violations:
         targets = [", ".join(map(str, node.get("target", []))) for node in violation["nodes"]]
@@ -150,6 +151,15 @@ def axe_findings(path: Path) -> list[Finding]:
             f"see {violation.get('helpUrl', 'the axe-core rule ' + violation['id'])}",
         ))
     return found
+
+
+def _axe_violations(path: Path) -> list[dict[str, Any]]:
+    from cjji import browser
+
+    with browser.serve(path.parent) as base, browser.chromium() as chromium:
+        page = chromium.new_page()
+        page.goto(f"{base}/{path.name}", wait_until="load")
+        return browser.run_axe(page)
 
 
 def axe_switched_on() -> bool:

@@ -1,0 +1,138 @@
+"""The built HTML pages in a real browser: axe-core (best-practice rules included) finds nothing,
+and the skip link, footnotes, images, layout and print stylesheet work as a reader expects."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from browser import WIDTHS, axe_results, describe, open_page, served
+from support import EXAMPLE, FIXTURES, ROOT
+
+from cjji.build.html import build_html
+from cjji.build.html_check import axe_findings, html_findings
+from cjji.policy import load_policy
+from cjji.report import load
+
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+
+PAGES = {"2026-victim-updates": EXAMPLE, "2027-html-features": FIXTURES / "html" / "2027-html-features"}
+BEST_PRACTICE = {"region", "landmark-one-main", "landmark-unique", "heading-order", "skip-link",
+                 "page-has-heading-one", "landmark-main-is-top-level"}
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("site")
+    policy = load_policy(ROOT)
+    for name, folder in PAGES.items():
+        build_html(load(folder), policy, out / f"{name}.html")
+    (out / "no-landmarks.html").write_text(
+        "<!DOCTYPE html><html><head><title>Bare</title></head><body><p>Text only.</p></body></html>",
+        encoding="utf-8")
+    return out
+
+
+@pytest.fixture(scope="module")
+def base_url(site: Path) -> Iterator[str]:
+    with served(site) as base:
+        yield base
+
+
+@pytest.fixture
+def example(chromium_browser: Any, base_url: str) -> Iterator[Any]:
+    page = open_page(chromium_browser, f"{base_url}/2026-victim-updates.html")
+    yield page
+    page.close()
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("name", PAGES)
+def test_axe_finds_no_violations(chromium_browser: Any, base_url: str, name: str, width: int) -> None:
+    page = open_page(chromium_browser, f"{base_url}/{name}.html", width=width)
+    results = axe_results(page)
+    page.close()
+    assert results["violations"] == [], describe(results["violations"])
+    ran = {r["id"] for kind in ("passes", "inapplicable", "incomplete") for r in results[kind]}
+    assert ran >= BEST_PRACTICE  # the best-practice rules really ran
+    assert "color-contrast" in ran
+
+
+def test_axe_reports_what_pandoc_style_pages_get_wrong(chromium_browser: Any, base_url: str) -> None:
+    page = open_page(chromium_browser, f"{base_url}/no-landmarks.html")
+    found = {v["id"] for v in axe_results(page)["violations"]}
+    page.close()
+    assert {"landmark-one-main", "region", "html-has-lang", "page-has-heading-one"} <= found
+
+
+def test_outputs_gate_axe_findings(site: Path) -> None:
+    assert axe_findings(site / "2026-victim-updates.html") == []
+    bad = axe_findings(site / "no-landmarks.html")
+    rules = {f.rule for f in bad}
+    assert {"axe-landmark-one-main", "axe-region"} <= rules
+    region = next(f for f in bad if f.rule == "axe-region")
+    assert region.gate == "outputs" and region.severity == "error"
+    assert region.message.startswith("accessibility: All page content should be contained by landmarks")
+    assert "dequeuniversity.com" in region.hint
+    assert html_findings(site / "2026-victim-updates.html", axe=True) == []
+
+
+def test_skip_link_is_first_and_moves_focus_to_main(example: Any) -> None:
+    example.keyboard.press("Tab")
+    focused = example.evaluate("() => [document.activeElement.className, document.activeElement.textContent]")
+    assert focused == ["skip-link", "Skip to main content"]
+    box = example.locator(".skip-link").bounding_box()
+    assert box and box["x"] >= 0 and box["y"] >= 0  # visible when focused
+    example.keyboard.press("Enter")
+    assert example.evaluate("() => document.activeElement.id") == "main-content"
+
+
+def test_landmarks_and_heading_outline(example: Any) -> None:
+    landmarks = example.evaluate(
+        "() => [...document.querySelectorAll('body > header, body > main, body > footer')]"
+        ".map(e => e.tagName)")
+    assert landmarks == ["HEADER", "MAIN", "FOOTER"]
+    headings = example.evaluate(
+        "() => [...document.querySelectorAll('h1, h2, h3')].map(h => h.tagName + ' ' + h.innerText)")
+    assert headings[:4] == ["H1 Keeping victims informed", "H2 Contents", "H2 Foreword", "H2 1 Summary"]
+    assert "H3 3.2 Timeliness" in headings
+    assert headings[-1] == "H2 Footnotes"
+
+
+def test_footnotes_link_both_ways_in_the_browser(example: Any) -> None:
+    example.click("a#fnref-3")
+    assert example.evaluate("() => location.hash") == "#fn-3"
+    assert example.locator("#fn-3").is_visible()
+    example.click("#fn-3 a.footnote-back")
+    assert example.evaluate("() => location.hash") == "#fnref-3"
+    top = example.evaluate("() => document.getElementById('fnref-3').getBoundingClientRect().top")
+    assert 0 <= top < 900, top
+
+
+def test_images_and_logos_load_with_alt_text(example: Any) -> None:
+    images = example.evaluate(
+        "() => [...document.images].map(i => [i.getAttribute('src'), i.naturalWidth, i.alt])")
+    assert len(images) == 5  # joint logo, three inspectorate logos, the chart
+    for src, width, alt in images:
+        assert width > 0, f"{src} did not load"
+        assert alt.strip(), f"{src} has no alt text"
+
+
+def test_phone_width_does_not_scroll_sideways(chromium_browser: Any, base_url: str) -> None:
+    page = open_page(chromium_browser, f"{base_url}/2026-victim-updates.html", width=390)
+    width = page.evaluate("() => document.documentElement.scrollWidth")
+    wide_table = page.evaluate(
+        "() => { const w = document.querySelector('.table-wrap'); return w.scrollWidth > w.clientWidth; }")
+    page.close()
+    assert width <= 390
+    assert wide_table  # the wide table scrolls inside its own focusable region instead
+
+
+def test_print_stylesheet_hides_navigation(example: Any) -> None:
+    example.emulate_media(media="print")
+    hidden = example.evaluate(
+        "() => ['.contents', '.skip-link'].map(s => getComputedStyle(document.querySelector(s)).display)")
+    assert hidden == ["none", "none"]
+    assert example.evaluate("() => getComputedStyle(document.body).fontSize") == "14.6667px"  # 11 pt
