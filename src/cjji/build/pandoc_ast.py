@@ -81,6 +81,7 @@ class Options:
     number_headings: bool = True
     number_paragraphs: bool = True
     typst_root: Path | None = None  # typst image paths are written relative to this folder
+    link_targets: frozenset[str] = frozenset()  # ids defined elsewhere (the report, for its annex)
 
 
 def attr(ident: str = "", cls: list[str] | None = None, kvs: list[list[str]] | None = None) -> list[Any]:
@@ -137,11 +138,14 @@ class Converter:
     numbering: Numbering = field(default_factory=Numbering)
     findings: list[Finding] = field(default_factory=list)
     notes: dict[int, list[Node]] = field(default_factory=dict)
+    ids: set[str] = field(default_factory=set)
+    line: int = 0  # line of the block being converted: inline tokens have no map of their own
     _close: dict[int, int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         tokens = self.source.tokens
         self.numbering = number(tokens, paragraphs=self.options.number_paragraphs)
+        self.ids = set(self.options.link_targets) | defined_ids(tokens)
         stack: list[int] = []
         for i, token in enumerate(tokens):
             if token.nesting == 1:
@@ -154,7 +158,7 @@ class Converter:
 
     # -- errors -----------------------------------------------------------------------------
     def error(self, token: Token, rule: str, message: str, hint: str) -> None:
-        line = self.source.line_of(token)
+        line = self.source.line_of(token) or self.line
         self.findings.append(Finding(self.source.display, line, 1 if line else 0, "error", GATE, rule, message, hint))
 
     # -- blocks -----------------------------------------------------------------------------
@@ -246,6 +250,7 @@ class Converter:
         if is_table_caption(tokens, i):
             return []  # taken by the table before it
         if is_figure(tokens, i):
+            self.line = self.source.line_of(inline) or self.line
             image = next(c for c in inline.children or [] if c.type == "image")
             return [self.figure(image)]
         inlines = self.inlines(inline)
@@ -374,6 +379,7 @@ class Converter:
 
     # -- inlines ----------------------------------------------------------------------------
     def inlines(self, inline: Token) -> list[Node]:
+        self.line = self.source.line_of(inline) or self.line
         return self.inlines_of(inline.children or [])
 
     def inlines_of(self, children: list[Token]) -> list[Node]:
@@ -403,12 +409,20 @@ class Converter:
                 stack.append((child, []))
             elif kind.endswith("_close") and len(stack) > 1:
                 opener, content = stack.pop()
-                stack[-1][1].extend(_wrap(opener, content))
+                stack[-1][1].extend(self.wrap(opener, content))
             # html_inline, footnote_anchor and unknown leaves are dropped
         while len(stack) > 1:  # unbalanced (never from markdown-it): keep the content
             opener, content = stack.pop()
-            stack[-1][1].extend(_wrap(opener, content))
+            stack[-1][1].extend(self.wrap(opener, content))
         return stack[0][1]
+
+    def wrap(self, opener: Token | None, content: list[Node]) -> list[Node]:
+        """Typst refuses a link to a label that does not exist: such a link becomes its text."""
+        if (self.options.target == "typst" and opener is not None and opener.type == "link_open"):
+            href = str(opener.attrs.get("href", ""))
+            if href.startswith("#") and unquote(href[1:]) not in self.ids:
+                return content
+        return _wrap(opener, content)
 
     def inline_image(self, token: Token) -> list[Node]:
         alt = self.inlines_of(token.children or [])
@@ -416,9 +430,22 @@ class Converter:
         if src is None:
             return alt
         if self.options.target == "typst":
-            return [el("RawInline", ["typst", f"#box({self.typst_image(token, src, alt)})"])]
+            ident = str(token.attrs.get("id", ""))
+            tag = f" <{ident}>" if _LABEL.match(ident) else ""
+            return [el("RawInline", ["typst", f"#box({self.typst_image(token, src, alt)}){tag}"])]
         title = str(token.attrs.get("title", "") or "")
         return [el("Image", [token_attr(token), alt, [src, title]])]
+
+
+def defined_ids(tokens: list[Token]) -> set[str]:
+    """Every id a link can point at: headings, divs, spans, images."""
+    found = set()
+    for token in tokens:
+        for t in (token, *(token.children or [])):
+            ident = t.attrs.get("id")
+            if ident:
+                found.add(str(ident))
+    return found
 
 
 def _wrap(opener: Token | None, content: list[Node]) -> list[Node]:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from cjji.build.brand import Brand
-from cjji.build.pandoc_ast import Node, Options, Source, Target, convert
+from cjji.build.pandoc_ast import Node, Options, Source, Target, convert, defined_ids
 from cjji.markdown import parse
 from cjji.policy import Policy
 from cjji.report import Report
@@ -108,6 +108,7 @@ def body_blocks(report: Report, policy: Policy, brand: Brand, target: Target) ->
     annex = annex_markdown(report, policy)
     if annex:
         tokens = parse(annex)
+        options.link_targets = frozenset(defined_ids(report.tokens))
         blocks += convert(Source(tokens, report.dir, f"{report.display} (framework annex)"), options)
     return blocks
 

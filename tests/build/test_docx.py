@@ -1,0 +1,128 @@
+"""The Word file, as a reader (and a screen reader) finds it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from docx import Document
+from docx.document import Document as DocumentObject
+from docx.oxml.ns import qn
+from support import FIXTURES, ROOT
+
+from cjji.build.docx import build_docx, normalise_zip
+from cjji.policy import load_policy
+from cjji.report import load
+
+CONSTRUCTS = FIXTURES / "build" / "2027-all-constructs"
+CHART_ALT = "Bar chart of three areas: 40, 90 and 60 days."
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    dest = tmp_path_factory.mktemp("docx") / "2027-all-constructs.docx"
+    return build_docx(load(CONSTRUCTS), load_policy(ROOT), dest)
+
+
+@pytest.fixture(scope="module")
+def doc(built: Path) -> DocumentObject:
+    return Document(str(built))
+
+
+def styled(doc: DocumentObject, style: str) -> list[str]:
+    return [p.text for p in doc.paragraphs if p.style is not None and p.style.name == style]
+
+
+def test_core_properties_name_the_inspectorates_and_nobody_else(doc: DocumentObject) -> None:
+    props = doc.core_properties
+    assert props.title == "Every construct of the report dialect"
+    assert props.subject == "A test report for the Word and PDF builders"
+    assert props.author.split("; ") == [  # the lead (HMICFRS) first
+        "His Majesty's Inspectorate of Constabulary and Fire & Rescue Services",
+        "His Majesty's Crown Prosecution Service Inspectorate",
+    ]
+    assert "joint inspection" in props.keywords
+    assert props.language == "en-GB"
+    assert props.last_modified_by == ""
+    assert props.created == dt.datetime(2027, 3, 1, tzinfo=dt.UTC)  # the publication date, not the build time
+
+
+def test_document_language_is_british_english(doc: DocumentObject) -> None:
+    lang = doc.styles.element.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}/{qn('w:lang')}")
+    assert lang.get(qn("w:val")) == "en-GB"
+
+
+def test_cover_page_title_subtitle_date_and_logos_lead_first(doc: DocumentObject) -> None:
+    paragraphs = doc.paragraphs
+    assert paragraphs[0].style.name == "Title" and paragraphs[0].text == "Every construct of the report dialect"
+    assert paragraphs[1].style.name == "Subtitle"
+    assert paragraphs[2].text == "1 March 2027"
+    logos = [p.get("descr") for p in paragraphs[3]._p.iter(qn("wp:docPr"))]
+    assert logos == [
+        "His Majesty's Inspectorate of Constabulary and Fire & Rescue Services logo",
+        "His Majesty's Crown Prosecution Service Inspectorate logo",
+    ]
+    assert "Open Government Licence v3.0" in paragraphs[4].text
+    assert "© Crown copyright 2027" in paragraphs[4].text
+
+
+def test_real_heading_styles_with_chapter_numbers(doc: DocumentObject) -> None:
+    assert styled(doc, "Heading 1")[:3] == ["Foreword", "1 Summary", "2 Recommendations"]
+    assert styled(doc, "Heading 2")[0] == "1.1 Findings in detail"
+    assert "A third-level heading" in styled(doc, "Heading 3")
+
+
+def test_paragraphs_are_numbered_by_chapter(doc: DocumentObject) -> None:
+    numbered = styled(doc, "Numbered Paragraph")
+    assert numbered[0].startswith("1.1\tThe “victims’ code” says")  # typographic quotes too
+    assert [p.split("\t")[0] for p in numbered] == ["1.1", "1.2", "1.3", "1.4"]  # not captions, figures, lists, quotes
+    assert not any("foreword is not numbered" in p for p in numbered)
+
+
+def test_recommendation_is_a_labelled_callout(doc: DocumentObject) -> None:
+    assert styled(doc, "Callout Label") == ["Recommendation R1"]
+    assert styled(doc, "Callout")[0].startswith("2.1\tBy 30 June 2027")
+
+
+def test_table_header_repeats_and_caption_describes_the_table(doc: DocumentObject) -> None:
+    table = doc.tables[0]._tbl
+    assert table.find(f"{qn('w:tr')}/{qn('w:trPr')}/{qn('w:tblHeader')}") is not None
+    props = table.find(qn("w:tblPr"))
+    assert props.find(qn("w:tblCaption")).get(qn("w:val")) == "Cases by area"
+    assert props.find(qn("w:tblDescription")).get(qn("w:val")) == "Cases by area"
+    assert [c.text for c in doc.tables[0].rows[0].cells] == ["Area", "Cases", "Told on time"]
+
+
+def test_images_describe_themselves_with_alt_text_not_caption(doc: DocumentObject) -> None:
+    descriptions = [p.get("descr") for p in doc.element.body.iter(qn("wp:docPr"))][2:]  # after the logos
+    assert descriptions == [CHART_ALT, "logo mark"]
+    assert "Figure 1: Days taken, by area" in styled(doc, "Image Caption")
+
+
+def test_header_title_and_page_x_of_y_footer(doc: DocumentObject) -> None:
+    section = doc.sections[0]
+    assert section.different_first_page_header_footer  # nothing on the cover
+    assert section.header.paragraphs[0].text == "Every construct of the report dialect"
+    fields = [t.text.strip() for t in section.footer._element.iter(qn("w:instrText"))]
+    assert fields == ["PAGE", "NUMPAGES"]
+
+
+def test_footnotes_raw_html_and_annex(doc: DocumentObject, built: Path) -> None:
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "raw html block is dropped" not in text
+    assert "Raw HTML is dropped but its text stays." in text
+    assert "How this inspection meets the joint inspection framework" in styled(doc, "Heading 1")
+    import zipfile
+
+    assert "The Code of Practice for Victims of Crime." in zipfile.ZipFile(built).read("word/footnotes.xml").decode()
+
+
+def test_normalised_zip_has_fixed_times_and_sorted_entries(built: Path) -> None:
+    import zipfile
+
+    infos = zipfile.ZipFile(built).infolist()
+    assert {i.date_time for i in infos} == {(1980, 1, 1, 0, 0, 0)}
+    names = [i.filename for i in infos]
+    assert names[0] == "[Content_Types].xml" and names[1:] == sorted(names[1:])
+    assert normalise_zip(built.read_bytes()) == built.read_bytes()

@@ -1,0 +1,76 @@
+"""The PDF: tagged PDF/UA-1 with title, language, bookmarks, alt text and the same numbering."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pikepdf
+import pytest
+from support import FIXTURES, ROOT
+
+from cjji.build.pdf import build_pdf, typst_value
+from cjji.gates.outputs import _struct_elements
+from cjji.policy import load_policy
+from cjji.report import load
+
+CONSTRUCTS = FIXTURES / "build" / "2027-all-constructs"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    dest = tmp_path_factory.mktemp("pdf") / "2027-all-constructs.pdf"
+    return build_pdf(load(CONSTRUCTS), load_policy(ROOT), dest)
+
+
+@pytest.fixture(scope="module")
+def pdf(built: Path) -> pikepdf.Pdf:
+    return pikepdf.open(built)
+
+
+def test_title_language_and_title_shown_in_the_window(pdf: pikepdf.Pdf) -> None:
+    assert str(pdf.docinfo["/Title"]) == "Every construct of the report dialect"
+    assert str(pdf.Root.Lang) == "en-GB"
+    assert bool(pdf.Root.ViewerPreferences.DisplayDocTitle)
+    assert "His Majesty's Inspectorate of Constabulary" in str(pdf.docinfo["/Author"]).split(",")[0]
+
+
+def test_tagged_pdf_ua_1(pdf: pikepdf.Pdf) -> None:
+    assert bool(pdf.Root.MarkInfo.Marked)
+    assert "/StructTreeRoot" in pdf.Root
+    with pdf.open_metadata() as xmp:
+        assert xmp.get("pdfuaid:part") == "1"
+
+
+def test_every_figure_has_alt_text(pdf: pikepdf.Pdf) -> None:
+    alts = [str(e.get("/Alt", "")) for e in _struct_elements(pdf.Root.StructTreeRoot) if e.get("/S") == "/Figure"]
+    assert "Bar chart of three areas: 40, 90 and 60 days." in alts
+    assert "logo mark" in alts
+    assert "His Majesty's Crown Prosecution Service Inspectorate logo" in alts
+    assert all(alt.strip() for alt in alts)
+
+
+def test_headings_are_tagged_and_bookmarked_with_their_numbers(pdf: pikepdf.Pdf) -> None:
+    tags = {str(e.get("/S")) for e in _struct_elements(pdf.Root.StructTreeRoot)}
+    assert {"/H1", "/H2", "/Table", "/TH", "/Figure", "/Caption"} <= tags
+    with pdf.open_outline() as outline:
+        titles = [item.title for item in outline.root]
+    assert titles[:2] == ["Foreword", "1 Summary"]
+    assert "2 Recommendations" in titles
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils (scripts/setup-system.sh)")
+def test_text_has_cover_numbers_quotes_and_no_raw_html(built: Path) -> None:
+    text = subprocess.run(["pdftotext", "-layout", str(built), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    assert "1 March 2027" in text
+    assert "© Crown copyright 2027" in text
+    assert "1.1   The “victims’ code” says victims should be told. It’s the law." in text
+    assert "Recommendation R1" in text
+    assert "raw html block is dropped" not in text
+    assert "Page 1 of" in text
+
+
+def test_typst_values() -> None:
+    assert typst_value({"a": [1, "x\"y"], "b": None, "c": True}) == '("a": (1, "x\\"y", ), "b": none, "c": true,)'
