@@ -59,8 +59,14 @@ class Speller:
         for line in out.split("\n"):
             if line.startswith("& "):
                 head, _, tail = line.partition(": ")
-                found[head.split()[1]] = [s.strip() for s in tail.split(", ") if s.strip()]
+                word = head.split()[1]
+                found[word] = [s for s in (t.strip() for t in tail.split(", ")) if s and not _split_of(s, word)]
         return found
+
+
+def _split_of(suggestion: str, word: str) -> bool:
+    """'col or' and 'col-or' for 'color' only cut the word in two: no help to anyone."""
+    return suggestion.replace(" ", "").replace("-", "").lower() == word.lower()
 
 
 _KNOWN: dict[tuple[str, str], bool] = {}  # (dictionary, word) -> correct?

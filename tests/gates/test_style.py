@@ -1,0 +1,114 @@
+"""The style gate: the starter rules in checks/style/ find house style problems at their positions;
+the rule files are validated; severities come from checks/; `cjji check --list-rules`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from click.testing import CliRunner
+from support import EXAMPLE, FIXTURES, ROOT
+
+from cjji.cli import cli
+from cjji.findings import Finding
+from cjji.gates import style
+from cjji.gates.base import Context
+from cjji.policy import PolicyError, load_policy
+from cjji.report import load
+
+FIXTURE = FIXTURES / "language" / "style"
+
+
+def run(root: Path = ROOT, report: Path = FIXTURE) -> list[Finding]:
+    return style.run(load(report), Context(load_policy(root)))
+
+
+def where(findings: list[Finding]) -> list[tuple[str, int, int]]:
+    return sorted((f.rule, f.line, f.col) for f in findings)
+
+
+def test_the_example_report_follows_the_house_style() -> None:
+    assert run(report=EXAMPLE) == []
+
+
+def test_every_starter_rule_type_finds_its_problem_at_its_position() -> None:
+    assert where(run()) == [
+        ("acronyms", 17, 54),  # WCU never spelled out (VLS is, in the same paragraph)
+        ("avoid", 11, 40),  # Going forward
+        ("avoid", 11, 71),  # deliver
+        ("avoid", 11, 79),  # robust (the same word in the quotation is the speaker's, not checked)
+        ("consistency", 15, 49),  # focussed after focused
+        ("dates", 11, 4),  # 5th December 2023
+        ("headings", 7, 12),  # Findings In Northshire: 'In'
+        ("latin", 9, 21),  # e.g.
+        ("latin", 9, 53),  # etc.
+        ("numbers", 13, 65),  # 3 hearings
+        ("per-cent", 9, 65),  # 45%
+        ("plain-english", 13, 17),  # assist
+        ("plain-english", 13, 32),  # prior to
+        ("repeated-words", 11, 26),  # the the
+        ("sentence-length", 19, 1),  # 26 words
+    ]
+
+
+def test_messages_say_what_is_wrong_and_hints_say_what_to_write() -> None:
+    found = {(f.rule, f.line, f.col): f for f in run()}
+    latin = found[("latin", 9, 21)]
+    assert latin.message == "'e.g.' is a Latin abbreviation or phrase; many readers do not know it"
+    assert latin.hint == "write 'for example' or 'such as'"
+    assert latin.severity == "error"
+    assert found[("plain-english", 13, 32)].hint == "write 'before'"
+    assert found[("sentence-length", 19, 1)].message == (
+        "this sentence has 26 words; keep sentences to 25 words or fewer")
+    assert found[("sentence-length", 19, 1)].severity == "warning"
+    assert found[("consistency", 15, 49)].message.startswith("'focussed' here, but 'focused' on line 15")
+    assert found[("headings", 7, 12)].message.endswith("('In')")
+
+
+def test_project_wide_severities_override_the_rule_files(project: Path) -> None:
+    language = project / "checks" / "language.yml"
+    language.write_text(language.read_text(encoding="utf-8").replace(
+        "severities: {}", "severities: {style: info, style/latin: 'off', style/avoid: error}"), encoding="utf-8")
+    found = run(project)
+    assert not [f for f in found if f.rule == "latin"]
+    assert {f.severity for f in found if f.rule == "avoid"} == {"error"}
+    assert {f.severity for f in found if f.rule == "dates"} == {"info"}
+
+
+def test_a_new_rule_is_a_yaml_file_not_code(project: Path) -> None:
+    (project / "checks" / "style" / "whilst.yml").write_text(
+        "extends: substitution\nmessage: \"write 'while', not '{match}'\"\nseverity: warning\n"
+        "swap: {whilst: while}\n", encoding="utf-8")
+    body = (FIXTURE / "report.md").read_text(encoding="utf-8") + "\nWhilst waiting, victims called.\n"
+    folder = project / "reports" / "style"
+    folder.mkdir()
+    (folder / "report.md").write_text(body, encoding="utf-8")
+    [f] = [f for f in run(project, folder) if f.rule == "whilst"]
+    assert (f.line, f.col, f.message, f.hint) == (25, 1, "write 'while', not 'Whilst'", "write 'While'")
+
+
+def test_a_mistake_in_a_rule_file_is_a_located_policy_error(project: Path) -> None:
+    (project / "checks" / "style" / "broken.yml").write_text(
+        "extends: existence\nmessage: avoid it\nseverity: fatal\ntokens: ['(unclosed']\nswap: {a: b}\n",
+        encoding="utf-8")
+    try:
+        load_policy(project)
+    except PolicyError as exc:
+        problems = {(f.file.rsplit("/", 1)[-1], f.line, f.message) for f in exc.findings}
+    else:
+        raise AssertionError("the broken rule file was accepted")
+    assert all(name == "broken.yml" for name, _, _ in problems)
+    messages = dict((line, message) for _, line, message in problems)
+    assert sorted(messages) == [1, 3, 4]
+    assert "'swap' is not one of the allowed values" in messages[1]  # not a field of existence rules
+    assert "'fatal'" in messages[3]
+    assert "'(unclosed'" in messages[4]
+
+
+def test_list_rules_prints_every_rule_with_its_id_severity_and_message() -> None:
+    result = CliRunner().invoke(cli, ["check", "--list-rules", "--root", str(ROOT)])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert len(lines) == len(list((ROOT / "checks" / "style").glob("*.yml")))
+    latin = next(line for line in lines if line.startswith("style.latin "))
+    assert latin.split()[1:3] == ["error", "substitution"]
+    assert "Latin abbreviation" in latin
