@@ -16,6 +16,8 @@ from cjji.yamlload import Positions, YamlError, load_yaml
 
 REPORT_FILE = "report.md"
 MAX_REPORT_BYTES = 10 * 1024 * 1024  # 10 MiB of Markdown is several times the longest real report
+# the YAML parser takes ~0.1 ms per value: 64 KiB (a dozen times the example's metadata) bounds it
+MAX_FRONT_MATTER_BYTES = 64 * 1024
 
 
 class LoadError(Exception):
@@ -194,6 +196,11 @@ def load(report_dir: Path) -> Report:
     display = display_path(path)
     text = read_text(path, display)
     yaml_text, body_start = split_front_matter(text, display)
+    if len(yaml_text) > MAX_FRONT_MATTER_BYTES:
+        raise _load_error(display, 2, 1, "too-large",
+                          f"the metadata block is {len(yaml_text) / 1024:.0f} KB; the limit is "
+                          f"{MAX_FRONT_MATTER_BYTES // 1024} KB",
+                          "metadata holds short fields; long text belongs in the report body")
     try:
         meta, positions = load_yaml(yaml_text, line_offset=1)
     except YamlError as exc:

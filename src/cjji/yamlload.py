@@ -12,6 +12,7 @@ plain JSON-like data ourselves, which lets us:
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -62,6 +63,7 @@ class Positions:
 
 def load_yaml(text: str, line_offset: int = 0) -> tuple[Any, Positions]:
     """Parse one YAML document. `line_offset` is added to every line (front matter starts at 2)."""
+    _refuse_deep_flow(text, line_offset)
     yaml = YAML(typ="rt", pure=True)
     try:
         node = yaml.compose(text)
@@ -77,11 +79,35 @@ def load_yaml(text: str, line_offset: int = 0) -> tuple[Any, Positions]:
         ) from None
     except YAMLError as exc:  # unmarked errors (rare)
         raise YamlError(f"the YAML is not valid: {exc}", 1 + line_offset, 1) from None
+    except RecursionError:  # [[[[...]]]] thousands deep: the parser recurses per level
+        raise YamlError(_TOO_DEEP, 1 + line_offset, 1, _TOO_DEEP_HINT) from None
     positions = Positions()
     if node is None:
         return None, positions
     builder = _Builder(positions, line_offset)
-    return builder.build(node, ()), positions
+    try:
+        return builder.build(node, ()), positions
+    except RecursionError:
+        raise YamlError(_TOO_DEEP, 1 + line_offset, 1, _TOO_DEEP_HINT) from None
+
+
+MAX_FLOW_DEPTH = 100
+
+
+def _refuse_deep_flow(text: str, line_offset: int) -> None:
+    """Refuse `[[[[...` nested beyond MAX_FLOW_DEPTH before parsing: the parser's time grows with
+    the square of the depth. Brackets inside quotes count too; no real metadata comes close."""
+    depth = 0
+    for match in re.finditer(r"[\[\]{}]", text):
+        depth += 1 if match.group() in "[{" else -1
+        if depth > MAX_FLOW_DEPTH:
+            before = text[: match.start()]
+            line = before.count("\n") + 1 + line_offset
+            raise YamlError(_TOO_DEEP, line, match.start() - (before.rfind("\n") + 1) + 1, _TOO_DEEP_HINT)
+
+
+_TOO_DEEP = "the YAML is nested too deeply (more than 100 lists or fields inside each other)"
+_TOO_DEEP_HINT = "metadata needs at most a few levels; check for a runaway run of '[' or '{'"
 
 
 class _Builder:
