@@ -61,3 +61,10 @@ def test_a_judgement_div_across_lines(tmp_path: Path) -> None:
          "this judgement cites the criterion 'C9', which is not declared in the metadata"),
         (line_of(folder, "id: C2"), "unused",
          "the criterion 'C2' is declared but no judgement in the report cites it")]
+
+
+def test_placeholder_criterion_text_and_source(tmp_path: Path) -> None:
+    folder = variant(tmp_path, ('source: "Expectations for Prisons, 1.7"', 'source: "TBC"'))
+    [finding] = run(criteria.GATE, folder)
+    assert (finding.line, finding.col, finding.rule) == (line_of(folder, "TBC"), 99, "placeholder")
+    assert finding.message == "the source of criterion 2 is still a placeholder ('TBC')"

@@ -62,7 +62,7 @@ def test_a_section_not_tagged_cross_cutting(tmp_path: Path) -> None:
     assert finding.message == (f"the section 'value' (line {line_of(folder, '# Value for money')}) "
                                "covers the cross-cutting issue 'value for money and efficiency' but "
                                "its heading is not tagged as cross-cutting")
-    assert finding.hint == "add the class to it, like '## Value for money {#value .cross-cutting}'"
+    assert finding.hint == "add the class to it, like '# Value for money {#value .cross-cutting}'"
 
 
 def test_a_section_too_short_to_be_of_substance(tmp_path: Path) -> None:

@@ -2,9 +2,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from framework_support import EXAMPLE_DIR, GOOD, brief, line_of, run, variant
+from framework_support import EXAMPLE_DIR, GOOD, brief, context, line_of, run, variant
 
-from cjji.gates import joint
+from cjji.gates import joint, run_all, schema
+from cjji.report import load
 
 
 def test_good_reports_pass() -> None:
@@ -62,3 +63,13 @@ def test_wrong_types_are_left_to_the_schema_gate(tmp_path: Path) -> None:
     folder = variant(tmp_path, ("lead: HMIPrisons", "lead: [1, 2]"), ("scope: \"The", "scope: 3 #"),
                      ("inspectorates: [HMIPrisons, HMICFRS, CQC]", "inspectorates: {a: b}"))
     assert run(joint.GATE, folder) == []
+
+
+def test_an_unknown_business_process_is_one_schema_error(tmp_path: Path) -> None:
+    folder = variant(tmp_path, ("business_process: custodial-conditions", "business_process: custody"))
+    report = load(folder)
+    found = run_all(report, context(), [schema.GATE, joint.GATE])
+    assert [(f.gate, f.line, f.message) for f in found] == [
+        ("schema", line_of(folder, "business_process:"),
+         "business_process: 'custody' is not one of the allowed values")]
+    assert "custodial-conditions" in found[0].hint

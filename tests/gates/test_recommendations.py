@@ -79,3 +79,9 @@ def test_empty_recommendation(tmp_path: Path) -> None:
     folder = variant(tmp_path, ("Chief constables should make sure a health care professional is "
                                 "available in every custody suite at all times.\n", ""))
     assert brief(run(recommendations.GATE, folder)) == [(line_of(folder, "#R2"), "empty", "R2 has no text")]
+
+
+def test_placeholder_recommendation(tmp_path: Path) -> None:
+    folder = variant(tmp_path, ("Chief constables should make sure", "TODO: Chief constables should make sure"))
+    assert brief(run(recommendations.GATE, folder)) == [
+        (line_of(folder, "TODO:"), "placeholder", "R2 is still a placeholder ('TODO')")]

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from cjji.blocks import judgements
 from cjji.findings import Finding
-from cjji.gates._framework import listing, mapping
+from cjji.gates._framework import listing, mapping, placeholder_in
 from cjji.gates.base import Context, Gate
+from cjji.policy import Policy
 from cjji.report import Report
 
 ID = "criteria"
@@ -44,9 +45,24 @@ def _duplicates(report: Report) -> list[Finding]:
     return findings
 
 
-def check(report: Report) -> list[Finding]:
+def _placeholders(report: Report, policy: Policy) -> list[Finding]:
+    findings = []
+    for i, item in enumerate(listing(report.meta.get("criteria"))):
+        for field in ("text", "source"):
+            value = mapping(item).get(field)
+            found = placeholder_in(value, policy) if isinstance(value, str) else None
+            if found:
+                line, col = report.where(("criteria", i, field))
+                findings.append(report.finding(
+                    ID, "placeholder", line, col,
+                    f"the {field} of criterion {i + 1} is still a placeholder ('{found}')",
+                    "write the criterion in full, and the standard it comes from"))
+    return findings
+
+
+def check(report: Report, policy: Policy) -> list[Finding]:
     known = declared(report)
-    findings = _duplicates(report)
+    findings = _duplicates(report) + _placeholders(report, policy)
     used: set[str] = set()
     for judgement in judgements(report):
         if not judgement.criteria:
@@ -76,7 +92,7 @@ def check(report: Report) -> list[Finding]:
 
 
 def run(report: Report, context: Context) -> list[Finding]:
-    return check(report)
+    return check(report, context.policy)
 
 
 GATE = Gate(ID, "Judgements cite declared criteria, and every criterion is used "

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from cjji.blocks import sections
+from cjji.blocks import Section, sections
 from cjji.findings import Finding
 from cjji.gates._framework import (
     check_reason,
@@ -26,6 +26,13 @@ from cjji.report import Report
 
 ID = "cross-cutting"
 TAG = "cross-cutting"
+
+
+def _tagged(section: Section) -> str:
+    """How the section's opening line looks once tagged."""
+    if section.kind == "heading":
+        return f"{'#' * section.heading_level} {section.title} {{#{section.id} .cross-cutting}}"
+    return f"::: {{#{section.id} .cross-cutting}}"
 
 
 def _check_issue(report: Report, policy: Policy, issue: dict[str, Any], entry: Any) -> list[Finding]:
@@ -62,7 +69,7 @@ def _check_issue(report: Report, policy: Policy, issue: dict[str, Any], entry: A
                 ID, "not-tagged", line, col,
                 f"the section '{ident}' (line {section.line}) covers the cross-cutting issue "
                 f"'{name}' but its {kind} is not tagged as cross-cutting",
-                f"add the class to it, like '## {section.title} {{#{ident} .cross-cutting}}'"))
+                f"add the class to it, like '{_tagged(section)}'"))
     minimum = int(threshold(policy, "cross_cutting_min_words"))
     if any(isinstance(s, str) and s in known for s in ids) and words < minimum:
         line, col = report.where(path + ("sections",))

@@ -42,12 +42,12 @@ def _covered(report: Report, issue: str) -> bool:
     return any(s in known for s in coverage_sections(entry))
 
 
-def _unmet_need(report: Report, need: str) -> tuple[str, str] | None:
+def _unmet_need(report: Report, policy: Policy, need: str) -> tuple[str, str] | None:
     """(what is missing, how to fix it) for the evidence a principle needs, or None."""
     if need == "recommendations" and not recommendations(report):
         return "the report makes no recommendations", 'add at least one ::: {.recommendation #R1 owner="..."} block'
     if need == "disclosed-criteria":
-        problems = len(criteria.check(report))
+        problems = len(criteria.check(report, policy))
         if not criteria.declared(report):
             return "no criteria are declared", "declare the criteria under criteria: in the metadata"
         if problems:
@@ -81,7 +81,7 @@ def _check_principle(report: Report, policy: Policy, principle: dict[str, Any], 
         return []  # the schema gate reports the wrong shape
     findings = check_section_refs(report, ID, path, _label(principle))
     need = principle.get("needs")
-    unmet = _unmet_need(report, need) if isinstance(need, str) else None
+    unmet = _unmet_need(report, policy, need) if isinstance(need, str) else None
     if unmet:
         line, col = report.where(path, key=True)
         findings.append(report.finding(

@@ -13,7 +13,7 @@ import re
 
 from cjji.blocks import Block, recommendations
 from cjji.findings import Finding
-from cjji.gates._framework import agencies, mapping, parse_date, threshold, warn
+from cjji.gates._framework import agencies, mapping, parse_date, placeholder_in, threshold, warn
 from cjji.gates.base import Context, Gate
 from cjji.policy import Policy
 from cjji.report import Report
@@ -113,10 +113,16 @@ def run(report: Report, context: Context) -> list[Finding]:
     for block in blocks:
         findings += _owner(report, block, context.policy)
         findings += _due(report, block)
+        placeholder = placeholder_in(block.text, context.policy)
         if not block.text.strip():
             findings.append(report.finding(ID, "empty", block.line, 1,
                                            f"{block.id or 'this recommendation'} has no text",
                                            "write the recommendation between the ::: lines"))
+        elif placeholder:
+            findings.append(report.finding(
+                ID, "placeholder", block.line + 1, 1,
+                f"{block.id or 'this recommendation'} is still a placeholder ('{placeholder}')",
+                "write what should be done, by whom and by when"))
     return findings
 
 
