@@ -1,4 +1,4 @@
-"""Property tests for all the framework gates together (their shared helpers are gates/_framework.py)."""
+"""Property tests for the framework gates together, and their policy files (gates/_framework.py)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+import pytest
 from framework_support import GOOD, context
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
@@ -15,6 +16,7 @@ from ruamel.yaml import YAML
 from cjji import markdown
 from cjji.annex import framework_annex
 from cjji.gates import criteria, cross_cutting, impact, joint, principles, recommendations
+from cjji.policy import PolicyError, load_policy
 from cjji.report import LoadError, Report, load
 
 GATES = [joint.GATE, criteria.GATE, principles.GATE, cross_cutting.GATE, impact.GATE,
@@ -110,3 +112,22 @@ def test_any_body_never_crashes_a_gate_and_every_finding_is_in_the_file(parts: l
             for finding in gate.run(report, context()):
                 assert 1 <= finding.line <= len(report.lines), finding
         _annex_is_plain_markdown(report)
+
+
+def test_a_broken_framework_policy_file_is_a_located_error(project: Path) -> None:
+    thresholds = project / "checks" / "thresholds.yml"
+    thresholds.write_text(thresholds.read_text().replace("'lorem ipsum'", "'lorem (ipsum'"))
+    principles_file = project / "checks" / "principles.yml"
+    principles_file.write_text(principles_file.read_text().replace("needs: recommendations",
+                                                                   "needs: recomendations"))
+    with pytest.raises(PolicyError) as caught:
+        load_policy(project)
+    found = sorted((Path(f.file).name, f.line, f.message) for f in caught.value.findings)
+    lines = {name: (project / "checks" / name).read_text().split("\n")
+             for name in ("thresholds.yml", "principles.yml")}
+    assert found == [
+        ("principles.yml", next(n for n, t in enumerate(lines["principles.yml"], 1) if "recomendations" in t),
+         "principles[1].needs: 'recomendations' is not in the expected form"),
+        ("thresholds.yml", next(n for n, t in enumerate(lines["thresholds.yml"], 1) if "lorem" in t),
+         "placeholders[5]: 'lorem (ipsum' is not regex"),
+    ]
