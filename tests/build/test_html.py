@@ -74,8 +74,8 @@ def test_page_has_language_title_landmarks_and_skip_link(example_page: Path) -> 
 def test_metadata_and_licence_are_shown(example_page: Path) -> None:
     page = text(example_page)
     assert '<time datetime="2026-12-10">10 December 2026</time>' in page
-    assert "<dt>Lead inspectorate</dt><dd>His Majesty&#39;s Crown Prosecution Service Inspectorate</dd>" in page
-    assert "His Majesty&#39;s Inspectorate of Probation" in page
+    assert "<dt>Lead inspectorate</dt><dd>His Majesty’s Crown Prosecution Service Inspectorate</dd>" in page
+    assert "His Majesty’s Inspectorate of Probation" in page
     assert "© Crown copyright 2026." in page
     assert ('<a href="https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/">'
             "Open Government Licence v3.0</a>") in page
@@ -246,6 +246,7 @@ def test_an_image_that_is_not_a_report_file_is_a_located_error(
         build_html(load(example_copy), policy, tmp_path / "r.html")
     finding = caught.value.finding
     assert message in finding.message and src in finding.message
+    assert finding.code == ("build/image-missing" if "missing" in src else "build/image-outside")
     line = next(n for n, text in enumerate(body.split("\n"), 1) if f"]({src}" in text)
     assert (finding.line, finding.file.endswith("report.md")) == (line, True)
     assert not (tmp_path / "r.html").exists()
@@ -310,3 +311,9 @@ def test_the_body_of_a_report_without_annex_or_footnotes_renders() -> None:
     html = render_tokens(tokens, RenderOptions(numbering=Numbering(), image_attrs=lambda src: {"src": src}))
     assert html == '<h2 id="one">One</h2>\n<p>Text.</p>\n'
     assert plain(html) == "One Text."
+
+
+def test_quotes_are_typographic_as_in_word_and_pdf(example_page: Path) -> None:
+    page = text(example_page)
+    assert "the Victims’ Code" in page and "the Victims' Code" not in page
+    assert "Phrases such as “no realistic prospect of conviction” left victims" in page

@@ -27,6 +27,8 @@ from cjji.atomic import write_bytes, write_text
 from cjji.build.brand import Brand, load_brand
 from cjji.build.html_render import ContentsEntry, RenderOptions, render_tokens, sanitise
 from cjji.build.numbering import Numbering, number
+from cjji.build.pandoc_ast import BuildError
+from cjji.build.typography import smarten
 from cjji.findings import Finding, error
 from cjji.markdown import parse
 from cjji.policy import Policy
@@ -40,11 +42,11 @@ _COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 _FONT = re.compile(r"^[A-Za-z0-9 _-]+$")
 
 
-class HtmlBuildError(Exception):
+class HtmlBuildError(BuildError):
     """The page cannot be built; `finding` says where in report.md and why."""
 
     def __init__(self, finding: Finding) -> None:
-        super().__init__(finding.message)
+        super().__init__([finding])
         self.finding = finding
 
 
@@ -137,10 +139,10 @@ def page_css(brand: Brand) -> str:
 # Images and logos
 
 
-def _image_error(report: Report, src: str, message: str, hint: str) -> HtmlBuildError:
+def _image_error(report: Report, src: str, rule: str, message: str, hint: str) -> HtmlBuildError:
     line = next((n for n, text in enumerate(report.lines, 1) if f"]({src}" in text), 0)
     col = report.lines[line - 1].find(src) + 1 if line else 0
-    return HtmlBuildError(error(GATE, "image", report.display, line, col, message, hint))
+    return HtmlBuildError(error(GATE, rule, report.display, line, col, message, hint))
 
 
 def _report_image(report: Report, src: str) -> Path:
@@ -148,13 +150,15 @@ def _report_image(report: Report, src: str) -> Path:
     hint = "put the image in the report's images/ folder and write its path, e.g. images/chart.png"
     parts = urlsplit(src)
     if parts.scheme or parts.netloc or src.startswith(("/", "\\")):
-        raise _image_error(report, src, f"the image '{src}' is not a file in the report folder",
-                           hint)
+        raise _image_error(report, src, "image-outside",
+                           f"the image '{src}' is not a file in the report folder", hint)
     path = (report.dir / parts.path).resolve()
     if not path.is_relative_to(report.dir.resolve()):
-        raise _image_error(report, src, f"the image '{src}' is outside the report folder", hint)
+        raise _image_error(report, src, "image-outside",
+                           f"the image '{src}' is outside the report folder", hint)
     if not path.is_file():
-        raise _image_error(report, src, f"the image file '{src}' does not exist", hint)
+        raise _image_error(report, src, "image-missing", f"the image file '{src}' does not exist",
+                           hint)
     return path
 
 
@@ -273,7 +277,8 @@ def page_context(report: Report, policy: Policy, brand: Brand, folder: str,
         if path is not None and path.is_file():
             rel = PurePosixPath("logos", path.name)
             assets.setdefault(rel, _asset(folder, rel, path))
-            logos.append({"src": assets[rel].href, "alt": names.get(code, {}).get("name", code)})
+            logos.append({"src": assets[rel].href,
+                          "alt": smarten(names.get(code, {}).get("name", code))})
     joint_rel = PurePosixPath("logos", brand.joint_logo.name)
     assets.setdefault(joint_rel, _asset(folder, joint_rel, brand.joint_logo))
     publication = meta.get("publication") if isinstance(meta.get("publication"), dict) else {}
@@ -284,11 +289,11 @@ def page_context(report: Report, policy: Policy, brand: Brand, folder: str,
         type_label += " inspection"
     lead = meta.get("lead")
     return {
-        "title": str(meta.get("title", report.id)),
-        "subtitle": str(meta.get("subtitle", "")),
+        "title": smarten(str(meta.get("title", report.id))),
+        "subtitle": smarten(str(meta.get("subtitle", ""))),
         "type_label": type_label,
-        "lead": names.get(lead, {}).get("name", lead) if isinstance(lead, str) else "",
-        "inspectorates": [names.get(c, {}).get("name", c) for c in codes],
+        "lead": smarten(names.get(lead, {}).get("name", lead)) if isinstance(lead, str) else "",
+        "inspectorates": [smarten(names.get(c, {}).get("name", c)) for c in codes],
         "date_text": date_text,
         "date_iso": date_iso,
         "version": meta.get("version", ""),

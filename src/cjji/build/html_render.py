@@ -12,6 +12,7 @@ markdown-it's own HTML renderer:
 - an image alone in a paragraph becomes <figure> with its title as <figcaption>; a
   `Table: caption` paragraph after a table becomes that table's <caption>;
 - footnotes link both ways with link text a screen reader can speak;
+- straight quotes become typographic ones (cjji.build.typography), as in Word and PDF;
 - raw HTML is dropped, and `sanitise` cleans the result against an allow-list as a second wall.
 """
 
@@ -24,11 +25,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import nh3
+from markdown_it.common.utils import escapeHtml
 from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 
 from cjji.build.numbering import TABLE_CAPTION, Numbering, is_figure, is_table_caption
+from cjji.build.typography import smarten
 from cjji.markdown import classes, parser
 
 # Graded findings and the label a reader sees (reports/README.md, "Recommendations ...").
@@ -144,13 +147,34 @@ class ReportRenderer(RendererHTML):
                 out.append(self.renderToken(tokens, i, options, env))
         return "".join(out)
 
+    def renderInline(self, tokens: Sequence[Token], options: OptionsDict, env: EnvType) -> str:
+        """Inline tokens, with typographic quotes in text as in Word and PDF."""
+        out: list[str] = []
+        before = ""
+        for i, token in enumerate(tokens):
+            if token.type == "text":
+                text = smarten(token.content, before)
+                out.append(escapeHtml(text))
+                before = text[-1:] or before
+                continue
+            if token.type in ("softbreak", "hardbreak"):
+                before = " "
+            if token.type in self.rules:
+                out.append(self.rules[token.type](tokens, i, options, env))
+            else:
+                out.append(self.renderToken(tokens, i, options, env))
+        return "".join(out)
+
+    def plain_text(self, tokens: Sequence[Token], options: OptionsDict, env: EnvType) -> str:
+        return smarten(self.renderInlineAsText(tokens, options, env))
+
     # headings and paragraphs -----------------------------------------------------------------
 
     def heading_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
         opts: RenderOptions = env["cjji"]
         token = tokens[idx]
         level = int(token.tag[1:])
-        text = self.renderInlineAsText(tokens[idx + 1].children or [], options, env).strip()
+        text = self.plain_text(tokens[idx + 1].children or [], options, env).strip()
         given = str(token.attrs.get("id") or "")
         if given and given not in PAGE_IDS:
             ident = given
@@ -219,7 +243,7 @@ class ReportRenderer(RendererHTML):
 
     def image(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
         token = tokens[idx]
-        alt = self.renderInlineAsText(token.children or [], options, env)
+        alt = self.plain_text(token.children or [], options, env)
         return self._img(token, alt, env, with_title=True)
 
     def _img(self, token: Token, alt: str, env: EnvType, *, with_title: bool) -> str:
@@ -235,11 +259,11 @@ class ReportRenderer(RendererHTML):
         return f"<img{out}{_attrs(extra)}>"
 
     def _figure(self, image: Token, options: OptionsDict, env: EnvType) -> str:
-        alt = self.renderInlineAsText(image.children or [], options, env)
+        alt = self.plain_text(image.children or [], options, env)
         ident = image.attrs.get("id")
         plain = Token("image", "img", 0, attrs={k: v for k, v in image.attrs.items() if k != "id"})
         figure_id = _attr("id", str(ident)) if ident else ""
-        caption = str(image.attrs.get("title") or "")
+        caption = smarten(str(image.attrs.get("title") or ""))
         out = f"<figure{figure_id}>\n{self._img(plain, alt, env, with_title=False)}\n"
         if caption:
             out += f"<figcaption>{html.escape(caption)}</figcaption>\n"
