@@ -273,3 +273,30 @@ def test_signing_with_a_missing_key_says_so(tmp_path: Path) -> None:
 
     with pytest.raises(SignoffError, match="does not exist"):
         sign_bytes(b"x", tmp_path / "nope")
+
+
+def test_the_registry_in_checks_is_consistent_and_covers_the_four_inspectorates() -> None:
+    from support import ROOT
+
+    from cjji.signoff import registry_problems
+
+    policy = load_policy(ROOT)
+    reg = registry(policy)
+    assert registry_problems(reg, policy) == []
+    for code in ("HMICFRS", "HMCPSI", "HMIProbation", "HMIPrisons"):
+        for kind in ("chief-inspector", "qa-lead"):
+            role_id = reg.role_for(kind, code)
+            assert role_id in reg.roles
+            assert any(role_id in h.roles for h in reg.holders.values()), role_id
+
+
+def test_registry_mistakes_are_reported_by_the_gate(gk: Gatekeepers) -> None:  # noqa: F811
+    from cjji.gates import signoffs
+    from cjji.gates.base import Context
+
+    gk.delegate("chief-inspector-HMIProbaton", TODAY, TODAY)  # a typo in the role
+    findings = signoffs.run(load(gk.report), Context(load_policy(gk.root), for_publication=True))
+    registry_findings = [f for f in findings if f.rule == "registry"]
+    assert [f.message for f in registry_findings] == [
+        "delegation to deputy@test.example: there is no role 'chief-inspector-HMIProbaton'"]
+    assert registry_findings[0].file.endswith("checks/gatekeepers.yml")

@@ -160,6 +160,41 @@ def registry(policy: Policy) -> Registry:
                     list(data.get("example_reports", [])), policy.root / ALLOWED_SIGNERS)
 
 
+def registry_problems(reg: Registry, policy: Policy) -> list[str]:
+    """Cross-references a schema cannot check: unknown roles, codes, people and missing keys."""
+    problems = []
+    known_codes = set(policy.inspectorates)
+    for role in reg.roles.values():
+        if role.inspectorate and role.inspectorate not in known_codes:
+            problems.append(f"role {role.id}: '{role.inspectorate}' is not a code in checks/inspectorates.yml")
+    try:
+        signers = reg.allowed_signers.read_text(encoding="utf-8")
+    except OSError:
+        signers = ""
+        problems.append("checks/allowed_signers is missing")
+    listed = {line.split()[0] for line in signers.splitlines() if line.strip() and not line.startswith("#")}
+    listed = {p for entry in listed for p in entry.split(",")}
+    for holder in reg.holders.values():
+        problems += [f"holder {holder.identity}: there is no role '{r}'" for r in holder.roles
+                     if r not in reg.roles]
+        if holder.identity not in listed and not holder.github:
+            problems.append(f"holder {holder.identity} has neither a key in checks/allowed_signers "
+                            "nor a GitHub login, so cannot sign")
+    for d in reg.delegations:
+        if d.role not in reg.roles:
+            problems.append(f"delegation to {d.delegate}: there is no role '{d.role}'")
+        if d.delegate not in reg.holders:
+            problems.append(f"delegation of {d.role}: the delegate {d.delegate} is not in holders")
+        if d.valid_until < d.valid_from:
+            problems.append(f"delegation of {d.role} to {d.delegate} ends before it starts")
+    for rule in reg.required:
+        if "role" in rule and rule["role"] not in reg.roles:
+            problems.append(f"required: there is no role '{rule['role']}'")
+        if "kind" in rule and not any(r.kind == rule["kind"] for r in reg.roles.values()):
+            problems.append(f"required: no role has the kind '{rule['kind']}'")
+    return problems
+
+
 def required_roles(meta: dict[str, Any], policy: Policy, reg: Registry) -> list[str]:
     """The roles that must sign this report, from its metadata and the policy's `required` rules."""
     lead = meta.get("lead")

@@ -85,7 +85,7 @@ def test_cjji_check_passes_drafts_and_fails_publication(gk: Gatekeepers) -> None
                                       "--format", "json", str(gk.report)])
     assert draft.exit_code == 0, draft.output
     assert publication.exit_code == 1
-    errors = [f for f in json.loads(publication.output)["findings"] if f["gate"] == "signoffs"]
+    errors = [f for f in json.loads(publication.stdout)["findings"] if f["gate"] == "signoffs"]
     assert len(errors) == 4 and {f["severity"] for f in errors} == {"error"}
 
 

@@ -12,7 +12,15 @@ from __future__ import annotations
 from cjji.findings import Finding, Severity
 from cjji.gates.base import Context, Gate
 from cjji.report import Report, display_path
-from cjji.signoff import ReportStatus, RoleStatus, SignoffError, Verdict, report_status
+from cjji.signoff import (
+    ReportStatus,
+    RoleStatus,
+    SignoffError,
+    Verdict,
+    registry,
+    registry_problems,
+    report_status,
+)
 
 ID = "signoffs"
 
@@ -82,12 +90,16 @@ def _summary(report: Report, status: ReportStatus) -> Finding:
 
 
 def run(report: Report, context: Context) -> list[Finding]:
+    severity: Severity = "error" if context.for_publication else "info"
     try:
         status = report_status(report.dir, report.meta, context.policy)
     except SignoffError as exc:
-        severity: Severity = "error" if context.for_publication else "info"
         return [Finding(report.display, 0, 0, severity, ID, "cannot-verify", str(exc))]
-    return findings_for(report, status, context.for_publication)
+    policy_file = display_path(context.policy.root / "checks" / "gatekeepers.yml")
+    problems = [Finding(policy_file, 0, 0, severity, ID, "registry", problem,
+                        "the secretariat corrects checks/gatekeepers.yml or checks/allowed_signers")
+                for problem in registry_problems(registry(context.policy), context.policy)]
+    return problems + findings_for(report, status, context.for_publication)
 
 
 GATE = Gate(ID, "Gatekeeper sign-offs: signed, for this exact content, by the holder of each required role "
