@@ -1,0 +1,176 @@
+"""`cjji publish`: gated, embargo-aware, versioned, nothing lost, with a clock we control."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from publish_support import (
+    REPORT,
+    gk,  # noqa: F401
+    keys,  # noqa: F401
+    new_version,
+    page,
+    publish,
+    set_meta,
+    sign_all,
+    signed,  # noqa: F401
+    site,  # noqa: F401
+    snapshot,
+    verify,
+)
+from signoff_support import Gatekeepers
+
+REPORT_PAGE = f"reports/{REPORT}/index.html"
+
+
+def test_first_publication_makes_the_whole_site(signed: Gatekeepers, site: Path) -> None:
+    result = publish(signed.root, site)
+    assert result.exit_code == 0, result.output
+    assert "published: publishing version 1 (first publication)" in result.output
+    assert site.is_symlink()
+    files = snapshot(site)
+    for rel in ["index.html", REPORT_PAGE, f"reports/{REPORT}/v1/index.html", f"reports/{REPORT}/v1/{REPORT}.pdf",
+                f"reports/{REPORT}/v1/{REPORT}.docx", "feed.xml", "sitemap.xml", "accessibility/index.html",
+                "inspectorates/HMCPSI/index.html", "business-processes/bringing-offenders-to-justice/index.html",
+                "years/2026/index.html", "manifest.json"]:
+        assert rel in files, rel
+    report = page(site, REPORT_PAGE)
+    assert "Keeping victims informed" in report
+    assert "10 December 2026" in report  # published date
+    assert "Joint thematic inspection" in report and "Lead inspectorate" in report
+    assert "His Majesty&#39;s Inspectorate of Constabulary and Fire &amp; Rescue Services" in report
+    assert "(PDF, " in report and " pages)" in report
+    assert "Recommendation R1" in report and "another format" in report
+    assert verify(signed.root, site).exit_code == 0
+
+
+def test_a_report_failing_a_gate_is_refused_with_the_reason_and_others_still_publish(
+        signed: Gatekeepers, site: Path) -> None:
+    broken = signed.report.parent / "2026-broken-report"
+    shutil.copytree(signed.report, broken)
+    set_meta(broken, "id", "2026-broken-report")
+    set_meta(broken, "lead", "HMIP")
+    sign_all(signed, broken)
+    result = publish(signed.root, site)
+    assert result.exit_code == 1
+    assert "reports/2026-broken-report: REFUSED: not published" in result.output
+    assert "lead: 'HMIP' is not one of the allowed values" in result.output
+    assert f"reports/{REPORT}: published" in result.output
+    assert "reports/2026-broken-report" not in json.dumps(list(snapshot(site)))
+
+
+def test_a_report_without_its_sign_offs_is_refused(gk: Gatekeepers, site: Path) -> None:
+    result = publish(gk.root, site)
+    assert result.exit_code == 1
+    assert "REFUSED" in result.output and "signoffs/" in result.output
+    assert REPORT not in "".join(snapshot(site))
+
+
+def test_before_the_embargo_nothing_of_the_report_is_anywhere(signed: Gatekeepers, site: Path) -> None:
+    result = publish(signed.root, site, "2026-12-10T00:00")
+    assert result.exit_code == 0, result.output
+    assert "embargoed until 00:01 on 10 December 2026 (UK time, GMT)" in result.output
+    files = snapshot(site)
+    assert not any(REPORT in rel for rel in files)
+    assert not any(b"Keeping victims informed" in data for data in files.values())
+    assert publish(signed.root, site, "2026-12-10T00:01").output.count("published: publishing version 1") == 1
+
+
+def test_embargo_in_uk_summer_time_after_the_clock_change(signed: Gatekeepers, site: Path) -> None:
+    set_meta(signed.report, "publication", '{date: 2027-03-29, embargo: "2027-03-29T00:01"}')
+    sign_all(signed)
+    before = publish(signed.root, site, "2027-03-28T22:59:00Z")  # 23:59 BST on the 28th
+    assert "embargoed until 00:01 on 29 March 2027 (UK time, BST)" in before.output
+    after = publish(signed.root, site, "2027-03-28T23:02:00Z")  # 00:02 BST: a UTC reading would wait
+    assert "published: publishing version 1" in after.output
+    assert "29 March 2027" in page(site, REPORT_PAGE)
+
+
+def test_publishing_the_same_version_again_changes_nothing(signed: Gatekeepers, site: Path) -> None:
+    publish(signed.root, site)
+    link, before = site.readlink(), snapshot(site)
+    again = publish(signed.root, site, "2026-12-11T09:00")
+    assert again.exit_code == 0
+    assert "unchanged: version 1 is already published, unchanged" in again.output
+    assert site.readlink() == link
+    assert snapshot(site) == before
+
+
+def test_a_changed_report_with_the_same_version_is_refused(signed: Gatekeepers, site: Path) -> None:
+    publish(signed.root, site)
+    before = snapshot(site)
+    path = signed.report / "report.md"
+    path.write_text(path.read_text().replace("We found committed staff", "We found dedicated staff"))
+    sign_all(signed)  # even freshly signed, a published version never changes
+    result = publish(signed.root, site, "2026-12-11T09:00")
+    assert result.exit_code == 1
+    assert "version 1 was already published on 10 December 2026 with different content" in result.output
+    assert "set `version: 2`" in result.output
+    assert snapshot(site) == before
+
+
+def test_a_major_change_is_a_new_version_with_its_note_and_nothing_is_lost(
+        signed: Gatekeepers, site: Path) -> None:
+    publish(signed.root, site)
+    v1 = {rel: data for rel, data in snapshot(site).items() if rel.startswith(f"reports/{REPORT}/v1/")}
+    new_version(signed, 2, '{type: major, note: "Corrected the number of case files in chapter 7."}',
+                body_edit=("We found committed staff", "We found dedicated staff"))
+    result = publish(signed.root, site, "2027-01-15T10:00")
+    assert result.exit_code == 0, result.output
+    assert "publishing version 2 (major change: Corrected the number" in result.output
+    after = snapshot(site)
+    assert {rel: after[rel] for rel in v1} == v1  # version 1 still served, byte for byte
+    report = page(site, REPORT_PAGE)
+    assert "Last updated" in report and "15 January 2027" in report
+    assert "Corrected the number of case files in chapter 7." in report
+    assert 'href="v1/index.html"' in report and f'href="v2/{REPORT}.pdf"' in report
+    feed = page(site, "feed.xml")
+    assert "Updated: Corrected the number of case files in chapter 7." in feed
+    assert feed.count("<entry>") == 2
+    assert verify(signed.root, site).exit_code == 0
+
+
+def test_a_minor_change_is_listed_but_leaves_the_date_and_the_feed_alone(
+        signed: Gatekeepers, site: Path) -> None:
+    publish(signed.root, site)
+    new_version(signed, 2, '{type: minor, note: "Corrected a typing error."}',
+                body_edit=("We found committed staff", "We found committed  staff"))
+    assert publish(signed.root, site, "2027-01-15T10:00").exit_code == 0
+    report = page(site, REPORT_PAGE)
+    assert "Last updated" not in report
+    assert "(minor change): Corrected a typing error." in report
+    assert "Corrected a typing error" not in page(site, "feed.xml")
+
+
+def test_a_new_version_without_a_change_note_is_refused(signed: Gatekeepers, site: Path) -> None:
+    from signoff_support import set_version
+
+    publish(signed.root, site)
+    set_version(signed.report, 2)
+    sign_all(signed)
+    result = publish(signed.root, site, "2027-01-15T10:00")
+    assert result.exit_code == 1
+    assert "version 2 does not say what changed" in result.output
+
+
+def test_a_withdrawn_report_keeps_its_page_marked_withdrawn(signed: Gatekeepers, site: Path) -> None:
+    publish(signed.root, site)
+    set_meta(signed.report, "withdrawn", '{date: 2027-02-01, reason: "Superseded by the 2027 follow-up inspection."}')
+    new_version(signed, 2, '{type: major, note: "Withdrawn."}')
+    assert publish(signed.root, site, "2027-02-01T09:00").exit_code == 0
+    report = page(site, REPORT_PAGE)
+    assert "This report was withdrawn on 1 February 2027" in report
+    assert "Superseded by the 2027 follow-up inspection." in report
+    assert "Withdrawn" in page(site, "index.html")
+    assert (site / f"reports/{REPORT}/v1/{REPORT}.pdf").is_file()
+
+
+def test_a_real_folder_in_the_way_is_not_touched(signed: Gatekeepers, site: Path) -> None:
+    site.mkdir(parents=True)
+    (site / "keep.html").write_text("mine")
+    result = publish(signed.root, site)
+    assert result.exit_code == 2
+    assert "is a real folder, not the link `cjji publish` makes" in result.output
+    assert (site / "keep.html").read_text() == "mine"
