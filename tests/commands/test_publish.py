@@ -1,3 +1,4 @@
+# ruff: noqa: F811  (pytest fixtures imported from publish_support)
 """`cjji publish`: gated, embargo-aware, versioned, nothing lost, with a clock we control."""
 
 from __future__ import annotations
