@@ -1,0 +1,72 @@
+"""Inline suppressions: HTML comments turn language rules off for a line or a block; a suppression
+that turns nothing off, or names a gate that cannot be turned off, is a warning."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from support import FIXTURES, ROOT
+
+from cjji import gates, suppress
+from cjji.checking import check_report
+from cjji.findings import Finding
+from cjji.gates import spelling
+from cjji.gates.base import Context
+from cjji.policy import load_policy
+from cjji.report import load
+
+pytestmark = pytest.mark.skipif(spelling.find_dictionary("en_GB") is None,
+                                reason="hunspell-en-gb is not installed (scripts/setup-system.sh)")
+FIXTURE = FIXTURES / "language" / "suppress"
+
+
+def language_findings(folder: Path) -> list[tuple[int, int, str]]:
+    report, context = load(folder), Context(load_policy(ROOT))
+    found = [f for f in gates.run_all(report, context) if f.gate in suppress.SUPPRESSIBLE]
+    return sorted((f.line, f.col, f.code) for f in suppress.apply(report, found, context))
+
+
+def test_suppressions_cover_their_lines_and_blocks_and_no_more() -> None:
+    assert language_findings(FIXTURE) == [
+        (12, 16, "style/latin"),  # after the enable
+        (17, 5, "spelling/misspelt"),  # the line after the next-line comment is past
+        (19, 1, "suppress/unused"),  # style.avoid had nothing to turn off
+        (23, 1, "suppress/not-allowed"),  # schema findings cannot be turned off
+    ]
+
+
+def test_unused_and_not_allowed_suppressions_say_why() -> None:
+    report, context = load(FIXTURE), Context(load_policy(ROOT))
+    found = {f.rule: f for f in suppress.apply(report, [], context) if f.line in (19, 23)}
+    assert found["unused"].severity == "warning"
+    assert found["unused"].message == "this comment turns off style.avoid, but nothing here needs it"
+    assert found["not-allowed"].message == (
+        "'schema' cannot be turned off with a comment; only spelling, style, grammar findings can")
+
+
+def test_other_gates_cannot_be_suppressed(tmp_path: Path) -> None:
+    folder = tmp_path / "r"
+    folder.mkdir()
+    (folder / "report.md").write_text("---\nid: r\n---\n\n<!-- cjji-disable -->\nText.\n", encoding="utf-8")
+    report = load(folder)
+    schema_error = Finding(report.display, 6, 1, "error", "schema", "required", "title is missing")
+    kept = suppress.apply(report, [schema_error], Context(load_policy(ROOT)))
+    assert schema_error in kept
+    assert [f.rule for f in kept if f.gate == "suppress"] == ["unused"]
+
+
+def test_a_grammar_suppression_is_not_unused_when_grammar_did_not_run(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("CJJI_LANGUAGETOOL_URL", raising=False)
+    folder = tmp_path / "r"
+    folder.mkdir()
+    (folder / "report.md").write_text(
+        "---\nid: r\n---\n\n<!-- cjji-disable-next-line grammar -->\nText.\n", encoding="utf-8")
+    assert suppress.apply(load(folder), [], Context(load_policy(ROOT))) == []
+
+
+def test_check_applies_suppressions_to_every_report() -> None:
+    codes = [f.code for f in check_report(FIXTURE, Context(load_policy(ROOT))).findings]
+    assert "style/avoid" not in codes  # turned off by the last comment, to the end of the file
+    assert codes.count("style/latin") == 1
