@@ -18,7 +18,7 @@ from pathlib import Path
 
 from docx import Document
 from docx.document import Document as DocumentObject
-from docx.enum.text import WD_BREAK
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
@@ -147,15 +147,14 @@ def add_header_footer(doc: DocumentObject, pub: Publication) -> None:
         section.different_first_page_header_footer = True
         header = section.header.paragraphs[0]
         header.text = pub.title
-        header.style = doc.styles["Header"] if "Header" in [s.name for s in doc.styles] else header.style
+        header.style = doc.styles["Header"]  # made by reference_docx.py, like "Footer"
         footer = section.footer.paragraphs[0]
-        footer.alignment = 1  # centre
+        footer.style = doc.styles["Footer"]
+        footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
         footer.add_run("Page ")
         _field(footer, "PAGE")
         footer.add_run(" of ")
         _field(footer, "NUMPAGES")
-        for run in [*header.runs, *footer.runs]:
-            run.font.size = Pt(9)
 
 
 def mark_tables(doc: DocumentObject) -> None:

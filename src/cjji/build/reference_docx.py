@@ -16,6 +16,7 @@ from pathlib import Path
 
 from docx import Document
 from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt, RGBColor
@@ -82,10 +83,15 @@ def _paragraph_style(doc: Document, name: str, base: str = "Body Text") -> BaseS
         return style
 
 
-def _language(doc: Document) -> None:  # type: ignore[valid-type]
+def _defaults(doc: Document, colour: str) -> None:  # type: ignore[valid-type]
+    """Language and text colour as document defaults (a table style's header colour can override
+    these, but not a colour set on the Normal style)."""
     defaults = doc.styles.element.find(qn("w:docDefaults"))  # type: ignore[attr-defined]
-    lang = defaults.find(f"{qn('w:rPrDefault')}/{qn('w:rPr')}/{qn('w:lang')}")
-    lang.set(qn("w:val"), LANGUAGE)
+    rpr = defaults.find(f"{qn('w:rPrDefault')}/{qn('w:rPr')}")
+    rpr.find(qn("w:lang")).set(qn("w:val"), LANGUAGE)
+    colour_element = OxmlElement("w:color")
+    colour_element.set(qn("w:val"), colour[1:])
+    rpr.find(qn("w:sz")).addprevious(colour_element)
 
 
 def _table_style(doc: Document, brand: Brand) -> None:  # type: ignore[valid-type]
@@ -129,8 +135,8 @@ def restyle(data: bytes, brand: Brand) -> bytes:
     doc = Document(io.BytesIO(data))
     styles = doc.styles
     colours, fonts, sizes = brand.colours, brand.fonts, brand.sizes
-    _language(doc)
-    _set_font(styles["Normal"], fonts["body"], sizes["body"], colours["text"])
+    _defaults(doc, colours["text"])
+    _set_font(styles["Normal"], fonts["body"], sizes["body"])
     for name in ("Body Text", "First Paragraph", "Compact"):
         _set_font(styles[name], fonts["body"])
     styles["Body Text"].paragraph_format.space_before = Pt(0)
@@ -139,6 +145,8 @@ def restyle(data: bytes, brand: Brand) -> bytes:
     _set_font(styles["Title"], fonts["heading"], sizes["title"], colours["primary"], bold=True)
     _set_font(styles["Subtitle"], fonts["heading"], sizes["subtitle"], colours["text"], bold=False)
     _set_font(styles["Date"], fonts["heading"], sizes["subtitle"], colours["primary"])
+    for name in ("Title", "Subtitle", "Date"):
+        styles[name].paragraph_format.alignment = WD_ALIGN_PARAGRAPH.LEFT
     for level, size in ((1, sizes["heading1"]), (2, sizes["heading2"]), (3, sizes["heading3"])):
         style = styles[f"Heading {level}"]
         _set_font(style, fonts["heading"], size, colours["primary"], bold=True)
@@ -176,6 +184,8 @@ def restyle(data: bytes, brand: Brand) -> bytes:
     _set_font(label, fonts["heading"], colour=colours["primary"], bold=True)
     _shade(label, colours["table_stripe"], colours["accent"])
     _table_style(doc, brand)
+    for name in ("Header", "Footer"):
+        _set_font(_paragraph_style(doc, name, "Normal"), fonts["body"], sizes["small"], colours["muted"])
 
     section = doc.sections[0]
     section.page_width, section.page_height = Mm(210), Mm(297)
