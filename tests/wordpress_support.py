@@ -30,13 +30,16 @@ class Recorder:
     """A transport that records each request's method and route, and can fail the Nth one."""
 
     def __init__(self, fail_at: int | None = None, *, after: bool = False,
-                 failure: Callable[[], Exception] = lambda: ConnectionResetError("reset")) -> None:
+                 failure: Callable[[], Exception] = lambda: ConnectionResetError("reset"),
+                 answer: Response | None = None) -> None:
         self.calls: list[tuple[str, str]] = []
-        self.fail_at, self.after, self.failure = fail_at, after, failure
+        self.fail_at, self.after, self.failure, self.answer = fail_at, after, failure, answer
 
     def __call__(self, request: urllib.request.Request, timeout: float) -> Response:
         self.calls.append((request.get_method(), request.full_url.split("/wp-json", 1)[-1]))
         failing = len(self.calls) == self.fail_at
+        if failing and self.answer is not None:
+            return self.answer  # e.g. an HTTP 500 from a proxy in front of WordPress
         if failing and not self.after:
             raise self.failure()  # the request never reached WordPress
         response = urllib_transport(request, timeout)

@@ -65,6 +65,15 @@ class WordPressSite:
     def sql(self, statement: str) -> str:
         return _sql(self.socket, statement, database="wordpress")
 
+    def reset(self) -> None:
+        """Delete every post, page, upload and category (users and passwords stay)."""
+        self.sql("DELETE FROM wp_posts; DELETE FROM wp_postmeta; DELETE t, x FROM wp_terms t "
+                 "JOIN wp_term_taxonomy x USING (term_id) WHERE t.slug <> 'uncategorized'; "
+                 "DELETE FROM wp_term_relationships WHERE term_taxonomy_id <> 1;")
+        uploads = self.content_dir / "uploads"
+        shutil.rmtree(uploads)
+        uploads.mkdir()
+
     def env(self, *, user: str | None = None, password: str | None = None) -> dict[str, str]:
         """Environment variables that point the target at this site."""
         return {
@@ -260,11 +269,8 @@ def wordpress_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WordPre
 
 @pytest.fixture
 def wordpress(wordpress_site: WordPressSite) -> WordPressSite:
-    """The session's WordPress with no posts, pages or uploads (users and passwords kept)."""
-    wordpress_site.sql("DELETE FROM wp_posts; DELETE FROM wp_postmeta;")
-    uploads = wordpress_site.content_dir / "uploads"
-    shutil.rmtree(uploads)
-    uploads.mkdir()
+    """The session's WordPress with no posts, pages, uploads or categories of ours."""
+    wordpress_site.reset()
     return wordpress_site
 
 
