@@ -194,7 +194,8 @@ def load(report_dir: Path) -> Report:
     path = report_dir if report_dir.name == REPORT_FILE else report_dir / REPORT_FILE
     report_dir = path.parent
     display = display_path(path)
-    text = read_text(path, display)
+    # one line-break convention everywhere: markdown-it also counts a lone \r as a line break
+    text = read_text(path, display).replace("\r\n", "\n").replace("\r", "\n")
     yaml_text, body_start = split_front_matter(text, display)
     if len(yaml_text) > MAX_FRONT_MATTER_BYTES:
         raise _load_error(display, 2, 1, "too-large",

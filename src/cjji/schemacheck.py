@@ -34,6 +34,7 @@ _FORMAT_WORDS = {
     "date-time": "a real date and time with an offset, like 2026-12-10T00:01:00+00:00",
     "email": "an e-mail address",
     "uri": "a full web address",
+    "regex": "a valid regular expression",
 }
 
 
