@@ -162,3 +162,34 @@ def test_the_registry_can_come_from_the_base_branch(gk: Gatekeepers, tmp_path: P
     result = CliRunner().invoke(cli, args)
     assert "nothing recorded: test-cps-chief is not a gatekeeper" in result.output
     assert records(gk) == []
+
+
+def _payloads():  # type: ignore[no-untyped-def]
+    from hypothesis import strategies as st
+
+    scalars = st.none() | st.booleans() | st.integers() | st.text(max_size=12)
+    review = st.fixed_dictionaries({}, optional={
+        "id": scalars, "state": scalars | st.sampled_from(["approved", "APPROVED", "dismissed"]),
+        "user": st.fixed_dictionaries({}, optional={"login": scalars | st.just("test-cps-chief")}),
+        "commit_id": scalars, "submitted_at": scalars | st.just("2026-11-20T14:03:22Z")})
+    pr = st.fixed_dictionaries({}, optional={
+        "number": scalars, "head": st.fixed_dictionaries({}, optional={"sha": scalars})})
+    return st.fixed_dictionaries({}, optional={
+        "action": scalars | st.sampled_from(["submitted", "dismissed", "edited"]),
+        "review": review | scalars, "pull_request": pr | scalars})
+
+
+def test_any_payload_gives_a_message_never_a_traceback(gk: Gatekeepers, tmp_path: Path) -> None:  # noqa: F811
+    from hypothesis import HealthCheck, given, settings
+
+    @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(event=_payloads())
+    def check(event: dict[str, object]) -> None:
+        path = tmp_path / "event.json"
+        path.write_text(json.dumps(event))
+        result = from_review(gk, path, gk.report)
+        assert result.exit_code in (0, 1), result.output
+        assert not isinstance(result.exception, Exception) or isinstance(result.exception, SystemExit), \
+            repr(result.exception)
+
+    check()
