@@ -97,6 +97,7 @@ def test_table_header_repeats_and_caption_describes_the_table(doc: DocumentObjec
 def test_images_describe_themselves_with_alt_text_not_caption(doc: DocumentObject) -> None:
     descriptions = [p.get("descr") for p in doc.element.body.iter(qn("wp:docPr"))][2:]  # after the logos
     assert descriptions == [CHART_ALT, "logo mark"]
+    assert not [p for p in doc.element.body.iter(qn("wp:docPr")) if p.get("title")]  # caption not read twice
     assert "Figure 1: Days taken, by area" in styled(doc, "Image Caption")
 
 

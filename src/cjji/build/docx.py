@@ -27,7 +27,7 @@ from docx.text.paragraph import Paragraph
 from cjji import atomic
 from cjji.build import pandoc
 from cjji.build.brand import Brand, load_brand
-from cjji.build.pandoc_ast import Node, document, meta_string, stringify
+from cjji.build.pandoc_ast import document, meta_string
 from cjji.build.publication import LANGUAGE, Publication, body_blocks, publication
 from cjji.build.reference_docx import reference_docx
 from cjji.policy import Policy
@@ -49,7 +49,7 @@ def build_docx(report: Report, policy: Policy, dest: Path) -> Path:
     add_cover(doc, pub, brand, policy)
     add_header_footer(doc, pub)
     mark_tables(doc)
-    set_image_descriptions(doc, image_alts(blocks))
+    set_image_descriptions(doc)
     out = io.BytesIO()
     doc.save(out)
     atomic.write_bytes(dest, normalise_zip(out.getvalue()))
@@ -187,30 +187,10 @@ def _caption_before(table: object) -> str:
     return "".join(t.text or "" for t in previous.iter(qn("w:t"))).strip()
 
 
-def image_alts(blocks: list[Node]) -> list[str]:
-    """The alt text of every image in the tree, in document order."""
-    found: list[str] = []
-
-    def visit(node: object) -> None:
-        if isinstance(node, dict):
-            if node.get("t") == "Image":
-                found.append(stringify(node["c"][1]))
-                return
-            visit(node.get("c"))
-        elif isinstance(node, list):
-            for item in node:
-                visit(item)
-
-    visit(blocks)
-    return found
-
-
-def set_image_descriptions(doc: DocumentObject, alts: list[str]) -> None:
-    """wp:docPr/@descr holds the image's alt text (not its caption or title) for screen readers."""
-    body_props = [p for p in doc.element.body.iter(qn("wp:docPr"))]
-    cover_logos = len(body_props) - len(alts)
-    for prop, alt in zip(body_props[max(cover_logos, 0):], alts, strict=False):
-        prop.set("descr", alt)
+def set_image_descriptions(doc: DocumentObject) -> None:
+    """wp:docPr/@descr holds the alt text, which pandoc writes from the image's bracket text; the
+    title (the figure caption, shown under the image anyway) is removed so it is not read twice."""
+    for prop in doc.element.body.iter(qn("wp:docPr")):
         prop.attrib.pop("title", None)
 
 

@@ -303,7 +303,8 @@ class Converter:
                 rows.append(row)
                 row = None
             elif t.type in ("th_open", "td_open") and row is not None:
-                align = _ALIGN.get(str(t.attrs.get("style", "")).removeprefix("text-align:"), "AlignDefault")
+                # no alignment written: left, as GOV.UK tables are (pandoc's typst writer would centre)
+                align = _ALIGN.get(str(t.attrs.get("style", "")).removeprefix("text-align:"), "AlignLeft")
                 if (rows is head or not aligns) and len(aligns) <= len(row):
                     aligns.append(align)
                 content = tokens[j + 1] if tokens[j + 1].type == "inline" else None
@@ -311,9 +312,9 @@ class Converter:
                 row.append([attr(), el(align), 1, 1, [el("Plain", inlines)] if inlines else []])
             j += 1
         width = max([1, len(aligns), *(len(r) for r in head + body)])
-        aligns += ["AlignDefault"] * (width - len(aligns))
+        aligns += ["AlignLeft"] * (width - len(aligns))
         for r in head + body:  # pad short rows: pandoc wants rectangular tables
-            r += [[attr(), el("AlignDefault"), 1, 1, []] for _ in range(width - len(r))]
+            r += [[attr(), el("AlignLeft"), 1, 1, []] for _ in range(width - len(r))]
         caption: list[Node] = []
         after = close + 1
         if after < len(tokens) and is_table_caption(tokens, after):
