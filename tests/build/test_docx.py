@@ -127,3 +127,11 @@ def test_normalised_zip_has_fixed_times_and_sorted_entries(built: Path) -> None:
     names = [i.filename for i in infos]
     assert names[0] == "[Content_Types].xml" and names[1:] == sorted(names[1:])
     assert normalise_zip(built.read_bytes()) == built.read_bytes()
+
+
+def test_a_report_can_switch_paragraph_numbers_off(tmp_path: Path) -> None:
+    report = load(CONSTRUCTS)
+    report.meta["numbering"] = {"paragraphs": False}
+    doc = Document(str(build_docx(report, load_policy(ROOT), tmp_path / "x.docx")))
+    assert styled(doc, "Numbered Paragraph") == []
+    assert "1 Summary" in styled(doc, "Heading 1")  # chapter numbers stay
