@@ -1,0 +1,92 @@
+# ruff: noqa: F811  (pytest fixtures imported from publish_support)
+"""The local target switches sites atomically: killed at any moment, the served site is the
+complete old one or the complete new one."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from publish_support import (
+    REPORT,
+    gk,  # noqa: F401
+    keys,  # noqa: F401
+    new_version,
+    publish,
+    signed,  # noqa: F401
+    site,  # noqa: F401
+    )
+from signoff_support import Gatekeepers
+
+from cjji.policy import load_policy
+from cjji.publish.local import verify_folder
+
+CJJI = Path(sys.executable).parent / "cjji"
+KILLS = 15
+
+
+def _versions(site: Path) -> set[int]:
+    manifest = json.loads((site / "manifest.json").read_text())
+    return {v["version"] for r in manifest["reports"] for v in r["versions"]}
+
+
+def _point(site: Path, build: Path) -> None:
+    """Serve `build` again (the test's own atomic switch back to the old site)."""
+    tmp = site.with_name(".test-link")
+    tmp.unlink(missing_ok=True)
+    os.symlink(build.relative_to(site.parent), tmp)
+    os.replace(tmp, site)
+
+
+@pytest.mark.slow
+def test_publish_killed_at_random_moments_leaves_the_complete_old_or_new_site(
+        signed: Gatekeepers, site: Path) -> None:
+    assert publish(signed.root, site).exit_code == 0
+    old_build = site.resolve()
+    new_version(signed, 2, '{type: major, note: "Corrected chapter 3."}',
+                body_edit=("We found committed staff", "We found dedicated staff"))
+    policy = load_policy(signed.root)
+    command = [str(CJJI), "publish", "--root", str(signed.root), "--site", str(site), "--now", "2027-01-15T10:00"]
+    started = time.monotonic()
+    subprocess.run(command, check=True, capture_output=True)
+    full_run = time.monotonic() - started
+    assert _versions(site) == {1, 2}
+    seen = {"old": 0, "new": 0}
+    rng = random.Random(7)
+    for n in range(KILLS):
+        _point(site, old_build)
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        # every other kill aims at the end of the run, where the site is written and switched
+        time.sleep(rng.uniform(0.0, full_run) if n % 2 else rng.uniform(0.8 * full_run, 1.05 * full_run))
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        served = site.resolve()
+        assert not served.name.startswith("."), f"a staging folder is served: {served}"
+        assert verify_folder(served, policy) == [], served
+        state = {frozenset({1}): "old", frozenset({1, 2}): "new"}[frozenset(_versions(site))]
+        seen[state] += 1
+    assert old_build.is_dir() and verify_folder(old_build, policy) == []  # never deleted
+    print(f"kills: {seen}, full run {full_run:.2f} s")
+    assert seen["old"] > 0, seen  # the kills did land mid-run
+
+
+def test_each_build_is_kept_and_a_killed_runs_leftovers_are_cleared(signed: Gatekeepers, site: Path) -> None:
+    assert publish(signed.root, site).exit_code == 0
+    first = site.resolve()
+    leftover = site.parent / "site-versions" / ".staging-killed"
+    leftover.mkdir()
+    (leftover / "index.html").write_text("half a site")
+    new_version(signed, 2, '{type: minor, note: "Formatting."}')
+    assert publish(signed.root, site, "2027-01-15T10:00").exit_code == 0
+    assert site.resolve() != first and first.is_dir()
+    assert not leftover.exists()
+    v1_page = f"reports/{REPORT}/v1/index.html"
+    assert (site / v1_page).read_bytes() == (first / v1_page).read_bytes()
+    assert (site / v1_page).stat().st_ino == (first / v1_page).stat().st_ino  # the same file, not a rewrite
