@@ -75,7 +75,7 @@ def test_commonmark_examples_with_images_outside_the_folder_are_refused_not_cras
             blocks_of(example["markdown"])
         except BuildError as exc:
             refused += 1
-            assert all(f.rule in ("image-outside", "image-missing") for f in exc.findings)
+            assert all(f.rule in ("image-outside", "image-missing", "image-no-alt") for f in exc.findings)
     assert refused > 0
 
 
@@ -203,3 +203,12 @@ def test_the_constructs_fixture_converts_for_both_targets() -> None:
                          Options(target, typst_root=report.dir))  # type: ignore[arg-type]
         assert find(blocks, "Note")
         pandoc.run(document(blocks), "typst" if target == "typst" else "docx")
+
+
+def test_an_image_without_alt_text_is_a_located_error() -> None:
+    with pytest.raises(BuildError) as caught:
+        convert(Source(parse("Intro.\n\nA chart: ![](images/chart.png)\n"), CONSTRUCTS, "report.md",
+                       lambda t: t.map[0] + 1 if t.map else 0), Options("typst"))
+    [finding] = caught.value.findings
+    assert (finding.rule, finding.line) == ("image-no-alt", 3)
+    assert "![Bar chart of ...](images/chart.png)" in finding.hint

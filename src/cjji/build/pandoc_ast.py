@@ -359,6 +359,10 @@ class Converter:
     def image_source(self, token: Token) -> str | None:
         """The image reference to write, or None (with a finding) if it is not a file in the folder."""
         raw = str(token.attrs.get("src", ""))
+        if not token.content.strip():
+            self.error(token, "image-no-alt", f"the image '{raw}' has no alt text (the PDF/UA standard requires it)",
+                       f"describe what the image shows inside the brackets: ![Bar chart of ...]({raw})")
+            return None
         folder = self.source.folder.resolve()
         hint = "put the image in the report folder (for example images/chart.png) and link it as images/chart.png"
         if not raw or _SCHEME.match(raw) or raw.startswith(("/", "\\")):
