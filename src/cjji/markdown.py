@@ -109,6 +109,20 @@ def _heading_attrs(state: StateCore) -> None:
             token.attrSet(key, value)
 
 
+MAX_BRACKETS = 2000  # '[' in one paragraph; markdown-it's time grows with their square
+_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
+
+
+def _bracket_guard(state: StateCore) -> None:
+    """A paragraph with thousands of '[' takes markdown-it minutes (100,000 take ~10 s): keep such
+    a paragraph as plain text (every punctuation mark escaped, which parses in linear time) and
+    note it in token.meta["too_many_brackets"], so that loading reports it."""
+    for token in state.tokens:
+        if token.type == "inline" and token.content.count("[") > MAX_BRACKETS:
+            token.meta["too_many_brackets"] = token.content.count("[")
+            token.content = _PUNCTUATION.sub(r"\\\1", token.content)
+
+
 @cache
 def parser() -> MarkdownIt:
     md = (
@@ -121,6 +135,7 @@ def parser() -> MarkdownIt:
         "fence", "fenced_div", _fenced_div, {"alt": ["paragraph", "reference", "blockquote", "list"]}
     )
     md.core.ruler.after("block", "heading_attrs", _heading_attrs)
+    md.core.ruler.before("inline", "bracket_guard", _bracket_guard)
     return md
 
 

@@ -216,4 +216,10 @@ def load(report_dir: Path) -> Report:
     for token in tokens:
         if token.map:
             token.map = [token.map[0] + offset, token.map[1] + offset]
+            if "too_many_brackets" in token.meta:
+                raise _load_error(
+                    display, token.map[0] + 1, 1, "too-complex",
+                    f"this paragraph has {token.meta['too_many_brackets']} '[' characters; "
+                    f"the limit is {markdown.MAX_BRACKETS}, because Markdown takes too long to read it",
+                    "split the paragraph, or put the data in a table")
     return Report(report_dir, path, display, text, meta, positions, body_start, tokens)
