@@ -15,7 +15,7 @@ from support import EXAMPLE, FIXTURES, ROOT
 from cjji.build.brand import load_brand
 from cjji.build.html import HtmlBuildError, build_html, contrast, page_css
 from cjji.build.html_check import html_findings, static_findings
-from cjji.build.html_render import RenderOptions, render_tokens, sanitise
+from cjji.build.html_render import ALLOWED_TAGS, RenderOptions, render_tokens, sanitise
 from cjji.build.numbering import Numbering, number
 from cjji.markdown import parse
 from cjji.policy import load_policy
@@ -317,3 +317,14 @@ def test_quotes_are_typographic_as_in_word_and_pdf(example_page: Path) -> None:
     page = text(example_page)
     assert "the Victims’ Code" in page and "the Victims' Code" not in page
     assert "Phrases such as “no realistic prospect of conviction” left victims" in page
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(alphabet="#*_[]{}()!:|>-`^\n .=\"'<>a1\t~\\", max_size=300))
+def test_any_body_renders_to_balanced_safe_html(body: str) -> None:
+    tokens = parse(body)
+    html = sanitise(render_tokens(tokens, RenderOptions(
+        numbering=number(tokens), image_attrs=lambda src: {"src": src})))
+    elements = Elements()
+    elements.feed(html)
+    assert not [tag for tag, _ in elements.found if tag not in ALLOWED_TAGS]
