@@ -4,27 +4,30 @@ Placeholders: {match}, {other}, {line}."""
 
 from __future__ import annotations
 
+import re
+from collections import defaultdict
 from collections.abc import Iterator
 
-from cjji.style.rule import Doc, Hit, Rule, compile_words
+from cjji.prose import Block
+from cjji.style.rule import Doc, Hit, Rule
 
 
 def check(rule: Rule, doc: Doc) -> Iterator[Hit]:
-    ignorecase = rule.get("ignorecase", True)
-    blocks = doc.blocks_for(rule)
-    for one, other in rule.get("either", {}).items():
-        patterns = [compile_words((one,), ignorecase, False), compile_words((other,), ignorecase, False)]
-        uses = sorted(
-            ((block.position(m.start()), which, block, m)
-             for which, pattern in enumerate(patterns)
-             for block in blocks
-             for m in pattern.finditer(block.text)),
-            key=lambda use: use[0],
-        )
-        if not uses:
-            continue
-        (line, _), first, _, first_match = uses[0]
-        for (_, _), which, block, m in uses:
-            if which != first:
+    pairs = list(rule.get("either", {}).items())
+    if not pairs:
+        return
+    # one pass over the text: group p<i>s<side> is side 0 or 1 of pair i
+    body = "|".join(f"(?P<p{i}s{side}>{word})" for i, pair in enumerate(pairs) for side, word in enumerate(pair))
+    pattern = re.compile(rf"(?<![\w])(?:{body})(?![\w])", re.IGNORECASE if rule.get("ignorecase", True) else 0)
+    uses: dict[int, list[tuple[tuple[int, int], int, Block, re.Match[str]]]] = defaultdict(list)
+    for block in doc.blocks_for(rule):
+        for m in pattern.finditer(block.text):
+            pair, side = map(int, str(m.lastgroup)[1:].split("s"))
+            uses[pair].append((block.position(m.start()), side, block, m))
+    for pair in sorted(uses):
+        found = sorted(uses[pair], key=lambda use: use[0])
+        (line, _), first, _, first_match = found[0]
+        for _, side, block, m in found:
+            if side != first:
                 values = {"match": m.group(), "other": first_match.group(), "line": line}
                 yield Hit(block, m.start(), rule.say(rule.message, **values), rule.say(rule.hint, **values))
