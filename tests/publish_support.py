@@ -6,6 +6,7 @@ Fixtures: `from publish_support import gk, keys, signed, site  # noqa: F401`.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 
@@ -14,9 +15,11 @@ from click.testing import CliRunner, Result
 from signoff_support import REQUIRED, Gatekeepers, gk, keys, set_version  # noqa: F401
 
 from cjji.cli import cli
+from cjji.publish.target import Change, PublishedFile, Release, ReportMetadata, ReportVersion, Withdrawal
 
 SIGNERS = dict(zip(REQUIRED, ["cps-chief", "police-chief", "probation-chief", "cps-qa"], strict=True))
 REPORT = "2026-victim-updates"
+ROOT_PROJECT = Path(__file__).resolve().parents[1]
 AFTER_EMBARGO = "2026-12-10T09:00"  # the example's embargo lifts at 00:01 UK time that day
 
 
@@ -80,3 +83,48 @@ def signed(gk: Gatekeepers) -> Gatekeepers:  # noqa: F811
 def site(tmp_path: Path) -> Path:
     """Where the site link goes (its builds go beside it, in site-versions/)."""
     return tmp_path / "public" / "site"
+
+
+# ---- stand-in versions, for unit tests of the site logic only (no builders, no sign-offs) ----
+
+
+def stand_in_version(folder: Path, report_id: str, version: int = 1, *, date: str = "2026-12-10",
+                     change: tuple[str, str] = ("major", "First published."), pages: int = 3,
+                     lead: str = "HMCPSI", codes: tuple[str, ...] = ("HMCPSI", "HMICFRS"),
+                     process: str = "bringing-offenders-to-justice", withdrawn: str = "",
+                     history: tuple[Change, ...] = ()) -> ReportVersion:
+    """A small but real published version: a PDF of `pages` blank pages made by pikepdf."""
+    import hashlib
+
+    import pikepdf
+
+    folder.mkdir(parents=True, exist_ok=True)
+    pdf_path = folder / f"{report_id}.pdf"
+    with pikepdf.new() as pdf:
+        for _ in range(pages):
+            pdf.add_blank_page()
+        pdf.save(pdf_path)
+    data = pdf_path.read_bytes()
+    pdf_file = PublishedFile("pdf", pdf_path.name, hashlib.sha256(data).hexdigest(), len(data), pages, pdf_path)
+    day = dt.date.fromisoformat(date)
+    this = Change(version, day, change[0], change[1])  # type: ignore[arg-type]
+    moment = dt.datetime.combine(day, dt.time(9, 0), dt.UTC)
+    return ReportVersion(
+        report_id=report_id, version=version,
+        metadata=ReportMetadata(
+            title=f"Report {report_id}", subtitle="", summary=f"What {report_id} found.",
+            inspection_type="Joint thematic inspection", lead=f"Lead {lead}", inspectorates=("Other",),
+            inspectorate_codes=codes, business_process=process.replace("-", " ").capitalize(),
+            business_process_id=process, publication_date=day),
+        files={"pdf": pdf_file},
+        html_body=f'<h2 id="summary">Summary</h2><p>The findings of {report_id}.</p>',
+        change=this, history=(*history, this), recommendations=(),
+        content_digest="sha256:" + hashlib.sha256(report_id.encode() + bytes([version])).hexdigest(),
+        signoffs=(), embargo=moment, published_at=moment,
+        withdrawn=Withdrawal(day, withdrawn) if withdrawn else None,
+    )
+
+
+def release_of(*versions: ReportVersion, added: tuple[tuple[str, int], ...] | None = None) -> Release:
+    now = max(v.published_at for v in versions)
+    return Release(tuple(versions), tuple(v.key for v in versions) if added is None else added, now)
