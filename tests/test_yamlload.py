@@ -72,3 +72,8 @@ def test_any_text_loads_or_gives_a_located_error(text: str) -> None:
         load_yaml(text)
     except YamlError as exc:
         assert exc.line >= 1 and exc.col >= 1
+
+
+def test_block_scalars() -> None:
+    data, _ = load_yaml("a: >-\n  one two\n  three\n\n  para\nb: |\n  x\n  y\n")
+    assert data == {"a": "one two three\npara", "b": "x\ny\n"}

@@ -168,6 +168,8 @@ class _Builder:
 def _scalar(node: ScalarNode) -> Any:
     tag = node.tag if isinstance(node.tag, str) else getattr(node.tag, "value", str(node.tag))
     value: str = node.value
+    if node.style == ">":  # ruamel marks the fold points of folded text with \a
+        return value.replace("\a", "")
     if node.style:  # quoted or block scalar: always text
         return value
     if tag == _TAG + "null":
