@@ -6,6 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from support import FIXTURES, ROOT
 
 from cjji import gates, suppress
@@ -70,3 +72,19 @@ def test_check_applies_suppressions_to_every_report() -> None:
     codes = [f.code for f in check_report(FIXTURE, Context(load_policy(ROOT))).findings]
     assert "style/avoid" not in codes  # turned off by the last comment, to the end of the file
     assert codes.count("style/latin") == 1
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(names=st.lists(st.from_regex(r"[a-z./_-]{0,12}", fullmatch=True), max_size=4),
+       kind=st.sampled_from(["disable", "enable", "disable-next-line", "disable-line", "", "disable\n"]))
+def test_any_comment_an_author_writes_is_read_without_crashing(tmp_path: Path, names: list[str], kind: str) -> None:
+    folder = tmp_path / "r"
+    folder.mkdir(exist_ok=True)
+    comment = f"<!-- cjji-{kind} {' '.join(names)} -->"
+    (folder / "report.md").write_text(f"---\nid: r\n---\n\n{comment}\nText.\n\nMore {comment} text.\n",
+                                      encoding="utf-8")
+    report = load(folder)
+    suppressions, problems = suppress.parse(report)
+    assert {f.rule for f in problems} <= {"not-allowed"}
+    assert all(s.first <= s.last and s.line >= 5 for s in suppressions)
+    assert all(n.split("/")[0] in suppress.SUPPRESSIBLE for s in suppressions for n in s.names)

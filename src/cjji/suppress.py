@@ -43,7 +43,7 @@ class Suppression:
 
 def _normalise(name: str) -> str:
     gate, sep, rule = name.replace("/", ".").partition(".")
-    return f"{gate}/{rule}" if sep else gate
+    return f"{gate}/{rule}" if sep and rule else gate
 
 
 def parse(report: Report) -> tuple[list[Suppression], list[Finding]]:

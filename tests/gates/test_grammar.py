@@ -84,6 +84,7 @@ def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[str, list[dict[str
     url = f"http://127.0.0.1:{httpd.server_address[1]}"
     monkeypatch.setenv(grammar.ENV, url)
     grammar._tool.cache_clear()
+    grammar._UNAVAILABLE.clear()
     yield url, seen
     httpd.shutdown()
     httpd.server_close()
@@ -148,10 +149,12 @@ def test_without_a_server_grammar_is_skipped_and_the_run_says_so_once(
 
 def test_a_server_that_does_not_answer_is_one_warning(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(grammar.ENV, "http://127.0.0.1:9")  # the discard port: nothing listens
+    monkeypatch.setattr(grammar, "_UNAVAILABLE", {})
     grammar._tool.cache_clear()
     [f] = grammar.run(load(FIXTURE), context())
     assert (f.rule, f.severity, f.line) == ("unavailable", "warning", 0)
     assert f.message.startswith("grammar was not checked: the LanguageTool server at http://127.0.0.1:9")
+    assert grammar.run(load(EXAMPLE), context())[0].message == f.message  # not asked again this run
 
 
 def test_the_url_can_come_from_checks(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -24,6 +24,7 @@ ID = "grammar"
 ENV = "CJJI_LANGUAGETOOL_URL"
 MAX_CHARS = 20_000  # LanguageTool servers refuse very long texts; send the report in parts
 SEPARATOR = "\n\n"
+_UNAVAILABLE: dict[str, str] = {}  # url -> why: a server that failed once is not asked again this run
 
 
 def server_url(policy: Policy) -> str:
@@ -75,6 +76,8 @@ def run(report: Report, context: Context) -> list[Finding]:
     if not url or severity is None:
         return []
     language = str(settings.language(context.policy).get("language", "en-GB"))
+    if url in _UNAVAILABLE:
+        return [_unavailable(report, url, _UNAVAILABLE[url])]
     try:
         tool = _tool(url, language, float(config.get("timeout_seconds", 20)),
                      tuple(config.get("disabled_rules") or ()))
@@ -85,10 +88,8 @@ def run(report: Report, context: Context) -> list[Finding]:
                 found.append((members[i], match.offset - starts[i], match))
     except Exception as exc:  # the server is down, refuses, or answers nonsense
         _tool.cache_clear()
-        return [settings.finding(
-            report.display, ID, "unavailable", "warning", 0, 0,
-            f"grammar was not checked: the LanguageTool server at {url} did not answer ({exc})",
-            f"start the server, or unset {ENV} to check without grammar")]
+        _UNAVAILABLE[url] = str(exc)
+        return [_unavailable(report, url, str(exc))]
     findings = []
     for block, offset, match in found:
         rule = str(getattr(match, "rule_id", "grammar"))
@@ -101,6 +102,13 @@ def run(report: Report, context: Context) -> list[Finding]:
         findings.append(settings.finding(report.display, ID, rule, rule_severity, line, col,
                                          str(match.message), hint))
     return findings
+
+
+def _unavailable(report: Report, url: str, why: str) -> Finding:
+    return settings.finding(
+        report.display, ID, "unavailable", "warning", 0, 0,
+        f"grammar was not checked: the LanguageTool server at {url} did not answer ({why})",
+        f"start the server, or unset {ENV} to check without grammar")
 
 
 GATE = Gate(ID, "Grammar, through a LanguageTool server when one is configured (CJJI_LANGUAGETOOL_URL)", run)
