@@ -111,3 +111,23 @@ def _report(tmp_path: Path, body: str, words: list[str] | None = None) -> Path:
     extra = f"words: {words}\n" if words else ""
     (folder / "report.md").write_text(f"---\nid: r\ntitle: T\n{extra}---\n\n{body}\n", encoding="utf-8")
     return folder
+
+
+def test_each_distinct_word_goes_to_hunspell_once_per_run(
+        project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[tuple[str, int]] = []
+    original = spelling.Speller.run
+
+    def counted(self: spelling.Speller, flag: str, words: list[str]) -> str:
+        calls.append((flag, len(words)))
+        return original(self, flag, words)
+
+    monkeypatch.setattr(spelling.Speller, "run", counted)
+    monkeypatch.setattr(spelling, "_KNOWN", {})
+    monkeypatch.setattr(spelling, "_SUGGESTED", {})
+    body = "\n\n".join(["The victims were told late, and the Qwertyx team apologised."] * 500)
+    report = load(_report(tmp_path, body))
+    assert len(spelling.run(report, context(project))) == 500
+    assert calls == [("-l", 10), ("-a", 2)]  # ten distinct words; suggestions for the misspelt one
+    spelling.run(report, context(project))
+    assert len(calls) == 2  # the second report of a run asks hunspell nothing new
