@@ -378,6 +378,10 @@ class Converter:
             return None
         if self.options.target == "typst":
             root = (self.options.typst_root or folder).resolve()
+            if not path.is_relative_to(root):  # Typst reads files only below its root
+                self.error(token, "image-outside", f"the image '{raw}' is outside the project folder "
+                           f"{root}, so the PDF cannot include it", "keep the report under reports/ in the project")
+                return None
             return "/" + path.relative_to(root).as_posix()
         mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         return f"data:{mime};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
