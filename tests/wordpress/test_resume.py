@@ -98,7 +98,9 @@ KILLER = textwrap.dedent("""
         if request.get_method() == "POST" and "/wp/v2/media" in request.full_url:
             uploads += 1
             if uploads == int(sys.argv[2]):
-                request.data = KilledMidway(request.data)
+                length = request.get_header("Content-length")
+                request.data = KilledMidway(request.data)  # (drops Content-Length: put it back)
+                request.add_header("Content-Length", length)
         return urllib_transport(request, timeout)
 
     with open(sys.argv[1], "rb") as handle:

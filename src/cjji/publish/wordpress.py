@@ -144,15 +144,16 @@ class WordPressClient:
     ) -> Any:
         """One REST call to /wp-json<route>; returns the decoded JSON or raises WordPressError."""
         query = f"?{urllib.parse.urlencode(params)}" if params else ""
-        request = urllib.request.Request(f"{self.url}/wp-json{route}{query}", method=method)
-        request.add_header("Authorization", self._authorization)
-        request.add_header("Accept", "application/json")
         if payload is not None:
             data = json.dumps(payload).encode()
-            request.add_header("Content-Type", "application/json")
+            headers = {"Content-Type": "application/json", **(headers or {})}
+        # data first: setting Request.data drops a Content-Length header already there
+        request = urllib.request.Request(f"{self.url}/wp-json{route}{query}", data=data,
+                                         method=method)
+        request.add_header("Authorization", self._authorization)
+        request.add_header("Accept", "application/json")
         for name, value in (headers or {}).items():
             request.add_header(name, value)
-        request.data = data
         try:
             response = self.transport(request, self.timeout)
         except TimeoutError as error:
@@ -164,10 +165,16 @@ class WordPressClient:
                                  f"seconds (set {ENV_TIMEOUT} to wait longer)") from error
             raise self.error(step, f"could not reach {self.url}: {error.reason}") from error
         except OSError as error:
-            raise self.error(step, f"the connection to {self.url} failed: {error}") from error
+            hint = ("; a web server that refuses files this large may close the connection "
+                    "like this") if hasattr(data, "read") else ""
+            raise self.error(step, f"the connection to {self.url} failed: {error}{hint}") from error
         return self.decode(response, step)
 
     def decode(self, response: Response, step: str) -> Any:
+        masked = response.body
+        for secret in self._secrets:  # before any part of the body is quoted or cut short
+            masked = masked.replace(secret.encode(), b"****")
+        response = Response(response.status, response.content_type, masked)
         try:
             body = json.loads(response.body) if "json" in response.content_type else None
         except ValueError:
