@@ -108,10 +108,14 @@ def _walk_match(content: str, src: str, start: int) -> list[int] | None:
     """Source offsets of each character of `content` read from `start`, allowing for backslash
     escapes and character entities; None if the content does not start there."""
     offsets: list[int] = []
-    i, n = start, len(src)
-    for ch in content:
-        if i < n and src[i] == "&" and (m := _ENTITY.match(src, i)) and html.unescape(m.group()) == ch:
-            offsets.append(i)
+    i, n, k = start, len(src), 0
+    while k < len(content):
+        ch = content[k]
+        k += 1
+        if (i < n and src[i] == "&" and (m := _ENTITY.match(src, i))
+                and content.startswith(decoded := html.unescape(m.group()), k - 1)):
+            offsets.extend([i] * len(decoded))  # one entity may stand for two characters
+            k += len(decoded) - 1
             i = m.end()
         elif i < n and src[i] == ch:
             offsets.append(i)
@@ -212,25 +216,26 @@ class _Extractor:
                 found = src.find("[", cursor)
                 cursor = found + 1 if found >= 0 else cursor
             elif kind in ("link_close", "span_close"):
-                cursor = _after_destination(src, cursor)
+                cursor = _after_destination(src, cursor, _next_text(children, i))
             elif kind == "footnote_ref":
                 found = src.find(f"[^{child.meta.get('label', '')}]", cursor)
                 if found >= 0:
                     cursor = found + len(child.meta.get("label", "")) + 3
             elif kind == "image":
-                cursor = self._image(child, source, cursor, block)
+                cursor = self._image(child, source, cursor, block, _next_text(children, i))
             i += 1
         return cursor
 
     def _text(self, content: str, source: _Source, cursor: int, block: Block) -> int:
         src = source.text
-        found = src.find(content, cursor)
-        if found >= 0:
-            offsets = None
-        else:
-            found, offsets = _tolerant_find(content, src, cursor)
-            if found < 0:  # cannot place it: keep the text, at the cursor
-                found, offsets = cursor, None
+        found, offsets = src.find(content, cursor), None
+        if found < 0 or _may_escape(src, cursor, found + len(content)):
+            # an escaped or entity-encoded match may start before the verbatim one
+            earlier, walked = _tolerant_find(content, src, cursor, found)
+            if earlier >= 0:
+                found, offsets = earlier, walked
+        if found < 0:  # cannot place it: keep the text, at the cursor
+            found = cursor
         pos = 0
         for m in _NOT_PROSE.finditer(content):
             self._add_run(content, pos, m.start(), found, offsets, source, block)
@@ -259,7 +264,7 @@ class _Extractor:
         block.add(OBJECT, *source.place(found))
         return end_of(source.text, found)
 
-    def _image(self, image: Token, source: _Source, cursor: int, block: Block) -> int:
+    def _image(self, image: Token, source: _Source, cursor: int, block: Block, following: str) -> int:
         src = source.text
         found = src.find("![", cursor)
         if found < 0:
@@ -271,7 +276,7 @@ class _Extractor:
         close = src.find("]", cursor)
         if close < 0:
             return cursor
-        end = _after_destination(src, close)
+        end = _after_destination(src, close, following)
         title = str(image.attrs.get("title") or "")
         if title:
             at = src.find(title, close, end)
@@ -279,9 +284,17 @@ class _Extractor:
             self.blocks.append(caption)
             if at >= 0:
                 self._text(title, source, at, caption)
-            else:
-                caption.add(title, *source.place(close))
+            else:  # a reference image: the title is on its definition line
+                caption.add(title, *(self._in_file(title) or source.place(close)))
         return end
+
+    def _in_file(self, needle: str) -> tuple[int, int] | None:
+        lines = self.report.lines
+        for n in range(self.report.body_start - 1, len(lines)):
+            col = lines[n].find(needle)
+            if col >= 0:
+                return n + 1, col + 1
+        return None
 
 
 def _kind(stack: list[str], token: Token) -> str:
@@ -311,13 +324,20 @@ def _code_end(src: str, pos: int) -> int:
     return m.end() if m else pos + len(ticks)
 
 
-def _after_destination(src: str, cursor: int) -> int:
+def _next_text(children: list[Token], i: int) -> str:
+    return children[i + 1].content if i + 1 < len(children) and children[i + 1].type == "text" else ""
+
+
+def _after_destination(src: str, cursor: int, following: str = "") -> int:
     """From the `]` that closes a link, span or image: past its (destination "title"), [label]
-    and {attributes}, whichever follow."""
+    and {attributes}, whichever follow. If the text that follows in the tokens starts right after
+    the `]`, it is text (a reference link followed by brackets), not a destination."""
     close = src.find("]", cursor)
     if close < 0:
         return cursor
     pos = close + 1
+    if following and src.startswith(following, pos):
+        return pos
     if src.startswith("(", pos):
         pos = _balanced(src, pos, "(", ")")
     elif src.startswith("[", pos):
@@ -350,8 +370,14 @@ def _balanced(src: str, pos: int, opener: str, closer: str) -> int:
     return pos + 1
 
 
-def _tolerant_find(content: str, src: str, cursor: int) -> tuple[int, list[int] | None]:
-    for start in range(cursor, len(src)):
+def _may_escape(src: str, start: int, end: int) -> bool:
+    return "\\" in src[start:end] or "&" in src[start:end]
+
+
+def _tolerant_find(content: str, src: str, cursor: int, before: int = -1) -> tuple[int, list[int] | None]:
+    """The first place from `cursor` (and before `before`, if given) where the content is
+    written with escapes or entities."""
+    for start in range(cursor, before if before >= 0 else len(src)):
         if src[start] in (content[:1], "\\", "&"):
             offsets = _walk_match(content, src, start)
             if offsets is not None:
