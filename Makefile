@@ -24,8 +24,8 @@ setup: $(STAMP) ## create .venv and install system packages (idempotent)
 setup-test: setup ## also the system packages only the tests need
 	bash scripts/setup-system.sh --test
 
-check: setup ## run every gate on every report (or REPORTS="reports/x ...")
-	$(CJJI) check $(REPORTS)
+check: setup ## run every gate on every report (or REPORTS="reports/x ..."; CHECK_FLAGS="--format github")
+	$(CJJI) check $(CHECK_FLAGS) $(REPORTS)
 
 build: setup ## build Word, PDF and HTML into out/
 	$(CJJI) build $(REPORTS)

@@ -135,12 +135,16 @@ class LocalTarget:
 
     @contextlib.contextmanager
     def _lock(self) -> Iterator[None]:
-        with open(self.builds / ".lock", "w") as handle:
+        """One publisher at a time: a lock on the builds folder itself (no lock file left behind)."""
+        fd = os.open(self.builds, os.O_RDONLY)
+        try:
             try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
                 raise TargetError(f"another `cjji publish` is writing to {self.site}; try again when it ends") from None
             yield
+        finally:
+            os.close(fd)
 
     # ---- verification -------------------------------------------------------------------------
 

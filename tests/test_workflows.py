@@ -1,0 +1,116 @@
+# ruff: noqa: F811  (pytest fixtures imported from publish_support)
+"""The CI workflows: each is valid against GitHub's workflow schema (check-jsonschema's vendored
+copy, offline), and the publish job's own commands, run here, publish and keep the site."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from publish_support import (
+    REPORT,
+    gk,  # noqa: F401
+    keys,  # noqa: F401
+    new_version,
+    signed,  # noqa: F401
+)
+from signoff_support import Gatekeepers
+from support import ROOT
+
+from cjji.yamlload import load_yaml
+
+WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
+VENV_BIN = Path(sys.executable).parent
+
+
+def _workflow(name: str) -> dict[str, Any]:
+    data, _ = load_yaml((ROOT / ".github" / "workflows" / name).read_text(encoding="utf-8"))
+    return data
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
+def test_every_workflow_matches_githubs_schema(path: Path) -> None:
+    result = subprocess.run([str(VENV_BIN / "check-jsonschema"), "--builtin-schema", "vendor.github-workflows",
+                             str(path)], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_there_are_the_three_workflows() -> None:
+    assert {"checks.yml", "publish.yml", "signoff.yml"} <= {p.name for p in WORKFLOWS}
+
+
+def test_pull_requests_run_make_check_with_annotations_and_a_sign_off_summary() -> None:
+    flow = _workflow("checks.yml")
+    assert "pull_request" in flow["on"]
+    runs = "\n".join(step.get("run", "") for step in flow["jobs"]["check"]["steps"])
+    assert 'make check CHECK_FLAGS="--format github"' in runs
+    assert "cjji status" in runs and "GITHUB_STEP_SUMMARY" in runs
+
+
+def test_publishing_runs_on_main_and_on_a_schedule_one_at_a_time() -> None:
+    flow = _workflow("publish.yml")
+    assert flow["on"]["push"]["branches"] == ["main"]
+    assert flow["on"]["schedule"] == [{"cron": "*/15 * * * *"}]
+    assert flow["concurrency"] == {"group": "publish", "cancel-in-progress": False}
+
+
+def _git(cwd: Path, *args: str) -> str:
+    return subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@t.example", *args], cwd=cwd,
+                          check=True, capture_output=True, text=True).stdout
+
+
+def _run_publish_job(project: Path, now: str) -> dict[str, str]:
+    """Run the publish job's `run:` steps as GitHub would (bash -eo pipefail), skipping only the
+    set-up that GitHub actions do (checkout, setup-python, `make setup`: the venv is ours)."""
+    output, summary = project / "gh-output", project / "gh-summary"
+    env = {**os.environ, "GITHUB_OUTPUT": str(output), "GITHUB_STEP_SUMMARY": str(summary),
+           "CJJI_NOW": now, "DRY_RUN": ""}
+    output.write_text("")
+    for step in _workflow("publish.yml")["jobs"]["publish"]["steps"]:
+        script = step.get("run")
+        if script is None or script.strip() == "make setup":
+            continue
+        if step.get("if") == "${{ steps.publish.outputs.status != '0' }}":
+            outputs = dict(line.split("=", 1) for line in output.read_text().split())
+            if outputs["status"] == "0":
+                continue
+        result = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", script], cwd=project,
+                                env=env, capture_output=True, text=True, timeout=300)
+        assert result.returncode == 0, f"step {step.get('name')!r} failed:\n{result.stdout}\n{result.stderr}"
+    return dict(line.split("=", 1) for line in output.read_text().split())
+
+
+@pytest.mark.slow
+def test_the_publish_jobs_commands_publish_and_keep_every_build(signed: Gatekeepers, tmp_path: Path) -> None:
+    project = signed.root
+    origin = tmp_path / "origin.git"
+    _git(tmp_path, "init", "--quiet", "--bare", str(origin))
+    _git(project, "init", "--quiet", "-b", "main")
+    _git(project, "add", "checks", "schemas", "templates", "reports")
+    _git(project, "commit", "--quiet", "-m", "reports")
+    _git(project, "remote", "add", "origin", str(origin))
+    _git(project, "push", "--quiet", "origin", "main")
+    (project / ".venv").symlink_to(VENV_BIN.parent)
+
+    assert _run_publish_job(project, "2026-12-10T09:00") == {"status": "0"}
+    tree = _git(origin, "ls-tree", "-r", "--name-only", "site-record")
+    assert f"reports/{REPORT}/v1/{REPORT}.pdf" in tree and "site" in tree.split()
+    assert "published: publishing version 1" in (project / "gh-summary").read_text()
+
+    subprocess.run(["git", "worktree", "remove", "--force", "public"], cwd=project, check=True)
+    commits = _git(origin, "rev-list", "--count", "site-record")
+    _run_publish_job(project, "2026-12-11T09:00")  # the same version again: nothing to keep
+    assert _git(origin, "rev-list", "--count", "site-record") == commits
+
+    subprocess.run(["git", "worktree", "remove", "--force", "public"], cwd=project, check=True)
+    new_version(signed, 2, '{type: major, note: "Corrected chapter 3."}',
+                body_edit=("We found committed staff", "We found dedicated staff"))
+    _run_publish_job(project, "2027-01-15T10:00")
+    tree = _git(origin, "ls-tree", "-r", "--name-only", "site-record")
+    builds = {line.split("/")[1] for line in tree.split() if line.startswith("site-versions/")}
+    assert len(builds) == 2  # the first build is still there, beside the new one
+    assert f"/reports/{REPORT}/v2/{REPORT}.pdf" in tree
