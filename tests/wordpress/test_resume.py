@@ -130,3 +130,28 @@ def test_a_process_killed_mid_upload_then_rerun_leaves_no_duplicates(
     uploads = [c for c in rerun.writes if c[1].startswith("/wp/v2/media")]
     assert len(uploads) == 2  # the Word and HTML files; the PDF that arrived is reused
     assert_published_once(wordpress, target, version)
+
+
+def test_a_rebuilt_file_after_an_interrupted_run_replaces_the_unlinked_upload(
+    wordpress, example_version, tmp_path
+):
+    """The re-run rebuilds the report; a PDF that is not byte-identical must not leave the
+    interrupted run's PDF behind as a second, never-linked copy."""
+    first = example_version()
+    # users/me, category lookup and creation, post lookup, media lookup, the PDF: then it stops
+    with pytest.raises(WordPressError):
+        target_for(wordpress.env(), Recorder(6, after=True)).publish(release_of(first))
+    (orphan,) = everything(wordpress)[1]
+    assert orphan["slug"] == f"{SLUG}-v1-pdf"
+
+    rebuilt = tmp_path / "2026-victim-updates.pdf"
+    rebuilt.write_bytes(first.files["pdf"].source.read_bytes() + b"\n% rebuilt\n")
+    second_build = example_version(files={**{f: x.source for f, x in first.files.items()},
+                                          "pdf": rebuilt})
+    target = target_for(wordpress.env())
+    target.publish(release_of(second_build))
+    assert_published_once(wordpress, target, second_build)
+    media = everything(wordpress)[1]
+    assert orphan["id"] not in [m["id"] for m in media]
+    pdf = next(m for m in media if m["slug"].endswith("-pdf"))
+    assert pdf["description"]["raw"] == f"sha256:{second_build.files['pdf'].sha256}"
