@@ -16,6 +16,7 @@ from typing import Any
 from cjji import gates, suppress
 from cjji.cache import FileDigests, ResultCache, folder_digest, make_key, tool_digest
 from cjji.findings import Finding
+from cjji.gates import spelling
 from cjji.gates.base import Context
 from cjji.policy import Policy, load_policy
 from cjji.report import LoadError, display_path, load
@@ -89,7 +90,8 @@ def check_all(
     digests = FileDigests(policy.root / ".cache" / "file-digests.json")
     if use_cache:
         mode = "publication" if for_publication else "draft"
-        base = make_key(tool_digest(), policy.digest, mode, os.environ.get("CJJI_LANGUAGETOOL_URL", ""))
+        base = make_key(tool_digest(), policy.digest, mode, os.environ.get("CJJI_LANGUAGETOOL_URL", ""),
+                        spelling.cache_token(policy))
         for folder in dirs:
             keys[folder] = make_key(base, folder.name, folder_digest(folder, digests))
             hit = cache.get(keys[folder])

@@ -131,3 +131,9 @@ def test_each_distinct_word_goes_to_hunspell_once_per_run(
     assert calls == [("-l", 10), ("-a", 2)]  # ten distinct words; suggestions for the misspelt one
     spelling.run(report, context(project))
     assert len(calls) == 2  # the second report of a run asks hunspell nothing new
+
+
+def test_installing_the_dictionary_invalidates_cached_results(monkeypatch: pytest.MonkeyPatch) -> None:
+    installed = spelling.cache_token(context().policy)
+    monkeypatch.setattr(spelling, "DICTIONARY_DIRS", (Path("/nonexistent"),))
+    assert spelling.cache_token(context().policy) == "no-dictionary" != installed
