@@ -49,6 +49,7 @@ def test_occurrence_counts_words_per_sentence_or_per_block(tmp_path: Path) -> No
     assert hits(tmp_path, body, "occurrence", max=3, message="{count}") == [(5, 1, "4")]
     assert hits(tmp_path, body, "occurrence", max=3, per="block", message="{count}") == [(5, 1, "6")]
     assert hits(tmp_path, body, "occurrence", min=3, max=9, message="{count}") == [(5, 21, "2")]
+    assert hits(tmp_path, body, "occurrence", max=8, per="document", message="{count}") == [(5, 1, "9")]
 
 
 def test_repetition_finds_a_word_repeated_across_a_line_break(tmp_path: Path) -> None:
