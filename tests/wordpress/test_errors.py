@@ -178,3 +178,9 @@ def test_missing_settings_name_the_variables_and_never_read_the_repository():
         {"CJJI_WP_URL": "https://example.invalid", "CJJI_WP_USER": "u",
          "CJJI_WP_APP_PASSWORD": PASSWORD})
     assert PASSWORD not in repr(target) and "****" in repr(target)
+
+
+def test_plain_http_to_a_remote_site_is_refused():
+    with pytest.raises(WordPressError, match="must be the site's https:// address"):
+        WordPressTarget.from_environment({"CJJI_WP_URL": "http://www.example.org",
+                                          "CJJI_WP_USER": "u", "CJJI_WP_APP_PASSWORD": PASSWORD})

@@ -62,6 +62,7 @@ ENV_PASSWORD = "CJJI_WP_APP_PASSWORD"
 ENV_TIMEOUT = "CJJI_WP_TIMEOUT"
 ENV_CATEGORY = "CJJI_WP_CATEGORY"
 DEFAULT_TIMEOUT = 60.0
+LOOPBACK = ("127.0.0.1", "localhost", "::1")  # plain http is allowed only here (tests)
 CATEGORY_SLUG = "joint-inspection-reports"
 CATEGORY_NAME = "Joint inspection reports"
 RECORD_FORMAT = 1
@@ -154,15 +155,15 @@ class WordPressClient:
         request.add_header("Accept", "application/json")
         for name, value in (headers or {}).items():
             request.add_header(name, value)
+        late = f"WordPress did not answer within {self.timeout:g} seconds (set {ENV_TIMEOUT} " \
+            "to wait longer)"
         try:
             response = self.transport(request, self.timeout)
         except TimeoutError as error:
-            raise self.error(step, f"WordPress did not answer within {self.timeout:g} seconds "
-                             f"(set {ENV_TIMEOUT} to wait longer)") from error
+            raise self.error(step, late) from error
         except urllib.error.URLError as error:
             if isinstance(error.reason, TimeoutError):
-                raise self.error(step, f"WordPress did not answer within {self.timeout:g} "
-                                 f"seconds (set {ENV_TIMEOUT} to wait longer)") from error
+                raise self.error(step, late) from error
             raise self.error(step, f"could not reach {self.url}: {error.reason}") from error
         except OSError as error:
             hint = ("; a web server that refuses files this large may close the connection "
@@ -251,8 +252,13 @@ class WordPressTarget:
                 "secret) in the environment; they are never read from the repository"
             )
         url = environ[ENV_URL].strip()
-        if not url.startswith(("https://", "http://")):
-            raise WordPressError(f"WordPress: {ENV_URL} must start with https:// (it is '{url}')")
+        parts = urllib.parse.urlsplit(url)
+        loopback = parts.scheme == "http" and parts.hostname in LOOPBACK
+        if parts.scheme != "https" and not loopback or not parts.hostname:
+            raise WordPressError(
+                f"WordPress: {ENV_URL} must be the site's https:// address (it is '{url}'); "
+                "plain http:// would send the application password in clear text"
+            )
         try:
             timeout = float(environ.get(ENV_TIMEOUT) or DEFAULT_TIMEOUT)
         except ValueError:
