@@ -175,3 +175,12 @@ def test_a_real_folder_in_the_way_is_not_touched(signed: Gatekeepers, site: Path
     assert result.exit_code == 2
     assert "is a real folder, not the link `cjji publish` makes" in result.output
     assert (site / "keep.html").read_text() == "mine"
+
+
+def test_a_published_version_stays_unchanged_even_if_the_checks_would_now_refuse_it(
+        signed: Gatekeepers, site: Path) -> None:
+    publish(signed.root, site)
+    shutil.rmtree(signed.report / "signoffs")  # e.g. a gatekeeper's statements tidied away later
+    result = publish(signed.root, site, "2026-12-11T09:00")
+    assert result.exit_code == 0, result.output
+    assert "unchanged: version 1 is already published, unchanged" in result.output

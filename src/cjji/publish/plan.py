@@ -72,6 +72,10 @@ def decide(
     build: Builder = default_builder,
 ) -> Decision:
     display = _display(report_dir, policy.root)
+    already = _already_published(report_dir, published)
+    if already is not None:  # published unchanged (or a silent change): no gate can alter that
+        already.display = display
+        return already
     result = check_report(report_dir, Context(policy=policy, for_publication=True))
     errors = [f for f in result.findings if f.severity == "error"]
     if errors:
@@ -80,9 +84,12 @@ def decide(
                         [format_human(f) for f in errors])
     try:
         report = load(report_dir)
+        digest = content.digest(report.dir).value
     except LoadError as exc:  # changed between the check and now
         return Decision(report_dir.name, display, "refused", "not published: the report cannot be read",
                         [format_human(exc.finding)])
+    except content.DigestError as exc:
+        return Decision(report_dir.name, display, "refused", "not published", [str(exc)])
     try:
         embargo = embargo_of(report.meta["publication"])
     except TimeError as exc:
@@ -90,16 +97,8 @@ def decide(
                         [str(exc)])
     if now < embargo:
         return Decision(report.id, display, "embargoed", f"embargoed until {describe(embargo)}")
-    try:
-        digest = content.digest(report.dir).value
-    except content.DigestError as exc:
-        return Decision(report.id, display, "refused", "not published", [str(exc)])
     mine = sorted((v for v in published if v.report_id == report.id), key=lambda v: v.version)
     version = int(report.meta["version"])
-    verdict = _against_published(report, version, digest, mine)
-    if verdict is not None:
-        verdict.display = display
-        return verdict
     change_meta: dict[str, str] = report.meta.get("change") or {}
     if mine and not change_meta:
         return Decision(report.id, display, "refused",
@@ -143,12 +142,29 @@ def _display(report_dir: Path, root: Path) -> str:
         return str(report_dir)
 
 
+def _already_published(report_dir: Path, published: Sequence[ReportVersion]) -> Decision | None:
+    """unchanged / refused when the report's version is already live (or older); None otherwise.
+
+    Decided before the gates: a published version never changes, so gates added since, or a
+    gatekeeper who has since left, cannot make a scheduled run fail over it."""
+    try:
+        report = load(report_dir)
+        digest = content.digest(report.dir).value
+    except (LoadError, content.DigestError):
+        return None  # the gates say what is wrong
+    version = report.meta.get("version")
+    if not isinstance(version, int) or isinstance(version, bool):
+        return None
+    mine = sorted((v for v in published if v.report_id == report.id), key=lambda v: v.version)
+    if not mine or version > mine[-1].version:
+        return None
+    return _against_published(report, version, digest, mine)
+
+
 def _against_published(
     report: Report, version: int, digest: str, mine: list[ReportVersion]
-) -> Decision | None:
-    """unchanged / refused when this version (or a newer one) is already live; None if new."""
-    if not mine:
-        return None
+) -> Decision:
+    """unchanged / refused for a version that is not newer than the published ones."""
     same = next((v for v in mine if v.version == version), None)
     latest = mine[-1]
     if same is not None and same.content_digest == digest:
@@ -162,11 +178,9 @@ def _against_published(
             [f"a published version is never changed; to publish this change, set `version: {latest.version + 1}`, "
              "add `change: {type: major|minor, note: \"what changed\"}` and get the sign-offs again"],
         )
-    if version < latest.version:
-        return Decision(report.id, "", "refused",
-                        f"not published: version {version} is older than the published version {latest.version}",
-                        [f"set `version: {latest.version + 1}` for a new publication"])
-    return None
+    return Decision(report.id, "", "refused",
+                    f"not published: version {version} is older than the published version {latest.version}",
+                    [f"set `version: {latest.version + 1}` for a new publication"])
 
 
 @dataclass
