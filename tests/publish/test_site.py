@@ -23,12 +23,12 @@ def renderer() -> Renderer:
 
 @pytest.mark.parametrize(("size", "pages", "label"), [
     (1_234_567, 64, "PDF, 1.2 MB, 64 pages"),
-    (140_375, None, "PDF, 140.4 KB"),
+    (140_375, None, "PDF, 137.1 KB"),
     (999, 1, "PDF, 999 bytes, 1 page"),
 ])
 def test_download_labels_say_format_size_and_pages(size: int, pages: int | None, label: str) -> None:
     assert PublishedFile("pdf", "x.pdf", "0" * 64, size, pages).label == label
-    assert PublishedFile("docx", "x.docx", "0" * 64, 2_500_000).label == "Word, 2.5 MB"
+    assert PublishedFile("docx", "x.docx", "0" * 64, 2_621_440).label == "Word, 2.5 MB"
     assert human_size(0) == "0 bytes"
 
 

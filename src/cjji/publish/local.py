@@ -153,6 +153,8 @@ class LocalTarget:
             build = self.current()
         except TargetError as exc:
             return [str(exc)]
+        if build is None and self.site.is_symlink():
+            return [f"{self.site} points at {os.readlink(self.site)}, which does not exist"]
         if build is None:
             return [f"{self.site} does not exist or is empty: nothing has been published there"]
         return verify_folder(build, self.policy)

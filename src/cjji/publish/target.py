@@ -158,7 +158,6 @@ class Release:
     versions: tuple[ReportVersion, ...]  # every version the site shows afterwards, old ones included
     added: tuple[tuple[str, int], ...]  # (report id, version) going live in this run
     now: dt.datetime  # aware; the run's clock (injectable for tests and dry runs)
-    extra: Mapping[str, object] = field(default_factory=dict)
 
     def new_versions(self) -> list[ReportVersion]:
         wanted = set(self.added)
@@ -198,12 +197,12 @@ class Target(Protocol):
 
 
 def human_size(size: int) -> str:
-    """1234567 -> "1.2 MB" (decimal units, as GOV.UK shows them)."""
-    if size < 1000:
+    """1234567 -> "1.2 MB" (1 KB = 1024 bytes, as file managers and Rails' number_to_human_size)."""
+    if size < 1024:
         return "1 byte" if size == 1 else f"{size} bytes"
     value = float(size)
     for unit in ("KB", "MB", "GB", "TB"):
-        value /= 1000
-        if value < 999.95 or unit == "TB":
+        value /= 1024
+        if value < 1023.95 or unit == "TB":
             return f"{value:.1f} {unit}"
     raise AssertionError("unreachable")
