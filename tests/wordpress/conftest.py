@@ -31,7 +31,7 @@ import subprocess
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -108,7 +108,7 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _wait(what: str, ready, deadline: float, log: Path) -> None:  # type: ignore[no-untyped-def]
+def _wait(what: str, ready: Callable[[], bool], deadline: float, log: Path) -> None:
     while time.monotonic() < deadline:
         if ready():
             return
