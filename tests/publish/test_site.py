@@ -115,3 +115,17 @@ def test_history_changes_are_kept_in_order(tmp_path: Path) -> None:
     assert [c.version for c in v2.history] == [1, 2]
     assert v2.last_updated == v2.first_published == v1.change.date
     assert isinstance(v2.change, Change)
+
+
+def test_a_mistake_in_the_site_settings_is_located(tmp_path: Path) -> None:
+    import shutil
+
+    from cjji.publish.site import SiteError, load_settings
+
+    for name in ("templates", "schemas"):
+        shutil.copytree(ROOT_PROJECT / name, tmp_path / name)
+    settings = tmp_path / "templates/site/site.yml"
+    settings.write_text(settings.read_text().replace("response_days: 10", "response_days: ten"))
+    where = r"templates/site/site.yml:\d+:\d+: "
+    with pytest.raises(SiteError, match=where + "contact.response_days must be a whole number"):
+        load_settings(tmp_path)
