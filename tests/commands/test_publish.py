@@ -184,3 +184,13 @@ def test_a_published_version_stays_unchanged_even_if_the_checks_would_now_refuse
     result = publish(signed.root, site, "2026-12-11T09:00")
     assert result.exit_code == 0, result.output
     assert "unchanged: version 1 is already published, unchanged" in result.output
+
+
+def test_embargo_on_the_night_the_clocks_go_forward(signed: Gatekeepers, site: Path) -> None:
+    set_meta(signed.report, "publication", '{date: 2027-03-28, embargo: "2027-03-28T02:30"}')
+    sign_all(signed)
+    before = publish(signed.root, site, "2027-03-28T00:30:00Z")  # 00:30 GMT
+    assert "embargoed until 02:30 on 28 March 2027 (UK time, BST)" in before.output
+    assert not any(REPORT in rel for rel in snapshot(site))
+    after = publish(signed.root, site, "2027-03-28T01:30:00Z")  # 02:30 BST
+    assert "published: publishing version 1" in after.output
