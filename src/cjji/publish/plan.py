@@ -72,24 +72,25 @@ def decide(
     build: Builder = default_builder,
 ) -> Decision:
     display = _display(report_dir, policy.root)
-    already = _already_published(report_dir, published)
-    if already is not None:  # published unchanged (or a silent change): no gate can alter that
-        already.display = display
-        return already
+    try:
+        report: Report | None = load(report_dir)
+        digest = content.digest(report_dir).value
+    except (LoadError, content.DigestError) as exc:
+        report, problem = None, exc  # the gates say what is wrong
+    if report is not None:
+        already = _already_published(report, digest, published)
+        if already is not None:  # published unchanged (or a silent change): no gate can alter that
+            already.display = display
+            return already
     result = check_report(report_dir, Context(policy=policy, for_publication=True))
     errors = [f for f in result.findings if f.severity == "error"]
     if errors:
         return Decision(report_dir.name, display, "refused",
                         f"not published: {len(errors)} problem(s) found by the checks and sign-offs",
                         [format_human(f) for f in errors])
-    try:
-        report = load(report_dir)
-        digest = content.digest(report.dir).value
-    except LoadError as exc:  # changed between the check and now
-        return Decision(report_dir.name, display, "refused", "not published: the report cannot be read",
-                        [format_human(exc.finding)])
-    except content.DigestError as exc:
-        return Decision(report_dir.name, display, "refused", "not published", [str(exc)])
+    if report is None:
+        reason = format_human(problem.finding) if isinstance(problem, LoadError) else str(problem)
+        return Decision(report_dir.name, display, "refused", "not published", [reason])
     try:
         embargo = embargo_of(report.meta["publication"])
     except TimeError as exc:
@@ -142,16 +143,11 @@ def _display(report_dir: Path, root: Path) -> str:
         return str(report_dir)
 
 
-def _already_published(report_dir: Path, published: Sequence[ReportVersion]) -> Decision | None:
+def _already_published(report: Report, digest: str, published: Sequence[ReportVersion]) -> Decision | None:
     """unchanged / refused when the report's version is already live (or older); None otherwise.
 
     Decided before the gates: a published version never changes, so gates added since, or a
     gatekeeper who has since left, cannot make a scheduled run fail over it."""
-    try:
-        report = load(report_dir)
-        digest = content.digest(report.dir).value
-    except (LoadError, content.DigestError):
-        return None  # the gates say what is wrong
     version = report.meta.get("version")
     if not isinstance(version, int) or isinstance(version, bool):
         return None
