@@ -36,12 +36,24 @@ def report_with(parent: Path, extra_body: str, name: str = BASE.name) -> Path:
     if folder.exists():
         shutil.rmtree(folder)
     shutil.copytree(BASE, folder)
-    path = folder / "report.md"
-    text = path.read_text(encoding="utf-8")
-    if name != BASE.name:
-        text = text.replace(f"id: {BASE.name}\n", f"id: {name}\n", 1)
-    path.write_text(text.rstrip("\n") + "\n\n" + extra_body + "\n", encoding="utf-8")
+    return set_body(folder, extra_body)
+
+
+def set_body(folder: Path, extra_body: str) -> Path:
+    """Rewrite folder/report.md as the base report with `extra_body` at the end (no copying)."""
+    text = (BASE / "report.md").read_text(encoding="utf-8")
+    if folder.name != BASE.name:
+        text = text.replace(f"id: {BASE.name}\n", f"id: {folder.name}\n", 1)
+    (folder / "report.md").write_text(text.rstrip("\n") + "\n\n" + extra_body + "\n", encoding="utf-8")
     return folder
+
+
+def make_project(path: Path) -> Path:
+    """A throwaway project: the real checks/, schemas/ and templates/, and an empty reports/."""
+    for name in ("checks", "schemas", "templates"):
+        shutil.copytree(ROOT / name, path / name)
+    (path / "reports").mkdir()
+    return path
 
 
 def check(folder: Path) -> list[Finding]:

@@ -94,6 +94,12 @@ def test_links_may_go_to_the_web_but_not_out_of_the_folder(tmp_path: Path) -> No
         ("outside", line.index("../other") + 1), ("absolute-path", line.index("/etc/hosts") + 1)]
 
 
+def test_a_link_without_an_address(tmp_path: Path) -> None:
+    folder = report_with(tmp_path, "See [the summary]() and [this](<>).")
+    assert [(f.rule, f.line, f.message) for f in run(folder)] == [
+        ("empty-link", FIRST, "the link has no address"), ("empty-link", FIRST, "the link has no address")]
+
+
 def test_symbolic_links_leading_out_are_errors(tmp_path: Path) -> None:
     outside = tmp_path / "outside"
     outside.mkdir()

@@ -127,6 +127,11 @@ def run(report: Report, context: Context) -> list[Finding]:
             findings.append(report.finding(ID, "missing-image", line, col, "the image names no file",
                                            "write ![description](images/name.png)"))
             continue
+        if not url.strip():
+            findings.append(report.finding(ID, "empty-link", line, col, "the link has no address",
+                                           "put the address in the brackets: [text](https://...) or "
+                                           "[text](#section-id)"))
+            continue
         problem = _where_problem(report, url, is_image)
         if problem:
             findings.append(report.finding(ID, problem[0], line, col, problem[1], problem[2]))
