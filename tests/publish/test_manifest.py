@@ -4,6 +4,7 @@ unlisted files. Stand-in versions (no builders) keep these fast."""
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -77,3 +78,28 @@ def test_nothing_published_says_so(tmp_path: Path) -> None:
     target = LocalTarget(tmp_path / "site", ROOT_PROJECT, load_policy(ROOT_PROJECT))
     assert target.published() == ()
     assert target.verify() == [f"{tmp_path / 'site'} does not exist or is empty: nothing has been published there"]
+
+
+def test_a_second_publisher_at_the_same_time_is_turned_away(published: LocalTarget, tmp_path: Path) -> None:
+    import fcntl
+    import os
+
+    from cjji.publish.target import TargetError
+
+    fd = os.open(published.builds, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        with pytest.raises(TargetError, match="another `cjji publish` is writing to"):
+            published.publish(release_of(stand_in_version(tmp_path / "again", "2026-other")))
+    finally:
+        os.close(fd)
+
+
+def test_an_unreadable_record_stops_publishing_before_anything_changes(published: LocalTarget) -> None:
+    from cjji.publish.target import TargetError
+
+    link = os.readlink(published.site)
+    (published.site.resolve() / "manifest.json").unlink()
+    with pytest.raises(TargetError, match="the published site cannot be read"):
+        published.published()
+    assert os.readlink(published.site) == link
