@@ -1,0 +1,135 @@
+"""Nothing lost: no command changes or deletes a report's sources, and a build or publish killed
+half-way leaves nothing that a later run would trust (outputs are written aside and renamed)."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from hostile_support import make_project, report_with
+from support import EXAMPLE
+
+CJJI = Path(sys.executable).with_name("cjji")
+NOW = "2027-12-01T09:00"
+pytestmark = pytest.mark.slow
+
+
+def snapshot(folder: Path) -> dict[str, tuple[str, int, int]]:
+    """path -> (content digest or link target, mode, mtime) of every file, link and folder."""
+    found = {}
+    for path in sorted(folder.rglob("*")):
+        info = path.lstat()
+        if path.is_symlink():
+            what = "link:" + os.readlink(path)
+        elif path.is_dir():
+            what = "dir"
+        else:
+            what = hashlib.sha256(path.read_bytes()).hexdigest()
+        found[path.relative_to(folder).as_posix()] = (what, info.st_mode, info.st_mtime_ns)
+    return found
+
+
+def outputs(folder: Path) -> dict[str, str]:
+    """Digest of every finished output (not the hidden .part files of a write in progress)."""
+    if not folder.exists():
+        return {}
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file() and not p.name.startswith(".")}
+
+
+def leftovers(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.rglob(".*.part")) if folder.exists() else []
+
+
+def cjji(project: Path, *args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    done = subprocess.run([str(CJJI), *args], cwd=project, capture_output=True, text=True, timeout=timeout,
+                          env={**os.environ, "CJJI_NOW": NOW})
+    assert "Traceback" not in done.stdout + done.stderr and "internal error" not in done.stderr, done.stderr
+    return done
+
+
+def kill_after(project: Path, seconds: float, *args: str) -> None:
+    """Start `cjji ARGS` and SIGKILL it and every process it started after `seconds`."""
+    child = subprocess.Popen([str(CJJI), *args], cwd=project, stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL, start_new_session=True,
+                             env={**os.environ, "CJJI_NOW": NOW})
+    time.sleep(seconds)
+    with contextlib.suppress(ProcessLookupError):  # it may have finished already
+        os.killpg(child.pid, signal.SIGKILL)
+    child.wait()
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """The example report (signed), the small valid report, a hostile one and a broken one."""
+    project = make_project(tmp_path / "project")
+    shutil.copytree(EXAMPLE, project / "reports" / EXAMPLE.name, symlinks=True)
+    report_with(project / "reports", "")
+    report_with(project / "reports", "<script>alert(1)</script> ![x](../../etc/passwd)", name="2027-hostile-x")
+    broken = report_with(project / "reports", "![chart](images/chart.png)", name="2027-broken")
+    (broken / "images" / "chart.png").write_bytes(b"not a png")
+    (broken / "images" / "outside.png").symlink_to("/etc/hostname")
+    return project
+
+
+def test_no_command_changes_a_report_source(project: Path) -> None:
+    before = snapshot(project / "reports")
+    cjji(project, "check")
+    cjji(project, "check", "--format", "json", "--no-cache")
+    cjji(project, "check", "--for-publication", "--format", "github")
+    cjji(project, "build")
+    cjji(project, "build")  # from the cache
+    cjji(project, "status")
+    cjji(project, "digest", f"reports/{EXAMPLE.name}")
+    cjji(project, "recommendations")
+    cjji(project, "publish", "--now", NOW)
+    cjji(project, "verify-site")
+    refused = cjji(project, "new", EXAMPLE.name)
+    assert refused.returncode != 0
+    assert snapshot(project / "reports") == before
+
+
+def test_a_killed_build_leaves_nothing_a_later_run_trusts(project: Path) -> None:
+    assert cjji(project, "build", "--no-cache").returncode == 1  # the hostile and broken reports
+    reference = outputs(project / "out")
+    assert len([name for name in reference if name.endswith((".docx", ".pdf", ".html"))]) == 6
+    sources = snapshot(project / "reports")
+    for delay in (0.5, 0.7, 0.9, 1.1, 1.4):
+        shutil.rmtree(project / "out")
+        shutil.rmtree(project / ".cache", ignore_errors=True)
+        kill_after(project, delay, "build")
+        half = outputs(project / "out")
+        assert {name: half[name] for name in half if half[name] != reference.get(name)} == {}, \
+            f"killed after {delay} s, a finished output differs from a full build's"
+        again = cjji(project, "build")
+        assert again.returncode == 1
+        assert outputs(project / "out") == reference
+        print(f"\nkilled after {delay} s: {len(half)} finished outputs; "
+              f"temporary files left after the next build: {leftovers(project / 'out')}")
+    assert snapshot(project / "reports") == sources
+
+
+def test_a_killed_check_leaves_a_cache_that_gives_the_same_answers(project: Path) -> None:
+    clean = cjji(project, "check", "--no-cache", "--format", "json")
+    for delay in (0.3, 0.6, 1.0):
+        shutil.rmtree(project / ".cache", ignore_errors=True)
+        kill_after(project, delay, "check")
+        assert cjji(project, "check", "--format", "json").stdout.split('"seconds"')[0] == \
+            clean.stdout.split('"seconds"')[0]
+
+
+def test_a_killed_publish_leaves_the_site_whole(project: Path) -> None:
+    assert cjji(project, "publish", "--now", NOW).returncode == 1  # the others are refused
+    published = (project / "site").resolve()
+    for delay in (0.5, 1.0, 1.8):
+        kill_after(project, delay, "publish", "--now", NOW)
+        assert (project / "site").resolve() == published
+        assert cjji(project, "verify-site").returncode == 0
