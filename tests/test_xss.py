@@ -196,3 +196,26 @@ def test_the_listeners_do_catch_a_script(tmp_path: Path, chromium_browser: Any) 
     assert "XSS-MARKER" in record.console
     assert record.foreign_requests == ["http://xss.invalid/t.png"]
     assert record.script_links == ["javascript:void(0)"]
+
+
+@pytest.mark.browser
+@pytest.mark.xdist_group("browser")
+def test_vectors_in_the_metadata_are_errors_and_run_nothing(tmp_path: Path, chromium_browser: Any) -> None:
+    import browser
+
+    project = make_project(tmp_path / "project")
+    folder = report_with(project / "reports", "", name="2027-xss-meta")
+    text = (folder / "report.md").read_text(encoding="utf-8")
+    text = text.replace("title: Custody health care",
+                        "title: 'Custody <img src=x onerror=alert(1)> care'\n"
+                        "subtitle: '</title><script>alert(2)</script>'")
+    text = text.replace('text: "Detained people', 'text: "<svg onload=alert(3)> Detained people')
+    (folder / "report.md").write_text(text, encoding="utf-8")
+    errors = [(f.rule, f.line) for f in security_errors(check(folder))]
+    assert errors == [("html-in-metadata", 3), ("html-in-metadata", 4), ("html-in-metadata", 14)]
+    build_html(load(folder), load_policy(project), tmp_path / "pages" / "meta.html")
+    with browser.served(tmp_path / "pages") as base:
+        visitor = Visitor(chromium_browser, base)
+        record = visitor.visit("meta.html")
+        visitor.page.close()
+    assert not record.ran_something(), record
