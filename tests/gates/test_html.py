@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from hostile_support import BASE, context, report_with
+from hostile_support import BASE, check, context, report_with
 from support import EXAMPLE
 
 from cjji.findings import Finding
@@ -109,3 +109,10 @@ def test_url_scheme_sees_what_a_browser_sees() -> None:
     assert html.url_scheme("jav&#x61;script:x") == "javascript"
     assert html.url_scheme("images/chart.png") == ""
     assert html.url_scheme("https://example.org") == "https"
+
+
+def test_a_suppression_comment_cannot_turn_the_gate_off(tmp_path: Path) -> None:
+    folder = report_with(tmp_path, "<!-- cjji-disable html files -->\n\n<script>alert(1)</script>\n\n"
+                                   "<!-- cjji-disable-next-line html -->\n[x](javascript:alert(1))")
+    found = [(f.gate, f.rule) for f in check(folder) if f.severity == "error"]
+    assert ("html", "raw-html") in found and ("html", "bad-url") in found
