@@ -133,3 +133,17 @@ def test_a_killed_publish_leaves_the_site_whole(project: Path) -> None:
         kill_after(project, delay, "publish", "--now", NOW)
         assert (project / "site").resolve() == published
         assert cjji(project, "verify-site").returncode == 0
+
+
+def test_text_nested_deeper_than_markdown_reads_is_an_error_not_silently_dropped(tmp_path: Path) -> None:
+    from hostile_support import check
+
+    nine = "".join("  " * depth + f"- level {depth}\n" for depth in range(9))
+    assert [f for f in check(report_with(tmp_path, nine)) if f.gate == "load"] == []
+    ten = "".join("  " * depth + f"- level {depth}\n" for depth in range(10)) + "\nAfter the list.\n"
+    [f] = check(report_with(tmp_path, ten))
+    assert (f.rule, f.message) == (
+        "too-deep", "the lists or quotations here are nested too deeply: Markdown leaves out everything "
+        "deeper, so text would be lost")
+    lines = (tmp_path / "2027-hostile" / "report.md").read_text().split("\n")
+    assert lines[f.line - 1] == "  " * 9 + "- level 9"

@@ -126,6 +126,10 @@ class Report:
         return error(gate, rule, self.display, line, col, message, hint)
 
 
+_CONTAINERS = frozenset({"blockquote_open", "list_item_open", "bullet_list_open", "ordered_list_open",
+                         "div_open", "footnote_open"})
+
+
 def display_path(path: Path) -> str:
     try:
         return os.path.relpath(path)
@@ -213,9 +217,16 @@ def load(report_dir: Path) -> Report:
     body = "\n".join(text.split("\n")[body_start - 1 :])
     tokens = markdown.parse(body)
     offset = body_start - 1
+    deepest = markdown.parser().options["maxNesting"] - 1  # a container here has its content dropped
     for token in tokens:
         if token.map:
             token.map = [token.map[0] + offset, token.map[1] + offset]
+            if token.nesting == 1 and token.type in _CONTAINERS and token.level >= deepest:
+                raise _load_error(
+                    display, token.map[0] + 1, 1, "too-deep",
+                    "the lists or quotations here are nested too deeply: Markdown leaves out "
+                    "everything deeper, so text would be lost",
+                    "use at most three or four levels of lists or quotations")
             if "too_many_brackets" in token.meta:
                 raise _load_error(
                     display, token.map[0] + 1, 1, "too-complex",
