@@ -110,6 +110,15 @@ def test_symbolic_links_leading_out_are_errors(tmp_path: Path) -> None:
     assert [(f.rule, f.col) for f in run(folder)] == [("symlink-outside", 6), ("symlink-outside", 30)]
 
 
+def test_a_report_md_linked_from_outside_is_an_error(tmp_path: Path) -> None:
+    folder = report_with(tmp_path, "")
+    (folder / "report.md").rename(tmp_path / "elsewhere.md")
+    (folder / "report.md").symlink_to(tmp_path / "elsewhere.md")
+    [f] = run(folder)
+    assert (f.rule, f.line, f.message) == (
+        "symlink-outside", 1, "report.md is a symbolic link to a file outside the report folder")
+
+
 def test_a_symbolic_link_inside_the_folder_is_fine(tmp_path: Path) -> None:
     folder = report_with(tmp_path, "![a](images/alias.png)")
     (folder / "images" / "alias.png").symlink_to("chart.png")

@@ -110,9 +110,18 @@ def _targets(report: Report) -> Iterator[tuple[Token, Token, str, bool]]:
                 yield block, child, str(child.attrs.get("href", "")), False
 
 
+def _source_outside(report: Report) -> list[Finding]:
+    """report.md itself must not be a link to a file elsewhere (it would be published)."""
+    if _is_inside(os.path.realpath(report.path), os.path.realpath(report.dir)):
+        return []
+    return [report.finding(ID, "symlink-outside", 1, 1,
+                           f"{report.path.name} is a symbolic link to a file outside the report folder",
+                           "replace the link with the file itself")]
+
+
 def run(report: Report, context: Context) -> list[Finding]:
     limits = {**DEFAULT_LIMITS, **dict((context.policy.get("limits") or {}).get("images", {}))}
-    findings: list[Finding] = []
+    findings: list[Finding] = _source_outside(report)
     seen: dict[str, list[images.Problem]] = {}
     cursors: dict[int, int] = {}
     for block, _token, url, is_image in _targets(report):
