@@ -17,38 +17,41 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "reports" / "2026-victim-updates"
+AREAS = ["Northshire", "Westvale", "Eastmere"]
 
 
-def vocabulary(body: str) -> list[str]:
-    words = re.findall(r"\b[a-z]{3,12}\b", re.sub(r"\{[^}]*\}|\([^)]*\)|\[\^[^\]]*\]", " ", body))
-    return sorted(set(words))
+def sentences(body: str) -> list[str]:
+    """The example's own plain sentences: generated text then passes spelling and style like it."""
+    found = set()
+    for line in body.splitlines():
+        if not line[:1].isalpha():
+            continue  # headings, tables, divs, figures, quotes, footnote definitions
+        for sentence in re.split(r"(?<=[.!?])\s+", line):
+            if sentence[:1].isupper() and sentence.endswith(".") and not re.search(r"[\[\]{}()*_`]", sentence):
+                found.add(sentence)
+    return sorted(found)
 
 
-def sentence(rng: random.Random, words: list[str]) -> str:
-    chosen = [rng.choice(words) for _ in range(rng.randint(8, 18))]
-    return " ".join(chosen).capitalize() + "."
+def paragraph(rng: random.Random, pool: list[str]) -> str:
+    return " ".join(rng.sample(pool, rng.randint(3, 5)))
 
 
-def paragraph(rng: random.Random, words: list[str]) -> str:
-    return " ".join(sentence(rng, words) for _ in range(rng.randint(3, 6)))
-
-
-def padding(rng: random.Random, words: list[str], target: int, tag: str) -> tuple[str, int]:
+def padding(rng: random.Random, pool: list[str], target: int, tag: str) -> tuple[str, int]:
     """Generated chapter material of about `target` words, with a table, a figure and footnotes."""
     parts, count, n = [], 0, 0
     while count < target:
         n += 1
-        text = paragraph(rng, words)
+        text = paragraph(rng, pool)
         if n % 7 == 0:
-            text += f"[^{tag}-{n}]\n\n[^{tag}-{n}]: {sentence(rng, words)}"
+            text += f"[^{tag}-{n}]\n\n[^{tag}-{n}]: {rng.choice(pool)}"
         parts.append(text)
         count += len(text.split())
         if n % 25 == 0:
-            rows = "\n".join(f"| {rng.choice(words).capitalize()} | {rng.randint(1, 99)} | {rng.randint(1, 99)} |"
+            rows = "\n".join(f"| {rng.choice(AREAS)} | {rng.randint(10, 99)} | {rng.randint(10, 99)} |"
                              for _ in range(8))
-            parts.append(f"| Area | Cases | On time |\n| --- | ---: | ---: |\n{rows}\n\nTable: {sentence(rng, words)}")
+            parts.append(f"| Area | Cases | On time |\n| --- | ---: | ---: |\n{rows}\n\nTable: Cases by area")
         if n % 40 == 0:
-            parts.append(f'![{sentence(rng, words)}](images/updates.png "Figure: {sentence(rng, words)}")')
+            parts.append(f'![{rng.choice(pool)}](images/updates.png "Figure: days taken to tell victims, by area")')
     return "\n\n".join(parts), count
 
 
@@ -61,7 +64,7 @@ def generate(dest: Path, reports: int, seed: int) -> list[Path]:
         shutil.rmtree(dest / "reports")
     source = (EXAMPLE / "report.md").read_text(encoding="utf-8")
     _, front, body = source.split("---\n", 2)
-    words = vocabulary(body)
+    pool = sentences(body)
     chapters = re.split(r"(?m)^(?=# )", body)
     folders = []
     for i in range(reports):
@@ -71,7 +74,7 @@ def generate(dest: Path, reports: int, seed: int) -> list[Path]:
         per_chapter = max(0, target - len(body.split())) // max(1, len(chapters) - 1)
         padded = [chapters[0]]
         for c, chapter in enumerate(chapters[1:], start=1):
-            extra, _ = padding(rng, words, per_chapter, f"c{c}")
+            extra, _ = padding(rng, pool, per_chapter, f"c{c}")
             padded.append(chapter.rstrip() + "\n\n" + extra + "\n\n")
         folder = dest / "reports" / report_id
         shutil.copytree(EXAMPLE, folder, ignore=shutil.ignore_patterns("signoffs"))

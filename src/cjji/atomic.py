@@ -11,6 +11,7 @@ def write_bytes(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
     try:
+        os.fchmod(fd, 0o644)  # mkstemp makes 0600; published files must be readable by a web server
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()

@@ -6,6 +6,7 @@ results come back in the order of the folders given, whatever order the workers 
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -61,6 +62,10 @@ def _from_cache(report_dir: Path, entries: Any) -> ReportResult | None:
     return ReportResult(report_dir, display_path(report_dir / "report.md"), findings, cached=True)
 
 
+# Workers come from a fork server, not a fork of this process: forking a process that has
+# threads running (progress bars, the builders' thread pool) can deadlock the child.
+POOL_CONTEXT = multiprocessing.get_context("forkserver")
+
 _WORKER_CONTEXT: Context | None = None
 
 
@@ -103,7 +108,8 @@ def check_all(
     todo = [d for d in dirs if d not in results]
     if jobs > 1 and len(todo) > 1:
         with ProcessPoolExecutor(
-            max_workers=min(jobs, len(todo)), initializer=_init_worker, initargs=(policy.root, for_publication)
+            max_workers=min(jobs, len(todo)), mp_context=POOL_CONTEXT,
+            initializer=_init_worker, initargs=(policy.root, for_publication),
         ) as pool:
             futures = {pool.submit(_check_in_worker, d): d for d in todo}
             for future in as_completed(futures):

@@ -5,35 +5,19 @@ from __future__ import annotations
 import os
 import sys
 import time
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from pathlib import Path
 
 import click
 
 from cjji import gates
 from cjji.checking import ReportResult, check_all
-from cjji.commands.options import open_project, root_option
+from cjji.commands.options import open_project, progress_bar, root_option
 from cjji.findings import count, format_github, format_human, to_json
 from cjji.gates import grammar, spelling
 from cjji.gates.base import Context
 from cjji.project import ProjectError, changed_report_dirs, report_dirs
 from cjji.style import loader as style_rules
-
-
-@contextmanager
-def progress_bar(total: int, enabled: bool, verb: str = "checking") -> Iterator[Callable[[Path], None]]:
-    """A progress bar on stderr (terminals only); yields the callback to call per finished item."""
-    if not enabled:
-        yield lambda _: None
-        return
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
-    columns = (TextColumn(verb), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"))
-    with Progress(*columns, transient=True, console=Console(stderr=True)) as progress:
-        task = progress.add_task("", total=total)
-        yield lambda item: progress.update(task, advance=1, description=item.name)
 
 
 def summary_line(results: list[ReportResult], seconds: float) -> str:

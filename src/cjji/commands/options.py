@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -30,3 +32,18 @@ def open_project(root: Path | None) -> tuple[Path, Policy]:
             click.echo(format_human(finding), err=True)
         click.echo(f"cjji: the policy in checks/ has {len(exc.findings)} problem(s); fix them first", err=True)
         raise SystemExit(2) from None
+
+
+@contextmanager
+def progress_bar(total: int, enabled: bool, verb: str = "checking") -> Iterator[Callable[[Path], None]]:
+    """A progress bar on stderr (terminals only); yields the callback to call per finished item."""
+    if not enabled:
+        yield lambda _: None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    columns = (TextColumn(verb), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"))
+    with Progress(*columns, transient=True, console=Console(stderr=True)) as progress:
+        task = progress.add_task("", total=total)
+        yield lambda item: progress.update(task, advance=1, description=item.name)

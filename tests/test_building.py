@@ -1,0 +1,39 @@
+"""Incremental builds: a warm build reuses outputs only while they are byte-for-byte what was built."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from cjji.building import build_all
+from cjji.policy import load_policy
+
+pytestmark = pytest.mark.slow
+
+
+def test_warm_build_reuses_outputs_and_a_damaged_output_is_rebuilt(example_copy: Path) -> None:
+    project = example_copy.parents[1]
+    policy = load_policy(project)
+    out = project / "out"
+    [cold] = build_all([example_copy], policy, out, ("html", "docx"))
+    assert not cold.reason and not cold.cached
+    first = {fmt: path.read_bytes() for fmt, path in cold.files.items()}
+    [warm] = build_all([example_copy], policy, out, ("html", "docx"))
+    assert warm.cached and warm.files == cold.files
+    cold.files["html"].write_text("tampered")
+    [again] = build_all([example_copy], policy, out, ("html", "docx"))
+    assert not again.cached
+    assert {fmt: path.read_bytes() for fmt, path in again.files.items()} == first
+
+
+def test_a_changed_report_is_rebuilt(example_copy: Path) -> None:
+    project = example_copy.parents[1]
+    policy = load_policy(project)
+    out = project / "out"
+    build_all([example_copy], policy, out, ("html",))
+    source = example_copy / "report.md"
+    source.write_text(source.read_text().replace("Keeping victims informed", "Keeping victims well informed", 1))
+    [result] = build_all([example_copy], policy, out, ("html",))
+    assert not result.cached
+    assert "Keeping victims well informed" in result.files["html"].read_text()
