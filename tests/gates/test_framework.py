@@ -129,5 +129,5 @@ def test_a_broken_framework_policy_file_is_a_located_error(project: Path) -> Non
         ("principles.yml", next(n for n, t in enumerate(lines["principles.yml"], 1) if "recomendations" in t),
          "principles[1].needs: 'recomendations' is not in the expected form"),
         ("thresholds.yml", next(n for n, t in enumerate(lines["thresholds.yml"], 1) if "lorem" in t),
-         "placeholders[5]: 'lorem (ipsum' is not regex"),
+         "placeholders[5]: 'lorem (ipsum' is not a valid regular expression"),
     ]
