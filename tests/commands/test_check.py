@@ -27,7 +27,8 @@ def test_list_gates_prints_ids_and_descriptions(project: Path) -> None:
     code, out, _ = run(project, "--list-gates")
     assert code == 0
     listed = [line.split(None, 1) for line in out.splitlines()]
-    assert [gate_id for gate_id, _ in listed] == [g.id for g in gates.ALL]
+    assert [gate_id for gate_id, _ in listed] == [g.id for g in gates.ALL] + ["outputs"]
+    assert listed[-1][1].startswith("(after `cjji build`) The built Word, PDF and HTML files")
     assert listed[0] == ["schema", "Report metadata matches the report schema (fields, types, real dates, known codes)"]
 
 

@@ -82,9 +82,13 @@ def command(paths: tuple[Path, ...], fmt: str, strict: bool, for_publication: bo
     then a one-line summary. Exits 1 if any error was found (or any warning, with --strict).
     """
     if list_gates:
-        width = max(len(g.id) for g in gates.ALL)
-        for gate in gates.ALL:
-            click.echo(f"{gate.id.ljust(width)}  {gate.description}")
+        from cjji.gates import outputs  # run by `cjji build` on the files it writes
+
+        listed = [(g.id, g.description) for g in gates.ALL]
+        listed.append((outputs.ID, f"(after `cjji build`) {outputs.DESCRIPTION[0].upper()}{outputs.DESCRIPTION[1:]}"))
+        width = max(len(gate_id) for gate_id, _ in listed)
+        for gate_id, description in listed:
+            click.echo(f"{gate_id.ljust(width)}  {description}")
         return
     started = time.perf_counter()
     project, policy = open_project(root)
