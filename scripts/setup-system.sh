@@ -3,11 +3,16 @@
 # nothing (quickly) when everything is there. `--test` adds the packages only the tests need.
 set -euo pipefail
 
+# hunspell + en_GB: the spelling gate; poppler-utils: looking at PDFs; openssh-client: ssh-keygen
+# for sign-offs; fonts-liberation: the brand's fonts in Word and PDF.
 packages=(hunspell hunspell-en-gb poppler-utils openssh-client fonts-liberation)
 if [[ "${1:-}" == "--test" ]]; then
+  # Chromium: the accessibility (axe-core) and script-injection tests in a real browser.
   packages+=(chromium fonts-dejavu-core)
-  # shellcheck disable=SC2207  # WordPress, MariaDB and PHP for tests/wordpress/
-  packages+=($(bash "$(dirname "$0")/setup-wordpress.sh" --list))
+  # tests/wordpress/: WordPress (/usr/share/wordpress), MariaDB and PHP's built-in web server, all
+  # started by the tests on loopback. Debian's wordpress package pulls in apache2 and
+  # mariadb-server's service; the tests use neither, so whether they run does not matter.
+  packages+=(wordpress mariadb-server php-cli php-mysql php-curl php-xml php-mbstring)
 fi
 
 missing=()
@@ -28,5 +33,6 @@ else
   SUDO=
 fi
 export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq
-$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+apt=($SUDO apt-get -o DPkg::Lock::Timeout=600 -y -qq)
+"${apt[@]}" update
+"${apt[@]}" install --no-install-recommends "${missing[@]}" >/dev/null

@@ -208,7 +208,7 @@ def _write_site_files(base: Path, sock: Path, url: str) -> Path:
 def wordpress_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WordPressSite]:
     missing = _missing_packages()
     if missing:
-        message = f"the local WordPress needs {missing}; run `bash scripts/setup-wordpress.sh`"
+        message = f"the local WordPress needs {missing}; run `bash scripts/setup-system.sh --test`"
         if os.environ.get("CI"):
             pytest.fail(f"{message} (CI installs {PACKAGES} with `make setup-test`)")
         pytest.skip(message)
