@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -116,3 +117,14 @@ def test_a_suppression_comment_cannot_turn_the_gate_off(tmp_path: Path) -> None:
                                    "<!-- cjji-disable-next-line html -->\n[x](javascript:alert(1))")
     found = [(f.gate, f.rule) for f in check(folder) if f.severity == "error"]
     assert ("html", "raw-html") in found and ("html", "bad-url") in found
+
+
+def test_thousands_of_tags_in_one_paragraph_are_located_in_linear_time(tmp_path: Path) -> None:
+    body = "a <img src=x\n" * 20_000 + "b <b>bold</b> `<i>code</i>`\n" * 20_000
+    report = load(report_with(tmp_path, body))
+    started = time.perf_counter()
+    found = html.run(report, context())
+    assert time.perf_counter() - started < 10
+    assert len(found) == 40_000
+    assert max((f.line, f.col) for f in found) == (FIRST + 39_999, 3)
+    assert min((f.line, f.col) for f in found) == (FIRST, 3)

@@ -50,6 +50,7 @@ _ELEMENTS = (
 # text that a browser or another Markdown tool would take for a tag, though CommonMark did not
 _TAG_LIKE_TEXT = re.compile(
     r"(?<!\\)<\s*/?\s*(" + "|".join(_ELEMENTS.split()) + r")(?=[\s/>`\"']|$)", re.IGNORECASE)
+_CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`)[\s\S]*?(?<!`)\1(?!`)")
 _SCRIPTY_STYLE = re.compile(r"url\s*\(|expression\s*\(|@import|javascript:|behavior\s*:|binding",
                             re.IGNORECASE)
 _STRIPPED = re.compile(r"[\x00-\x20\x7f]+")
@@ -187,11 +188,14 @@ def _refused_links(report: Report, block: Token, children: list[Token]) -> Itera
         line, col, cursor = find_in_block(report, block, written, start, ignore_case=True)
         if cursor == start:  # written with entities (jav&#x61;script:): find its first letters
             line, col, cursor = find_in_block(report, block, scheme[:3], start, ignore_case=True)
+        opening = plain.rfind("[", 0, match.start())
+        what = "image" if opening > 0 and plain[opening - 1] == "!" else "link"
         yield report.finding(
             ID, "bad-url", line, col,
-            f"this link uses a '{scheme}:' address, which is not allowed: it could run a script "
+            f"this {what} uses a '{scheme}:' address, which is not allowed: it could run a script "
             "or carry content nobody has checked (it will show as plain text)",
-            "link to a web page (https://...) or to a section (#id)")
+            "link to a web page (https://...) or to a section (#id)" if what == "link" else
+            "save the image in the report's images/ folder and use ![description](images/name.png)")
 
 
 def _tag_like_text(report: Report, block: Token, children: list[Token]) -> Iterator[Finding]:
@@ -200,20 +204,14 @@ def _tag_like_text(report: Report, block: Token, children: list[Token]) -> Itera
     if not any(c.type == "text" and "<" in c.content for c in children):
         return
     text = block_text(report, block)
+    if any(c.type == "code_inline" for c in children):  # `<img>` in backticks is code, not HTML
+        text = _CODE_SPAN.sub(lambda m: " " * len(m.group(0)), text)
     for match in _TAG_LIKE_TEXT.finditer(text):
-        if _inside_code(children, match.group(0)):
-            continue
         line, col = position_in_block(report, block, match.start())
         yield report.finding(
             ID, "raw-html", line, col,
             f"raw HTML is not allowed in a report: <{match.group(1).lower()}> (written here as text)",
             _hint_for(match.group(1)) + "; to show code, put it in `backticks`")
-
-
-def _inside_code(children: list[Token], written: str) -> bool:
-    wanted = written.lower()
-    return any(c.type == "code_inline" and wanted in c.content.lower() for c in children) and not any(
-        c.type == "text" and wanted in c.content.lower() for c in children)
 
 
 def _body(report: Report) -> Iterator[Finding]:
@@ -224,15 +222,16 @@ def _body(report: Report) -> Iterator[Finding]:
             yield from found
         yield from _attributes(report, block, block, 0)
         children = block.children or []
+        reported: set[tuple[int, int]] = set()
         for child in children:
             if child.type == "html_inline":
                 found, cursor = _raw_html(report, block, child.content, cursor)
+                reported.update((f.line, f.col) for f in found)
                 yield from found
             yield from _attributes(report, block, child, cursor)
         if children:
             yield from _refused_links(report, block, children)
-            if not any(c.type == "html_inline" for c in children):
-                yield from _tag_like_text(report, block, children)
+            yield from (f for f in _tag_like_text(report, block, children) if (f.line, f.col) not in reported)
 
 
 def _metadata(report: Report, value: Any, path: tuple[str | int, ...]) -> Iterator[Finding]:

@@ -1,30 +1,68 @@
 """Where a piece of inline source sits in report.md: line and column of text inside a block.
 
 Inline tokens only carry their block's line range; gates that want an exact column search the
-block's file lines for the text they found (the raw tag, a link's address).
+block's file lines for the text they found (the raw tag, a link's address). The block's text and
+its line starts are computed once per block, so that thousands of searches in one long paragraph
+stay linear.
 """
 
 from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass
+from functools import cached_property
 
 from markdown_it.token import Token
 
 from cjji.report import Report
 
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+@dataclass
+class BlockSource:
+    text: str  # the block's file lines joined with newlines
+    first_line: int  # 1-based file line of the block's first line
+
+    @cached_property
+    def lower(self) -> str:
+        """ASCII letters lowered, so that offsets stay those of `text`."""
+        return self.text.translate(_ASCII_LOWER)
+
+    @cached_property
+    def first_non_blank(self) -> int:
+        return len(self.text) - len(self.text.lstrip(" \t"))
+
+    @cached_property
+    def line_starts(self) -> list[int]:
+        starts = [0]
+        starts.extend(i + 1 for i, char in enumerate(self.text) if char == "\n")
+        return starts
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """1-based (line, column) of character `offset` of the block's text."""
+        index = bisect_right(self.line_starts, offset) - 1
+        return self.first_line + index, offset - self.line_starts[index] + 1
+
+
+def block_source(report: Report, block: Token) -> BlockSource:
+    cache: dict[int, BlockSource] = report.extra.setdefault("block_sources", {})
+    key = id(block)
+    if key not in cache:
+        lines = report.lines[block.map[0] : block.map[1]] if block.map else []
+        first = block.map[0] + 1 if block.map else report.body_start
+        cache[key] = BlockSource("\n".join(lines), first)
+    return cache[key]
+
 
 def block_text(report: Report, block: Token) -> str:
     """The file lines a block token covers, joined with newlines ('' without a map)."""
-    if not block.map:
-        return ""
-    return "\n".join(report.lines[block.map[0] : block.map[1]])
+    return block_source(report, block).text
 
 
 def position_in_block(report: Report, block: Token, offset: int) -> tuple[int, int]:
     """1-based (line, column) of character `offset` of block_text(report, block)."""
-    first = block.map[0] if block.map else report.body_start - 1
-    before = block_text(report, block)[:offset]
-    line = first + before.count("\n") + 1
-    col = offset - (before.rfind("\n") + 1) + 1
-    return line, col
+    return block_source(report, block).position(offset)
 
 
 def find_in_block(
@@ -35,12 +73,11 @@ def find_in_block(
     If the needle is not found verbatim (entities decoded, line prefixes stripped), the block's
     first line and the first non-blank column are returned and the offset does not move.
     """
-    text = block_text(report, block)
-    haystack, wanted = (text.lower(), needle.lower()) if ignore_case else (text, needle)
+    source = block_source(report, block)
+    haystack, wanted = (source.lower, needle.translate(_ASCII_LOWER)) if ignore_case else (source.text, needle)
     found = haystack.find(wanted, start) if wanted else -1
     if found < 0:
-        first_line = text.split("\n", 1)[0]
-        line, col = position_in_block(report, block, len(first_line) - len(first_line.lstrip()))
+        line, col = source.position(source.first_non_blank)
         return line, col, start
-    line, col = position_in_block(report, block, found)
+    line, col = source.position(found)
     return line, col, found + len(wanted)
