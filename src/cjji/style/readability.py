@@ -6,25 +6,40 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
+from functools import lru_cache
 
 from cjji.prose import Block
 from cjji.style.rule import Doc, Hit, Rule
 from cjji.style.text import sentences, syllables, words
 
 
+@lru_cache(maxsize=16384)
+def _word(word: str) -> tuple[int, int]:
+    """(letters and digits, syllables) of one word; words repeat a lot, so this is cached."""
+    return sum(c.isalnum() for c in word), syllables(word)
+
+
+@lru_cache(maxsize=4096)
+def _text_counts(text: str) -> tuple[int, int, int, int, int, int]:
+    """(words, sentences, characters, syllables, complex words, long words) of one block's text.
+
+    Cached by text: the readability and metric rules both count every block.
+    """
+    found = words(text)
+    n_chars = n_syllables = complex_words = long_words = 0
+    for word in found:
+        chars, s = _word(word)
+        n_chars += chars
+        n_syllables += s
+        complex_words += s >= 3
+        long_words += len(word) > 6
+    return len(found), sum(1 for _ in sentences(text)), n_chars, n_syllables, complex_words, long_words
+
+
 def counts(blocks: list[Block]) -> dict[str, float]:
     """The counts readability and metric formulas use."""
-    n_words = n_sentences = n_chars = n_syllables = complex_words = long_words = 0
-    for block in blocks:
-        found = words(block.text)
-        n_words += len(found)
-        n_sentences += sum(1 for _ in sentences(block.text))
-        for word in found:
-            n_chars += sum(c.isalnum() for c in word)
-            s = syllables(word)
-            n_syllables += s
-            complex_words += s >= 3
-            long_words += len(word) > 6
+    totals = [sum(column) for column in zip(*(_text_counts(b.text) for b in blocks), strict=True)] or [0] * 6
+    n_words, n_sentences, n_chars, n_syllables, complex_words, long_words = totals
     return {
         "words": n_words, "sentences": max(n_sentences, 1), "characters": n_chars,
         "syllables": n_syllables, "complex_words": complex_words, "long_words": long_words,
