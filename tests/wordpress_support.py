@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import hashlib
 import json
 import urllib.request
 from collections.abc import Callable
+from pathlib import PurePosixPath
 from typing import Any
 
 from cjji.publish.target import Release, ReportVersion
@@ -14,6 +16,15 @@ from cjji.publish.wordpress import Response, Transport, WordPressTarget, urllib_
 
 EXAMPLE_NOW = dt.datetime(2026, 12, 10, 9, 0, tzinfo=dt.UTC)  # after the example's embargo
 SLUG = "2026-victim-updates"
+IMAGE = "2026-victim-updates-assets/images/updates.png"  # the one image the example's HTML shows
+
+
+def media_slugs(*versions: ReportVersion) -> list[str]:
+    """The media slugs a version's files and images have on WordPress (the documented scheme)."""
+    slugs = [f"{v.report_id}-v{v.version}-{fmt}" for v in versions for fmt in v.files]
+    slugs += [f"{v.report_id}-v{v.version}-asset-{PurePosixPath(path).stem}-"
+              f"{hashlib.sha256(path.encode()).hexdigest()[:8]}" for v in versions for path in v.assets]
+    return sorted(slugs)
 
 
 def release_of(*versions: ReportVersion, now: dt.datetime = EXAMPLE_NOW,

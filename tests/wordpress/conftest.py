@@ -41,7 +41,7 @@ from wordpress_support import EXAMPLE_NOW
 
 from cjji.policy import load_policy
 from cjji.publish.embargo import embargo_of
-from cjji.publish.plan import body_of, file_info, metadata, recommendations
+from cjji.publish.plan import body_assets, body_of, file_info, metadata, recommendations
 from cjji.publish.target import Change, ReportVersion
 from cjji.report import load
 
@@ -288,10 +288,12 @@ def example_build(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 @pytest.fixture
 def example_version(example_build: dict[str, Path]):  # type: ignore[no-untyped-def]
     """make(version=1, note=...) -> the example report's ReportVersion, as `cjji publish` makes it
-    (cjji.publish.plan's metadata, recommendations and file records; no sign-offs)."""
+    (cjji.publish.plan's metadata, recommendations, file records and the image its HTML shows;
+    no sign-offs)."""
     report, policy = load(EXAMPLE), load_policy(ROOT)
     embargo = embargo_of(report.meta["publication"])
     body = body_of(example_build["html"].read_text(encoding="utf-8"))
+    assets = body_assets(example_build["html"].parent, body, example_build.values())
 
     def make(version: int = 1, history: tuple[Change, ...] = (), *, note: str = "First published.",
              published_at: dt.datetime = EXAMPLE_NOW, files: dict[str, Path] | None = None,
@@ -304,7 +306,7 @@ def example_version(example_build: dict[str, Path]):  # type: ignore[no-untyped-
             html_body=body, change=change, history=(*history, change),
             recommendations=recommendations(report, policy),
             content_digest=f"sha256:{version:064x}", signoffs=(), embargo=embargo,
-            published_at=published_at,
+            published_at=published_at, assets=assets,
         )
 
     return make

@@ -10,7 +10,7 @@ from wordpress_support import SLUG, Recorder, everything, release_of, target_for
 
 from cjji.cli import cli
 from cjji.publish.target import human_size
-from cjji.publish.wordpress import WordPressError
+from cjji.publish.wordpress import WordPressError, _uploads
 
 pytestmark = [pytest.mark.wordpress, pytest.mark.xdist_group("wordpress")]
 WRONG = "abcd EFGH ijkl MNOP qrst UVWX"
@@ -62,7 +62,7 @@ def test_a_403_from_wordpress_names_the_user_and_the_step(wordpress, example_ver
     version = example_version()
     pdf = version.files["pdf"]
     with pytest.raises(WordPressError) as refused:
-        target._upload(version, pdf, f"the PDF of {SLUG} version 1")
+        target._upload(next(u for u in _uploads(version) if u.key == "pdf"))
     assert str(refused.value).startswith(
         f"WordPress: uploading the PDF of {SLUG} version 1 ({human_size(pdf.size)}) failed: the "
         f"WordPress user '{wordpress.subscriber}' is not allowed to do this (HTTP 403: Sorry, you "

@@ -9,7 +9,7 @@ import sys
 import textwrap
 
 import pytest
-from wordpress_support import SLUG, Recorder, everything, release_of, target_for
+from wordpress_support import SLUG, Recorder, everything, media_slugs, release_of, target_for
 
 from cjji.publish.wordpress import Response, WordPressError
 
@@ -17,12 +17,11 @@ pytestmark = [pytest.mark.wordpress, pytest.mark.xdist_group("wordpress")]
 
 
 def assert_published_once(site, target, version) -> None:
-    """One post and one media item per file, all linked, all matching the record."""
+    """One post and one media item per file and image, all linked, all matching the record."""
     posts, media = everything(site)
     assert [p["slug"] for p in posts] == [SLUG]
     assert posts[0]["status"] == "publish"
-    expected = sorted(f"{SLUG}-v{version.version}-{fmt}" for fmt in version.files)
-    assert sorted(m["slug"] for m in media) == expected  # no duplicate, no "-2" slug
+    assert sorted(m["slug"] for m in media) == media_slugs(version)  # no duplicate, no "-2" slug
     for item in media:
         assert item["source_url"] in posts[0]["content"]["raw"]
     assert [v.key for v in target.published()] == [version.key]
@@ -35,7 +34,7 @@ def test_a_failure_at_any_request_then_a_rerun_publishes_exactly_once(wordpress,
     clean = Recorder()
     target_for(wordpress.env(), clean).publish(release)
     writes = {i + 1 for i, call in enumerate(clean.calls) if call[0] != "GET"}
-    assert len(clean.writes) == 5  # the category, three files, the post
+    assert len(clean.writes) == 6  # the category, three files, the image, the post
 
     # the connection breaks before each request reaches WordPress; and after each write is done
     # but before its answer arrives (the hard case: WordPress has it, the target does not know)
@@ -128,7 +127,7 @@ def test_a_process_killed_mid_upload_then_rerun_leaves_no_duplicates(
     target = target_for(wordpress.env(), rerun)
     target.publish(release)
     uploads = [c for c in rerun.writes if c[1].startswith("/wp/v2/media")]
-    assert len(uploads) == 2  # the Word and HTML files; the PDF that arrived is reused
+    assert len(uploads) == 3  # the Word and HTML files and the image; the PDF is reused
     assert_published_once(wordpress, target, version)
 
 

@@ -72,7 +72,8 @@ def command(paths: tuple[Path, ...], target_name: str, site: Path, now_text: str
         try:
             where = target.publish(release)
         except (TargetError, SiteError) as exc:
-            click.echo(f"cjji publish: nothing was published: {exc}", err=True)
+            done = exc.partial if isinstance(exc, TargetError) and exc.partial else "nothing was published"
+            click.echo(f"cjji publish: {done}: {exc}", err=True)
             raise SystemExit(2) from None
     counts = {a: sum(1 for d in decisions if d.action == a) for a in _MARKS}
     click.echo(f"{where}: {counts['publish']} published, {counts['unchanged']} unchanged, "

@@ -12,7 +12,7 @@ import hashlib
 import html
 import re
 import zipfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -192,15 +192,21 @@ def _build(report: Report, policy: Policy, out: Path, build: Builder) -> Built:
     files = {fmt: file_info(fmt, paths[fmt]) for fmt in DOWNLOADS if fmt in paths}
     if "html" not in paths:
         return Built(files, "", {})
-    page = paths["html"]
-    body = body_of(page.read_text(encoding="utf-8"))
+    body = body_of(paths["html"].read_text(encoding="utf-8"))
+    return Built(files, body, body_assets(out, body, paths.values()))
+
+
+def body_assets(out: Path, body: str, outputs: Iterable[Path]) -> dict[str, PublishedFile]:
+    """The files under `out` that the HTML body refers to (its images, by their path relative
+    to `out`), not the page's own logos nor the outputs themselves."""
+    skip = set(outputs)
     assets = {}
-    for path in sorted(p for p in out.rglob("*") if p.is_file() and p not in paths.values()):
+    for path in sorted(p for p in out.rglob("*") if p.is_file() and p not in skip):
         rel = path.relative_to(out).as_posix()
-        if rel in body:  # only what the body refers to (images), not the page's own logos
+        if rel in body:
             info = file_info("asset", path)
             assets[rel] = PublishedFile("asset", rel, info.sha256, info.size, None, path)
-    return Built(files, body, assets)
+    return assets
 
 
 def file_info(fmt: str, path: Path) -> PublishedFile:

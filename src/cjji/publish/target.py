@@ -17,6 +17,7 @@ Rules every target keeps:
 from __future__ import annotations
 
 import datetime as dt
+import mimetypes
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,7 +34,15 @@ FORMAT_LABELS: Mapping[str, str] = {"pdf": "PDF", "docx": "Word", "html": "HTML"
 
 
 class TargetError(Exception):
-    """Publishing to a target failed; the message is plain English and says what to do."""
+    """Publishing to a target failed; the message is plain English and says what to do.
+
+    `partial` says what is already on the target when a failure came half-way (e.g. "the post
+    of X was not created or updated; 3 files already uploaded will be reused on the next run");
+    None when nothing changed there."""
+
+    def __init__(self, message: str, *, partial: str | None = None) -> None:
+        super().__init__(message)
+        self.partial = partial
 
 
 @dataclass(frozen=True)
@@ -49,7 +58,9 @@ class PublishedFile:
 
     @property
     def media_type(self) -> str:
-        return MEDIA_TYPES.get(self.format, "application/octet-stream")
+        if self.format in MEDIA_TYPES:
+            return MEDIA_TYPES[self.format]
+        return mimetypes.guess_type(self.name)[0] or "application/octet-stream"  # an asset
 
     @property
     def label(self) -> str:

@@ -8,7 +8,10 @@ lead and other inspectorates), the downloads with format, size and page count, e
 downloads, the sign-offs and the change history.
 
 Each file of each version is one media item with the stable slug `<report id>-v<version>-<format>`
-and the description `sha256:<hex>`; earlier versions' media are never deleted. The post ends with
+and the description `sha256:<hex>`; earlier versions' media are never deleted. So is each image
+the HTML version shows (ReportVersion.assets), with the slug
+`<report id>-v<version>-asset-<file name>-<8 hex digits of its path>`; the post's copy of the
+HTML version points at those media URLs instead of the relative paths of the built page. The post ends with
 an empty `<div class="cjji-record" data-cjji-record="...">`: the record (JSON) of every version it
 shows, their media ids and URLs, and the digest of what was rendered. So the record lives on the
 site itself (CI machines keep nothing) and the site needs no plugin.
@@ -38,8 +41,8 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from pathlib import Path
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
 from typing import IO, Any
 
 from cjji.publish.embargo import describe
@@ -71,6 +74,9 @@ ANY_STATUS = "publish,future,draft,pending,private"
 RERUN = "Nothing was deleted; once this is fixed, run the publish again: it carries on from here."
 RECORD_RE = re.compile(r'<div class="cjji-record" data-cjji-record="([^"]*)"></div>')
 SHA_RE = re.compile(r"sha256:([0-9a-f]{64})")
+LINK_RE = re.compile(r'(\s(?:src|href)=")([^"]*)"')  # the builder quotes attributes with "
+UPLOAD_REFUSED = ("rest_upload_sideload_error", "rest_upload_unknown_error")
+ASSET = "asset:"  # media keys of assets: ASSET + their path; of downloads: their format
 
 
 class WordPressError(TargetError):
@@ -114,6 +120,42 @@ class Media:
     id: int
     url: str
     sha256: str
+
+
+@dataclass(frozen=True)
+class _Upload:
+    """One file a version needs on WordPress: a download (key: its format) or an image the HTML
+    version shows (key: ASSET + its path)."""
+
+    version: ReportVersion
+    file: PublishedFile
+    key: str
+    slug: str
+    what: str  # "the PDF of <id> version 1", for messages
+    title: str  # the media item's title
+
+
+@dataclass
+class _Progress:
+    """What one publish did on WordPress before it stopped (for the message if it fails)."""
+
+    reports: list[str]
+    files: int = 0  # uploaded, or reused from an interrupted run, and not yet linked from a post
+    posts: list[str] = field(default_factory=list)  # reports whose post is up to date
+
+    def describe(self) -> str | None:
+        if not self.files and not self.posts:
+            return None
+        left = [r for r in self.reports if r not in self.posts]
+        parts = []
+        if self.posts:
+            parts.append(f"the post of {', '.join(self.posts)} is up to date")
+        if left:
+            parts.append(f"the post of {', '.join(left)} was not created or updated")
+        if self.files:
+            parts.append(f"{self.files} file{'s' if self.files != 1 else ''} already uploaded "
+                         "will be reused on the next run")
+        return "; ".join(parts)
 
 
 class WordPressClient:
@@ -198,6 +240,11 @@ class WordPressClient:
                              "the site's administrator to raise the upload limits (web server: "
                              "client_max_body_size or LimitRequestBody; PHP: upload_max_filesize "
                              "and post_max_size)")
+        if isinstance(body, dict) and body.get("code") in UPLOAD_REFUSED:
+            raise self.error(step, f"WordPress refused the file (HTTP {response.status}"
+                             f"{_wp_message(body)}). WordPress accepts SVG images only with a "
+                             "plugin that cleans them: use a PNG instead, or ask the site's "
+                             "administrator to allow the file type")
         if response.status >= 500:
             detail = _wp_message(body) or _page_title(response.body)
             raise self.error(step, f"WordPress had an internal error (HTTP {response.status}"
@@ -294,15 +341,20 @@ class WordPressTarget:
         for version in sorted(release.versions, key=lambda v: (v.report_id, v.version)):
             if version.report_id in changing:
                 reports.setdefault(version.report_id, []).append(version)
-        posts = {report_id: self._find_post(report_id) for report_id in reports}
-        media = {
-            report_id: self._upload_files(versions, _record(posts[report_id]))
-            for report_id, versions in reports.items()
-        }
-        links = [
-            self._write_post(versions, posts[report_id], media[report_id], category)
-            for report_id, versions in reports.items()
-        ]
+        progress = _Progress(list(reports))
+        try:
+            posts = {report_id: self._find_post(report_id) for report_id in reports}
+            media = {
+                report_id: self._upload_files(versions, _record(posts[report_id]), progress)
+                for report_id, versions in reports.items()
+            }
+            links = []
+            for report_id, versions in reports.items():
+                links.append(self._write_post(versions, posts[report_id], media[report_id],
+                                              category))
+                progress.posts.append(report_id)
+        except WordPressError as error:
+            raise WordPressError(str(error), partial=progress.describe()) from error
         return links[0] if len(links) == 1 else self.client.url
 
     def verify(self) -> list[str]:
@@ -316,8 +368,11 @@ class WordPressTarget:
                 problems.append(f"The post of {slug} has lost its cjji record.")
                 continue
             for entry in record["versions"]:
+                of = f"of {entry['report_id']} version {entry['version']}"
                 for fmt, item in entry["files"].items():
-                    problems += self._verify_file(entry, fmt, item)
+                    problems += self._verify_file(f"The {fmt.upper()} {of}", item)
+                for path, item in entry.get("assets", {}).items():
+                    problems += self._verify_file(f"The image {path} {of}", item)
         return problems
 
     # -- steps ----------------------------------------------------------------------------
@@ -369,35 +424,38 @@ class WordPressTarget:
         return post
 
     def _upload_files(
-        self, versions: list[ReportVersion], record: dict[str, Any] | None
+        self, versions: list[ReportVersion], record: dict[str, Any] | None, progress: _Progress
     ) -> dict[tuple[int, str], Media]:
-        """Every file of every version as a media item, reusing what is already there."""
+        """Every file and image of every version as a media item, reusing what is already
+        there; keyed by (version, format) and (version, ASSET + path)."""
         report_id = versions[0].report_id
         known: dict[tuple[int, str], Media] = {}
         for entry in (record or {}).get("versions", []):
-            for fmt, item in entry["files"].items():
-                known[(entry["version"], fmt)] = Media(item["media_id"], item["url"],
+            items = [*entry["files"].items(),
+                     *((ASSET + path, item) for path, item in entry.get("assets", {}).items())]
+            for key, item in items:
+                known[(entry["version"], key)] = Media(item["media_id"], item["url"],
                                                        item["sha256"])
-        wanted = [(v, f) for v in versions for f in _ordered(v.files)]
-        lookup = [_media_slug(v, f) for v, f in wanted if (v.version, f.format) not in known]
+        wanted = [upload for version in versions for upload in _uploads(version)]
+        lookup = [u.slug for u in wanted if (u.version.version, u.key) not in known]
         existing = self._media_by_slug(report_id, lookup)
         media: dict[tuple[int, str], Media] = {}
-        for version, file in wanted:
-            key = (version.version, file.format)
-            what = f"the {_format_name(file)} of {report_id} version {version.version}"
+        for upload in wanted:
+            key = (upload.version.version, upload.key)
             if key in known:
-                if known[key].sha256 != file.sha256:
+                if known[key].sha256 != upload.file.sha256:
                     raise WordPressError(
-                        f"WordPress: {what} is already published with different content "
-                        f"(sha256 {known[key].sha256[:12]}..., now {file.sha256[:12]}...). A "
-                        "published version is never changed: publish a new version instead"
+                        f"WordPress: {upload.what} is already published with different content "
+                        f"(sha256 {known[key].sha256[:12]}..., now {upload.file.sha256[:12]}...)."
+                        " A published version is never changed: publish a new version instead"
                     )
                 media[key] = known[key]
                 continue
-            found = existing.get(_media_slug(version, file))
+            found = existing.get(upload.slug)
             if found is not None:
-                found = self._usable_or_removed(found, version, file, what)
-            media[key] = found or self._upload(version, file, what)
+                found = self._usable_or_removed(found, upload)
+            media[key] = found or self._upload(upload)
+            progress.files += 1
         return media
 
     def _media_by_slug(self, report_id: str, slugs: list[str]) -> dict[str, dict[str, Any]]:
@@ -407,35 +465,35 @@ class WordPressTarget:
             "slug": ",".join(slugs), "context": "edit"})
         return {item["slug"]: item for item in items}
 
-    def _usable_or_removed(
-        self, item: dict[str, Any], version: ReportVersion, file: PublishedFile, what: str
-    ) -> Media | None:
+    def _usable_or_removed(self, item: dict[str, Any], upload: _Upload) -> Media | None:
         """An item an interrupted run left: reused if complete, deleted if it is not the file."""
         description = item.get("description", {})
         raw = description.get("raw", "") if isinstance(description, dict) else str(description)
         match = SHA_RE.search(raw)
         if match is None:
-            raise self.client.error(f"checking {what}", f"a media item with the slug "
+            raise self.client.error(f"checking {upload.what}", f"a media item with the slug "
                                     f"'{item['slug']}' (id {item['id']}) exists but was not "
                                     "uploaded by cjji; rename or delete it in WordPress")
-        size = (item.get("media_details") or {}).get("filesize")
-        if match.group(1) == file.sha256 and size in (None, file.size):
-            return Media(int(item["id"]), str(item["source_url"]), file.sha256)
+        details = item.get("media_details") or {}
+        # an image WordPress scaled or rotated keeps the upload as "original_image", and
+        # "filesize" is then the size of WordPress's copy
+        size = None if details.get("original_image") else details.get("filesize")
+        if match.group(1) == upload.file.sha256 and size in (None, upload.file.size):
+            return Media(int(item["id"]), _original_url(item), upload.file.sha256)
         # never linked from a post (it is not in the record): an incomplete or outdated upload
         self.client.call("DELETE", f"/wp/v2/media/{item['id']}",
-                         f"removing an incomplete upload of {what}", params={"force": "true"})
+                         f"removing an incomplete upload of {upload.what}",
+                         params={"force": "true"})
         return None
 
-    def _upload(self, version: ReportVersion, file: PublishedFile, what: str) -> Media:
-        step = f"uploading {what} ({human_size(file.size)})"
+    def _upload(self, upload: _Upload) -> Media:
+        version, file = upload.version, upload.file
+        step = f"uploading {upload.what} ({human_size(file.size)})"
         if file.source is None or not file.source.is_file():
             raise self.client.error(step, f"the file {file.name} is not on this machine "
                                     "(build the report first)")
-        params = {
-            "slug": _media_slug(version, file),
-            "title": f"{version.title} (version {version.version}, {_format_name(file)})",
-            "description": f"sha256:{file.sha256}",
-        }
+        params = {"slug": upload.slug, "title": upload.title,
+                  "description": f"sha256:{file.sha256}"}
         headers = {
             "Content-Type": file.media_type,
             "Content-Length": str(file.size),
@@ -447,7 +505,7 @@ class WordPressTarget:
         if item.get("slug") != params["slug"]:
             raise self.client.error(step, f"WordPress stored it as '{item.get('slug')}' instead "
                                     f"of '{params['slug']}'")
-        return Media(int(item["id"]), str(item["source_url"]), file.sha256)
+        return Media(int(item["id"]), _original_url(item), file.sha256)
 
     def _write_post(
         self, versions: list[ReportVersion], post: dict[str, Any] | None,
@@ -468,8 +526,7 @@ class WordPressTarget:
             written = self.client.call("POST", f"/wp/v2/posts/{post['id']}", step, payload=fields)
         return str(written.get("link", ""))
 
-    def _verify_file(self, entry: dict[str, Any], fmt: str, item: dict[str, Any]) -> list[str]:
-        what = f"The {fmt.upper()} of {entry['report_id']} version {entry['version']}"
+    def _verify_file(self, what: str, item: dict[str, Any]) -> list[str]:
         try:
             request = urllib.request.Request(item["url"])
             response = self.client.transport(request, self.client.timeout)
@@ -533,7 +590,7 @@ def _render(versions: list[ReportVersion], media: dict[tuple[int, str], Media]) 
         parts.append(f'<p class="cjji-withdrawn"><strong>Withdrawn on '
                      f"{_time(latest.withdrawn.date)}</strong>: {e(latest.withdrawn.reason)}</p>")
     parts += ['<h2 id="downloads">Downloads</h2>', _downloads(latest, media)]
-    parts += ['<div class="cjji-report-body">', latest.html_body, "</div>"]
+    parts += ['<div class="cjji-report-body">', _linked_body(latest, media), "</div>"]
     if len(versions) > 1:
         parts.append('<h2 id="earlier-versions">Earlier versions</h2><ul class="cjji-earlier">')
         for version in reversed(versions[:-1]):
@@ -566,6 +623,18 @@ def _downloads(
     return '<ul class="cjji-downloads">' + "".join(f"<li>{a}</li>" for a in links) + "</ul>"
 
 
+def _linked_body(version: ReportVersion, media: dict[tuple[int, str], Media]) -> str:
+    """The HTML version with each relative src/href of an image pointing at its media URL."""
+    urls = {path: media[(version.version, ASSET + path)].url for path in version.assets}
+
+    def link(match: re.Match[str]) -> str:
+        path = urllib.parse.unquote(html.unescape(match.group(2))).removeprefix("./")
+        url = urls.get(path)
+        return match.group(0) if url is None else f'{match.group(1)}{html.escape(url)}"'
+
+    return LINK_RE.sub(link, version.html_body)
+
+
 def _time(day: dt.date) -> str:
     return f'<time datetime="{day.isoformat()}">{day.day} {day:%B %Y}</time>'
 
@@ -596,6 +665,11 @@ def _version_record(version: ReportVersion, media: dict[tuple[int, str], Media])
             f.format: {**file_record(f), "media_id": media[(version.version, f.format)].id,
                        "url": media[(version.version, f.format)].url}
             for f in _ordered(version.files)
+        },
+        "assets": {
+            path: {**file_record(a), "media_id": media[(version.version, ASSET + path)].id,
+                   "url": media[(version.version, ASSET + path)].url}
+            for path, a in sorted(version.assets.items())
         },
         "html_sha256": hashlib.sha256(version.html_body.encode()).hexdigest(),
         "change": _change_record(version.change),
@@ -685,6 +759,7 @@ def _version_from_record(entry: dict[str, Any]) -> ReportVersion:
         published_at=dt.datetime.fromisoformat(entry["published_at"]),
         withdrawn=None if not withdrawn else Withdrawal(
             dt.date.fromisoformat(withdrawn["date"]), withdrawn["reason"]),
+        assets={path: file_of(item) for path, item in entry.get("assets", {}).items()},
     )
 
 
@@ -701,12 +776,45 @@ def _format_name(file: PublishedFile) -> str:
                                                                         file.format.upper())
 
 
-def _media_slug(version: ReportVersion, file: PublishedFile) -> str:
-    return f"{version.report_id}-v{version.version}-{file.format}".lower()
+def _uploads(version: ReportVersion) -> list[_Upload]:
+    """The media items a version needs: its downloads, then the images its HTML shows."""
+    of = f"{version.report_id} version {version.version}"
+    title = f"{version.title} (version {version.version}"
+    downloads = [
+        _Upload(version, f, f.format, _media_slug(version, f.format), f"the {_format_name(f)} of "
+                f"{of}", f"{title}, {_format_name(f)})")
+        for f in _ordered(version.files)
+    ]
+    images = [
+        _Upload(version, a, ASSET + path, _asset_slug(version, path), f"the image {path} of {of}",
+                f"{title}, image {PurePosixPath(path).name})")
+        for path, a in sorted(version.assets.items())
+    ]
+    return downloads + images
+
+
+def _media_slug(version: ReportVersion, name: str) -> str:
+    return f"{version.report_id}-v{version.version}-{name}".lower()
+
+
+def _asset_slug(version: ReportVersion, path: str) -> str:
+    """Stable and unique per path: a readable file name plus 8 hex digits of the whole path."""
+    stem = re.sub(r"[^a-z0-9]+", "-", PurePosixPath(path).stem.lower()).strip("-")[:40] or "file"
+    return _media_slug(version, f"asset-{stem}-{hashlib.sha256(path.encode()).hexdigest()[:8]}")
+
+
+def _original_url(item: dict[str, Any]) -> str:
+    """The URL of the uploaded bytes: WordPress serves a scaled or rotated copy of a large or
+    turned photo at source_url, and the upload itself as media_details.original_image."""
+    url = str(item["source_url"])
+    original = (item.get("media_details") or {}).get("original_image")
+    if isinstance(original, str) and original and "/" not in original:
+        return url.rsplit("/", 1)[0] + "/" + urllib.parse.quote(original)
+    return url
 
 
 def _upload_name(version: ReportVersion, file: PublishedFile) -> str:
-    name = Path(file.name)
+    name = PurePosixPath(file.name)
     return f"{name.stem}-v{version.version}{name.suffix or '.' + file.format}"
 
 
