@@ -9,6 +9,7 @@ import pytest
 from docx import Document
 from docx.document import Document as DocumentObject
 from docx.oxml.ns import qn
+from docx.text.paragraph import Paragraph
 from support import FIXTURES, ROOT
 
 from cjji.build.docx import build_docx, normalise_zip
@@ -135,3 +136,32 @@ def test_a_report_can_switch_paragraph_numbers_off(tmp_path: Path) -> None:
     doc = Document(str(build_docx(report, load_policy(ROOT), tmp_path / "x.docx")))
     assert styled(doc, "Numbered Paragraph") == []
     assert "1 Summary" in styled(doc, "Heading 1")  # chapter numbers stay
+
+
+def test_app_properties_name_cjji_and_count_the_words_not_pages(built: Path, doc: DocumentObject) -> None:
+    """File > Properties shows what docProps/app.xml says: not pandoc's template (Microsoft Word,
+    1 page, 83 words) but cjji and the document's own word count; pages only Word can count."""
+    import zipfile
+    from xml.etree import ElementTree
+
+    app = ElementTree.fromstring(zipfile.ZipFile(built).read("docProps/app.xml"))
+    ns = "{http://schemas.openxmlformats.org/officeDocument/2006/extended-properties}"
+    fields = {child.tag.removeprefix(ns): child.text for child in app}
+    assert fields["Application"] == "cjji"
+    assert not {"Pages", "Lines", "Paragraphs", "Characters", "CharactersWithSpaces", "TotalTime",
+                "Template", "AppVersion"} & set(fields)
+    paragraphs = [Paragraph(p, doc) for p in doc.element.body.iter(qn("w:p"))]
+    words = sum(len(p.text.split()) for p in paragraphs)
+    assert words > 300
+    assert int(fields["Words"]) == words
+
+
+def test_the_download_label_has_a_page_count_only_when_word_wrote_one(built: Path, tmp_path: Path) -> None:
+    from cjji.publish.plan import page_count
+
+    assert page_count("docx", built) is None  # as built: no <Pages>, so "Word, 48.2 KB"
+    saved_by_word = tmp_path / "saved.docx"
+    app = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Properties xmlns="http://schemas.'
+           'openxmlformats.org/officeDocument/2006/extended-properties"><Pages>12</Pages></Properties>')
+    saved_by_word.write_bytes(normalise_zip(built.read_bytes(), {"docProps/app.xml": app.encode()}))
+    assert page_count("docx", saved_by_word) == 12

@@ -4,8 +4,10 @@ Added after pandoc: core properties (title, subject, the inspectorates as author
 en-GB, fixed dates, nobody's name), a cover page (title, subtitle, date, the inspectorates' logos
 with the lead first, the licence notice), a header and a "Page X of Y" footer, table header rows
 that repeat on every page (w:tblHeader), table captions as w:tblCaption/w:tblDescription, image
-descriptions (wp:docPr/@descr) holding the alt text. The zip is then normalised (fixed entry
-times, sorted entries) so the same input gives the same bytes.
+descriptions (wp:docPr/@descr) holding the alt text, and our own docProps/app.xml (Application
+"cjji" and the real word count instead of pandoc's template figures; no page count, which only
+a layout engine such as Word can know). The zip is then normalised (fixed entry times, sorted
+entries) so the same input gives the same bytes.
 """
 
 from __future__ import annotations
@@ -34,6 +36,10 @@ from cjji.policy import Policy
 from cjji.report import Report
 
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+APP_XML = "docProps/app.xml"
+EXTENDED_PROPERTIES = "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"
+DOC_PROPS_VTYPES = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
+WORD_BREAKS = {qn("w:p"), qn("w:tab"), qn("w:br"), qn("w:cr")}  # each separates words
 LOGO_HEIGHT = Mm(16)
 
 
@@ -52,8 +58,33 @@ def build_docx(report: Report, policy: Policy, dest: Path) -> Path:
     set_image_descriptions(doc)
     out = io.BytesIO()
     doc.save(out)
-    atomic.write_bytes(dest, normalise_zip(out.getvalue()))
+    atomic.write_bytes(dest, normalise_zip(out.getvalue(), {APP_XML: app_properties(doc)}))
     return dest
+
+
+def word_count(doc: DocumentObject) -> int:
+    """Words of the document's body (cover and contents included, headers and footers not, as
+    Word counts them): its text runs, with paragraphs, tabs and line breaks between words."""
+    parts: list[str] = []
+    for element in doc.element.body.iter():
+        if element.tag == qn("w:t"):
+            parts.append(element.text or "")
+        elif element.tag in WORD_BREAKS:
+            parts.append(" ")
+    return len("".join(parts).split())
+
+
+def app_properties(doc: DocumentObject) -> bytes:
+    """docProps/app.xml: which program made the file and how many words it holds. Without it,
+    the file would keep pandoc's template (Microsoft Word 12, 1 page, 83 words) and show those
+    figures in File > Properties."""
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        f'<Properties xmlns="{EXTENDED_PROPERTIES}" xmlns:vt="{DOC_PROPS_VTYPES}">'
+        "<Application>cjji</Application><DocSecurity>0</DocSecurity><ScaleCrop>false</ScaleCrop>"
+        f"<Words>{word_count(doc)}</Words><LinksUpToDate>false</LinksUpToDate>"
+        "<SharedDoc>false</SharedDoc><HyperlinksChanged>false</HyperlinksChanged></Properties>"
+    ).encode()
 
 
 def set_properties(doc: DocumentObject, pub: Publication) -> None:
@@ -194,10 +225,15 @@ def set_image_descriptions(doc: DocumentObject) -> None:
         prop.attrib.pop("title", None)
 
 
-def normalise_zip(data: bytes) -> bytes:
-    """Rewrite a docx with fixed entry times and sorted entries ([Content_Types].xml first)."""
+def normalise_zip(data: bytes, parts: dict[str, bytes] | None = None) -> bytes:
+    """Rewrite a docx with fixed entry times and sorted entries ([Content_Types].xml first),
+    with `parts` (name -> bytes) in place of the entries of those names."""
+    parts = parts or {}
     source = zipfile.ZipFile(io.BytesIO(data))
     names = sorted(source.namelist(), key=lambda n: (n != "[Content_Types].xml", n))
+    missing = sorted(set(parts) - set(names))
+    if missing:  # a new part would also need its content type and relationship
+        raise ValueError(f"normalise_zip: no part {', '.join(missing)} to replace")
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for name in names:
@@ -205,5 +241,6 @@ def normalise_zip(data: bytes) -> bytes:
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
             info.create_system = 0
-            target.writestr(info, source.read(name), compresslevel=6)
+            data_of = parts[name] if name in parts else source.read(name)
+            target.writestr(info, data_of, compresslevel=6)
     return out.getvalue()
