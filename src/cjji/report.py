@@ -116,8 +116,11 @@ class Report:
         lines = {}
         for token in self.tokens:
             if token.children and token.map:
-                for child in token.children:
+                stack = list(token.children)
+                while stack:  # an image's alt text has children too (even another image)
+                    child = stack.pop()
                     lines[id(child)] = token.map[0] + 1
+                    stack.extend(child.children or [])
         return lines
 
     def finding(
