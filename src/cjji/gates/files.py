@@ -19,7 +19,7 @@ from cjji.findings import Finding, warning
 from cjji.gates import images
 from cjji.gates.base import Context, Gate
 from cjji.gates.html import url_scheme
-from cjji.gates.locate import find_in_block
+from cjji.gates.locate import find_in_block, inline_tokens
 from cjji.report import Report
 
 ID = "files"
@@ -103,7 +103,7 @@ def _image_problems(report: Report, url: str, limits: dict[str, object],
 def _targets(report: Report) -> Iterator[tuple[Token, Token, str, bool]]:
     """(block, token, url, is_image) for every image and link in the body."""
     for block in report.tokens:
-        for child in block.children or []:
+        for child in inline_tokens(block):
             if child.type == "image":
                 yield block, child, str(child.attrs.get("src", "")), True
             elif child.type == "link_open":

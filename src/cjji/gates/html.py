@@ -18,7 +18,7 @@ from markdown_it.token import Token
 
 from cjji.findings import Finding
 from cjji.gates.base import Context, Gate
-from cjji.gates.locate import block_text, find_in_block, position_in_block
+from cjji.gates.locate import block_text, find_in_block, inline_tokens, position_in_block
 from cjji.report import Report
 
 ID = "html"
@@ -221,7 +221,7 @@ def _body(report: Report) -> Iterator[Finding]:
             found, cursor = _raw_html(report, block, block.content, cursor)
             yield from found
         yield from _attributes(report, block, block, 0)
-        children = block.children or []
+        children = inline_tokens(block)
         reported: set[tuple[int, int]] = set()
         for child in children:
             if child.type == "html_inline":

@@ -45,6 +45,17 @@ class BlockSource:
         return self.first_line + index, offset - self.line_starts[index] + 1
 
 
+def inline_tokens(block: Token) -> list[Token]:
+    """A block's inline tokens in document order, including those inside an image's alt text."""
+    found: list[Token] = []
+    stack = list(reversed(block.children or []))
+    while stack:
+        token = stack.pop()
+        found.append(token)
+        stack.extend(reversed(token.children or []))
+    return found
+
+
 def block_source(report: Report, block: Token) -> BlockSource:
     cache: dict[int, BlockSource] = report.extra.setdefault("block_sources", {})
     key = id(block)
@@ -70,12 +81,18 @@ def find_in_block(
 ) -> tuple[int, int, int]:
     """(line, column, offset just after) of `needle` in the block from `start`.
 
-    If the needle is not found verbatim (entities decoded, line prefixes stripped), the block's
-    first line and the first non-blank column are returned and the offset does not move.
+    A needle found only before `start` is located there, without moving the offset. If it is not
+    found verbatim (entities decoded, line prefixes stripped), the block's first line and first
+    non-blank column are returned and the offset does not move.
     """
     source = block_source(report, block)
     haystack, wanted = (source.lower, needle.translate(_ASCII_LOWER)) if ignore_case else (source.text, needle)
     found = haystack.find(wanted, start) if wanted else -1
+    if found < 0 and start and wanted:  # out of order (an image inside another's alt text)
+        found = haystack.find(wanted)
+        if found >= 0:
+            line, col = source.position(found)
+            return line, col, start
     if found < 0:
         line, col = source.position(source.first_non_blank)
         return line, col, start
