@@ -214,4 +214,4 @@ def test_the_same_image_twice_is_reported_at_each_place(tmp_path: Path) -> None:
 def test_an_image_inside_another_images_description_is_checked_too(tmp_path: Path) -> None:
     folder = report_with(tmp_path, "![a chart ![b](https://example.org/x.png)](images/chart.png)")
     [f] = run(folder)
-    assert (f.rule, f.line, f.col) == ("remote-image", FIRST, 15)
+    assert (f.rule, f.line, f.col) == ("remote-image", FIRST, 16)
