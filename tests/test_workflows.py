@@ -114,3 +114,30 @@ def test_the_publish_jobs_commands_publish_and_keep_every_build(signed: Gatekeep
     builds = {line.split("/")[1] for line in tree.split() if line.startswith("site-versions/")}
     assert len(builds) == 2  # the first build is still there, beside the new one
     assert f"/reports/{REPORT}/v2/{REPORT}.pdf" in tree
+
+
+def _wordpress_step(tmp_path: Path, settings: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """The publish job's WordPress step, run as GitHub would, in a copy of the project layout."""
+    (step,) = [s for s in _workflow("publish.yml")["jobs"]["publish"]["steps"] if "WordPress" in s.get("name", "")]
+    assert step["if"] == "${{ env.DRY_RUN == '' }}"
+    assert step["env"]["CJJI_WP_APP_PASSWORD"] == "${{ secrets.CJJI_WP_APP_PASSWORD }}"
+    for name in (".venv", "checks", "schemas", "templates", "reports"):
+        (tmp_path / name).symlink_to(ROOT / name if name != ".venv" else VENV_BIN.parent)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CJJI_WP_")}
+    env |= {"GITHUB_STEP_SUMMARY": str(tmp_path / "gh-summary"), **settings}
+    return subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"]], cwd=tmp_path,
+                          env=env, capture_output=True, text=True, timeout=300)
+
+
+def test_the_wordpress_step_is_skipped_when_no_wordpress_setting_exists(tmp_path: Path) -> None:
+    result = _wordpress_step(tmp_path, {})
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "WordPress is not configured" in result.stdout
+    assert not (tmp_path / "gh-summary").exists()
+
+
+def test_a_half_configured_wordpress_fails_the_job_naming_what_is_missing(tmp_path: Path) -> None:
+    result = _wordpress_step(tmp_path, {"CJJI_WP_URL": "https://www.example.gov.uk"})
+    assert result.returncode == 2
+    assert "CJJI_WP_USER, CJJI_WP_APP_PASSWORD not set" in result.stdout
+    assert "CJJI_WP_USER, CJJI_WP_APP_PASSWORD not set" in (tmp_path / "gh-summary").read_text()
