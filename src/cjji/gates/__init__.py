@@ -16,6 +16,7 @@ from cjji.gates import (
     schema,
     signoffs,
     spelling,
+    structure,
     style,
 )
 from cjji.gates.base import Context, Gate
@@ -31,6 +32,7 @@ ALL: list[Gate] = [
     recommendations.GATE,
     html.GATE,
     files.GATE,
+    structure.GATE,
     signoffs.GATE,
     spelling.GATE,
     style.GATE,

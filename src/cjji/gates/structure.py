@@ -1,0 +1,102 @@
+"""[structure] The document's outline holds together: every heading has words, every id is used
+once, and heading levels go down one step at a time.
+
+These are what screen-reader users and links depend on (WCAG 2.2 1.3.1 and 2.4.6; axe's
+empty-heading and duplicate-id rules): an empty heading is announced as "heading" and nothing
+else, a link to an id used twice leads to the first only, and a jump from a chapter (#) to a
+sub-section (###) makes a reader think a level is missing. Recommendation ids used twice are the
+recommendations gate's (it says how to renumber them).
+"""
+
+from __future__ import annotations
+
+from markdown_it.token import Token
+
+from cjji import markdown
+from cjji.findings import Finding
+from cjji.gates.base import Context, Gate
+from cjji.report import Report
+
+ID = "structure"
+_VISIBLE = ("text", "code_inline", "image")  # an image's alt text names a heading too
+_RECOMMENDATION = "recommendation"
+
+
+def _visible_text(inline: Token) -> str:
+    """The words a heading shows; `## {#id}` (only an attribute block) shows none."""
+    if markdown.parse_attrs(inline.content) is not None and inline.content.strip().startswith("{"):
+        return ""
+    return "".join(c.content for c in inline.children or [] if c.type in _VISIBLE).strip()
+
+
+def _column(report: Report, line: int, text: str) -> int:
+    found = report.lines[line - 1].find(text) if 0 < line <= len(report.lines) else -1
+    return found + 1 if found >= 0 else 1
+
+
+def _empty_headings(report: Report) -> list[Finding]:
+    findings = []
+    for i, token in enumerate(report.tokens):
+        if token.type != "heading_open" or not token.map or i + 1 >= len(report.tokens):
+            continue
+        if _visible_text(report.tokens[i + 1]):
+            continue
+        line = token.map[0] + 1
+        findings.append(report.finding(
+            ID, "empty-heading", line, 1,
+            "this heading has no words: a screen reader announces an empty heading and the "
+            "contents list shows a blank entry",
+            "write the heading's words after the # marks, like `## Findings {#findings}`, "
+            "or delete the line"))
+    return findings
+
+
+def _duplicate_ids(report: Report) -> list[Finding]:
+    findings = []
+    first: dict[str, tuple[int, Token]] = {}
+    for token in report.walk():
+        ident = token.attrs.get("id")
+        if not ident or token.nesting == -1:
+            continue
+        ident, line = str(ident), report.line_of(token)
+        if ident not in first:
+            first[ident] = (line, token)
+            continue
+        earlier_line, earlier = first[ident]
+        if _RECOMMENDATION in markdown.classes(token) and _RECOMMENDATION in markdown.classes(earlier):
+            continue  # the recommendations gate reports it
+        findings.append(report.finding(
+            ID, "duplicate-id", line, _column(report, line, f"#{ident}"),
+            f"the id '{ident}' is used twice (first on line {earlier_line}): a link to "
+            f"#{ident} can only lead to the first",
+            f"give this one an id of its own, like {{#{ident}-2}} or one that says what it is, "
+            "and check the links that should lead to it"))
+    return findings
+
+
+def _skipped_levels(report: Report) -> list[Finding]:
+    findings = []
+    previous = 0
+    for heading in report.headings:
+        if heading.level > previous + 1:
+            wanted = "#" * (previous + 1)
+            if previous:
+                message = (f"this heading jumps from level {previous} to level {heading.level} "
+                           f"({'#' * previous} to {'#' * heading.level}): a reader moving by "
+                           "headings will think a level is missing")
+            else:
+                message = (f"the first heading is level {heading.level} ({'#' * heading.level}): "
+                           "chapters start at level 1 (#)")
+            findings.append(report.finding(
+                ID, "skipped-level", heading.line, 1, message,
+                f"make it a level {previous + 1} heading ({wanted} ...), or add the missing "
+                "level above it"))
+        previous = heading.level
+    return findings
+
+
+def run(report: Report, context: Context) -> list[Finding]:
+    return _empty_headings(report) + _duplicate_ids(report) + _skipped_levels(report)
+
+
+GATE = Gate(ID, "Every heading has words, every id is used once, heading levels do not skip", run)

@@ -1,0 +1,101 @@
+"""The structure gate: empty headings, ids used twice, heading levels that skip."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from framework_support import EXAMPLE_DIR, GOOD, brief, context, line_of, run, variant
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cjji.checking import check_report
+from cjji.gates import ALL, files, structure
+
+EMPTY = ("this heading has no words: a screen reader announces an empty heading and the contents "
+         "list shows a blank entry")
+
+
+def test_good_reports_pass() -> None:
+    assert run(structure.GATE, GOOD) == []
+    assert run(structure.GATE, EXAMPLE_DIR) == []
+
+
+def test_it_runs_after_the_files_gate() -> None:
+    assert ALL.index(structure.GATE) == ALL.index(files.GATE) + 1
+
+
+def test_a_hash_alone_is_an_empty_heading(tmp_path: Path) -> None:
+    folder = variant(tmp_path, ("# Methodology {#methodology}\n", "# Methodology {#methodology}\n\n#\n"))
+    [finding] = run(structure.GATE, folder)
+    assert (finding.line, finding.col, finding.rule, finding.message) == (
+        line_of(folder, "# Methodology") + 2, 1, "empty-heading", EMPTY)
+    assert finding.severity == "error"
+    assert finding.hint == ("write the heading's words after the # marks, like `## Findings {#findings}`, "
+                            "or delete the line")
+
+
+def test_a_heading_with_only_an_id_is_empty(tmp_path: Path) -> None:
+    folder = variant(tmp_path, ("# Findings {#findings}\n", "# Findings {#findings}\n\n## {#nurses}\n"))
+    assert brief(run(structure.GATE, folder)) == [(line_of(folder, "{#nurses}"), "empty-heading", EMPTY)]
+
+
+def test_a_heading_of_code_or_an_image_with_alt_text_has_words(tmp_path: Path) -> None:
+    folder = variant(tmp_path, ("# Findings {#findings}\n",
+                                "# Findings {#findings}\n\n## `PACE` {#pace}\n\n## ![Custody](x.png) {#pic}\n"))
+    assert run(structure.GATE, folder) == []
+
+
+def test_an_id_used_twice_points_at_both_places(tmp_path: Path) -> None:
+    folder = variant(tmp_path, ("# Value for money {#value .cross-cutting}", "# Value for money {#findings}"))
+    [finding] = run(structure.GATE, folder)
+    line = line_of(folder, "# Value for money")
+    assert (finding.line, finding.col, finding.rule) == (line, 20, "duplicate-id")
+    assert finding.message == (f"the id 'findings' is used twice (first on line {line_of(folder, '# Findings')}): "
+                               "a link to #findings can only lead to the first")
+    assert finding.hint.startswith("give this one an id of its own, like {#findings-2}")
+
+
+def test_a_div_and_a_span_share_the_ids_of_headings(tmp_path: Path) -> None:
+    folder = variant(tmp_path, ("We examined 80", "::: {#people}\nA note.\n:::\n\nWe examined [80]{#findings}"))
+    found = brief(run(structure.GATE, folder))
+    assert [(line, rule) for line, rule, _ in found] == [
+        (line_of(folder, "::: {#people}"), "duplicate-id"), (line_of(folder, "We examined"), "duplicate-id")]
+
+
+def test_recommendation_ids_used_twice_are_left_to_the_recommendations_gate(tmp_path: Path) -> None:
+    folder = variant(tmp_path, ("#R2", "#R1"))
+    assert run(structure.GATE, folder) == []
+    codes = [f.code for f in check_report(folder, context()).findings if "'R1'" in f.message]
+    assert codes == ["recommendations/duplicate"]  # said once, with how to renumber
+
+
+def test_a_chapter_followed_by_a_sub_section_skips_a_level(tmp_path: Path) -> None:
+    folder = variant(tmp_path, ("# Findings {#findings}\n", "# Findings {#findings}\n\n### Nurses {#nurses}\n"))
+    [finding] = run(structure.GATE, folder)
+    assert (finding.line, finding.col, finding.rule) == (line_of(folder, "### Nurses"), 1, "skipped-level")
+    assert finding.message == ("this heading jumps from level 1 to level 3 (# to ###): a reader moving by "
+                               "headings will think a level is missing")
+    assert finding.hint == "make it a level 2 heading (## ...), or add the missing level above it"
+
+
+def test_going_back_up_any_number_of_levels_is_fine(tmp_path: Path) -> None:
+    folder = variant(tmp_path, ("# Findings {#findings}\n",
+                                "# Findings {#findings}\n\n## Nurses {#nurses}\n\n### Nights {#nights}\n"))
+    assert run(structure.GATE, folder) == []  # ### then the next # chapter
+
+
+def test_the_first_heading_must_be_a_chapter(tmp_path: Path) -> None:
+    folder = variant(tmp_path, ("# Findings {#findings}", "## Findings {#findings}"))
+    [finding] = run(structure.GATE, folder)
+    assert (finding.line, finding.rule) == (line_of(folder, "## Findings"), "skipped-level")
+    assert finding.message == "the first heading is level 2 (##): chapters start at level 1 (#)"
+    assert finding.hint == "make it a level 1 heading (# ...), or add the missing level above it"
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(alphabet="#{}. \n:-abc`![]()", max_size=80))
+def test_any_body_never_makes_the_gate_fail(tmp_path_factory, body: str) -> None:  # type: ignore[no-untyped-def]
+    folder = variant(tmp_path_factory.mktemp("fuzz"), ("# Methodology {#methodology}\n",
+                                                       f"# Methodology {{#methodology}}\n\n{body}\n"))
+    for finding in run(structure.GATE, folder):
+        assert finding.line >= 1 and finding.col >= 1
