@@ -86,7 +86,7 @@ def test_a_50_mb_report_is_refused_before_it_is_read(project: Path) -> None:
     run = run_check(project, folder, timeout=60)
     assert_clean_end(run, max_seconds=30, max_mb=300)
     assert run.exit_code == 1
-    assert "error [load/too-large] the file is 50.0 MB; the limit is 10 MB" in run.output
+    assert "error [load/too-large] the file is 50.0 MB; the limit is 5 MB" in run.output
 
 
 def test_a_table_of_100_000_rows(project: Path) -> None:

@@ -15,7 +15,7 @@ from cjji.findings import Finding, error
 from cjji.yamlload import Positions, YamlError, load_yaml
 
 REPORT_FILE = "report.md"
-MAX_REPORT_BYTES = 10 * 1024 * 1024  # 10 MiB of Markdown is several times the longest real report
+MAX_REPORT_BYTES = 5 * 1024 * 1024  # 5 MiB: over ten times the longest real report (about 300 KB)
 # the YAML parser takes ~0.1 ms per value: 64 KiB (a dozen times the example's metadata) bounds it
 MAX_FRONT_MATTER_BYTES = 64 * 1024
 

@@ -75,3 +75,4 @@ def test_codes_come_from_policy(project: Path) -> None:
     policy_file.write_text(policy_file.read_text().replace("code: CQC", "code: HMINew"))
     policy = load_policy(project)
     assert "HMINew" in schema.report_schema(policy)["$defs"]["inspectorate"]["enum"]
+

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from cjji.findings import Finding, error
 from cjji.gates import (
     criteria,
@@ -45,13 +47,32 @@ def run_all(report: Report, context: Context, gates: list[Gate] | None = None) -
     findings: list[Finding] = []
     for gate in gates or ALL:
         try:
-            findings.extend(gate.run(report, context))
+            findings.extend(_capped(gate.run(report, context)))
         except Exception as exc:  # a bug in one gate must not hide the others' findings
             findings.append(error(
                 gate.id, "internal-error", report.display, 0, 0,
                 f"the {gate.id} gate failed on this report ({type(exc).__name__}: {exc})",
                 "this is a bug in cjji, not in your report; please report it"))
     return findings
+
+
+MAX_PER_RULE = 100
+
+
+def _capped(findings: list[Finding]) -> list[Finding]:
+    """At most MAX_PER_RULE findings of one rule, then one line saying how many more there are:
+    a pasted table or a repeated word must not bury every other finding."""
+    by_rule: dict[str, list[Finding]] = {}
+    for finding in findings:
+        by_rule.setdefault(finding.rule, []).append(finding)
+    kept: list[Finding] = []
+    for same in by_rule.values():
+        kept.extend(same[:MAX_PER_RULE])
+        if len(same) > MAX_PER_RULE:
+            last = same[MAX_PER_RULE - 1]
+            kept.append(replace(last, message=f"... and {len(same) - MAX_PER_RULE} more like this, not listed",
+                                hint="fix the ones above and check again"))
+    return kept
 
 
 __all__ = ["ALL", "Context", "Gate", "run_all"]
