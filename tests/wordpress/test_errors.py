@@ -184,3 +184,14 @@ def test_plain_http_to_a_remote_site_is_refused():
     with pytest.raises(WordPressError, match="must be the site's https:// address"):
         WordPressTarget.from_environment({"CJJI_WP_URL": "http://www.example.org",
                                           "CJJI_WP_USER": "u", "CJJI_WP_APP_PASSWORD": PASSWORD})
+
+
+def test_a_failure_half_way_says_what_is_already_on_the_site() -> None:
+    from cjji.publish.wordpress import _Progress
+
+    assert _Progress(["a"]).describe() is None  # nothing uploaded, no post: nothing published
+    stopped = _Progress(["a", "b"], files={"a": 3, "b": 1}, posts=["a"])
+    assert stopped.describe() == ("the post of a is up to date; the post of b was not created or "
+                                  "updated; 1 file already uploaded will be reused on the next run")
+    assert _Progress(["a"], files={"a": 2}).describe() == (
+        "the post of a was not created or updated; 2 files already uploaded will be reused on the next run")

@@ -11,10 +11,10 @@ Each file of each version is one media item with the stable slug `<report id>-v<
 and the description `sha256:<hex>`; earlier versions' media are never deleted. So is each image
 the HTML version shows (ReportVersion.assets), with the slug
 `<report id>-v<version>-asset-<file name>-<8 hex digits of its path>`; the post's copy of the
-HTML version points at those media URLs instead of the relative paths of the built page. The post ends with
-an empty `<div class="cjji-record" data-cjji-record="...">`: the record (JSON) of every version it
-shows, their media ids and URLs, and the digest of what was rendered. So the record lives on the
-site itself (CI machines keep nothing) and the site needs no plugin.
+HTML version points at those media URLs instead of the relative paths of the built page.
+The post ends with an empty `<div class="cjji-record" data-cjji-record="...">`: the record
+(JSON) of every version it shows, their media ids and URLs, and the digest of what was rendered.
+So the record lives on the site itself (CI machines keep nothing) and the site needs no plugin.
 
 Idempotent and resumable: media are looked up by slug before uploading, so a re-run after a
 failure anywhere (network error, HTTP 500, killed process) reuses what arrived and uploads only
@@ -140,20 +140,22 @@ class _Progress:
     """What one publish did on WordPress before it stopped (for the message if it fails)."""
 
     reports: list[str]
-    files: int = 0  # uploaded, or reused from an interrupted run, and not yet linked from a post
+    # report -> its files uploaded, or reused from an interrupted run, in this run
+    files: dict[str, int] = field(default_factory=dict)
     posts: list[str] = field(default_factory=list)  # reports whose post is up to date
 
     def describe(self) -> str | None:
-        if not self.files and not self.posts:
-            return None
         left = [r for r in self.reports if r not in self.posts]
+        waiting = sum(self.files.get(r, 0) for r in left)  # on the site, linked from no post
+        if not waiting and not self.posts:
+            return None
         parts = []
         if self.posts:
             parts.append(f"the post of {', '.join(self.posts)} is up to date")
         if left:
             parts.append(f"the post of {', '.join(left)} was not created or updated")
-        if self.files:
-            parts.append(f"{self.files} file{'s' if self.files != 1 else ''} already uploaded "
+        if waiting:
+            parts.append(f"{waiting} file{'s' if waiting != 1 else ''} already uploaded "
                          "will be reused on the next run")
         return "; ".join(parts)
 
@@ -455,7 +457,7 @@ class WordPressTarget:
             if found is not None:
                 found = self._usable_or_removed(found, upload)
             media[key] = found or self._upload(upload)
-            progress.files += 1
+            progress.files[report_id] = progress.files.get(report_id, 0) + 1
         return media
 
     def _media_by_slug(self, report_id: str, slugs: list[str]) -> dict[str, dict[str, Any]]:
