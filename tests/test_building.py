@@ -37,3 +37,16 @@ def test_a_changed_report_is_rebuilt(example_copy: Path) -> None:
     [result] = build_all([example_copy], policy, out, ("html",))
     assert not result.cached
     assert "Keeping victims well informed" in result.files["html"].read_text()
+
+
+def test_a_suppressed_finding_does_not_block_the_build(example_copy: Path) -> None:
+    source = example_copy / "report.md"
+    text = source.read_text()
+    marker = "# Acknowledgements {#acknowledgements}\n"
+    assert marker in text
+    source.write_text(text.replace(marker, marker + "\n<!-- cjji-disable-next-line style.latin -->\n"
+                                   "Thanks to everyone, e.g. the victims who spoke to us.\n", 1))
+    [result] = build_all([example_copy], load_policy(example_copy.parents[1]), example_copy.parents[1] / "out",
+                         ("html",), use_cache=False)
+    assert result.reason == "", [f.message for f in result.findings]
+    assert "e.g. the victims" in result.files["html"].read_text()

@@ -13,12 +13,11 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cjji import gates
 from cjji.build import build_report
 from cjji.build.pandoc import PandocError
 from cjji.build.pandoc_ast import BuildError
 from cjji.cache import FileDigests, ResultCache, folder_digest, make_key, tool_digest
-from cjji.checking import POOL_CONTEXT
+from cjji.checking import POOL_CONTEXT, report_findings
 from cjji.findings import Finding, error
 from cjji.gates import outputs
 from cjji.gates.base import Context
@@ -51,7 +50,7 @@ def build_one(report_dir: Path, policy: Policy, out: Path, formats: tuple[str, .
     except LoadError as exc:
         result.findings, result.reason = [exc.finding], "it could not be read"
         return result
-    result.findings = _errors(gates.run_all(report, Context(policy=policy)))
+    result.findings = _errors(report_findings(report, Context(policy=policy)))
     if result.findings:
         result.reason = f"the checks found {_plural(len(result.findings), 'error')} (run `cjji check`)"
         return result

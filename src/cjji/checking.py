@@ -20,7 +20,7 @@ from cjji.findings import Finding
 from cjji.gates import spelling
 from cjji.gates.base import Context
 from cjji.policy import Policy, load_policy
-from cjji.report import LoadError, display_path, load
+from cjji.report import LoadError, Report, display_path, load
 
 
 @dataclass
@@ -38,8 +38,13 @@ def check_report(report_dir: Path, context: Context) -> ReportResult:
     except LoadError as exc:
         result.findings = [exc.finding]
         return result
-    result.findings = sorted(suppress.apply(report, gates.run_all(report, context), context), key=_order)
+    result.findings = report_findings(report, context)
     return result
+
+
+def report_findings(report: Report, context: Context) -> list[Finding]:
+    """Every gate's findings for a loaded report, suppressions applied, in file order."""
+    return sorted(suppress.apply(report, gates.run_all(report, context), context), key=_order)
 
 
 def _order(f: Finding) -> tuple[str, int, int, str, str]:
