@@ -7,9 +7,11 @@ from pathlib import Path
 from framework_support import EXAMPLE_DIR, GOOD, brief, context, line_of, run, variant
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from support import FIXTURES
 
 from cjji.checking import check_report
 from cjji.gates import ALL, files, structure
+from cjji.report import load
 
 EMPTY = ("this heading has no words: a screen reader announces an empty heading and the contents "
          "list shows a blank entry")
@@ -99,3 +101,19 @@ def test_any_body_never_makes_the_gate_fail(tmp_path_factory, body: str) -> None
                                                        f"# Methodology {{#methodology}}\n\n{body}\n"))
     for finding in run(structure.GATE, folder):
         assert finding.line >= 1 and finding.col >= 1
+
+
+FOUNDATION = FIXTURES / "foundation"
+
+
+def test_a_chapter_heading_inside_a_div_or_quote_is_refused(project: Path) -> None:
+    folder = project / "reports" / "2027-valid"
+    folder.mkdir()
+    source = (FOUNDATION / "2027-valid" / "report.md").read_text(encoding="utf-8")
+    body = "\n::: {.notable-practice #NP1}\n# Inside a box\n\nText.\n:::\n\n> # Quoted chapter\n\n# Fine {#fine}\n"
+    (folder / "report.md").write_text(source + body)
+    report = load(folder)
+    lines = report.text.split("\n")
+    found = [(f.rule, f.line) for f in structure.run(report, context()) if f.rule == "nested-chapter"]
+    assert found == [("nested-chapter", lines.index("# Inside a box") + 1),
+                     ("nested-chapter", lines.index("> # Quoted chapter") + 1)]

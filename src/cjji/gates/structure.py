@@ -95,8 +95,27 @@ def _skipped_levels(report: Report) -> list[Finding]:
     return findings
 
 
+def _nested_chapters(report: Report) -> list[Finding]:
+    """A chapter heading (#) inside a quote, a list or a fenced div: a chapter starts a new page
+    and a new number, which cannot happen in the middle of a box or a list."""
+    findings = []
+    depth = 0
+    for token in report.tokens:
+        if token.type in ("heading_open", "paragraph_open") or token.nesting == 0:
+            if token.type == "heading_open" and token.tag == "h1" and depth and token.map:
+                findings.append(report.finding(
+                    ID, "nested-chapter", token.map[0] + 1, 1,
+                    "a chapter heading (#) is inside a quote, list or fenced div",
+                    "move the heading out of it, or use a lower level (##, ###) inside"))
+            continue
+        if token.type in ("heading_close", "paragraph_close"):
+            continue
+        depth += token.nesting
+    return findings
+
+
 def run(report: Report, context: Context) -> list[Finding]:
-    return _empty_headings(report) + _duplicate_ids(report) + _skipped_levels(report)
+    return _empty_headings(report) + _duplicate_ids(report) + _skipped_levels(report) + _nested_chapters(report)
 
 
-GATE = Gate(ID, "Every heading has words, every id is used once, heading levels do not skip", run)
+GATE = Gate(ID, "Every heading has words, every id is used once, levels do not skip, chapters are not nested", run)
