@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from functools import cache
 from typing import Any
 
@@ -144,3 +145,36 @@ def _get(data: Any, path: tuple[str | int, ...]) -> Any:
         else:
             data = data.get(part) if isinstance(data, dict) else None
     return data
+
+
+def check_coverage_map(
+    report: Report,
+    gate: str,
+    key: str,
+    items: list[dict[str, Any]],
+    check_one: Callable[[dict[str, Any], Any], list[Finding]],
+    missing: Callable[[dict[str, Any]], tuple[str, str]],
+    unknown: str,
+) -> list[Finding]:
+    """The metadata mapping `key` (principles, cross_cutting) must name every policy item, and
+    only those: a missing item gets `missing(item)`'s (message, hint) at the key, an item the
+    policy does not know gets "'x' is not one of {unknown}", the others are `check_one`'s."""
+    claimed = report.meta.get(key)
+    if not isinstance(claimed, dict):
+        return []  # missing or the wrong type: the schema gate says so
+    findings: list[Finding] = []
+    for item in items:
+        item_id = str(item.get("id"))
+        if item_id not in claimed:
+            line, col = report.where((key,), key=True)
+            message, hint = missing(item)
+            findings.append(report.finding(gate, "missing", line, col, message, hint))
+        else:
+            findings.extend(check_one(item, claimed[item_id]))
+    ids = [str(item.get("id")) for item in items]
+    for name in claimed:
+        if name not in ids:
+            line, col = report.where((key, name), key=True)
+            findings.append(report.finding(gate, "unknown", line, col, f"'{name}' is not one of {unknown}",
+                                           f"use one of: {', '.join(ids)}"))
+    return findings

@@ -12,6 +12,7 @@ from typing import Any
 from cjji.blocks import Section, sections
 from cjji.findings import Finding
 from cjji.gates._framework import (
+    check_coverage_map,
     check_reason,
     check_section_refs,
     coverage_sections,
@@ -82,31 +83,17 @@ def _check_issue(report: Report, policy: Policy, issue: dict[str, Any], entry: A
 
 
 def run(report: Report, context: Context) -> list[Finding]:
-    covered = report.meta.get("cross_cutting")
-    if not isinstance(covered, dict):
-        return []  # missing or the wrong type: the schema gate says so
-    issues = cross_cutting_issues(context.policy)
-    findings: list[Finding] = []
-    for issue in issues:
-        iid = str(issue.get("id"))
-        if iid not in covered:
-            line, col = report.where(("cross_cutting",), key=True)
-            findings.append(report.finding(
-                ID, "missing", line, col,
-                f"the cross-cutting issue '{str(issue.get('name', iid)).lower()}' is not covered "
+    def missing(issue: dict[str, Any]) -> tuple[str, str]:
+        iid = issue.get("id")
+        return (f"the cross-cutting issue '{str(issue.get('name', iid)).lower()}' is not covered "
                 "(framework 3.1 and 11.1)",
                 f"add '{iid}: {{sections: [section-id]}}' under cross_cutting, or scope it out "
-                f"with '{iid}: {{not_applicable: \"why\"}}'"))
-            continue
-        findings.extend(_check_issue(report, context.policy, issue, covered[iid]))
-    ids = [str(i.get("id")) for i in issues]
-    for key in covered:
-        if key not in ids:
-            line, col = report.where(("cross_cutting", key), key=True)
-            findings.append(report.finding(
-                ID, "unknown", line, col, f"'{key}' is not one of the cross-cutting issues",
-                f"use one of: {', '.join(ids)}"))
-    return findings
+                f"with '{iid}: {{not_applicable: \"why\"}}'")
+
+    return check_coverage_map(
+        report, ID, "cross_cutting", cross_cutting_issues(context.policy),
+        lambda issue, entry: _check_issue(report, context.policy, issue, entry),
+        missing, "the cross-cutting issues")
 
 
 GATE = Gate(ID, "Victims and witnesses, equality and diversity, value for money: each covered "

@@ -14,6 +14,7 @@ from cjji.blocks import recommendations, sections
 from cjji.findings import Finding
 from cjji.gates import criteria
 from cjji.gates._framework import (
+    check_coverage_map,
     check_reason,
     check_section_refs,
     coverage_sections,
@@ -91,31 +92,15 @@ def _check_principle(report: Report, policy: Policy, principle: dict[str, Any], 
 
 
 def run(report: Report, context: Context) -> list[Finding]:
-    claimed = report.meta.get("principles")
-    if not isinstance(claimed, dict):
-        return []  # missing or the wrong type: the schema gate says so
-    known = principles(context.policy)
-    findings: list[Finding] = []
-    for principle in known:
-        pid = str(principle.get("id"))
-        if pid not in claimed:
-            line, col = report.where(("principles",), key=True)
-            findings.append(report.finding(
-                ID, "missing", line, col,
-                f"{_label(principle)} is not mapped: say where the report meets it, or why it "
-                "does not apply",
-                f"add '{pid}: {{sections: [section-id]}}' or '{pid}: {{not_applicable: \"why\"}}' "
-                "under principles"))
-            continue
-        findings.extend(_check_principle(report, context.policy, principle, claimed[pid]))
-    ids = [str(p.get("id")) for p in known]
-    for key in claimed:
-        if key not in ids:
-            line, col = report.where(("principles", key), key=True)
-            findings.append(report.finding(
-                ID, "unknown", line, col, f"'{key}' is not one of Annex A's principles",
-                f"use one of: {', '.join(ids)}"))
-    return findings
+    def missing(principle: dict[str, Any]) -> tuple[str, str]:
+        pid = principle.get("id")
+        return (f"{_label(principle)} is not mapped: say where the report meets it, or why it does not apply",
+                f"add '{pid}: {{sections: [section-id]}}' or '{pid}: {{not_applicable: \"why\"}}' under principles")
+
+    return check_coverage_map(
+        report, ID, "principles", principles(context.policy),
+        lambda principle, entry: _check_principle(report, context.policy, principle, entry),
+        missing, "Annex A's principles")
 
 
 GATE = Gate(ID, "Each of Annex A's ten principles is met in named sections, or does not apply "
