@@ -134,10 +134,10 @@ _CONTAINERS = frozenset({"blockquote_open", "list_item_open", "bullet_list_open"
 
 
 def display_path(path: Path) -> str:
-    try:
-        return os.path.relpath(path)
-    except ValueError:
-        return str(path)
+    """Relative to the current folder when inside it (editors make that clickable), else absolute."""
+    absolute = os.path.abspath(path)
+    relative = os.path.relpath(absolute)
+    return str(absolute) if relative.startswith("..") else relative
 
 
 def _load_error(display: str, line: int, col: int, rule: str, message: str, hint: str = "") -> LoadError:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from click.testing import CliRunner
 from signoff_support import Gatekeepers, gk, keys  # noqa: F401
+from support import ROOT
 
 from cjji.checking import check_report
 from cjji.cli import cli
@@ -58,3 +60,9 @@ def test_status_of_every_report_by_default(gk: Gatekeepers) -> None:  # noqa: F8
     assert result.exit_code == 0
     assert "2026-victim-updates/report.md  Keeping victims informed, version 1" in result.output
     assert "0 of 4 required sign-offs valid" in result.output
+
+
+def test_status_of_an_unreadable_report_fails(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["status", "--root", str(ROOT), str(tmp_path / "2027-nowhere")])
+    assert result.exit_code == 1
+    assert f"{tmp_path}/2027-nowhere/report.md: error [load/missing] report.md is missing" in result.output

@@ -62,12 +62,13 @@ def print_status(display: str, meta: dict[str, object], status: ReportStatus,
     click.echo(f"  {signed} of {len(status.roles)} required sign-offs valid")
 
 
-def status_of(folder: Path, policy: Policy) -> None:
+def status_of(folder: Path, policy: Policy) -> bool:
+    """Print one report's status; False if the report could not be read."""
     try:
         report = load(folder)
     except LoadError as exc:
         click.echo(format_human(exc.finding))
-        return
+        return False
     result = check_report(folder, Context(policy=policy))
     others = [f for f in result.findings if f.gate != signoffs.ID]
     try:
@@ -75,6 +76,7 @@ def status_of(folder: Path, policy: Policy) -> None:
     except SignoffError as exc:
         raise click.ClickException(str(exc)) from None
     print_status(report.display, report.meta, status, count(others, "error"), count(others, "warning"))
+    return True
 
 
 @click.command("status")
@@ -90,7 +92,10 @@ def command(reports: tuple[Path, ...], root: Path | None) -> None:
     dirs = report_dirs(project, list(reports))
     if not dirs:
         raise click.ClickException("no reports found")
+    unreadable = 0
     for i, folder in enumerate(dirs):
         if i:
             click.echo()
-        status_of(folder, policy)
+        unreadable += not status_of(folder, policy)
+    if unreadable:
+        raise SystemExit(1)
