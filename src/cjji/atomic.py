@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import time
 from pathlib import Path
 
 
@@ -24,3 +25,20 @@ def write_bytes(path: Path, data: bytes) -> None:
 
 def write_text(path: Path, text: str) -> None:
     write_bytes(path, text.encode("utf-8"))
+
+
+def remove_stale_parts(folder: Path, older_than: float = 600.0) -> list[Path]:
+    """Delete the temporary files of writes that were killed (`.<name>.*.part`, older than
+    `older_than` seconds, so a write still in progress elsewhere is left alone)."""
+    if not folder.is_dir():
+        return []
+    cutoff = time.time() - older_than
+    removed = []
+    for part in folder.rglob(".*.part"):
+        try:
+            if part.is_file() and part.stat().st_mtime < cutoff:
+                part.unlink()
+                removed.append(part)
+        except OSError:
+            continue  # gone already, or not ours to remove
+    return removed

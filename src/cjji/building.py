@@ -13,6 +13,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from cjji.atomic import remove_stale_parts
 from cjji.build import build_report
 from cjji.build.pandoc import PandocError
 from cjji.build.pandoc_ast import BuildError
@@ -50,6 +51,7 @@ def build_one(report_dir: Path, policy: Policy, out: Path, formats: tuple[str, .
     except LoadError as exc:
         result.findings, result.reason = [exc.finding], "it could not be read"
         return result
+    remove_stale_parts(out / report.id)  # left by a build that was killed
     result.findings = _errors(report_findings(report, Context(policy=policy)))
     if result.findings:
         result.reason = f"the checks found {_plural(len(result.findings), 'error')} (run `cjji check`)"
