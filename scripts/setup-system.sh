@@ -6,6 +6,8 @@ set -euo pipefail
 # hunspell + en_GB: the spelling gate; poppler-utils: looking at PDFs; openssh-client: ssh-keygen
 # for sign-offs; fonts-liberation: the brand's fonts in Word and PDF.
 packages=(hunspell hunspell-en-gb poppler-utils openssh-client fonts-liberation)
+# Debian's own python3 needs python3-venv for the Makefile's virtual environment.
+python3 -c "import ensurepip, venv" 2>/dev/null || packages+=(python3-venv)
 if [[ "${1:-}" == "--test" ]]; then
   # Chromium: the accessibility (axe-core) and script-injection tests in a real browser.
   packages+=(chromium fonts-dejavu-core)
