@@ -50,3 +50,28 @@ def test_a_suppressed_finding_does_not_block_the_build(example_copy: Path) -> No
                          ("html",), use_cache=False)
     assert result.reason == "", [f.message for f in result.findings]
     assert "e.g. the victims" in result.files["html"].read_text()
+
+
+def test_a_schema_change_is_not_up_to_date(example_copy: Path) -> None:
+    """The build cache knows what `cjji check` knows: a report the new schema refuses is not built."""
+    project = example_copy.parents[1]
+    out = project / "out"
+    [first] = build_all([example_copy], load_policy(project), out, ("html",))
+    assert not first.reason
+    schema = project / "schemas" / "report.schema.json"
+    schema.write_text(schema.read_text().replace('"minimum": 1,', '"minimum": 2,', 1))
+    [again] = build_all([example_copy], load_policy(project), out, ("html",))
+    assert not again.cached
+    assert again.reason == "the checks found 1 error (run `cjji check`)"
+    assert [f.message for f in again.findings] == ["version must be at least 2"]
+
+
+def test_a_new_grammar_server_is_not_up_to_date(example_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """As for `cjji check`: pointing at a LanguageTool server may find new errors, so build checks again."""
+    project = example_copy.parents[1]
+    out = project / "out"
+    monkeypatch.delenv("CJJI_LANGUAGETOOL_URL", raising=False)
+    build_all([example_copy], load_policy(project), out, ("html",))
+    monkeypatch.setenv("CJJI_LANGUAGETOOL_URL", "http://127.0.0.1:9")
+    [again] = build_all([example_copy], load_policy(project), out, ("html",))
+    assert not again.cached

@@ -57,6 +57,18 @@ def test_a_policy_change_rechecks_everything(project: Path) -> None:
     assert not any(r.cached for r in again)
 
 
+def test_a_schema_change_rechecks_everything(project: Path) -> None:
+    dirs = setup_reports(project, NAMES)
+    policy = load_policy(project)
+    check_all(dirs, policy)
+    schema = project / "schemas" / "report.schema.json"
+    schema.write_text(schema.read_text().replace('"minimum": 1,', '"minimum": 2,', 1))
+    again = check_all(dirs, load_policy(project))
+    assert not any(r.cached for r in again)
+    findings = next(r for r in again if r.dir.name == "2027-valid").findings
+    assert [f.message for f in findings if f.gate == "schema"] == ["version must be at least 2"]
+
+
 def test_corrupt_or_half_written_entries_are_ignored(project: Path) -> None:
     dirs = setup_reports(project, NAMES)
     policy = load_policy(project)

@@ -1,7 +1,7 @@
 """Build reports: check each, build its formats, check what was built. Never raises for bad input.
 
-`build_all` adds the build cache (.cache/build/, keyed like the check cache plus templates/ and
-the formats asked for; a hit is used only if every output still has the recorded SHA-256) and a
+`build_all` adds the build cache (.cache/build/, keyed on what the check findings depend on plus
+templates/ and the formats asked for; a hit is used only if every output still has the recorded SHA-256) and a
 process pool over the machine's cores. Results come back in the order of the folders given.
 """
 
@@ -17,8 +17,8 @@ from cjji.atomic import remove_stale_parts
 from cjji.build import build_report
 from cjji.build.pandoc import PandocError
 from cjji.build.pandoc_ast import BuildError
-from cjji.cache import FileDigests, ResultCache, folder_digest, make_key, tool_digest
-from cjji.checking import POOL_CONTEXT, report_findings
+from cjji.cache import FileDigests, ResultCache, folder_digest, make_key
+from cjji.checking import POOL_CONTEXT, findings_key, report_findings
 from cjji.findings import Finding, error
 from cjji.gates import outputs
 from cjji.gates.base import Context
@@ -112,7 +112,7 @@ def build_all(
     cache = ResultCache(policy.root, "build")
     digests = FileDigests(policy.root / ".cache" / "file-digests.json")
     if use_cache:
-        base = make_key(tool_digest(), policy.digest, folder_digest(policy.root / "templates", digests),
+        base = make_key(findings_key(policy, False), folder_digest(policy.root / "templates", digests),
                         ",".join(formats), str(out.resolve()))
         for folder in dirs:
             keys[folder] = make_key(base, folder.name, folder_digest(folder, digests))

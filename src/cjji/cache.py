@@ -1,7 +1,7 @@
 """The results cache under .cache/: redo only what changed, never trust a damaged entry.
 
 An entry's key is a SHA-256 over everything its result depends on: the tool's own code, the policy
-in checks/, the mode, and every file in the report folder. File digests are remembered by
+in checks/, the schemas in schemas/, the mode, and every file in the report folder. File digests are remembered by
 (size, mtime) in a small index, so a warm run stats files instead of reading them.
 Entries are written atomically; one that does not parse or does not match its key is ignored
 and rebuilt.

@@ -17,7 +17,7 @@ from typing import Any
 from cjji import gates, suppress
 from cjji.cache import FileDigests, ResultCache, folder_digest, make_key, tool_digest
 from cjji.findings import Finding
-from cjji.gates import spelling
+from cjji.gates import grammar, spelling
 from cjji.gates.base import Context
 from cjji.policy import Policy, load_policy
 from cjji.report import LoadError, Report, display_path, load
@@ -67,6 +67,14 @@ def _from_cache(report_dir: Path, entries: Any) -> ReportResult | None:
     return ReportResult(report_dir, display_path(report_dir / "report.md"), findings, cached=True)
 
 
+def findings_key(policy: Policy, for_publication: bool) -> str:
+    """Everything a report's findings depend on besides its own folder: cjji's code, checks/ and
+    schemas/ (policy.digest), the mode, the grammar server and the spelling dictionary.
+    `cjji build` keys on it too, so a build is never 'up to date' when `cjji check` would fail."""
+    mode = "publication" if for_publication else "draft"
+    return make_key(tool_digest(), policy.digest, mode, grammar.server_url(policy), spelling.cache_token(policy))
+
+
 # Workers come from a fork server, not a fork of this process: forking a process that has
 # threads running (progress bars, the builders' thread pool) can deadlock the child.
 POOL_CONTEXT = multiprocessing.get_context("forkserver")
@@ -99,9 +107,7 @@ def check_all(
     cache = ResultCache(policy.root, "check")
     digests = FileDigests(policy.root / ".cache" / "file-digests.json")
     if use_cache:
-        mode = "publication" if for_publication else "draft"
-        base = make_key(tool_digest(), policy.digest, mode, os.environ.get("CJJI_LANGUAGETOOL_URL", ""),
-                        spelling.cache_token(policy))
+        base = findings_key(policy, for_publication)
         for folder in dirs:
             keys[folder] = make_key(base, folder.name, folder_digest(folder, digests))
             hit = cache.get(keys[folder])

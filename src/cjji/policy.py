@@ -28,7 +28,7 @@ class PolicyError(Exception):
 class Policy:
     root: Path
     files: dict[str, Any] = field(default_factory=dict)  # "inspectorates" or "style/latin" -> data
-    digest: str = ""  # SHA-256 over every file in checks/ (cache key)
+    digest: str = ""  # SHA-256 over every file in checks/ and schemas/ (cache key)
 
     def get(self, name: str, default: Any = None) -> Any:
         return self.files.get(name, default)
@@ -90,5 +90,8 @@ def load_policy(root: Path) -> Policy:
         policy.files[name] = data
     if findings:
         raise PolicyError(findings)
+    schemas = root / "schemas"  # the report schema judges reports too: a change re-checks them all
+    for path in sorted(p for p in schemas.rglob("*") if p.is_file()):
+        digest.update(b"schemas/" + path.relative_to(schemas).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     policy.digest = digest.hexdigest()
     return policy

@@ -38,8 +38,14 @@ _FORMAT_WORDS = {
 }
 
 
-@cache
 def load_schema(path: Path) -> dict[str, Any]:
+    """The schema at `path`, read again only when the file changes (size or modification time)."""
+    stat = path.stat()
+    return _read_schema(path, stat.st_size, stat.st_mtime_ns)
+
+
+@cache
+def _read_schema(path: Path, _size: int, _mtime_ns: int) -> dict[str, Any]:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
