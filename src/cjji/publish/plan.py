@@ -20,7 +20,8 @@ from typing import Any, Literal
 from cjji import blocks, signoff
 from cjji import digest as content
 from cjji.checking import check_report
-from cjji.findings import format_human
+from cjji.findings import Finding, format_human
+from cjji.gates import outputs
 from cjji.gates.base import Context
 from cjji.policy import Policy
 from cjji.publish.embargo import TimeError, describe, embargo_of, london_date
@@ -115,6 +116,10 @@ def decide(
         found = getattr(exc, "findings", None)
         reasons = [format_human(f) for f in found] if found else [f"{type(exc).__name__}: {exc}"]
         return Decision(report.id, display, "refused", "not published: the report could not be built", reasons)
+    if built.faults:  # what `cjji build` refuses is not published either
+        return Decision(report.id, display, "refused",
+                        f"not published: the built files failed {len(built.faults)} output check(s)",
+                        [format_human(f) for f in built.faults])
     withdrawn = report.meta.get("withdrawn")
     made = ReportVersion(
         report_id=report.id,
@@ -184,11 +189,15 @@ class Built:
     files: dict[str, PublishedFile]
     body: str
     assets: dict[str, PublishedFile]
+    faults: list[Finding] = field(default_factory=list)  # the outputs gate's errors
 
 
 def _build(report: Report, policy: Policy, out: Path, build: Builder) -> Built:
     out.mkdir(parents=True, exist_ok=True)
     paths = build(report, policy, out, FORMATS)
+    faults = [f for f in outputs.run(report, paths) if f.severity == "error"]
+    if faults:
+        return Built({}, "", {}, faults)
     files = {fmt: file_info(fmt, paths[fmt]) for fmt in DOWNLOADS if fmt in paths}
     if "html" not in paths:
         return Built(files, "", {})
