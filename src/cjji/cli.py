@@ -55,6 +55,14 @@ def main() -> None:
     except KeyboardInterrupt:
         click.echo("cjji: interrupted; nothing was left half-written", err=True)
         sys.exit(130)
+    except OSError as exc:  # the machine, not cjji: a folder that cannot be written, a full disk
+        if os.environ.get("CJJI_DEBUG"):
+            raise
+        where = f" ({exc.filename})" if exc.filename else ""
+        click.echo(f"cjji: {exc.strerror or exc}{where}; nothing was left half-written\n"
+                   "Check that the folder exists, that you may write there and that the disk is not full.",
+                   err=True)
+        sys.exit(2)
     except Exception as exc:  # the last wall: report, never crash with a traceback
         if os.environ.get("CJJI_DEBUG"):
             raise
