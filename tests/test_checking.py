@@ -100,3 +100,14 @@ def test_changed_mode_lists_only_touched_reports(project: Path) -> None:
     assert [d.name for d in changed_report_dirs(project, "HEAD")] == ["2027-dup-key", "2027-empty"]
     (project / "checks" / "thresholds-note.txt").write_text("policy changed")
     assert len(changed_report_dirs(project, "HEAD")) == len(NAMES) + 1
+
+
+def test_changed_mode_sees_files_with_accented_names(project: Path) -> None:
+    setup_reports(project, NAMES)
+    git(project, "init", "-q")
+    git(project, "add", "-A")
+    git(project, "commit", "-qm", "base")
+    (project / "reports" / "2027-valid" / "café.png").write_bytes(b"new")
+    assert [d.name for d in changed_report_dirs(project, "HEAD")] == ["2027-valid"]
+    git(project, "add", "-A")
+    assert [d.name for d in changed_report_dirs(project, "HEAD")] == ["2027-valid"]

@@ -60,9 +60,11 @@ def changed_report_dirs(root: Path, base: str) -> list[Path]:
         done = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True)
         if done.returncode != 0:
             raise ProjectError(f"cannot list changes since '{base}': {done.stderr.strip() or 'git failed'}")
-        return [line for line in done.stdout.splitlines() if line]
+        return [name for name in done.stdout.split("\0") if name]
 
-    changed = git("diff", "--name-only", base, "--") + git("ls-files", "--others", "--exclude-standard")
+    # -z: names as they are (git otherwise quotes a name like "images/caf\303\251.png")
+    changed = git("diff", "-z", "--relative", "--name-only", base, "--") + \
+        git("ls-files", "-z", "--others", "--exclude-standard")
     if any(path.startswith(("checks/", "schemas/")) for path in changed):
         return report_dirs(root)
     folders = {
