@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import subprocess
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 
@@ -35,7 +34,3 @@ def run(doc: dict[str, Any], to: str, *, args: tuple[str, ...] = (), timeout: fl
     if done.returncode != 0:
         raise PandocError(f"pandoc failed: {done.stderr.decode('utf-8', 'replace').strip()}")
     return done.stdout
-
-
-def reference_doc_args(path: Path) -> tuple[str, ...]:
-    return (f"--reference-doc={path}",)
