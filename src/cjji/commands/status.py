@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from cjji.checking import check_report
+from cjji.checking import report_findings
 from cjji.commands.options import open_project, root_option
 from cjji.findings import count, format_human
 from cjji.gates import signoffs
@@ -69,8 +69,7 @@ def status_of(folder: Path, policy: Policy) -> bool:
     except LoadError as exc:
         click.echo(format_human(exc.finding))
         return False
-    result = check_report(folder, Context(policy=policy))
-    others = [f for f in result.findings if f.gate != signoffs.ID]
+    others = [f for f in report_findings(report, Context(policy=policy)) if f.gate != signoffs.ID]
     try:
         status = report_status(report.dir, report.meta, policy)
     except SignoffError as exc:
