@@ -6,6 +6,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import pytest
 from support import FIXTURES
 
 from cjji.checking import check_all
@@ -67,6 +68,17 @@ def test_a_schema_change_rechecks_everything(project: Path) -> None:
     assert not any(r.cached for r in again)
     findings = next(r for r in again if r.dir.name == "2027-valid").findings
     assert [f.message for f in findings if f.gate == "schema"] == ["version must be at least 2"]
+
+
+def test_a_grammar_server_that_did_not_answer_is_asked_again_next_run(
+        project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    dirs = setup_reports(project, ["2027-valid"])
+    policy = load_policy(project)
+    monkeypatch.setenv("CJJI_LANGUAGETOOL_URL", "http://127.0.0.1:9")  # nothing listens there
+    [first] = check_all(dirs, policy)
+    assert [f.rule for f in first.findings if f.gate == "grammar"] == ["unavailable"]
+    [again] = check_all(dirs, policy)
+    assert not again.cached  # not "did not answer" again from the cache once the server is up
 
 
 def test_corrupt_or_half_written_entries_are_ignored(project: Path) -> None:

@@ -67,6 +67,11 @@ def _from_cache(report_dir: Path, entries: Any) -> ReportResult | None:
     return ReportResult(report_dir, display_path(report_dir / "report.md"), findings, cached=True)
 
 
+# Findings about this run's machine, not the report (a grammar server that did not answer, a gate
+# that crashed): kept out of the cache, so the next run asks again instead of repeating them.
+ABOUT_THE_MACHINE = frozenset({"unavailable", "internal-error"})
+
+
 def findings_key(policy: Policy, for_publication: bool) -> str:
     """Everything a report's findings depend on besides its own folder: cjji's code, checks/ and
     schemas/ (policy.digest), the mode, the grammar server and the spelling dictionary.
@@ -132,5 +137,6 @@ def check_all(
             on_done(folder)
     if use_cache:
         for folder in todo:
-            cache.put(keys[folder], _to_cache(results[folder]))
+            if not any(f.rule in ABOUT_THE_MACHINE for f in results[folder].findings):
+                cache.put(keys[folder], _to_cache(results[folder]))
     return [results[d] for d in dirs]
