@@ -94,6 +94,22 @@ def test_links_may_go_to_the_web_but_not_out_of_the_folder(tmp_path: Path) -> No
         ("outside", line.index("../other") + 1), ("absolute-path", line.index("/etc/hosts") + 1)]
 
 
+@pytest.mark.parametrize("name", [".chart.png", "chart.png~", "chart.png.bak", "~$chart.png"])
+def test_a_hidden_or_temporary_file_is_refused_as_sign_offs_do_not_cover_it(tmp_path: Path, name: str) -> None:
+    folder = with_image(tmp_path, name, png(2, 2))
+    [f] = run(folder)
+    assert (f.rule, f.line, f.col, f.severity) == ("hidden-file", FIRST, 14, "error")
+    assert f.message == (f"the image 'images/{name}' names a hidden or temporary file ('{name}'), which "
+                         "sign-offs do not cover: it could change after the gatekeepers signed")
+
+
+def test_a_link_into_a_hidden_folder_is_refused(tmp_path: Path) -> None:
+    folder = report_with(tmp_path, "See [the data](.drafts/data.csv).")
+    (folder / ".drafts").mkdir()
+    (folder / ".drafts" / "data.csv").write_text("a,b\n")
+    assert [(f.rule, f.col) for f in run(folder)] == [("hidden-file", 16)]
+
+
 def test_a_link_without_an_address(tmp_path: Path) -> None:
     folder = report_with(tmp_path, "See [the summary]() and [this](<>).")
     assert [(f.rule, f.line, f.message) for f in run(folder)] == [

@@ -1,7 +1,8 @@
 """[files] Every image and local link stays inside the report folder; images are safe to publish.
 
 `../`, absolute paths, `file:` addresses and symbolic links leading out of the report folder are
-errors, and so are images on the internet (the build would fetch them). Each image must exist and
+errors, and so are images on the internet (the build would fetch them) and hidden or temporary
+files (`.chart.png`, `chart.png~`), which the sign-off digest leaves out. Each image must exist and
 is checked by its content (cjji.gates.images): type, size and pixel count from checks/limits.yml,
 and SVG without scripts, event handlers or external references.
 """
@@ -15,6 +16,7 @@ from urllib.parse import unquote
 
 from markdown_it.token import Token
 
+from cjji.digest import is_ignored
 from cjji.findings import Finding, warning
 from cjji.gates import images
 from cjji.gates.base import Context, Gate
@@ -80,6 +82,12 @@ def _where_problem(report: Report, url: str, is_image: bool) -> tuple[str, str, 
         return ("symlink-outside",
                 f"{what} '{url}' goes through a symbolic link that leads outside the report folder",
                 "copy the file into the report folder instead of linking to it")
+    hidden = next((part for part in path.split("/") if part not in ("", ".", "..") and is_ignored(part)), None)
+    if hidden is not None:
+        return ("hidden-file",
+                f"{what} '{url}' names a hidden or temporary file ('{hidden}'), which sign-offs do not "
+                "cover: it could change after the gatekeepers signed",
+                "rename the file without the leading '.' (or the ending like '~' or '.bak') and refer to the new name")
     return None
 
 
