@@ -110,6 +110,16 @@ def test_a_link_into_a_hidden_folder_is_refused(tmp_path: Path) -> None:
     assert [(f.rule, f.col) for f in run(folder)] == [("hidden-file", 16)]
 
 
+def test_an_image_in_the_signoffs_folder_is_refused(tmp_path: Path) -> None:
+    folder = report_with(tmp_path, "![A figure.](images/../signoffs/chart.png)")
+    (folder / "signoffs").mkdir()
+    (folder / "signoffs" / "chart.png").write_bytes(png(2, 2))
+    [f] = run(folder)
+    assert (f.rule, f.col, f.message) == (
+        "signoffs-file", 14,
+        "the image 'images/../signoffs/chart.png' is in the signoffs/ folder, which sign-offs do not cover")
+
+
 def test_a_link_without_an_address(tmp_path: Path) -> None:
     folder = report_with(tmp_path, "See [the summary]() and [this](<>).")
     assert [(f.rule, f.line, f.message) for f in run(folder)] == [

@@ -1,10 +1,10 @@
 """[files] Every image and local link stays inside the report folder; images are safe to publish.
 
 `../`, absolute paths, `file:` addresses and symbolic links leading out of the report folder are
-errors, and so are images on the internet (the build would fetch them) and hidden or temporary
-files (`.chart.png`, `chart.png~`), which the sign-off digest leaves out. Each image must exist and
-is checked by its content (cjji.gates.images): type, size and pixel count from checks/limits.yml,
-and SVG without scripts, event handlers or external references.
+errors, and so are images on the internet (the build would fetch them), and hidden or temporary
+files (`.chart.png`, `chart.png~`) and files in signoffs/, which the sign-off digest leaves out.
+Each image must exist and is checked by its content (cjji.gates.images): type, size and pixel
+count from checks/limits.yml, and SVG without scripts, event handlers or external references.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from urllib.parse import unquote
 
 from markdown_it.token import Token
 
-from cjji.digest import is_ignored
+from cjji.digest import SIGNOFFS, is_ignored
 from cjji.findings import Finding, warning
 from cjji.gates import images
 from cjji.gates.base import Context, Gate
@@ -82,7 +82,11 @@ def _where_problem(report: Report, url: str, is_image: bool) -> tuple[str, str, 
         return ("symlink-outside",
                 f"{what} '{url}' goes through a symbolic link that leads outside the report folder",
                 "copy the file into the report folder instead of linking to it")
-    hidden = next((part for part in path.split("/") if part not in ("", ".", "..") and is_ignored(part)), None)
+    parts = os.path.relpath(target, folder).split(os.sep)
+    if parts[0] == SIGNOFFS:
+        return ("signoffs-file", f"{what} '{url}' is in the signoffs/ folder, which sign-offs do not cover",
+                "move the file to another folder of the report, such as images/")
+    hidden = next((part for part in parts if is_ignored(part)), None)
     if hidden is not None:
         return ("hidden-file",
                 f"{what} '{url}' names a hidden or temporary file ('{hidden}'), which sign-offs do not "
