@@ -68,6 +68,18 @@ def test_a_grammar_suppression_is_not_unused_when_grammar_did_not_run(
     assert suppress.apply(load(folder), [], Context(load_policy(ROOT))) == []
 
 
+def test_a_grammar_suppression_is_not_unused_when_the_grammar_server_did_not_answer(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CJJI_LANGUAGETOOL_URL", "http://127.0.0.1:9")
+    folder = tmp_path / "r"
+    folder.mkdir()
+    (folder / "report.md").write_text(
+        "---\nid: r\n---\n\n<!-- cjji-disable-next-line grammar -->\nText.\n", encoding="utf-8")
+    report = load(folder)
+    down = Finding(report.display, 0, 0, "warning", "grammar", "unavailable", "grammar was not checked: ...")
+    assert suppress.apply(report, [down], Context(load_policy(ROOT))) == [down]
+
+
 def test_check_applies_suppressions_to_every_report() -> None:
     codes = [f.code for f in check_report(FIXTURE, Context(load_policy(ROOT))).findings]
     assert "style/avoid" not in codes  # turned off by the last comment, to the end of the file

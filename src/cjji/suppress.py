@@ -96,7 +96,7 @@ def apply(report: Report, findings: list[Finding], context: Context) -> list[Fin
             s.used = True
         if not covering:
             kept.append(f)
-    skipped = skipped_gates(context)
+    skipped = skipped_gates(context) | {f.gate for f in findings if f.rule == "unavailable"}
     for s in suppressions:
         if s.used or (s.names and all(n.split("/")[0] in skipped for n in s.names)):
             continue
