@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import time
 from pathlib import Path
 
 import pytest
@@ -75,3 +77,17 @@ def test_a_new_grammar_server_is_not_up_to_date(example_copy: Path, monkeypatch:
     monkeypatch.setenv("CJJI_LANGUAGETOOL_URL", "http://127.0.0.1:9")
     [again] = build_all([example_copy], load_policy(project), out, ("html",))
     assert not again.cached
+
+
+def test_an_unchecked_id_never_leads_the_build_to_tidy_another_folder(example_copy: Path, tmp_path: Path) -> None:
+    """`id: /elsewhere` is refused by the checks before the build removes any leftover .part file."""
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    leftover = elsewhere / ".notes.txt.abc.part"
+    leftover.write_text("someone else's file")
+    os.utime(leftover, (time.time() - 3600, time.time() - 3600))
+    source = example_copy / "report.md"
+    source.write_text(source.read_text().replace("id: 2026-victim-updates", f"id: {elsewhere}", 1))
+    [result] = build_all([example_copy], load_policy(example_copy.parents[1]), tmp_path / "out", ("html",))
+    assert result.reason.startswith("the checks found")
+    assert leftover.read_text() == "someone else's file"

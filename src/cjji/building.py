@@ -51,11 +51,11 @@ def build_one(report_dir: Path, policy: Policy, out: Path, formats: tuple[str, .
     except LoadError as exc:
         result.findings, result.reason = [exc.finding], "it could not be read"
         return result
-    remove_stale_parts(out / report.id)  # left by a build that was killed
     result.findings = _errors(report_findings(report, Context(policy=policy)))
     if result.findings:
         result.reason = f"the checks found {_plural(len(result.findings), 'error')} (run `cjji check`)"
         return result
+    remove_stale_parts(out / report.id)  # left by a killed build; only now is the id a checked folder name
     try:
         result.files = build_report(report, policy, out / report.id, formats)
     except BuildError as exc:
