@@ -102,7 +102,21 @@ def _suggest(key: str, instance: dict[str, Any], allowed: list[str]) -> str:
     return f"allowed here: {', '.join(allowed)}"
 
 
-def explain(err: ValidationError, positions: Positions) -> tuple[tuple[str | int, ...], bool, str, str]:
+Explained = tuple[tuple[str | int, ...], bool, str, str]
+
+
+def _unknown_fields(err: ValidationError) -> list[Explained]:
+    """One explanation per unknown field, so an author sees them all in one run."""
+    path = tuple(err.absolute_path)
+    schema = err.schema if isinstance(err.schema, dict) else {}
+    value = err.instance if isinstance(err.instance, dict) else {}
+    allowed = list(schema.get("properties", {}))
+    where = "" if not path else f" in {field_name(path)}"
+    return [(path + (key,), True, f"unknown field '{key}'{where}", _suggest(str(key), value, allowed))
+            for key in value if key not in allowed]
+
+
+def explain(err: ValidationError, positions: Positions) -> Explained:
     """(path, locate-at-key?, message, hint) for one jsonschema error."""
     path = tuple(err.absolute_path)
     name = field_name(path)
@@ -111,12 +125,7 @@ def explain(err: ValidationError, positions: Positions) -> tuple[tuple[str | int
     value = err.instance
     v = err.validator
     if v == "additionalProperties":
-        allowed = list(schema.get("properties", {}))
-        extras = [k for k in value if k not in allowed] if isinstance(value, dict) else []
-        key = extras[0] if extras else "?"
-        suggestion = _suggest(key, value if isinstance(value, dict) else {}, allowed)
-        where = "" if not path else f" in {name}"
-        return path + (key,), True, f"unknown field '{key}'{where}", suggestion
+        return (_unknown_fields(err) or [(path, False, f"{name} has an unknown field", hint)])[0]
     if v == "required":
         missing = err.message.split("'")[1] if "'" in err.message else "?"
         prop = schema.get("properties", {}).get(missing, {})
@@ -178,7 +187,9 @@ def validate(
     findings = []
     for err in sorted(validator(schema).iter_errors(data), key=lambda e: list(map(str, e.absolute_path))):
         for leaf in _leaf_errors(err):
-            path, at_key, message, hint = explain(leaf, positions)
-            line, col = positions.of(path, key=at_key)
-            findings.append(error(gate, str(leaf.validator), file, line, col, message, hint))
+            explained = (_unknown_fields(leaf) if leaf.validator == "additionalProperties" else []) \
+                or [explain(leaf, positions)]
+            for path, at_key, message, hint in explained:
+                line, col = positions.of(path, key=at_key)
+                findings.append(error(gate, str(leaf.validator), file, line, col, message, hint))
     return sorted(set(findings))

@@ -76,3 +76,16 @@ def test_codes_come_from_policy(project: Path) -> None:
     policy = load_policy(project)
     assert "HMINew" in schema.report_schema(policy)["$defs"]["inspectorate"]["enum"]
 
+
+
+def test_every_unknown_field_is_reported_in_one_run(tmp_path: Path, context: Context) -> None:
+    import shutil
+
+    folder = tmp_path / "2027-valid"
+    shutil.copytree(BROKEN / "2027-valid", folder)
+    path = folder / "report.md"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("\nversion:", "\nisbn: x\nfoo: 1\nversion:", 1), encoding="utf-8")
+    found = [f for f in schema.run(load(folder), context) if f.rule == "additionalProperties"]
+    assert [f.message for f in found] == ["unknown field 'isbn'", "unknown field 'foo'"]
+    assert found[1].line == found[0].line + 1
