@@ -14,6 +14,7 @@ from typing import Any
 
 from cjji.build.brand import Brand
 from cjji.build.pandoc_ast import Node, Options, Source, Target, convert, defined_ids
+from cjji.build.typst_markup import escape_markup
 from cjji.markdown import parse
 from cjji.policy import Policy
 from cjji.report import Report
@@ -110,6 +111,8 @@ def body_blocks(report: Report, policy: Policy, brand: Brand, target: Target) ->
         tokens = parse(annex)
         options.link_targets = frozenset(defined_ids(report.tokens))
         blocks += convert(Source(tokens, report.dir, f"{report.display} (framework annex)"), options)
+    if target == "typst":
+        escape_markup(blocks)  # a cell or heading starting "1. " must not become a list
     return blocks
 
 
