@@ -133,7 +133,9 @@ def test_symbolic_links_leading_out_are_errors(tmp_path: Path) -> None:
     folder = report_with(tmp_path, "![a](images/secret.png) ![b](shared/secret.png)")
     (folder / "images" / "secret.png").symlink_to(outside / "secret.png")
     (folder / "shared").symlink_to(outside, target_is_directory=True)
-    assert [(f.rule, f.col) for f in run(folder)] == [("symlink-outside", 6), ("symlink-outside", 30)]
+    found = run(folder)
+    assert [(f.rule, f.col) for f in found] == [("bad-folder", 1), ("symlink-outside", 6), ("symlink-outside", 30)]
+    assert "a link that leads outside the report folder" in found[0].message
 
 
 def test_a_report_md_linked_from_outside_is_an_error(tmp_path: Path) -> None:

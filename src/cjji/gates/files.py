@@ -10,13 +10,15 @@ count from checks/limits.yml, and SVG without scripts, event handlers or externa
 from __future__ import annotations
 
 import os
+import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import unquote
 
 from markdown_it.token import Token
+from PIL import Image, UnidentifiedImageError
 
-from cjji.digest import SIGNOFFS, is_ignored
+from cjji import resolve
+from cjji.digest import DigestError
 from cjji.findings import Finding, warning
 from cjji.gates import images
 from cjji.gates.base import Context, Gate
@@ -26,89 +28,100 @@ from cjji.report import Report
 
 ID = "files"
 DEFAULT_LIMITS: dict[str, object] = {"max_bytes": 5 * 1048576, "max_pixels": 25_000_000,
+                                     "max_total_pixels": 150_000_000,
                                      "types": ["png", "jpeg", "gif", "svg"]}
 _HTML_GATE_SCHEMES = ("javascript", "vbscript", "data")  # the html gate reports these
-_KEEP_INSIDE = "keep every file the report uses inside its own folder (for example images/) " \
-               "and refer to it from there, like images/chart.png"
 
 
 def _is_inside(path: str, folder: str) -> bool:
     return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
 
 
-def _climbs_out(path: str) -> bool:
-    """True if the relative path goes above its starting folder at any step (`../x/images/a.png`)."""
-    depth = 0
-    for part in path.split("/"):
-        depth += -1 if part == ".." else 0 if part in ("", ".") else 1
-        if depth < 0:
-            return True
-    return False
-
-
 def local_path(url: str) -> str:
-    """The file path a relative URL names: without ?query or #fragment, %-escapes decoded."""
-    return unquote(url.split("#", 1)[0].split("?", 1)[0]).replace("\\", "/")
+    """The relative file path a URL names, as cjji.resolve reads it (for locating it in the text)."""
+    try:
+        return resolve.decode(url)
+    except resolve.Unresolved:
+        return resolve.strip_url(url)
 
 
 def _where_problem(report: Report, url: str, is_image: bool) -> tuple[str, str, str] | None:
-    """(rule, message, hint) if `url` leads outside the report folder or to the internet."""
+    """(rule, message, hint) if `url` is not one of the report's own digested files (images), or
+    leads outside the report folder (links)."""
     what = "the image" if is_image else "the link"
-    url = unquote(url)
     scheme = url_scheme(url)
     stripped = url.strip()
     if scheme in _HTML_GATE_SCHEMES or stripped.startswith("#"):
         return None
-    if scheme == "file":
-        return ("file-url", f"{what} '{url}' is a file: address on one computer", _KEEP_INSIDE)
-    if len(scheme) == 1 or (stripped.startswith(("/", "\\"))
-                            and not stripped.startswith(("//", "\\\\"))):
-        return ("absolute-path", f"{what} '{url}' is an absolute path, which works only on one computer",
-                _KEEP_INSIDE)
-    if scheme or stripped.startswith(("//", "\\\\")):
-        if not is_image:
-            return None  # a link to a web page
-        return ("remote-image", f"the image '{url}' would be fetched from the internet when the report is built",
-                "save the image in the report's images/ folder (check you may use it) and refer to "
-                "images/name.png")
-    path = local_path(stripped)
-    if "\0" in path:
-        return ("bad-path", f"{what} '{url}' contains a NUL character", "retype the file name")
+    remote = (len(scheme) > 1 and scheme != "file") or stripped.startswith(("//", "\\\\"))
+    if remote and not is_image:
+        return None  # a link to a web page
+    try:
+        rel = resolve.report_path(url, what)
+    except resolve.Unresolved as exc:
+        return exc.rule, exc.message, exc.hint
     folder = os.path.abspath(report.dir)
-    target = os.path.normpath(os.path.join(folder, path))
-    if _climbs_out(path) or not _is_inside(target, folder):
-        return ("outside", f"{what} '{url}' points outside the report folder", _KEEP_INSIDE)
+    target = os.path.join(folder, *rel.split("/"))
     if not _is_inside(os.path.realpath(target), os.path.realpath(folder)):
         return ("symlink-outside",
                 f"{what} '{url}' goes through a symbolic link that leads outside the report folder",
                 "copy the file into the report folder instead of linking to it")
-    parts = os.path.relpath(target, folder).split(os.sep)
-    if parts[0] == SIGNOFFS:
-        return ("signoffs-file", f"{what} '{url}' is in the signoffs/ folder, which sign-offs do not cover",
-                "move the file to another folder of the report, such as images/")
-    hidden = next((part for part in parts if is_ignored(part)), None)
-    if hidden is not None:
-        return ("hidden-file",
-                f"{what} '{url}' names a hidden or temporary file ('{hidden}'), which sign-offs do not "
-                "cover: it could change after the gatekeepers signed",
-                "rename the file without the leading '.' (or the ending like '~' or '.bak') and refer to the new name")
+    if not is_image and not os.path.lexists(target):
+        return None  # a link to a file that is not there is the author's business, as before
+    try:
+        resolve.resolve(url, _files(report), what)
+    except resolve.Unresolved as exc:
+        return exc.rule, exc.message, exc.hint
     return None
+
+
+def _files(report: Report) -> dict[str, Path]:
+    """The report's digested files; if the folder cannot be digested (reported once by `run`),
+    the regular files inside it that are not hidden, so that each image is still judged."""
+    try:
+        return resolve.report_files(report)
+    except DigestError:
+        pass
+    key = "files.fallback"
+    if key not in report.extra:
+        folder = os.path.realpath(report.dir)
+        found: dict[str, Path] = {}
+        for here, dirs, names in os.walk(folder):
+            dirs[:] = [d for d in dirs if not d.startswith(".")]
+            for name in names:
+                path = Path(here) / name
+                if _is_inside(os.path.realpath(path), folder) and path.is_file():
+                    found[unicodedata.normalize("NFC", path.relative_to(folder).as_posix())] = path
+        report.extra[key] = found
+    return report.extra[key]  # type: ignore[no-any-return]
+
+
+def _digest_problem(report: Report) -> list[Finding]:
+    try:
+        resolve.report_files(report)
+    except DigestError as exc:
+        return [report.finding(ID, "bad-folder", 1, 1, f"the report folder cannot be digested: {exc}",
+                               "the sign-off digest and the build read only the folder's own files: "
+                               "fix this first (`cjji digest` says the same)")]
+    return []
+
+
+def _pixels(path: Path) -> int:
+    """Width x height of a raster image from its header (0 for SVG or what Pillow cannot read)."""
+    try:
+        with Image.open(path) as image:
+            width, height = image.size
+    except (OSError, ValueError, Image.DecompressionBombError, UnidentifiedImageError):
+        return 0
+    return int(width) * int(height)
 
 
 def _image_problems(report: Report, url: str, limits: dict[str, object],
                     seen: dict[str, list[images.Problem]]) -> list[images.Problem]:
-    path = Path(os.path.normpath(os.path.join(os.path.abspath(report.dir), local_path(url.strip()))))
-    key = str(path)
+    found = resolve.resolve(url, _files(report))
+    key = found.rel
     if key not in seen:
-        if not path.exists():
-            seen[key] = [images.Problem("missing-image", "does not exist",
-                                        "check the spelling and the folder: the path is relative to "
-                                        "the report folder, and capital letters matter")]
-        elif not path.is_file():
-            seen[key] = [images.Problem("missing-image", "is a folder or a device, not an image file",
-                                        "refer to the image file itself, like images/chart.png")]
-        else:
-            seen[key] = images.inspect(path, limits)
+        seen[key] = images.inspect(found.path, limits)
     return seen[key]
 
 
@@ -133,12 +146,14 @@ def _source_outside(report: Report) -> list[Finding]:
 
 def run(report: Report, context: Context) -> list[Finding]:
     limits = {**DEFAULT_LIMITS, **dict((context.policy.get("limits") or {}).get("images", {}))}
-    findings: list[Finding] = _source_outside(report)
+    findings: list[Finding] = _source_outside(report) or _digest_problem(report)
     seen: dict[str, list[images.Problem]] = {}
     cursors: dict[int, int] = {}
+    counted: set[str] = set()
+    total = 0
     for block, _token, url, is_image in _targets(report):
         cursor = cursors.get(id(block), 0)
-        for needle in dict.fromkeys((unquote(url), local_path(url), url)):
+        for needle in dict.fromkeys((local_path(url), url)):
             line, col, end = find_in_block(report, block, needle, cursor)
             if end != cursor:
                 break
@@ -159,12 +174,26 @@ def run(report: Report, context: Context) -> list[Finding]:
             continue
         if not is_image or url_scheme(url) in _HTML_GATE_SCHEMES:
             continue
-        for p in _image_problems(report, url, limits, seen):
-            message = f"the image '{unquote(url)}' {p.message}"
+        problems = _image_problems(report, url, limits, seen)
+        for p in problems:
+            message = f"the image '{local_path(url)}' {p.message}"
             if p.severity == "warning":
                 findings.append(warning(ID, p.rule, report.display, line, col, message, p.hint))
             else:
                 findings.append(report.finding(ID, p.rule, line, col, message, p.hint))
+        found = resolve.resolve(url, _files(report))
+        if found.rel in counted or any(p.severity == "error" for p in problems):
+            continue
+        counted.add(found.rel)
+        before, total = total, total + _pixels(found.path)
+        most = int(limits.get("max_total_pixels", DEFAULT_LIMITS["max_total_pixels"]))  # type: ignore[call-overload]
+        if before <= most < total:
+            findings.append(report.finding(
+                ID, "images-too-many-pixels", line, col,
+                f"with the image '{local_path(url)}' the report's images hold {total / 1e6:.0f} megapixels; "
+                f"the limit for one report is {most / 1e6:.0f} megapixels (checks/limits.yml "
+                "images.max_total_pixels), because building the PDF needs memory for every pixel",
+                "make the images smaller (a figure rarely needs more than 2000 pixels across) or use fewer"))
     return findings
 
 
