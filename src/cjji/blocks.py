@@ -64,7 +64,9 @@ class Section:
     heading_level: int  # 0 for a div
 
     def words(self, report: Report) -> int:
-        return count_words(report.tokens[self.start : self.end])
+        """Words in the section's body (a heading's own words are not its content)."""
+        body = self.start + 3 if self.kind == "heading" else self.start  # heading_open, inline, close
+        return count_words(report.tokens[body : self.end])
 
 
 def _cached(report: Report, key: str, compute: Callable[[Report], T]) -> T:

@@ -40,10 +40,11 @@ def test_a_judgement_with_an_empty_criteria_attribute(tmp_path: Path) -> None:
         ("no-criterion", line_of(folder, "In 22 of 40")), ("unused", line_of(folder, "id: C2"))]
 
 
-def test_an_unused_criterion_is_located_at_its_id(tmp_path: Path) -> None:
+def test_an_unused_criterion_is_a_warning_located_at_its_id(tmp_path: Path) -> None:
     folder = variant(tmp_path, ('criteria="C2"', 'criteria="C1"'))
     [finding] = run(criteria.GATE, folder)
     assert (finding.line, finding.col, finding.rule) == (line_of(folder, "id: C2"), 10, "unused")
+    assert finding.severity == "warning"  # a whole published standard need not be cited judgement by judgement
     assert finding.message == "the criterion 'C2' is declared but no judgement in the report cites it"
 
 

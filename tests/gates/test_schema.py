@@ -3,6 +3,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from support import FIXTURES, ROOT
 
 from cjji.gates import schema
@@ -89,3 +91,65 @@ def test_every_unknown_field_is_reported_in_one_run(tmp_path: Path, context: Con
     found = [f for f in schema.run(load(folder), context) if f.rule == "additionalProperties"]
     assert [f.message for f in found] == ["unknown field 'isbn'", "unknown field 'foo'"]
     assert found[1].line == found[0].line + 1
+
+
+REAL_REPORT_FIELDS = """publication: {date: 2027-11-30, number: "CP001:1268", isbn: "978-1-80001-234-9"}
+commissioned_by: the Secretary of State for Justice
+fieldwork: {from: 2027-05-03, to: 2027-07-16}
+themes: [Custody, Health]
+companions:
+  - {kind: easy-read, title: Custody health care (easy read), file: easy-read.pdf}
+  - {kind: welsh-edition, title: Gofal iechyd yn y ddalfa, url: "https://example.org/cy", lang: cy}
+related:
+  - {relation: follows-up, title: Custody health care 2024, report: 2024-custody-health}
+"""
+
+
+def _good_variant(tmp_path: Path, *edits: tuple[str, str]) -> list[tuple[int, str, str]]:
+    from framework_support import brief, run, variant
+
+    return brief(run(schema.GATE, variant(tmp_path, *edits)))
+
+
+def test_fields_real_reports_carry_are_accepted(tmp_path: Path) -> None:
+    assert _good_variant(tmp_path, ("publication: {date: 2027-11-30}\n", REAL_REPORT_FIELDS)) == []
+
+
+def test_an_isbn_with_a_wrong_check_digit_is_refused_at_its_line(tmp_path: Path) -> None:
+    wrong = REAL_REPORT_FIELDS.replace("978-1-80001-234-9", "978-1-80001-234-5")
+    [(line, rule, message)] = _good_variant(tmp_path, ("publication: {date: 2027-11-30}\n", wrong))
+    assert (line, rule) == (10, "isbn-check-digit")
+    assert "'978-1-80001-234-5' is not a valid ISBN-13" in message
+
+
+def test_fieldwork_that_ends_before_it_starts_is_refused(tmp_path: Path) -> None:
+    backwards = REAL_REPORT_FIELDS.replace("to: 2027-07-16", "to: 2027-04-16")
+    [(line, rule, message)] = _good_variant(tmp_path, ("publication: {date: 2027-11-30}\n", backwards))
+    assert (line, rule) == (12, "fieldwork-order")
+    assert message == "fieldwork ends on 16 April 2027, before it starts on 3 May 2027"
+
+
+def test_a_companion_needs_a_file_or_an_address(tmp_path: Path) -> None:
+    neither = REAL_REPORT_FIELDS.replace(", file: easy-read.pdf", "")
+    found = _good_variant(tmp_path, ("publication: {date: 2027-11-30}\n", neither))
+    assert found and all(line == 15 for line, _, _ in found)
+
+
+def test_an_impact_assessment_kept_elsewhere_needs_no_file(tmp_path: Path) -> None:
+    old = "impact_assessment: {kind: equality, completed: 2027-06-01, file: impact-assessment.md, outcome: no adverse impact identified}"
+    assert _good_variant(tmp_path, (old, "impact_assessment: {kind: equality, completed: 2021-06-01, "
+                                         "reference: HMCPSI equality impact assessment 2021/07}")) == []
+    found = _good_variant(tmp_path / "b", (old, "impact_assessment: {kind: equality, completed: 2021-06-01}"))
+    assert found and found[0][0] == 30
+
+
+def test_a_criterion_may_be_a_whole_published_standard(tmp_path: Path) -> None:
+    standard = ('  - {id: C2, source: "Expectations for Police Custody", '
+                'address: "https://www.example.org/expectations-for-police-custody"}\n')
+    old = '  - {id: C2, text: "Health information passes with the person from custody into prison.", source: "Expectations for Prisons, 1.7"}\n'
+    assert _good_variant(tmp_path, (old, standard)) == []
+
+
+@given(st.text(alphabet="0123456789", min_size=12, max_size=12))
+def test_exactly_one_check_digit_completes_any_isbn(stem: str) -> None:
+    assert sum(schema.isbn13_valid(stem + str(d)) for d in range(10)) == 1

@@ -23,7 +23,7 @@ DEFAULTS: dict[str, Any] = {
     "scope_min_words": 20,
     "purpose_min_words": 20,
     "not_applicable_min_words": 8,
-    "cross_cutting_min_words": 100,
+    "cross_cutting_min_words": 1,
     "recommendation_id_pattern": r"^R[0-9]+$",
     "placeholders": [r"\bTBC\b", r"\bTBD\b", r"\bTODO\b", "lorem ipsum", r"\bto follow\b"],
 }

@@ -1,14 +1,16 @@
 """[criteria] Disclosed criteria (Annex A principle 7).
 
-Criteria are declared in the metadata (id, text, source); every judgement in the body cites at
-least one declared criterion, and every declared criterion is cited at least once.
+Criteria are declared in the metadata (id, source, and the text of the criterion unless it is a
+whole published standard); every judgement in the body cites at least one declared criterion. A
+criterion no judgement cites is a warning: real reports disclose whole standards (Expectations for
+Police Custody, the Victims' Code) without marking a judgement against each one.
 """
 
 from __future__ import annotations
 
 from cjji.blocks import judgements
 from cjji.findings import Finding
-from cjji.gates._framework import listing, mapping, placeholder_in
+from cjji.gates._framework import listing, mapping, placeholder_in, warn
 from cjji.gates.base import Context, Gate
 from cjji.policy import Policy
 from cjji.report import Report
@@ -83,11 +85,11 @@ def check(report: Report, policy: Policy) -> list[Finding]:
     for ident, i in known.items():
         if ident not in used:
             line, col = report.where(("criteria", i, "id"))
-            findings.append(report.finding(
-                ID, "unused", line, col,
+            findings.append(warn(
+                report, ID, "unused", line, col,
                 f"the criterion '{ident}' is declared but no judgement in the report cites it",
                 f'mark the judgements made against it with [text]{{.judgement criteria="{ident}"}}, '
-                "or remove the criterion"))
+                "or leave it: gatekeepers see this when they sign off"))
     return findings
 
 

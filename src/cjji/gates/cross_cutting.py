@@ -1,7 +1,7 @@
 """[cross-cutting] The three cross-cutting issues (framework 3.1 and 11.1).
 
-Each issue in checks/cross_cutting.yml is covered by sections tagged `.cross-cutting` with enough
-words to be of substance (thresholds: cross_cutting_min_words), or scoped out with a reason.
+Each issue in checks/cross_cutting.yml is covered by sections tagged `.cross-cutting` that say
+something (thresholds: cross_cutting_min_words, 1 by default), or scoped out with a reason.
 Scoping one out is a warning, so gatekeepers see it when they sign off.
 """
 
@@ -77,7 +77,7 @@ def _check_issue(report: Report, policy: Policy, issue: dict[str, Any], entry: A
         findings.append(report.finding(
             ID, "too-short", line, col,
             f"the sections covering the cross-cutting issue '{name}' have {words} words; at least "
-            f"{minimum} are needed to cover it in substance",
+            f"{minimum} {'is' if minimum == 1 else 'are'} needed to cover it (checks/thresholds.yml)",
             "write more about how the inspection looked at it, or scope it out with a reason"))
     return findings
 
