@@ -96,6 +96,19 @@ def test_impartial_evidence_needs_numbers(tmp_path: Path) -> None:
         "base with numbers")]
 
 
+def test_an_evidence_review_cites_sources_instead_of_counting(tmp_path: Path) -> None:
+    """Issue 16: an evidence review reads research; it has no case files to count."""
+    review = ("type: joint-thematic", "type: joint-evidence-review")
+    counts_only = variant(tmp_path / "a", review)
+    assert brief(run(principles.GATE, counts_only)) == [(
+        line_of(counts_only, "impartial-evidence:"), "not-evidenced",
+        "principle 6 (Impartial evidence) is claimed as met, but the metadata lists no sources for "
+        "this evidence review")]
+    cited = variant(tmp_path / "b", review, ("evidence: {custody_records: 80, interviews: 30}",
+                                             'evidence: {sources: ["A published thematic review (2021)"]}'))
+    assert run(principles.GATE, cited) == []
+
+
 def test_wrong_shapes_are_left_to_the_schema_gate(tmp_path: Path) -> None:
     folder = variant(tmp_path, ("improvement: {sections: [recommendations]}", "improvement: [1, {a: 2}]"),
                      ("outcomes: {sections: [findings]}", "outcomes: {sections: findings}"))

@@ -18,6 +18,8 @@ from cjji.gates._framework import (
     check_reason,
     check_section_refs,
     coverage_sections,
+    entries,
+    listing,
     mapping,
     principles,
 )
@@ -32,8 +34,16 @@ def _label(principle: dict[str, Any]) -> str:
     return f"principle {principle.get('number')} ({principle.get('name')})"
 
 
-def _has_evidence_base(report: Report) -> bool:
+def _evidence_kind(report: Report, policy: Policy) -> str:
+    """'counts' or 'sources': what the report's type must record (checks/report_types.yml)."""
+    kinds = {t.get("id"): t.get("evidence") for t in entries(policy, "report_types")}
+    return str(kinds.get(report.meta.get("type")) or "counts")
+
+
+def _has_evidence_base(report: Report, kind: str) -> bool:
     evidence = mapping(report.meta.get("evidence"))
+    if kind == "sources":
+        return bool(listing(evidence.get("sources")))
     return any(isinstance(v, int) and not isinstance(v, bool) and v > 0 for v in evidence.values())
 
 
@@ -54,7 +64,11 @@ def _unmet_need(report: Report, policy: Policy, need: str) -> tuple[str, str] | 
         if problems:
             return (f"the criteria check finds {problems} problem(s)",
                     "fix the findings of the criteria gate")
-    if need == "evidence-base" and not _has_evidence_base(report):
+    kind = _evidence_kind(report, policy) if need == "evidence-base" else ""
+    if kind == "sources" and not _has_evidence_base(report, kind):
+        return ("the metadata lists no sources for this evidence review",
+                'list them under evidence:, like {sources: ["HMI Probation, a thematic report (2021)"]}')
+    if kind == "counts" and not _has_evidence_base(report, kind):
         return ("the metadata declares no evidence base with numbers",
                 "record the evidence under evidence:, like {case_files: 120, interviews: 45}")
     if need.startswith("cross-cutting:") and not _covered(report, need.split(":", 1)[1]):

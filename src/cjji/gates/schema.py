@@ -6,7 +6,7 @@ import copy
 from typing import Any
 
 from cjji.findings import Finding
-from cjji.gates._framework import long_date, mapping, parse_date
+from cjji.gates._framework import entries, long_date, mapping, parse_date
 from cjji.gates.base import Context, Gate
 from cjji.policy import Policy
 from cjji.report import Report
@@ -21,6 +21,7 @@ def report_schema(policy: Policy) -> dict[str, Any]:
     defs = schema["$defs"]
     defs["inspectorate"]["enum"] = sorted(policy.inspectorates)
     defs["businessProcess"]["enum"] = sorted(policy.business_processes)
+    schema["properties"]["type"]["enum"] = [t["id"] for t in entries(policy, "report_types")]
     return schema
 
 
