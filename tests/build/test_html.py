@@ -231,8 +231,8 @@ def test_building_does_not_change_the_shared_tokens(policy, tmp_path: Path) -> N
 
 @pytest.mark.parametrize(("src", "message"), [
     ("../secret.png", "outside the report folder"),
-    ("https://example.org/chart.png", "is not a file in the report folder"),
-    ("/etc/passwd", "is not a file in the report folder"),
+    ("https://example.org/chart.png", "would be fetched from the internet"),
+    ("/etc/passwd", "is an absolute path"),
     ("images/missing.png", "does not exist"),
 ])
 def test_an_image_that_is_not_a_report_file_is_a_located_error(

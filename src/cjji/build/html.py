@@ -17,18 +17,20 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path, PurePosixPath
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 import jinja2
 from markupsafe import Markup
 from PIL import Image, UnidentifiedImageError
 
+from cjji import resolve
 from cjji.atomic import write_bytes, write_text
 from cjji.build.brand import Brand, load_brand
 from cjji.build.html_render import ContentsEntry, RenderOptions, render_tokens, sanitise
 from cjji.build.numbering import Numbering, number
 from cjji.build.pandoc_ast import BuildError
 from cjji.build.typography import smarten
+from cjji.digest import DigestError
 from cjji.findings import Finding, error
 from cjji.markdown import parse
 from cjji.policy import Policy
@@ -140,26 +142,27 @@ def page_css(brand: Brand) -> str:
 
 
 def _image_error(report: Report, src: str, rule: str, message: str, hint: str) -> HtmlBuildError:
-    line = next((n for n, text in enumerate(report.lines, 1) if f"]({src}" in text), 0)
-    col = report.lines[line - 1].find(src) + 1 if line else 0
+    line, col = 0, 0
+    for written in dict.fromkeys((src, resolve.shown(src), f"<{resolve.shown(src)}>")):
+        line = next((n for n, text in enumerate(report.lines, 1) if f"]({written}" in text), 0)
+        if line:
+            col = report.lines[line - 1].find(f"]({written}") + 3
+            break
     return HtmlBuildError(error(GATE, rule, report.display, line, col, message, hint))
 
 
 def _report_image(report: Report, src: str) -> Path:
-    """The file an image's src names, refused unless it is a file inside the report folder."""
-    hint = "put the image in the report's images/ folder and write its path, e.g. images/chart.png"
-    parts = urlsplit(src)
-    if parts.scheme or parts.netloc or src.startswith(("/", "\\")):
-        raise _image_error(report, src, "image-outside",
-                           f"the image '{src}' is not a file in the report folder", hint)
-    path = (report.dir / parts.path).resolve()
-    if not path.is_relative_to(report.dir.resolve()):
-        raise _image_error(report, src, "image-outside",
-                           f"the image '{src}' is outside the report folder", hint)
-    if not path.is_file():
-        raise _image_error(report, src, "image-missing", f"the image file '{src}' does not exist",
-                           hint)
-    return path
+    """The digested report file an image's src names (cjji.resolve, as every gate and writer);
+    refused with a located error otherwise."""
+    try:
+        files = resolve.report_files(report)
+        return resolve.resolve(src, files).path
+    except DigestError as exc:
+        raise _image_error(report, src, "bad-folder", f"the report folder cannot be digested: {exc}",
+                           "run `cjji check`: it says what is wrong") from None
+    except resolve.Unresolved as exc:
+        rule = "image-missing" if exc.rule == "missing-image" else "image-outside"
+        raise _image_error(report, src, rule, exc.message, exc.hint) from None
 
 
 def _size(path: Path) -> dict[str, str]:
@@ -181,7 +184,7 @@ def _image_resolver(report: Report, folder: str, assets: dict[PurePosixPath, Ass
                     ) -> Callable[[str], dict[str, str]]:
     def image_attrs(src: str) -> dict[str, str]:
         path = _report_image(report, src)
-        rel = PurePosixPath(path.relative_to(report.dir.resolve()).as_posix())
+        rel = PurePosixPath(resolve.resolve(src, resolve.report_files(report)).rel)
         asset = assets.setdefault(rel, _asset(folder, rel, path))
         return {"src": asset.href, **_size(path)}
 

@@ -30,6 +30,7 @@ from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 
+from cjji.attributes import WRITER_SAFE, safe_classes, safe_id
 from cjji.build.numbering import TABLE_CAPTION, Numbering, is_figure, is_table_caption
 from cjji.build.typography import smarten
 from cjji.markdown import classes, parser
@@ -90,18 +91,21 @@ def _attr(name: str, value: str) -> str:
 
 
 def _attrs(token: Token, *, keep: Sequence[str] = (), extra_class: str = "") -> str:
-    """id, class and `keep` as they are; every other attribute as data-<name>."""
+    """A plain id, plain classes and `keep` as they are; the attributes no writer gives a meaning
+    to (cjji.attributes.WRITER_SAFE) as data-<name>; nothing else (`style`, `typst:*` ...)."""
     out = []
     for name in ("id", *keep):
         value = token.attrs.get(name)
+        if name == "id":
+            value = safe_id(value)
         if value is not None and value != "":
             out.append(_attr(name, str(value)))
-    names = " ".join(filter(None, [extra_class, *classes(token)]))
+    names = " ".join(filter(None, [extra_class, *safe_classes(classes(token))]))
     if names:
         out.append(_attr("class", names))
     for name, value in token.attrs.items():
         name = str(name).lower()
-        if name in ("id", "class", *keep) or not _DATA_NAME.match(name):
+        if name in ("id", "class", *keep) or name not in WRITER_SAFE or not _DATA_NAME.match(name):
             continue
         out.append(_attr(f"data-{name}", str(value)))
     return "".join(out)
@@ -175,7 +179,7 @@ class ReportRenderer(RendererHTML):
         token = tokens[idx]
         level = int(token.tag[1:])
         text = self.plain_text(tokens[idx + 1].children or [], options, env).strip()
-        given = str(token.attrs.get("id") or "")
+        given = safe_id(str(token.attrs.get("id") or ""))
         if given and given not in PAGE_IDS:
             ident = given
             opts.used_ids.add(given)
@@ -217,7 +221,7 @@ class ReportRenderer(RendererHTML):
         if kind is None:
             return f"<div{_attrs(token)}>\n"
         opts.callout_counts[kind] = opts.callout_counts.get(kind, 0) + 1
-        ident = str(token.attrs.get("id") or "")
+        ident = safe_id(str(token.attrs.get("id") or ""))
         label = f"{CALLOUTS[kind]} {ident or opts.callout_counts[kind]}"
         label_id = unique_id(f"{ident or kind}-label", opts.used_ids)
         return (f'<section{_attrs(token, extra_class="callout")} aria-labelledby="{label_id}">\n'
@@ -260,7 +264,7 @@ class ReportRenderer(RendererHTML):
 
     def _figure(self, image: Token, options: OptionsDict, env: EnvType) -> str:
         alt = self.plain_text(image.children or [], options, env)
-        ident = image.attrs.get("id")
+        ident = safe_id(image.attrs.get("id"))
         plain = Token("image", "img", 0, attrs={k: v for k, v in image.attrs.items() if k != "id"})
         figure_id = _attr("id", str(ident)) if ident else ""
         caption = smarten(str(image.attrs.get("title") or ""))

@@ -31,8 +31,12 @@ from urllib.parse import unquote
 
 from markdown_it.token import Token
 
+from cjji import resolve
+from cjji.attributes import safe_classes, safe_id, safe_pairs
 from cjji.build.numbering import Numbering, is_figure, is_table_caption, number
+from cjji.build.sandbox import REPORT_DIR
 from cjji.build.typography import smarten
+from cjji.digest import DigestError
 from cjji.findings import Finding
 from cjji.markdown import classes
 
@@ -73,6 +77,7 @@ class Source:
     folder: Path  # images must be files inside this folder
     display: str  # file name shown in errors, e.g. reports/x/report.md
     line_of: Callable[[Token], int] = lambda token: token.map[0] + 1 if token.map else 0
+    files: dict[str, Path] | None = None  # the digested files of `folder` (cjji.resolve); read if None
 
 
 @dataclass
@@ -85,11 +90,17 @@ class Options:
 
 
 def attr(ident: str = "", cls: list[str] | None = None, kvs: list[list[str]] | None = None) -> list[Any]:
-    return [ident, cls or [], kvs or []]
+    """A pandoc Attr. An id or class that is not plain (cjji.attributes) is dropped: ids and classes
+    reach Typst labels and Word styles. `kvs` are cjji's own (custom-style); authors' go through
+    token_attr."""
+    return [safe_id(ident), safe_classes(cls or []), kvs or []]
 
 
 def token_attr(token: Token, extra: dict[str, str] | None = None) -> list[Any]:
-    kvs = [[str(k), str(v)] for k, v in token.attrs.items() if k not in ("id", "class", "style", "src", "alt", "title")]
+    """The Attr of a token: its id, classes and only the attributes no writer gives a meaning to
+    (cjji.attributes.WRITER_SAFE): `typst:*`, `custom-style` and the like never reach pandoc."""
+    own = {"id", "class", "style", "src", "alt", "title", "href"}
+    kvs = [[k, v] for k, v in safe_pairs((k, v) for k, v in token.attrs.items() if k not in own)]
     kvs += [[k, v] for k, v in (extra or {}).items()]
     return attr(str(token.attrs.get("id", "")), classes(token), kvs)
 
@@ -357,34 +368,35 @@ class Converter:
         return f"image({', '.join(args)})"
 
     def image_source(self, token: Token) -> str | None:
-        """The image reference to write, or None (with a finding) if it is not a file in the folder."""
+        """The image reference to write, or None (with a finding) if it is not one of the report's
+        digested files (cjji.resolve, the same resolver as the files gate and the HTML page)."""
         raw = str(token.attrs.get("src", ""))
         if not token.content.strip():
             self.error(token, "image-no-alt", f"the image '{raw}' has no alt text (the PDF/UA standard requires it)",
                        f"describe what the image shows inside the brackets: ![Bar chart of ...]({raw})")
             return None
-        folder = self.source.folder.resolve()
-        hint = "put the image in the report folder (for example images/chart.png) and link it as images/chart.png"
-        if not raw or _SCHEME.match(raw) or raw.startswith(("/", "\\")):
-            self.error(token, "image-outside", f"the image '{raw}' is not a file in the report folder", hint)
+        try:
+            found = resolve.resolve(raw, self._files())
+        except resolve.Unresolved as exc:
+            rule = "image-missing" if exc.rule == "missing-image" else "image-outside"
+            self.error(token, rule, exc.message, exc.hint)
             return None
-        path = (folder / unquote(raw.split("#")[0].split("?")[0])).resolve()
-        if not path.is_relative_to(folder):
-            self.error(token, "image-outside", f"the image '{raw}' is outside the report folder", hint)
-            return None
-        if not path.is_file():
-            self.error(token, "image-missing", f"the image file '{raw}' does not exist",
-                       "check the file name and folder (names are case-sensitive)")
-            return None
-        if self.options.target == "typst":
-            root = (self.options.typst_root or folder).resolve()
-            if not path.is_relative_to(root):  # Typst reads files only below its root
-                self.error(token, "image-outside", f"the image '{raw}' is outside the project folder "
-                           f"{root}, so the PDF cannot include it", "keep the report under reports/ in the project")
-                return None
-            return "/" + path.relative_to(root).as_posix()
-        mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        return f"data:{mime};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
+        if self.options.target == "typst":  # Typst reads it from the sandbox (cjji.build.sandbox)
+            return f"/{REPORT_DIR}/{found.rel}"
+        mime = mimetypes.guess_type(found.rel)[0] or "application/octet-stream"
+        return f"data:{mime};base64,{base64.b64encode(found.path.read_bytes()).decode('ascii')}"
+
+    def _files(self) -> dict[str, Path]:
+        """The digested files of the report folder (read once per conversion)."""
+        if self.source.files is None:
+            try:
+                self.source.files = resolve.digested(self.source.folder)
+            except DigestError as exc:
+                self.source.files = {}
+                self.findings.append(Finding(self.source.display, 0, 0, "error", GATE, "bad-folder",
+                                             f"the report folder cannot be digested: {exc}",
+                                             "run `cjji check`: it says what is wrong"))
+        return self.source.files
 
     # -- inlines ----------------------------------------------------------------------------
     def inlines(self, inline: Token) -> list[Node]:

@@ -1,5 +1,8 @@
 """PDF: pandoc's typst writer for the body, templates/typst/cjji.typ for the layout, compiled by the
-`typst` wheel as tagged PDF/UA-1 with a fixed timestamp (the same input gives the same bytes)."""
+`typst` wheel as tagged PDF/UA-1 with a fixed timestamp (the same input gives the same bytes).
+
+Typst runs in a child process whose root holds only the report's digested files and the brand's
+template and logos (cjji.build.sandbox), under the time and memory limits of checks/limits.yml."""
 
 from __future__ import annotations
 
@@ -11,6 +14,8 @@ from cjji.build import pandoc
 from cjji.build.brand import Brand, load_brand
 from cjji.build.pandoc_ast import BuildError, document, typst_string
 from cjji.build.publication import Publication, body_blocks, project_relative, publication
+from cjji.build.sandbox import LimitError, ToolError, build_limits, compile_typst, typst_root
+from cjji.digest import DigestError
 from cjji.findings import error
 from cjji.policy import Policy
 from cjji.report import Report
@@ -59,9 +64,11 @@ def logos(pub: Publication, brand: Brand, names: dict[str, dict[str, Any]]) -> l
     return found
 
 
-def typst_source(report: Report, policy: Policy, brand: Brand) -> str:
+def typst_source(report: Report, policy: Policy, brand: Brand, limits: dict[str, int] | None = None) -> str:
     pub = publication(report, policy)
-    body = pandoc.run(document(body_blocks(report, policy, brand, "typst")), "typst-smart").decode("utf-8")
+    limits = limits or build_limits(policy)
+    body = pandoc.run(document(body_blocks(report, policy, brand, "typst")), "typst-smart",
+                      timeout=limits["seconds"], memory_mb=limits["memory_mb"]).decode("utf-8")
     params = {
         "title": pub.title,
         "subtitle": pub.subtitle or None,
@@ -84,23 +91,29 @@ def typst_source(report: Report, policy: Policy, brand: Brand) -> str:
     ])
 
 
-def compile_pdf(source: str, root: Path, timestamp: int) -> bytes:
-    import typst
-
-    return typst.compile(  # type: ignore[no-any-return]
-        source.encode("utf-8"), root=str(root), format="pdf", pdf_standards=[PDF_STANDARD], timestamp=timestamp
-    )
+def _refused(report: Report, message: str, hint: str, rule: str = "pdf") -> BuildError:
+    return BuildError([error("build", rule, report.display, 0, 0, message, hint)])
 
 
 def build_pdf(report: Report, policy: Policy, dest: Path) -> Path:
     brand = load_brand(policy.root)
-    source = typst_source(report, policy, brand)
+    limits = build_limits(policy)
     pub = publication(report, policy)
     try:
-        data = compile_pdf(source, brand.root, int(pub.timestamp.timestamp()))
-    except Exception as exc:  # typst.TypstError: say it in the author's terms
+        with typst_root(report.dir, brand) as box:
+            source = typst_source(report, policy, brand, limits)
+            data = compile_typst(source, box, int(pub.timestamp.timestamp()), limits, PDF_STANDARD)
+    except DigestError as exc:
+        raise _refused(report, f"the PDF could not be made: the report folder cannot be digested ({exc})",
+                       "run `cjji check`: it says what is wrong") from None
+    except LimitError as exc:
+        raise _refused(report, f"{report.display}: {exc} (checks/limits.yml {exc.limit}), so the PDF was not made",
+                       "make the report smaller (split long paragraphs and tables, use smaller images), or "
+                       "ask the secretariat whether the limit in checks/limits.yml should be raised",
+                       "limit") from None
+    except ToolError as exc:  # typst.TypstError: say it in the author's terms
         message = " ".join(str(exc).split())
-        raise BuildError([error("build", "pdf", report.display, 0, 0, f"the PDF could not be made: {message}",
-                                "run `cjji check` first; if it passes, this is a bug in cjji")]) from None
+        raise _refused(report, f"the PDF could not be made: {message}",
+                       "run `cjji check` first; if it passes, this is a bug in cjji") from None
     atomic.write_bytes(dest, data)
     return dest

@@ -6,6 +6,7 @@ from dataclasses import replace
 
 from cjji.findings import Finding, error
 from cjji.gates import (
+    attributes,
     criteria,
     cross_cutting,
     files,
@@ -33,6 +34,7 @@ ALL: list[Gate] = [
     impact.GATE,
     recommendations.GATE,
     html.GATE,
+    attributes.GATE,
     files.GATE,
     structure.GATE,
     signoffs.GATE,
