@@ -3,7 +3,8 @@
 Prose is headings, paragraphs, list items, table cells, quotations, footnotes, image alt text and
 captions (an image's title, a `Table: ...` line). Not prose, so never checked for language: code
 spans and blocks, raw HTML, link and image addresses, attribute blocks (`{#R1 .recommendation}`),
-footnote markers, URLs, e-mail addresses and citation keys (`@smith2020`). Each of those that
+footnote markers, URLs, bare domains (justiceinspectorates.gov.uk/hmcpsi), e-mail addresses and citation keys
+(`@smith2020`). Each of those that
 sits inside a sentence becomes one OBJECT character (U+FFFC) in the block's text, so sentences
 keep their shape and no rule matches across it.
 
@@ -28,6 +29,9 @@ OBJECT = "\ufffc"
 _NOT_PROSE = re.compile(
     r"(?:https?|ftp)://[^\s<>\"']*[^\s<>\"'.,;:!?)\]]"
     r"|www\.[^\s<>\"']*[^\s<>\"'.,;:!?)\]]"
+    # a bare domain with a path or not, as link text often is: justiceinspectorates.gov.uk/hmicfrs
+    r"|(?<![\w@.-])(?:[A-Za-z0-9-]+\.)+(?:uk|com|org|net|gov|int|eu|info|io|scot|wales|cymru)\b"
+    r"(?:/[^\s<>\"']*[^\s<>\"'.,;:!?)\]])?"
     r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
     r"|(?<![\w@])-?@[A-Za-z0-9_][\w:.#$%&+?<>~/-]*\w"
 )

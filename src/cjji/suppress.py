@@ -84,11 +84,21 @@ def parse(report: Report) -> tuple[list[Suppression], list[Finding]]:
     return found, problems
 
 
+def mark_used(report: Report, suppressions: list[Suppression]) -> None:
+    """A gate that applied these suppressions itself (spelling gathers one word's places into one
+    finding, so it leaves out the suppressed places first) records them, so they are not unused."""
+    used = report.extra.setdefault("suppressions-used", set())
+    used.update((s.line, s.col) for s in suppressions)
+
+
 def apply(report: Report, findings: list[Finding], context: Context) -> list[Finding]:
     """The findings no suppression covers, plus warnings for suppressions that covered nothing."""
     suppressions, problems = parse(report)
     if not suppressions:
         return findings + problems
+    for s in suppressions:
+        if (s.line, s.col) in report.extra.get("suppressions-used", ()):
+            s.used = True
     kept = []
     for f in findings:
         covering = [s for s in suppressions if s.covers(f)]

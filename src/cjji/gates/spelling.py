@@ -1,5 +1,12 @@
-"""[spelling] British English: hunspell's en_GB dictionary, the project word list
-(checks/wordlist.txt), the report's own `words`, and the house spellings in checks/language.yml.
+"""[spelling] British English: hunspell's en_GB dictionary, the criminal justice vocabulary
+(checks/vocabulary.yml, checks/bodies.yml), the project word list (checks/wordlist.txt), the
+report's own `words`, and the house spellings in checks/language.yml.
+
+Extra words are affix-aware: they go to hunspell as a personal dictionary (`-p`) in which each word
+borrows the affix rules of the longest dictionary word it ends with ("neurodiversity/diversity"
+accepts neurodiversities), and a compound root covers its derived forms ("neurodivergent" covers
+neurodivergence, since "divergence" shares the root of "divergent"). A word misspelt several
+times is one finding that lists its lines; suggestions from the vocabulary come first.
 
 hunspell runs in pipe mode, twice per report at most: `hunspell -l` over the distinct words not
 seen before (fast), then `hunspell -a` for suggestions on the misspelt ones. Verdicts are cached
@@ -8,19 +15,24 @@ for the whole run, so a long report or a hundred reports cost little more than t
 
 from __future__ import annotations
 
+import difflib
+import hashlib
+import os
 import re
 import shutil
 import subprocess
+import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
-from cjji import prose
+from cjji import prose, suppress
 from cjji.findings import Finding
 from cjji.gates.base import Context, Gate
 from cjji.policy import Policy
 from cjji.report import Report
-from cjji.style import settings
+from cjji.style import settings, vocabulary
 
 ID = "spelling"
 DICTIONARY_DIRS = (Path("/usr/share/hunspell"), Path("/usr/share/myspell/dicts"))
@@ -36,9 +48,21 @@ _IZE = re.compile(r"^(\w+?)(i|y)z(e|es|ed|ing|ation|ations|er|ers|able)$", re.I)
 class Speller:
     dictionary: str
     path: Path  # the .dic file
+    personal: Path | None = None  # extra words with their model words (hunspell -p)
+
+    @property
+    def key(self) -> str:
+        """What a verdict depends on: the dictionary and the extra words."""
+        return f"{self.dictionary}:{self.personal.name if self.personal else ''}"
+
+    def with_words(self, words: Iterable[str]) -> Speller:
+        """This dictionary plus these extra words (affix-aware), as a personal dictionary."""
+        return Speller(self.dictionary, self.path, personal_dictionary(self.path, words))
 
     def run(self, flag: str, words: list[str]) -> str:
         command = ["hunspell", flag, "-d", str(self.path.with_suffix("")), "-i", "utf-8"]
+        if self.personal:
+            command += ["-p", str(self.personal)]
         text = "\n".join(words) + "\n"
         done = subprocess.run(command, input=text, capture_output=True, text=True, encoding="utf-8",
                               timeout=120, check=False)
@@ -69,7 +93,49 @@ def _split_of(suggestion: str, word: str) -> bool:
     return suggestion.replace(" ", "").replace("-", "").lower() == word.lower()
 
 
-_KNOWN: dict[tuple[str, str], bool] = {}  # (dictionary, word) -> correct?
+@cache
+def stems(path: Path) -> frozenset[str]:
+    """The dictionary's root words (lower case), to find a model word for an extra word."""
+    try:
+        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()[1:]
+    except OSError:
+        return frozenset()
+    return frozenset(line.split("/", 1)[0].strip().lower() for line in lines if line.strip())
+
+
+def model_word(path: Path, word: str) -> str:
+    """The longest dictionary root (4 letters or more) that the word ends with, whose affix rules
+    the word borrows: 'neurodiversity' -> 'diversity', 'caseworker' -> 'worker'; '' if none."""
+    lower, roots = word.lower(), stems(path)
+    if not word.isalpha():
+        return ""
+    for i in range(1, len(lower) - 3):
+        if lower[i:] in roots:
+            return lower[i:]
+    return ""
+
+
+def personal_dictionary(path: Path, words: Iterable[str]) -> Path | None:
+    """A hunspell personal dictionary of the extra words, each with its model word
+    ("neurodiversity/diversity"), written once per distinct list into the temporary folder."""
+    entries = sorted({w.replace("\u2019", "'") for w in words if w and not w.startswith("#")})
+    if not entries:
+        return None
+    lines = []
+    for word in entries:
+        model = model_word(path, word)
+        lines.append(f"{word}/{model}" if model and model != word.lower() else word)
+    text = "\n".join(lines) + "\n"
+    digest = hashlib.sha256((str(path) + "\0" + text).encode()).hexdigest()[:16]
+    target = Path(tempfile.gettempdir()) / f"cjji-hunspell-{os.getuid()}-{digest}.dic"
+    if not target.is_file():
+        part = target.with_name(f"{target.name}.{os.getpid()}.part")
+        part.write_text(text, encoding="utf-8")
+        os.replace(part, target)
+    return target
+
+
+_KNOWN: dict[tuple[str, str], bool] = {}  # (speller key, word) -> correct?
 _SUGGESTED: dict[tuple[str, str], list[str]] = {}
 
 
@@ -107,21 +173,21 @@ def note(context: Context) -> str | None:
 def known(speller: Speller, words: Iterable[str]) -> dict[str, bool]:
     """Whether each word is in the dictionary, asking hunspell only about words not seen yet."""
     words = set(words)
-    new = sorted(w for w in words if (speller.dictionary, w) not in _KNOWN)
+    new = sorted(w for w in words if (speller.key, w) not in _KNOWN)
     if new:
         bad = speller.misspelt(new)
         for word in new:
-            _KNOWN[(speller.dictionary, word)] = word not in bad
-    return {w: _KNOWN[(speller.dictionary, w)] for w in words}
+            _KNOWN[(speller.key, word)] = word not in bad
+    return {w: _KNOWN[(speller.key, w)] for w in words}
 
 
 def suggest(speller: Speller, words: Iterable[str]) -> dict[str, list[str]]:
     words = set(words)
-    new = sorted(w for w in words if (speller.dictionary, w) not in _SUGGESTED)[:MAX_SUGGESTED]
+    new = sorted(w for w in words if (speller.key, w) not in _SUGGESTED)[:MAX_SUGGESTED]
     found = speller.suggestions(new)
     for word in new:
-        _SUGGESTED[(speller.dictionary, word)] = found.get(word, [])
-    return {w: _SUGGESTED.get((speller.dictionary, w), []) for w in words}
+        _SUGGESTED[(speller.key, word)] = found.get(word, [])
+    return {w: _SUGGESTED.get((speller.key, w), []) for w in words}
 
 
 class Allowed:
@@ -161,13 +227,45 @@ def ize_variant(word: str, exceptions: set[str]) -> str | None:
     return m.group(1) + m.group(2) + s + m.group(3)
 
 
+def project_words(policy: Policy) -> list[str]:
+    """Words every report may use: the vocabulary's and checks/wordlist.txt's."""
+    return sorted(set(vocabulary.load(policy).words) | set(settings.wordlist(policy)))
+
+
+def compound_roots(path: Path, words: Iterable[str]) -> dict[str, str]:
+    """Extra words made of a prefix and a dictionary word: prefix (lower case) -> model word.
+    'neurodivergent' -> {'neuro': 'divergent'}."""
+    roots: dict[str, str] = {}
+    for word in words:
+        model = model_word(path, word)
+        if model and len(model) >= 5 and model != word.lower():
+            roots.setdefault(word.lower()[: len(word) - len(model)], model)
+    return roots
+
+
+def _family(word: str, roots: dict[str, str]) -> str | None:
+    """The dictionary word a compound is derived from, if the word is prefix + a relative of a
+    root's model word ('neurodivergence' -> 'divergence', a relative of 'divergent')."""
+    lower = word.lower()
+    for prefix, model in roots.items():
+        if lower.startswith(prefix) and len(lower) > len(prefix) + 3:
+            rest = lower[len(prefix):]
+            shared = len(os.path.commonprefix([rest, model]))
+            if shared >= max(5, len(model) - 3):
+                return rest
+    return None
+
+
 def run(report: Report, context: Context) -> list[Finding]:
-    spell = speller(context.policy)
+    base = speller(context.policy)
     config = settings.section(context.policy, "spelling")
     severity = settings.severity(context.policy, ID, "misspelt", config.get("severity", "error"))
-    if spell is None or severity is None:
+    if base is None or severity is None:
         return []
-    allowed = Allowed([*settings.wordlist(context.policy), *report_words(report)])
+    extra = project_words(context.policy)
+    own = report_words(report)
+    spell = base.with_words(extra)
+    allowed = Allowed([*extra, *own])
     prefer = {k.lower(): v for k, v in (config.get("prefer") or {}).items()}
     exceptions = {w.lower() for w in config.get("ize_exceptions") or []}
     use_ize = bool(config.get("ize_endings", True))
@@ -181,39 +279,87 @@ def run(report: Report, context: Context) -> list[Finding]:
     distinct = {w for w, _, _ in places}
     variants = {w: v for w in distinct if use_ize and (v := ize_variant(w, exceptions))}
     verdict = known(spell, distinct | set(variants.values()))
+    unknown = {w for w in distinct if not verdict[w]}
+    if unknown and own:  # the report's own words, affix-aware too: asked only about what is left
+        mine = base.with_words([*extra, *own])
+        unknown = {w for w, ok in known(mine, unknown).items() if not ok}
+    roots = compound_roots(base.path, [*extra, *own])
+    relatives = {w: r for w in unknown if (r := _family(w, roots))}
+    if relatives:
+        related = known(base, set(relatives.values()))
+        unknown -= {w for w, r in relatives.items() if related[r]}
 
     wrong: dict[str, tuple[str, list[str]]] = {}  # word -> (kind, suggestions)
     for word in distinct:
-        if not verdict[word]:
+        if word in unknown:
             wrong[word] = ("misspelt", [])
         elif word.lower() in prefer:
             wrong[word] = ("house", [_same_case(prefer[word.lower()], word)])
         elif word in variants and verdict[variants[word]]:
             wrong[word] = ("house", [variants[word]])
     misspelt = [w for w, (kind, _) in wrong.items() if kind == "misspelt"]
+    terms = [w for w in extra if len(w) > 3]
     for word, options in suggest(spell, misspelt).items():
-        wrong[word] = ("misspelt", options)
+        close = [_same_case(t, word) if t.islower() else t
+                 for t in difflib.get_close_matches(word, terms, n=3, cutoff=0.8)]
+        wrong[word] = ("misspelt", list(dict.fromkeys(close + options)))
 
-    findings = []
-    house_severity = settings.severity(context.policy, ID, "british", severity) or severity
+    return _one_per_word(report, context, places, wrong, severity,
+                         settings.severity(context.policy, ID, "british", severity) or severity)
+
+
+def _one_per_word(report: Report, context: Context, places: list[tuple[str, prose.Block, int]],
+                  wrong: dict[str, tuple[str, list[str]]], severity: str, house_severity: str) -> list[Finding]:
+    """One finding per wrong word (in any case), at its first place, listing the lines of the others. A place a
+    suppression covers is left out (and the suppression recorded as used)."""
+    suppressions, _ = suppress.parse(report)
+    lines: dict[str, list[tuple[int, int]]] = {}  # the word in lower case -> its places
+    first: dict[str, str] = {}  # ... -> as first written
     for word, block, offset in places:
         if word not in wrong:
             continue
-        kind, options = wrong[word]
         line, col = block.position(offset)
+        rule = "british" if wrong[word][0] == "house" else "misspelt"
+        probe = settings.finding(report.display, ID, rule, "error", line, col, "")
+        covering = [s for s in suppressions if s.covers(probe)]
+        if covering:
+            suppress.mark_used(report, covering)
+            continue
+        lines.setdefault(word.lower(), []).append((line, col))
+        first.setdefault(word.lower(), word)
+    findings = []
+    for lower, where in lines.items():
+        word = first[lower]
+        kind, options = wrong[word]
+        line, col = where[0]
+        also = sorted({n for n, _ in where[1:]} - {line})
+        more = f" ({len(where)} times: {_lines(also)})" if len(where) > 1 else ""
         if kind == "house":
             findings.append(settings.finding(
-                report.display, ID, "british", house_severity, line, col,
-                f"'{word}' is not the British spelling used in our reports",
+                report.display, ID, "british", house_severity, line, col,  # type: ignore[arg-type]
+                f"'{word}' is not the British spelling used in our reports{more}",
                 f"write '{options[0]}'"))
         else:
             hint = (f"did you mean {_or_list(options[:5])}? " if options else "") + (
                 "If the word is right, add it to the report's `words` list in the metadata "
-                "(names of people and places) or to checks/wordlist.txt (terms for every report)")
+                "(names of people and places) or to checks/vocabulary.yml (terms for every report)")
             findings.append(settings.finding(
-                report.display, ID, "misspelt", severity, line, col,
-                f"'{word}' is not in the British English dictionary", hint))
+                report.display, ID, "misspelt", severity, line, col,  # type: ignore[arg-type]
+                f"'{word}' is not in the British English dictionary{more}", hint))
     return findings
+
+
+def _lines(lines: list[int], most: int = 10) -> str:
+    """'also on lines 8, 12 and 30' (at most `most` numbers, then how many more)."""
+    if not lines:
+        return "all on this line"
+    shown = [str(n) for n in lines[:most]]
+    rest = len(lines) - len(shown)
+    if rest:
+        listed = ", ".join(shown) + f" and {rest} more"
+    else:
+        listed = ", ".join(shown[:-1]) + " and " + shown[-1] if len(shown) > 1 else shown[0]
+    return f"also on line{'s' if len(lines) > 1 else ''} {listed}"
 
 
 def _same_case(replacement: str, like: str) -> str:
