@@ -66,7 +66,7 @@ def test_github_format_prints_annotations(project: Path) -> None:
 
 def test_no_project_is_a_plain_message(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["check", "--root", str(tmp_path)])
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "no cjji project found" in result.stderr
     assert "Traceback" not in result.output
 

@@ -25,7 +25,7 @@ def test_new_refuses_to_overwrite(project: Path) -> None:
     (project / "reports" / "2027-existing").mkdir()
     (project / "reports" / "2027-existing" / "report.md").write_text("mine")
     result = CliRunner().invoke(cli, ["new", "2027-existing", "--root", str(project)])
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "already exists; nothing was changed" in result.stderr
     assert (project / "reports" / "2027-existing" / "report.md").read_text() == "mine"
 

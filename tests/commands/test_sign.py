@@ -54,14 +54,14 @@ def test_the_identity_comes_from_the_key_or_from_identity(gk: Gatekeepers) -> No
 
 def test_a_key_not_in_allowed_signers_is_refused(gk: Gatekeepers) -> None:  # noqa: F811
     result = sign(gk, "chief-inspector-HMCPSI", "rogue")
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "checks/allowed_signers lists no one for the key" in result.output
     assert signoffs(gk) == []
 
 
 def test_someone_elses_identity_with_your_key_is_refused(gk: Gatekeepers) -> None:  # noqa: F811
     result = sign(gk, "chief-inspector-HMCPSI", "outsider", "--identity", "cps.chief@test.example")
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "nothing was written: the statement names cps.chief@test.example, but it was signed with " \
            "the key of outsider@test.example" in result.output
     assert signoffs(gk) == []
@@ -69,7 +69,7 @@ def test_someone_elses_identity_with_your_key_is_refused(gk: Gatekeepers) -> Non
 
 def test_a_signer_without_the_role_is_refused(gk: Gatekeepers) -> None:  # noqa: F811
     result = sign(gk, "chief-inspector-HMCPSI", "cps-qa")
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "you cannot sign in this role: cps.qa@test.example does not hold the role " \
            "chief-inspector-HMCPSI and has no delegation for it" in result.output
     assert signoffs(gk) == []
@@ -95,7 +95,7 @@ def test_an_expired_delegate_cannot_sign(gk: Gatekeepers) -> None:  # noqa: F811
     today = dt.date.today()
     gk.delegate("chief-inspector-HMIProbation", today - dt.timedelta(days=9), today - dt.timedelta(days=2))
     result = sign(gk, "chief-inspector-HMIProbation", "deputy")
-    assert result.exit_code == 1 and "expired after" in result.output
+    assert result.exit_code == 2 and "expired after" in result.output
     assert signoffs(gk) == []
 
 

@@ -79,7 +79,7 @@ def test_a_dismissed_review_removes_its_record(gk: Gatekeepers) -> None:  # noqa
 
 def test_a_review_of_an_older_commit_is_refused(gk: Gatekeepers) -> None:  # noqa: F811
     result = from_review(gk, "older_commit", gk.report)
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert ("refused: review 2004 approved commit 1a2b3c4d5e6f, but the pull request's head is "
             "9f1c2e7a4b5d; the gatekeeper must approve the current head") in result.output
     assert records(gk) == []
@@ -107,7 +107,7 @@ def test_not_an_event_payload_is_a_message_not_a_traceback(gk: Gatekeepers, tmp_
     path = tmp_path / "event.json"
     path.write_text('{"action": "opened", "pull_request": {}}')
     result = from_review(gk, path, gk.report)
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "is not a GitHub pull_request_review event payload (missing: review.id" in result.output
 
 
@@ -143,7 +143,7 @@ def test_in_a_checkout_the_changed_reports_are_found_and_the_head_must_be_checke
     (gk.report / "signoffs" / RECORD).unlink()
     _git(gk.root, "commit", "-q", "--allow-empty", "-m", "later")
     refused = from_review(gk, _event_at(tmp_path, base, head))
-    assert refused.exit_code == 1
+    assert refused.exit_code == 2
     assert f"refused: the checkout is at {_git(gk.root, 'rev-parse', 'HEAD')[:12]}, not at the reviewed " \
            f"head {head[:12]}" in refused.output
     assert records(gk) == []
@@ -188,7 +188,7 @@ def test_any_payload_gives_a_message_never_a_traceback(gk: Gatekeepers, tmp_path
         path = tmp_path / "event.json"
         path.write_text(json.dumps(event))
         result = from_review(gk, path, gk.report)
-        assert result.exit_code in (0, 1), result.output
+        assert result.exit_code in (0, 2), result.output
         assert not isinstance(result.exception, Exception) or isinstance(result.exception, SystemExit), \
             repr(result.exception)
 

@@ -70,5 +70,5 @@ def test_a_sign_off_rewritten_along_with_the_manifest_fails_its_signature(signed
 
 def test_a_folder_that_is_not_a_site_is_refused(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["verify-site", str(tmp_path)])
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "is not a published site: it has no manifest.json" in result.output
