@@ -181,6 +181,7 @@ def anchor_document(document: etree._Element, footnotes: etree._Element | None,
     used: set[int] = set()
 
     def add(p: etree._Element, block: SourceBlock, story: str) -> None:
+        """Bookmark `p` as showing `block` (a "generated" block: text cjji writes, not report.md's)."""
         nonlocal next_id
         name = f"{ANCHOR_PREFIX}{len(anchors)}_{block.digest}"
         _bookmark(p, next_id, name)
@@ -189,8 +190,13 @@ def anchor_document(document: etree._Element, footnotes: etree._Element | None,
                               block.text, block.finding, story))
         used.add(id(block))
 
-    for p, k in match_paragraphs(body_paragraphs(body), main):
-        add(p, main[k], "document")
+    everything = list(body.iter(w("p")))  # these references keep each element's proxy (and id) alive
+    matched = {id(p): k for p, k in match_paragraphs(body_paragraphs(body), main)}
+    for p in everything:
+        if id(p) in matched:
+            add(p, main[matched[id(p)]], "document")
+        elif not _in_toc(p) and paragraph_text(p).strip():  # cover, labels, the framework annex
+            add(p, SourceBlock("generated", paragraph_text(p), "", [], 0, 0, 0), "document")
     if footnotes is not None and notes:
         by_text: dict[str, list[SourceBlock]] = {}
         for block in notes:
