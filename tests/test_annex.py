@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from framework_support import EXAMPLE_DIR, GOOD, context, variant
+from framework_support import EXAMPLE_DIR, GOOD, context, line_of, variant
 
 from cjji import markdown
 from cjji.annex import escape, framework_annex, recommendations_list
@@ -81,3 +81,58 @@ def test_recommendations_list_alone() -> None:
 def test_no_recommendations(tmp_path: Path) -> None:
     folder = variant(tmp_path, ("{.recommendation #R1", "{.note #N1"), ("{.recommendation #R2", "{.note #N2"))
     assert "This report makes no recommendations." in _annex(folder)
+
+
+INJECTED_ID = "mf)![..](images/.e.png"
+
+
+def _injected(tmp_path: Path) -> Path:
+    """The good report whose 'people' section has a quoted id that the metadata cites (issue 13, attack 3)."""
+    folder = variant(tmp_path, ("user-perspective: {sections: [people]}",
+                                f'user-perspective: {{sections: ["{INJECTED_ID}"]}}'),
+                     ("# People in custody {#people .cross-cutting}",
+                      f'# People in custody {{id="{INJECTED_ID}" .cross-cutting}}'))
+    (folder / "images").mkdir(exist_ok=True)
+    (folder / "images" / ".e.png").write_bytes(b"\x89PNG\r\n\x1a\n hidden, never digested")
+    return folder
+
+
+def test_attack_3_a_quoted_id_cited_by_the_metadata_cannot_inject_markdown_into_the_annex(tmp_path: Path) -> None:
+    folder = _injected(tmp_path)
+    report = load(folder)
+    assert report.section_ids.get(INJECTED_ID), "the id reaches the report model as written"
+    text = _annex(folder)
+    tokens = markdown.parse(text)
+    images = [c for t in tokens for c in t.children or [] if c.type == "image"]
+    links = [c.attrs["href"] for t in tokens for c in t.children or [] if c.type == "link_open"]
+    assert images == []
+    assert not any(".e.png" in str(href) for href in links)
+    assert "](#mf)" not in text
+
+
+def test_attack_3_the_quoted_id_is_refused_at_its_line(tmp_path: Path) -> None:
+    from cjji.gates import attributes
+
+    folder = _injected(tmp_path)
+    found = [f for f in attributes.run(load(folder), context()) if f.rule == "bad-id"]
+    line = line_of(folder, "# People in custody")
+    assert [(f.line, f.severity) for f in found] == [(line, "error")]
+    assert found[0].col == (folder / "report.md").read_text().split("\n")[line - 1].index("mf)") + 1
+    assert "is not allowed" in found[0].message
+
+
+def test_links_only_to_plain_ids() -> None:
+    from cjji.annex import link
+
+    assert link("R1", "R1") == "[R1](#R1)"
+    assert link("1.2", "x)![a](b.png") == "1.2"
+    assert link("R1 [x]", "a b") == r"R1 \[x\]"
+
+
+def test_escape_leaves_nothing_that_parses_as_markup() -> None:
+    hostile = "x](#a) ![i](.e.png) <b>*e*</b> `c` {#id} [^1] | ~~s~~ &amp; \\\n# h\n\n- l"
+    tokens = markdown.parse(f"| a |\n|---|\n| {escape(hostile)} |\n\n{escape(hostile)}\n")
+    kinds = {c.type for t in tokens for c in t.children or []}
+    assert kinds <= {"text", "softbreak"}, kinds
+    blocks = [t.type for t in tokens if t.type.endswith("_open")]
+    assert "heading_open" not in blocks and "bullet_list_open" not in blocks

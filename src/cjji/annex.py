@@ -5,6 +5,11 @@ carry ids prefixed `annex-` and the class `.unnumbered`, links point at the repo
 ids, and there is no raw HTML. The builders parse it with cjji.markdown.parse and append it to the
 document, so every output format shows the same annex. `recommendations_list` is the
 recommendations table alone, for a separate annex.
+
+Nothing from the report is pasted into the Markdown as it is: text goes through `escape` (every
+character that could start a link, image, emphasis, attribute or HTML is backslash-escaped, and
+line breaks become spaces), and an id becomes a link target only if it is a plain id
+(cjji.attributes.ID_PATTERN), else it is shown as escaped text.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from cjji.attributes import is_id
 from cjji.blocks import Section, enclosing_heading, judgements, recommendations, sections
 from cjji.build.numbering import number
 from cjji.gates._framework import (
@@ -38,6 +44,8 @@ def escape(text: Any) -> str:
 
 
 def _heading(level: int, text: str, ident: str) -> str:
+    if not is_id(f"annex-{ident}"):
+        raise ValueError(f"not an id: {ident!r}")  # cjji's own constants: a bug, never the author's
     return f"{'#' * level} {escape(text)} {{#annex-{ident} .unnumbered}}"
 
 
@@ -60,11 +68,19 @@ def _label(report: Report, section: Section) -> str:
     return section.id
 
 
+def link(text: Any, ident: Any) -> str:
+    """A link to a section of the report, or the escaped text alone if `ident` is not a plain id:
+    an id is never pasted into Markdown unchecked (`{id="x)![a](.secret.png"}` would add an image)."""
+    if not is_id(ident):
+        return escape(text)
+    return f"[{escape(text)}](#{ident})"
+
+
 def section_link(report: Report, ident: str) -> str:
     section = sections(report).get(ident)
     if section is None:
         return escape(ident)
-    return f"[{escape(_label(report, section))}](#{ident})"
+    return link(_label(report, section), ident)
 
 
 def _coverage_cell(report: Report, entry: Any) -> str:
@@ -145,7 +161,7 @@ def _recommendations_table(report: Report, policy: Policy) -> str:
     for block in recommendations(report):
         due = parse_date(block.attrs.get("due"))
         rows.append([
-            f"[{escape(block.id)}](#{block.id})" if block.id else " ",
+            link(block.id, block.id) if block.id else " ",
             escape(block.text),
             escape(_owner_names(block.attrs.get("owner", ""), known)),
             escape(long_date(due)) if due else escape(block.attrs.get("due", "")),
