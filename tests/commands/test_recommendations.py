@@ -23,11 +23,14 @@ def test_csv_register_of_every_report(project: Path) -> None:
     result = CliRunner().invoke(cli, ["recommendations", "--root", str(_project(project))])
     assert result.exit_code == 0, result.output
     rows = list(csv.DictReader(io.StringIO(result.output)))
-    assert [(r["report_id"], r["recommendation_id"]) for r in rows] == [
-        ("2026-victim-updates", f"R{n}") for n in range(1, 6)] + [("2027-good", "R1"), ("2027-good", "R2")]
+    example = [(r["kind"], r["recommendation_id"]) for r in rows if r["report_id"] == "2026-victim-updates"]
+    assert example[0] == ("cause-of-concern", "CC1")  # issue 16: custody reports track these too
+    assert ("area-for-improvement", "AFI2") in example
+    assert [i for k, i in example if k == "recommendation"] == [f"R{n}" for n in range(1, 6)]
+    assert [(r["report_id"], r["recommendation_id"]) for r in rows][-2:] == [("2027-good", "R1"), ("2027-good", "R2")]
     assert rows[-1] == {
         "report_id": "2027-good", "report_title": "Custody health care", "publication_date": "2027-11-30",
-        "recommendation_id": "R2", "owner_code": "PoliceForces; NPCC",
+        "kind": "recommendation", "recommendation_id": "R2", "owner_code": "PoliceForces; NPCC",
         "owner_name": "Police forces (chief constables); National Police Chiefs' Council",
         "due_date": "2028-06-30",
         "text": "Chief constables should make sure a health care professional is available in every "

@@ -85,3 +85,39 @@ def test_placeholder_recommendation(tmp_path: Path) -> None:
     folder = variant(tmp_path, ("Chief constables should make sure", "TODO: Chief constables should make sure"))
     assert brief(run(recommendations.GATE, folder)) == [
         (line_of(folder, "TODO:"), "placeholder", "R2 is still a placeholder ('TODO')")]
+
+
+def test_real_bodies_are_addressed_by_name(tmp_path: Path) -> None:
+    """Issue 16: a single force, a department and an office-holder, several to one recommendation."""
+    folder = variant(tmp_path, ('owner="HMPPS"', 'to="Cleveland Police; the Department of Health and Social '
+                                'Care; Lord Chancellor and Secretary of State for Justice"'))
+    assert run(recommendations.GATE, folder) == []
+    from cjji.blocks import recommendations as blocks_of
+    from cjji.bodies import addressees
+    from cjji.report import load
+    from framework_support import context
+
+    [first, _] = blocks_of(load(folder))
+    found = addressees(first, context().policy)
+    assert [a.body for a in found] == ["cleveland", "dhsc", "lord-chancellor"]
+    assert found[0].name == "Cleveland Police"
+
+
+def test_an_unknown_body_is_a_warning_with_a_suggestion_and_still_counts(tmp_path: Path) -> None:
+    folder = variant(tmp_path, ('owner="HMPPS"', 'to="Clevland Police"'))
+    [finding] = run(recommendations.GATE, folder)
+    assert (finding.severity, finding.rule, finding.line) == ("warning", "unknown-addressee", line_of(folder, "#R1"))
+    assert finding.col == line_of_text(folder, "#R1").index("Clevland") + 1
+    assert finding.message == ("R1 is addressed to 'Clevland Police', which is not in checks/bodies.yml "
+                               "(it is published as written)")
+    assert finding.hint.startswith("did you mean 'Cleveland Police'?")
+
+
+def test_an_empty_to_is_no_addressee(tmp_path: Path) -> None:
+    folder = variant(tmp_path, ('owner="HMPPS"', 'to=" ; "'))
+    assert brief(run(recommendations.GATE, folder)) == [
+        (line_of(folder, "#R1"), "no-owner", "R1 is not addressed to anyone")]
+
+
+def line_of_text(folder: Path, needle: str) -> str:
+    return (folder / "report.md").read_text(encoding="utf-8").split("\n")[line_of(folder, needle) - 1]

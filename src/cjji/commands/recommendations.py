@@ -11,33 +11,37 @@ from typing import Any
 import click
 
 from cjji.atomic import write_text
-from cjji.blocks import recommendations
+from cjji.blocks import graded_blocks
+from cjji.bodies import addressees
 from cjji.commands.options import open_project, root_option
 from cjji.findings import format_human
-from cjji.gates._framework import agencies, mapping
+from cjji.gates._framework import mapping
 from cjji.policy import Policy
 from cjji.project import report_dirs
 from cjji.report import LoadError, Report, load
 
-COLUMNS = ("report_id", "report_title", "publication_date", "recommendation_id", "owner_code",
+COLUMNS = ("report_id", "report_title", "publication_date", "kind", "recommendation_id", "owner_code",
            "owner_name", "due_date", "text", "line")
+TRACKED = ("recommendation", "cause-of-concern", "area-for-improvement")  # followed up later
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def rows(report: Report, policy: Policy) -> list[dict[str, Any]]:
-    known = agencies(policy)
     title = report.meta.get("title")
     published = mapping(report.meta.get("publication")).get("date")
     out = []
-    for block in recommendations(report):
-        codes = block.attrs.get("owner", "").split()
+    for block in graded_blocks(report):
+        if block.kind not in TRACKED:
+            continue
+        to = addressees(block, policy)
         out.append({
             "report_id": report.id,
             "report_title": title if isinstance(title, str) else "",
             "publication_date": published if isinstance(published, str) else "",
+            "kind": block.kind,
             "recommendation_id": block.id,
-            "owner_code": "; ".join(codes),
-            "owner_name": "; ".join(str(known.get(c, {}).get("name", c)) for c in codes),
+            "owner_code": "; ".join(a.code or a.body or "" for a in to),
+            "owner_name": "; ".join(a.name for a in to),
             "due_date": block.attrs.get("due", ""),
             "text": block.text,
             "line": block.line,
@@ -73,11 +77,12 @@ def to_json(register: list[dict[str, Any]]) -> str:
               help="Write the register to this file (default: print it).")
 @root_option
 def command(paths: tuple[Path, ...], fmt: str, output: Path | None, root: Path | None) -> None:
-    """Export the recommendations register so follow-up can be tracked (Annex A principle 1).
+    """Export the register of recommendations, causes of concern and areas for improvement, so
+    follow-up can be tracked (Annex A principle 1).
 
     PATHS are report folders, report.md files or folders of reports (default: every report under
-    reports/). One row per recommendation: report id, title and publication date, recommendation
-    id, owner code and name, due date, text and its line in report.md. Nothing is written if a
+    reports/). One row per item: report id, title and publication date, kind, id, addressees'
+    codes and names, due date, text and its line in report.md. Nothing is written if a
     report cannot be read.
     """
     project, policy = open_project(root)

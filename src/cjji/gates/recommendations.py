@@ -1,8 +1,9 @@
 """[recommendations] Recommendations are numbered, addressed and dated.
 
 Each recommendation block has a unique id of the form set in thresholds (R1, R2, ...), numbered
-without gaps in document order; an owner (one or more codes from checks/agencies.yml); and, if it
-has one, a real due date. `cjji recommendations` exports them so follow-up can be tracked
+without gaps in document order; addressees (`to="name; name"`, resolved against checks/bodies.yml
+by cjji.bodies: an unknown body is a warning with a suggestion, and is published as written; or
+the older `owner="CODE"` with codes from checks/agencies.yml); and, if it has one, a real due date. `cjji recommendations` exports them so follow-up can be tracked
 (Annex A principle 1).
 """
 
@@ -12,6 +13,7 @@ import difflib
 import re
 
 from cjji.blocks import Block, recommendations
+from cjji.bodies import addressees, split_to, suggestion
 from cjji.findings import Finding
 from cjji.gates._framework import agencies, mapping, parse_date, placeholder_in, threshold, warn
 from cjji.gates.base import Context, Gate
@@ -31,24 +33,32 @@ def _col(report: Report, block: Block, needle: str) -> int:
 
 def _owner(report: Report, block: Block, policy: Policy) -> list[Finding]:
     known = agencies(policy)
-    owner = block.attrs.get("owner", "")
-    col = _col(report, block, "owner=")
     name = block.id or "this recommendation"
-    if not owner.split():
+    if not split_to(block.attrs.get("to", "")) and not block.attrs.get("owner", "").split():
         return [report.finding(ID, "no-owner", block.line, _col(report, block, "{"),
                                f"{name} is not addressed to anyone",
-                               f'add owner="CODE" with a code from checks/agencies.yml: '
-                               f"{', '.join(known)}")]
+                               'add to="..." naming who must act, such as to="Cleveland Police; '
+                               'Crown Prosecution Service" (names from checks/bodies.yml)')]
     findings = []
-    for code in owner.split():
-        if code not in known:
-            close = difflib.get_close_matches(code, list(known), n=1, cutoff=0.5)
+    for addressee in addressees(block, policy):
+        if addressee.body is not None or addressee.code is not None:
+            continue
+        if addressee.written in block.attrs.get("owner", "").split():
+            close = difflib.get_close_matches(addressee.written, list(known), n=1, cutoff=0.5)
             hint = f"did you mean '{close[0]}'? " if close else ""
             findings.append(report.finding(
-                ID, "unknown-owner", block.line, col,
-                f"{name} is addressed to '{code}', which is not a known agency",
-                f"{hint}use a code from checks/agencies.yml ({', '.join(known)}), or ask the "
-                "secretariat to add the agency"))
+                ID, "unknown-owner", block.line, _col(report, block, "owner="),
+                f"{name} is addressed to '{addressee.written}', which is not a known agency",
+                f"{hint}use a code from checks/agencies.yml ({', '.join(known)}), or name the body "
+                'with to="..."'))
+            continue
+        close_name = suggestion(policy, addressee.written)
+        findings.append(warn(
+            report, ID, "unknown-addressee", block.line, _col(report, block, addressee.written),
+            f"{name} is addressed to '{addressee.written}', which is not in checks/bodies.yml "
+            "(it is published as written)",
+            (f"did you mean '{close_name}'? " if close_name else "")
+            + "check the name, or ask the secretariat to add the body"))
     return findings
 
 
@@ -126,5 +136,5 @@ def run(report: Report, context: Context) -> list[Finding]:
     return findings
 
 
-GATE = Gate(ID, "Recommendations have unique continuous ids, a known owner agency and a real due "
-                "date", run)
+GATE = Gate(ID, "Recommendations have unique continuous ids, addressees (checks/bodies.yml) and a "
+                "real due date", run)
