@@ -144,12 +144,36 @@ def test_content_changed_after_signing_is_stale_and_says_which_files(gk: Gatekee
     assert best.changed == ["images/new-chart.png (added)", "impact-assessment.md (changed)"]
 
 
-def test_delegate_within_the_delegation_is_signed(gk: Gatekeepers) -> None:  # noqa: F811
-    gk.delegate("chief-inspector-HMIProbation", TODAY - dt.timedelta(days=1), TODAY + dt.timedelta(days=1))
-    gk.sign("chief-inspector-HMIProbation", "deputy")
+def _days(n: int) -> dt.datetime:
+    """Noon UTC, n days from today."""
+    return dt.datetime.combine(TODAY + dt.timedelta(days=n), dt.time(12), dt.UTC)
+
+
+def test_delegate_whose_sign_off_landed_inside_the_delegation_is_signed(gk: Gatekeepers) -> None:  # noqa: F811
+    gk.delegate("chief-inspector-HMIProbation", TODAY - dt.timedelta(days=10), TODAY + dt.timedelta(days=1))
+    gk.land("the report")
+    gk.sign("chief-inspector-HMIProbation", "deputy", at=_days(-3))
+    commit = gk.land("sign-off", at=_days(-2))
     best = role(status_of(gk), "chief-inspector-HMIProbation").best
     assert best is not None and best.state == "signed"
     assert best.reason.startswith("delegated by probation.chief@test.example")
+    assert best.time_source == "main" and best.landed is not None and best.landed.commit == commit
+    assert best.signed_at == _days(-2).strftime("%Y-%m-%dT%H:%M:%SZ")  # the landing, not the claim
+    assert best.claimed_at == _days(-3).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def test_delegate_sign_off_not_yet_landed_is_unconfirmed_and_does_not_count(gk: Gatekeepers) -> None:  # noqa: F811
+    from cjji.gates import signoffs
+    from cjji.gates.base import Context
+
+    gk.delegate("chief-inspector-HMIProbation", TODAY - dt.timedelta(days=1), TODAY + dt.timedelta(days=1))
+    gk.sign("chief-inspector-HMIProbation", "deputy")
+    best = role(status_of(gk), "chief-inspector-HMIProbation").best
+    assert best is not None and best.state == "unconfirmed" and best.time_source == "claimed"
+    assert "not confirmed until it lands on the main branch" in best.reason
+    findings = signoffs.run(load(gk.report), Context(load_policy(gk.root), for_publication=True))
+    (finding,) = [f for f in findings if f.rule == "unconfirmed"]
+    assert finding.severity == "error" and "is the signer's own and is not trusted" in finding.message
 
 
 def test_expired_delegation_is_refused(gk: Gatekeepers) -> None:  # noqa: F811
@@ -162,10 +186,71 @@ def test_expired_delegation_is_refused(gk: Gatekeepers) -> None:  # noqa: F811
         in best.reason
 
 
+def test_attack_8_expired_delegate_backdating_into_the_window_is_refused(gk: Gatekeepers) -> None:  # noqa: F811
+    """The delegation ended 5 days ago; the delegate signs now, claiming a time inside it."""
+    last_day = TODAY - dt.timedelta(days=5)
+    gk.delegate("chief-inspector-HMIProbation", TODAY - dt.timedelta(days=30), last_day)
+    gk.land("the report", at=_days(-40))
+    gk.sign("chief-inspector-HMIProbation", "deputy", at=_days(-10))  # backdated
+    best = role(status_of(gk), "chief-inspector-HMIProbation").best  # not landed: judged as now
+    assert best is not None and best.state == "invalid" and f"expired after {last_day}" in best.reason
+    gk.land("sign-off")  # merged today: its time is today's, whatever it claims
+    best = role(status_of(gk), "chief-inspector-HMIProbation").best
+    assert best is not None and best.state == "invalid"
+    assert f"expired after {last_day} (signed at {best.signed_at})" in best.reason
+    assert best.signed_at[:10] == TODAY.isoformat()
+
+
+def test_attack_8_backdated_commit_on_a_branch_does_not_date_the_sign_off(gk: Gatekeepers) -> None:  # noqa: F811
+    """The signer also backdates the commit on their branch; only the merge on main counts."""
+    last_day = TODAY - dt.timedelta(days=5)
+    gk.delegate("chief-inspector-HMIProbation", TODAY - dt.timedelta(days=30), last_day)
+    gk.land("the report", at=_days(-40))
+    gk.git("checkout", "-q", "-b", "sign-off")
+    gk.sign("chief-inspector-HMIProbation", "deputy", at=_days(-10))
+    gk.git("add", "-A")
+    gk.git("commit", "-q", "-m", "sign-off, backdated", at=_days(-10))
+    gk.git("checkout", "-q", "main")
+    gk.git("merge", "-q", "--no-ff", "-m", "Merge pull request #9", "sign-off", at=_days(0))
+    best = role(status_of(gk), "chief-inspector-HMIProbation").best
+    assert best is not None and best.state == "invalid" and f"expired after {last_day}" in best.reason
+    assert best.landed is not None and best.landed.commit == gk.git("rev-parse", "HEAD")  # the merge
+
+
+def test_attack_8_a_signing_time_in_1999_is_refused(gk: Gatekeepers) -> None:  # noqa: F811
+    gk.land("the report")
+    gk.sign("chief-inspector-HMCPSI", "cps-chief", at=dt.datetime(1999, 1, 1, tzinfo=dt.UTC))
+    best = role(status_of(gk), "chief-inspector-HMCPSI").best
+    assert best is not None and best.state == "signed" and best.time_source == "claimed"  # a draft: shown as claimed
+    gk.land("sign-off")
+    best = role(status_of(gk), "chief-inspector-HMCPSI").best
+    assert best is not None and best.state == "invalid"
+    assert best.reason.startswith("the statement claims it was signed at 1999-01-01T00:00:00Z, more than "
+                                  "90 days before it landed on the main branch")
+
+
+def test_a_claimed_time_after_landing_is_refused(gk: Gatekeepers) -> None:  # noqa: F811
+    gk.sign("chief-inspector-HMCPSI", "cps-chief", at=utc_now())
+    gk.land("sign-off", at=_days(-3))
+    best = role(status_of(gk), "chief-inspector-HMCPSI").best
+    assert best is not None and best.state == "invalid" and "after it landed on the main branch" in best.reason
+
+
+def test_a_statement_changed_after_landing_has_no_trusted_time(gk: Gatekeepers) -> None:  # noqa: F811
+    gk.delegate("chief-inspector-HMIProbation", TODAY - dt.timedelta(days=10), TODAY + dt.timedelta(days=10))
+    gk.sign("chief-inspector-HMIProbation", "deputy", at=_days(-2))
+    gk.land("sign-off", at=_days(-1))
+    assert role(status_of(gk), "chief-inspector-HMIProbation").state == "signed"
+    gk.sign("chief-inspector-HMIProbation", "deputy", at=utc_now())  # signed again, not landed
+    assert role(status_of(gk), "chief-inspector-HMIProbation").state == "unconfirmed"
+
+
 def test_not_yet_valid_delegation_is_refused(gk: Gatekeepers) -> None:  # noqa: F811
     first_day = TODAY + dt.timedelta(days=3)
     gk.delegate("chief-inspector-HMIProbation", first_day, TODAY + dt.timedelta(days=30))
     gk.sign("chief-inspector-HMIProbation", "deputy")
+    assert role(status_of(gk), "chief-inspector-HMIProbation").state == "unconfirmed"  # may land in time
+    gk.land("sign-off")
     best = role(status_of(gk), "chief-inspector-HMIProbation").best
     assert best is not None and best.state == "invalid"
     assert f"is not valid until {first_day}" in best.reason
@@ -218,42 +303,97 @@ def test_example_gatekeepers_are_refused_for_real_reports(tmp_path: Path) -> Non
     assert not refused.ok and "fictional example gatekeeper" in refused.how
 
 
-# --- review records (written by `cjji signoff from-review`) --------------------------------------
+# --- review records (written and signed by the sign-off workflow) ---------------------------------
 
 
-def _review_record(kit: Gatekeepers, **changes: object) -> Path:
-    review = {"id": 7, "url": "https://github.com/o/r/pull/1#pullrequestreview-7", "state": "approved",
-              "submitted_at": "2026-11-20T14:03:22Z", "reviewer": "test-cps-chief", "commit": "a" * 40,
-              "head_sha": "a" * 40, "pull_request": 1, "pull_request_url": "https://github.com/o/r/pull/1",
-              "repository": "o/r"}
-    review.update(changes)
-    data = statement(kit.report.name, 1, "t", "chief-inspector-HMCPSI", kit.holder("cps-chief"),
-                     digest(kit.report), dt.datetime(2026, 11, 20, 14, 3, 22, tzinfo=dt.UTC),
-                     method=REVIEW, review=review)
-    path = kit.report / "signoffs" / statement_name("chief-inspector-HMCPSI", kit.identity("cps-chief"), REVIEW)
-    path.parent.mkdir(exist_ok=True)
-    path.write_bytes(dump(data))
-    return path
-
-
-def test_review_record_by_a_registered_reviewer_at_the_head_is_signed(gk: Gatekeepers) -> None:  # noqa: F811
-    _review_record(gk)
+def test_review_record_signed_by_the_workflow_key_is_signed(gk: Gatekeepers) -> None:  # noqa: F811
+    gk.review("chief-inspector-HMCPSI", "cps-chief")
     best = role(status_of(gk), "chief-inspector-HMCPSI").best
     assert best is not None and best.state == "signed" and best.method == "github-review"
+    assert best.time_source == "review"
 
 
 def test_review_record_for_a_commit_that_is_not_the_head_is_refused(gk: Gatekeepers) -> None:  # noqa: F811
-    _review_record(gk, commit="b" * 40)
+    gk.review("chief-inspector-HMCPSI", "cps-chief", commit="b" * 40)
     best = role(status_of(gk), "chief-inspector-HMCPSI").best
     assert best is not None and best.state == "invalid"
     assert "not on the pull request's head" in best.reason
 
 
 def test_review_record_whose_reviewer_is_not_the_named_identity_is_refused(gk: Gatekeepers) -> None:  # noqa: F811
-    _review_record(gk, reviewer="test-outsider")
+    gk.review("chief-inspector-HMCPSI", "cps-chief", reviewer="test-outsider")
     best = role(status_of(gk), "chief-inspector-HMCPSI").best
     assert best is not None and best.state == "invalid"
     assert "GitHub reviewer test-outsider is outsider@test.example" in best.reason
+
+
+def test_attack_4_hand_written_review_record_is_refused(gk: Gatekeepers) -> None:  # noqa: F811
+    """Made-up names, a commit of forty zeros, an empty URL, and no signature."""
+    from cjji.gates import signoffs
+    from cjji.gates.base import Context
+
+    gk.review("chief-inspector-HMCPSI", "cps-chief", sign=False, commit="0" * 40, head_sha="0" * 40, url="")
+    best = role(status_of(gk), "chief-inspector-HMCPSI").best
+    assert best is not None and best.state == "invalid"
+    assert best.reason.startswith("this pull-request approval record is not signed")
+    findings = signoffs.run(load(gk.report), Context(load_policy(gk.root), for_publication=True))
+    assert any(f.severity == "error" and "not signed" in f.message and f.file.endswith(".review.json")
+               for f in findings)
+
+
+def test_attack_4_review_record_signed_by_a_gatekeepers_own_key_is_refused(gk: Gatekeepers) -> None:  # noqa: F811
+    """The gatekeeper key is listed for cjji-report-signoff only, and not under the recorder."""
+    gk.review("chief-inspector-HMCPSI", "cps-chief", key="cps-chief")
+    best = role(status_of(gk), "chief-inspector-HMCPSI").best
+    assert best is not None and best.state == "invalid"
+    assert best.reason.startswith("the sign-off workflow's signature does not verify")
+
+
+def test_attack_4_review_record_edited_after_the_workflow_signed_it_is_refused(gk: Gatekeepers) -> None:  # noqa: F811
+    path = gk.review("chief-inspector-HMCPSI", "cps-chief")
+    path.write_text(path.read_text().replace('"pull_request": 1,', '"pull_request": 2,'))
+    best = role(status_of(gk), "chief-inspector-HMCPSI").best
+    assert best is not None and best.state == "invalid" and "changed after it was signed" in best.reason
+
+
+def test_attack_4_a_gatekeeper_key_cannot_sign_as_the_workflow_nor_the_workflow_as_a_gatekeeper(
+        gk: Gatekeepers) -> None:  # noqa: F811
+    allowed = gk.root / "checks" / "allowed_signers"
+    from cjji.signoff import REVIEW_NAMESPACE
+    from signoff_support import RECORDER
+
+    by_recorder = sign_bytes(b"statement", gk.keys["recorder"])  # the gatekeepers' namespace
+    assert verify_bytes(b"statement", by_recorder, RECORDER, allowed) != ""
+    by_gatekeeper = sign_bytes(b"statement", gk.keys["cps-chief"], REVIEW_NAMESPACE)
+    assert verify_bytes(b"statement", by_gatekeeper, "cps.chief@test.example", allowed, REVIEW_NAMESPACE) != ""
+    ok = sign_bytes(b"statement", gk.keys["recorder"], REVIEW_NAMESPACE)
+    assert verify_bytes(b"statement", ok, RECORDER, allowed, REVIEW_NAMESPACE) == ""
+
+
+def test_a_record_by_a_key_not_named_as_recorder_is_refused(gk: Gatekeepers) -> None:  # noqa: F811
+    path = gk.review("chief-inspector-HMCPSI", "cps-chief")
+    data = json.loads(path.read_text())
+    assert data["recorder"] == "signoff-workflow@test.example"
+    registry_file = gk.root / "checks" / "gatekeepers.yml"
+    data = json.loads(registry_file.read_text())
+    data["recorders"] = [{"identity": "other-workflow@test.example", "name": "Another workflow"}]
+    registry_file.write_text(json.dumps(data))
+    best = role(status_of(gk), "chief-inspector-HMCPSI").best
+    assert best is not None and best.state == "invalid"
+    assert "which is not a recorder (the sign-off workflow's key)" in best.reason
+
+
+def test_allowed_signers_lines_must_each_name_one_namespace(gk: Gatekeepers) -> None:  # noqa: F811
+    from cjji.signoff import registry_problems
+
+    allowed = gk.root / "checks" / "allowed_signers"
+    text = allowed.read_text()
+    allowed.write_text(text.replace('cps.qa@test.example namespaces="cjji-report-signoff" ', "cps.qa@test.example ")
+                       .replace('namespaces="cjji-review-record"', 'namespaces="cjji-review-record,cjji-report-signoff"'))
+    policy = load_policy(gk.root)
+    problems = registry_problems(registry(policy), policy)
+    assert any("the key of cps.qa@test.example has no namespaces= option" in p for p in problems)
+    assert any("sign-off workflow's key (signoff-workflow@test.example) must be listed" in p for p in problems)
 
 
 # --- signing and verifying bytes -----------------------------------------------------------------

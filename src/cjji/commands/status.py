@@ -17,21 +17,22 @@ from cjji.report import LoadError, display_path, load
 from cjji.signoff import ReportStatus, RoleStatus, SignoffError, Verdict, report_status
 
 _METHOD = {"ssh-signature": "SSH signature", "github-review": "pull-request approval"}
-_COLOUR = {"signed": "green", "stale": "yellow", "missing": "red", "invalid": "red"}
+_COLOUR = {"signed": "green", "unconfirmed": "yellow", "stale": "yellow", "missing": "red", "invalid": "red"}
 
 
 def _signer(v: Verdict) -> str:
-    return f"{v.name} <{v.identity}> at {v.signed_at} ({_METHOD.get(v.method, v.method)}; {v.reason})"
+    return (f"{v.name} <{v.identity}> at {v.signed_at} [{v.time_note}] "
+            f"({_METHOD.get(v.method, v.method)}; {v.reason})")
 
 
 def role_line(role: RoleStatus, width: int) -> str:
     best = role.best
-    state = click.style(role.state.ljust(7), fg=_COLOUR[role.state])
+    state = click.style(role.state.ljust(7), fg=_COLOUR[role.state])  # "unconfirmed" is longer: fine
     if not role.known:
         detail = "this role is not in checks/gatekeepers.yml: the secretariat must add it"
     elif best is None:
         detail = f"no sign-off yet from the {role.title}"
-    elif role.state == "signed":
+    elif role.state in ("signed", "unconfirmed"):
         detail = "by " + _signer(best)
     elif role.state == "stale":
         detail = f"signed by {best.name} <{best.identity}> at {best.signed_at}; changed since: " + \

@@ -49,6 +49,13 @@ def _role_finding(report: Report, role: RoleStatus, severity: Severity) -> Findi
                        "the gatekeeper checks the changes and signs the current content again")
     if role.state == "invalid":
         return _invalid(best, severity)
+    if role.state == "unconfirmed":
+        return Finding(display_path(best.path), 0, 0, severity, ID, "unconfirmed",
+                       f"the sign-off by {best.identity} as {role.role} counts only once its time is "
+                       f"confirmed: {best.reason}. The time it claims ({best.claimed_at}) is the "
+                       "signer's own and is not trusted",
+                       "merge it to the main branch while the delegation lasts; it then counts from "
+                       "the time it landed")
     return None
 
 
@@ -80,7 +87,8 @@ def _summary(report: Report, status: ReportStatus) -> Finding:
                        f"all {total} required sign-offs are valid: {names}")
     signed = sum(r.state == "signed" for r in status.roles)
     parts = [f"{state}: " + ", ".join(r.role for r in status.roles if r.state == state)
-             for state in ("missing", "stale", "invalid") if any(r.state == state for r in status.roles)]
+             for state in ("missing", "unconfirmed", "stale", "invalid")
+             if any(r.state == state for r in status.roles)]
     line, col = report.where(("inspectorates",), key=True)
     return Finding(report.display, line, col, "info", ID, "status",
                    f"{signed} of {total} required sign-offs valid ({'; '.join(parts)}); "
