@@ -71,7 +71,7 @@ def build_one(report_dir: Path, policy: Policy, out: Path, formats: tuple[str, .
             raise
         result.findings, result.reason = [finding], "it could not be built"
         return result
-    result.findings = _errors(outputs.run(report, result.files))
+    result.findings = _errors(outputs.run(report, result.files, policy))
     if result.findings:
         result.reason = f"the built files failed {_plural(len(result.findings), 'output check')}"
     return result

@@ -56,6 +56,8 @@ def build_docx(report: Report, policy: Policy, dest: Path) -> Path:
     add_header_footer(doc, pub)
     mark_tables(doc)
     set_image_descriptions(doc)
+    fill_contents(doc)
+    update_fields_on_open(doc)
     out = io.BytesIO()
     doc.save(out)
     atomic.write_bytes(dest, normalise_zip(out.getvalue(), {APP_XML: app_properties(doc)}))
@@ -87,12 +89,28 @@ def app_properties(doc: DocumentObject) -> bytes:
     ).encode()
 
 
+PROPERTY_LIMIT = 255  # characters python-docx (and Word's core properties) allow in title, author, ...
+
+
+def fit(text: str, limit: int = PROPERTY_LIMIT) -> str:
+    """`text` cut at a word boundary with an ellipsis so it fits a length-limited property (the
+    full text is on the cover); six inspectorates' full names joined are longer than 255."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if " " in cut:
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip(" ,;:") + "…"
+
+
 def set_properties(doc: DocumentObject, pub: Publication) -> None:
     props = doc.core_properties
-    props.title = pub.title
-    props.subject = pub.subtitle
-    props.author = "; ".join(pub.authors)
-    props.keywords = ", ".join(pub.keywords)
+    props.title = fit(pub.title)
+    props.subject = fit(pub.subtitle)
+    authors = "; ".join(pub.authors)
+    props.author = authors if len(authors) <= PROPERTY_LIMIT else fit("; ".join(pub.inspectorates))
+    props.keywords = fit(", ".join(pub.keywords))
     props.language = LANGUAGE
     props.last_modified_by = ""
     props.comments = ""
@@ -216,6 +234,102 @@ def _caption_before(table: object) -> str:
     if style is None or style.get(qn("w:val")) != "TableCaption":
         return ""
     return "".join(t.text or "" for t in previous.iter(qn("w:t"))).strip()
+
+
+TOC_LEVELS = {"Heading1": "TOC1", "Heading2": "TOC2"}  # pandoc's --toc-depth=2
+
+
+def fill_contents(doc: DocumentObject) -> None:
+    """Give pandoc's contents field (TOC \\o "1-2") a stored result: one linked entry per chapter
+    and section heading, so LibreOffice, previews and read-only viewers show the contents before
+    Word updates it (without page numbers, which only a layout engine knows; Word adds them when it
+    updates the field on opening, see update_fields_on_open)."""
+    body = doc.element.body
+    field = None
+    for instr in body.iter(qn("w:instrText")):
+        if (instr.text or "").strip().startswith("TOC"):
+            field = instr.getparent()
+            break
+    if field is None:
+        return
+    separate = next((c for c in field if c.tag == qn("w:fldChar") and c.get(qn("w:fldCharType")) == "separate"), None)
+    end = next((c for c in field if c.tag == qn("w:fldChar") and c.get(qn("w:fldCharType")) == "end"), None)
+    if separate is None or end is None:
+        return
+    first = field.getparent()  # the w:p holding the whole field
+    entries = []
+    bookmark = ""
+    for element in body:
+        if element.tag == qn("w:bookmarkStart"):
+            bookmark = element.get(qn("w:name")) or ""
+            continue
+        if element.tag != qn("w:p"):
+            bookmark = ""
+            continue
+        style = element.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
+        level = TOC_LEVELS.get(style.get(qn("w:val")) if style is not None else "")
+        inner = element.find(qn("w:bookmarkStart"))
+        name = bookmark or (inner.get(qn("w:name")) if inner is not None else "")
+        bookmark = ""
+        if level:
+            text = "".join(t.text or "" for t in element.iter(qn("w:t"))).strip()
+            if text:
+                entries.append((level, text, name))
+    if not entries:
+        return
+    field.remove(end)
+    paragraphs = [first]
+    for n, (level, text, name) in enumerate(entries):
+        para = first if n == 0 else OxmlElement("w:p")
+        ppr = para.find(qn("w:pPr"))
+        if ppr is None:
+            ppr = OxmlElement("w:pPr")
+            para.insert(0, ppr)
+        for old in ppr.findall(qn("w:pStyle")):
+            ppr.remove(old)
+        pstyle = OxmlElement("w:pStyle")
+        pstyle.set(qn("w:val"), level)
+        ppr.insert(0, pstyle)
+        run = OxmlElement("w:r")
+        t = OxmlElement("w:t")
+        t.set(qn("xml:space"), "preserve")
+        t.text = text
+        run.append(t)
+        if name:
+            link = OxmlElement("w:hyperlink")
+            link.set(qn("w:anchor"), name)
+            link.set(qn("w:history"), "1")
+            link.append(run)
+            para.append(link)
+        else:
+            para.append(run)
+        if n:
+            paragraphs[-1].addnext(para)
+            paragraphs.append(para)
+    closing = OxmlElement("w:r")
+    closing.append(end)
+    paragraphs[-1].append(closing)
+
+
+def update_fields_on_open(doc: DocumentObject) -> None:
+    """w:updateFields in settings.xml: Word refreshes the contents (and its page numbers) on opening."""
+    settings = doc.settings.element
+    if settings.find(qn("w:updateFields")) is not None:
+        return
+    update = OxmlElement("w:updateFields")
+    update.set(qn("w:val"), "true")
+    later = next((c for c in settings if c.tag in _AFTER_UPDATE_FIELDS), None)  # Word wants schema order
+    if later is not None:
+        later.addprevious(update)
+    else:
+        settings.append(update)
+
+
+_AFTER_UPDATE_FIELDS = {qn(f"w:{name}") for name in (
+    "hdrShapeDefaults", "footnotePr", "endnotePr", "compat", "docVars", "rsids", "mathPr", "attachedSchema",
+    "themeFontLang", "clrSchemeMapping", "doNotIncludeSubdocsInStats", "doNotAutoCompressPictures", "forceUpgrade",
+    "captions", "readModeInkLockDown", "smartTagType", "schemaLibrary", "shapeDefaults", "doNotEmbedSmartTags",
+    "decimalSymbol", "listSeparator")} | {"{http://schemas.openxmlformats.org/schemaLibrary/2006/main}schemaLibrary"}
 
 
 def set_image_descriptions(doc: DocumentObject) -> None:

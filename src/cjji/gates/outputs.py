@@ -140,11 +140,85 @@ CHECKS: dict[str, Callable[[Path], list[Finding]]] = {
 }
 
 
-def run(report: Report, files: dict[str, Path]) -> list[Finding]:
+def reader_findings(report: Report | None, files: dict[str, Path], policy: Any = None) -> list[Finding]:
+    """What a reader of each built file would notice (cjji.build.readback): overprinted or lost
+    text, a missing footer, list markup inside table cells, an empty Word contents."""
+    from cjji.build import readback
+
+    found: list[Finding] = []
+    body: list[readback.Item] = []
+    notes: list[readback.Item] = []
+    margins = (0.0, 0.0)
+    if report is not None:
+        policy = policy if policy is not None else _policy_for(report)
+        body, notes = readback.report_items(report, _annex(report, policy))
+        margins = _bands(policy)
+    for fmt, path in files.items():
+        shown = display_path(path)
+        try:
+            if fmt == "pdf":
+                reading = readback.read_pdf(path, margins)
+                found += readback.geometry(reading, shown, body + notes)
+                found += readback.structure(path, shown)
+                if body:
+                    text = reading.text(skip_front=True)
+                    found += readback.coverage(body, text, "PDF", shown)
+                    found += readback.coverage(notes, text, "PDF", shown)
+            elif fmt == "docx":
+                text, note_text, entries = readback.read_docx(path)
+                found += readback.contents(entries, body, shown)
+                if body:
+                    found += readback.coverage(body, text, "Word file", shown)
+                    found += readback.coverage(notes, note_text, "Word file", shown)
+            elif fmt == "html" and body:
+                text, note_text = readback.read_html(path)
+                found += readback.coverage(body, text, "HTML page", shown)
+                found += readback.coverage(notes, note_text, "HTML page", shown)
+        except Exception as exc:  # a file a reader's software cannot read at all
+            if isinstance(exc, (KeyboardInterrupt, MemoryError)):
+                raise
+            found.append(_problem(path, f"{fmt}-unreadable", f"the {fmt} file cannot be read back: {exc}"))
+    return found
+
+
+def _policy_for(report: Report) -> Any:
+    from cjji.policy import load_policy
+    from cjji.project import find_root
+
+    try:
+        return load_policy(find_root(report.dir))
+    except Exception:
+        return None
+
+
+def _annex(report: Report, policy: Any) -> str:
+    if policy is None:
+        return ""
+    from cjji.build.publication import annex_markdown
+
+    try:
+        return annex_markdown(report, policy)
+    except Exception:
+        return ""
+
+
+def _bands(policy: Any) -> tuple[float, float]:
+    """Heights (pt) of the page's top and bottom margins, where the running head and footer sit."""
+    if policy is None:
+        return (0.0, 0.0)
+    from cjji.build.brand import load_brand
+
+    margins = load_brand(policy.root).margins_mm
+    return (float(margins["top"]) * 72 / 25.4 - 2, float(margins["bottom"]) * 72 / 25.4 - 2)
+
+
+def run(report: Report, files: dict[str, Path], policy: Any = None) -> list[Finding]:
     """Findings about the files built for `report` ({format: path})."""
     found: list[Finding] = []
     for fmt, path in files.items():
         check = CHECKS.get(fmt)
         if check is not None:
             found.extend(check(path))
+    if not any(f.rule.endswith("-unreadable") for f in found):
+        found.extend(reader_findings(report, files, policy))
     return found

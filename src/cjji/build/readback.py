@@ -1,0 +1,537 @@
+"""Read the built files back as a reader would, and compare them with the source.
+
+Used by the `outputs` gate (cjji.gates.outputs) after every build:
+
+- **PDF geometry** (pypdfium2, PDFium's text layer): no run of text overlaps a run on another line
+  or is drawn on top of another run of the same line (overprinting), no text lies outside the
+  page, and every page but the cover carries its footer.
+- **Text coverage**: every paragraph, heading, table cell, caption and footnote of the source
+  (report.md and the generated framework annex) appears, in order, in the PDF text layer, the
+  Word document and the HTML page. Text is compared as letters and digits only (NFKC, case
+  folded), so line breaks, hyphenation, typographic quotes and dashes do not matter. A source
+  paragraph that a reader cannot find is an error naming its line in report.md.
+- **Structure**: the PDF's structure tree has no list or heading inside a table cell (the source
+  dialect cannot put one there), and every table header cell has a /Scope.
+- **Contents**: the Word contents lists the chapters (a TOC field with a stored result).
+
+PDFium is used rather than pdfminer.six/pdfplumber for speed: the whole reading of a 20-page
+report takes about a tenth of a second, where pdfminer.six's pure-Python layout analysis takes
+seconds, and the reader checks must stay a small part of a build (`make bench` reports it).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+from markdown_it.token import Token
+
+from cjji.build.numbering import is_figure, is_table_caption
+from cjji.findings import Finding, error
+
+GATE = "outputs"
+FOOTER = re.compile(r"^\s*(Page\s+\S+(\s+of\s+\d+)?|[ivxlcdm]+)\s*$", re.IGNORECASE)
+FORMAT_IDS = {"PDF": "pdf", "Word file": "docx", "HTML page": "html"}
+ROMAN = re.compile(r"^[ivxlcdm]+$")
+OVERLAP = 0.2  # share of the smaller run's box covered by another run's box that counts as overprinting
+SLACK = 1.0  # points a run may reach beyond the page edge (anti-aliasing, rounding)
+MAX_JUMPS = 4  # a paragraph may be split by this many page breaks, footnotes or running heads
+MAX_GAP = 4000  # characters of other text one jump may pass over
+MAX_REPORTED = 20  # findings of one kind per file; then one line with the count
+
+
+def key(text: str) -> str:
+    """Letters and digits only, NFKC-normalised and case-folded: what must match across formats."""
+    return "".join(ch for ch in unicodedata.normalize("NFKC", text).casefold() if ch.isalnum())
+
+
+@dataclass(frozen=True)
+class Item:
+    """A piece of source text a reader must find in every format."""
+
+    kind: str  # paragraph, heading, cell, caption, footnote, code
+    text: str
+    display: str  # the file shown in findings (report.md, or "... (framework annex)")
+    line: int
+    level: int = 0  # a heading's level
+    group: int = -1  # a table row: its cells may come in any order (a row split across pages)
+
+    @property
+    def words(self) -> list[str]:
+        return [w for w in (key(part) for part in self.text.split()) if w]
+
+
+def _inline_text(token: Token) -> str:
+    parts: list[str] = []
+    for child in token.children or []:
+        if child.type in ("text", "code_inline"):
+            parts.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append(" ")
+    return " ".join("".join(parts).split())
+
+
+def source_items(tokens: list[Token], display: str, line_of: Any = None) -> tuple[list[Item], list[Item]]:
+    """(body items in reading order, footnote items in order) of a token stream.
+
+    A table's caption is listed before its cells: every format shows it above the table."""
+    def line(token: Token) -> int:
+        if line_of is not None:
+            return int(line_of(token))
+        return token.map[0] + 1 if token.map else 0
+
+    body: list[Item] = []
+    notes: list[Item] = []
+    kinds: list[str] = []  # open containers
+    table_start: int | None = None  # index in body where the open table's items begin
+    row = -1
+    in_note = 0
+    for i, token in enumerate(tokens):
+        if token.type == "footnote_open":
+            in_note += 1
+        elif token.type == "footnote_close":
+            in_note -= 1
+        if token.type == "table_open":
+            table_start = len(body)
+        if token.type == "tr_open":
+            row = i
+        if token.nesting == 1:
+            kinds.append(token.type)
+        elif token.nesting == -1 and kinds:
+            kinds.pop()
+        if token.type in ("fence", "code_block") and token.content.strip():
+            (notes if in_note else body).append(Item("code", token.content, display, line(token)))
+            continue
+        if token.type != "inline":
+            continue
+        parent = kinds[-1] if kinds else ""
+        if parent == "paragraph_open" and i >= 1 and is_table_caption(tokens, i - 1):
+            text = _inline_text(token).removeprefix("Table:").strip()
+            if text:
+                item = Item("caption", text, display, line(token))
+                body.insert(table_start if table_start is not None else len(body), item)
+            continue
+        if parent == "paragraph_open" and i >= 1 and is_figure(tokens, i - 1):
+            image = next((c for c in token.children or [] if c.type == "image"), None)
+            title = str(image.attrs.get("title", "") or "") if image is not None else ""
+            if title.strip():
+                body.append(Item("caption", " ".join(title.split()), display, line(token)))
+            continue
+        text = _inline_text(token)
+        if not key(text):
+            continue
+        kind = {"heading_open": "heading", "th_open": "cell", "td_open": "cell"}.get(parent, "paragraph")
+        level = int(tokens[i - 1].tag[1:]) if kind == "heading" and tokens[i - 1].tag[1:].isdigit() else 0
+        group = row if kind == "cell" else -1
+        (notes if in_note else body).append(Item("footnote" if in_note else kind, text, display, line(token), level,
+                                                 group))
+    return body, notes
+
+
+def report_items(report: Any, annex_markdown: str = "") -> tuple[list[Item], list[Item]]:
+    """Items of the report and of its generated framework annex (which the builders append)."""
+    body, notes = source_items(report.tokens, report.display, report.line_of)
+    if annex_markdown:
+        from cjji.markdown import parse
+
+        more_body, more_notes = source_items(parse(annex_markdown), f"{report.display} (framework annex)")
+        body += more_body
+        notes += more_notes
+    return body, notes
+
+
+# -- finding items in a text ---------------------------------------------------------------------
+def find(words: list[str], text: str, start: int) -> tuple[int, int] | None:
+    """(begin, end) of `words` in `text` at or after `start`: each word must follow the previous
+    one directly, except for up to MAX_JUMPS jumps of at most MAX_GAP characters over other text
+    (a page break with its running head and footer, a footnote at the foot of a page)."""
+    if not words:
+        return (start, start)
+    first = text.find(words[0], start)
+    while first >= 0:
+        pos = first + len(words[0])
+        jumps = 0
+        for word in words[1:]:
+            if text.startswith(word, pos):
+                pos += len(word)
+                continue
+            nxt = text.find(word, pos, pos + MAX_GAP + len(word))
+            jumps += 1
+            if nxt < 0 or jumps > MAX_JUMPS:
+                break
+            pos = nxt + len(word)
+        else:
+            return (first, pos)
+        first = text.find(words[0], first + 1)
+    return None
+
+
+def coverage(items: list[Item], text: str, fmt: str, shown: str) -> list[Finding]:
+    """Errors for items missing from (or out of order in) a format's normalised text."""
+    found: list[Finding] = []
+    cursor = 0
+    missing = 0
+    group, group_start, group_end = -1, 0, 0
+    for item in items:
+        words = item.words
+        if not words:
+            continue
+        if item.group != group:  # leaving a table row: carry on after the last of its cells
+            cursor = max(cursor, group_end)
+            group, group_start, group_end = item.group, cursor, cursor
+        hit = find(words, text, group_start if group >= 0 else cursor)
+        if hit is not None:
+            if group >= 0:
+                group_end = max(group_end, hit[1])
+            else:
+                cursor = hit[1]
+            continue
+        missing += 1
+        if missing > MAX_REPORTED:
+            continue
+        anywhere = find(words, text, 0)
+        what = _quote(item.text)
+        if anywhere is not None:
+            message = f"the {fmt} shows this {item.kind} out of order: {what}"
+        else:
+            message = f"the {fmt} has lost this {item.kind}: {what}"
+        rule = f"{FORMAT_IDS.get(fmt, fmt)}-text-{'lost' if anywhere is None else 'order'}"
+        found.append(error(GATE, rule,
+                           item.display, item.line, 1 if item.line else 0, message,
+                           f"a reader of {shown} cannot find it there; look at that page, then report this as a "
+                           "bug in cjji's builder"))
+    if missing > MAX_REPORTED:
+        found.append(error(GATE, f"{FORMAT_IDS.get(fmt, fmt)}-text-lost", shown, 0, 0,
+                           f"and {missing - MAX_REPORTED} more pieces of text are lost or out of order in the {fmt}"))
+    return found
+
+
+def _quote(text: str, limit: int = 60) -> str:
+    text = " ".join(text.split())
+    return f"'{text[:limit]}…'" if len(text) > limit else f"'{text}'"
+
+
+# -- reading the PDF --------------------------------------------------------------------------------
+@dataclass
+class PdfPage:
+    number: int  # 1-based
+    width: float
+    height: float
+    label: str  # the page label a viewer shows ("iii", "4"), or the page number
+    body: str  # text between the top and bottom margins (no running head or footer)
+    foot: str  # text in the bottom margin
+    overprints: list[tuple[str, str]]  # (text, the text it is printed over)
+    off_page: list[str]  # text drawn (partly) outside the page
+
+
+@dataclass
+class PdfReading:
+    pages: list[PdfPage]
+
+    def text(self, *, skip_front: bool = False) -> str:
+        """The normalised body text of every page; with `skip_front`, without the front matter
+        (cover and contents: the pages labelled in roman numerals)."""
+        return "".join(key(page.body) for page in self.pages if not (skip_front and ROMAN.match(page.label)))
+
+
+def read_pdf(path: Path, bands: tuple[float, float] = (0.0, 0.0)) -> PdfReading:
+    """Read every page: its text runs' boxes (PDFium's text rectangles, one per run of text on a
+    line), overlapping and off-page runs, and the text inside and below the margins `bands`
+    (heights in points of the top and bottom margins)."""
+    import pypdfium2 as pdfium
+
+    top_band, bottom_band = bands
+    pdf = pdfium.PdfDocument(str(path))
+    try:
+        labels = _page_labels(pdf)
+        pages = []
+        for index in range(len(pdf)):
+            page = pdf[index]
+            width, height = page.get_size()
+            textpage = page.get_textpage()
+            boxes = [textpage.get_rect(n) for n in range(textpage.count_rects())]
+            overprints, off_page = _collisions(boxes, width, height)
+            pages.append(PdfPage(
+                index + 1, width, height, labels[index] if index < len(labels) else str(index + 1),
+                textpage.get_text_bounded(0, bottom_band, width, height - top_band) if bottom_band or top_band
+                else textpage.get_text_range(),
+                textpage.get_text_bounded(0, 0, width, max(bottom_band, 0.12 * height)),
+                [(textpage.get_text_bounded(*boxes[a]), textpage.get_text_bounded(*boxes[b])) for a, b in overprints],
+                [textpage.get_text_bounded(*boxes[a]) for a in off_page],
+            ))
+            textpage.close()
+            page.close()
+        return PdfReading(pages)
+    finally:
+        pdf.close()
+
+
+def _collisions(boxes: list[tuple[float, float, float, float]], width: float, height: float
+                ) -> tuple[list[tuple[int, int]], list[int]]:
+    """(pairs of overprinting runs, runs off the page), as indices into `boxes`."""
+    order = sorted(range(len(boxes)), key=lambda n: boxes[n][1])  # by bottom edge: a sweep, not all pairs
+    pairs: list[tuple[int, int]] = []
+    off: list[int] = []
+    for position, a in enumerate(order):
+        l1, b1, r1, t1 = boxes[a]
+        if l1 < -SLACK or b1 < -SLACK or r1 > width + SLACK or t1 > height + SLACK:
+            off.append(a)
+        for b in order[position + 1:]:
+            l2, b2, r2, t2 = boxes[b]
+            if b2 >= t1:
+                break  # this run and every later one start above the top of run a
+            if r2 <= l1 or l2 >= r1:
+                continue
+            w = min(r1, r2) - max(l1, l2)
+            h = min(t1, t2) - max(b1, b2)
+            if w <= 0 or h <= 0:
+                continue
+            smaller = min((r1 - l1) * (t1 - b1), (r2 - l2) * (t2 - b2))
+            if smaller > 0 and w * h / smaller > OVERLAP:
+                pairs.append((a, b))
+    return pairs, off
+
+
+def _page_labels(pdf: Any) -> list[str]:
+    import ctypes
+
+    import pypdfium2.raw as raw
+
+    labels = []
+    for index in range(len(pdf)):
+        size = raw.FPDF_GetPageLabel(pdf.raw, index, None, 0)
+        if size <= 2:
+            labels.append(str(index + 1))
+            continue
+        buffer = ctypes.create_string_buffer(size)
+        raw.FPDF_GetPageLabel(pdf.raw, index, buffer, size)
+        labels.append(buffer.raw[: size - 2].decode("utf-16-le"))
+    return labels
+
+
+def geometry(reading: PdfReading, shown: str, items: list[Item]) -> list[Finding]:
+    """Overprinted text, text off the page, pages without a footer."""
+    found: list[Finding] = []
+    overlaps = off = 0
+    for page in reading.pages:
+        for text in page.off_page:
+            off += 1
+            if off <= MAX_REPORTED:
+                found.append(_located(f"text is drawn off the edge of PDF page {page.number} (page label "
+                                      f"{page.label}): {_quote(text)}", "pdf-off-page", text, items, shown))
+        for text, other in dict.fromkeys(page.overprints):  # the same two runs once per page
+            overlaps += 1
+            if overlaps <= MAX_REPORTED:
+                found.append(_located(f"text is printed over other text on PDF page {page.number} (page label "
+                                      f"{page.label}): {_quote(text, 40)} over {_quote(other, 40)}",
+                                      "pdf-overprint", text, items, shown))
+        if page.number > 1 and not any(FOOTER.match(line) for line in page.foot.splitlines()):
+            found.append(error(GATE, "pdf-footer", shown, 0, 0,
+                               f"PDF page {page.number} (page label {page.label}) has no footer with its page "
+                               "number", "every page but the cover shows its page number; see "
+                               "templates/typst/cjji.typ"))
+        elif page.number > 1 and not _footer_matches(page):
+            found.append(error(GATE, "pdf-page-label", shown, 0, 0,
+                               f"PDF page {page.number} prints a page number that is not its page label "
+                               f"({page.label}), so a viewer's 'go to page' lands elsewhere",
+                               "see the page numbering in templates/typst/cjji.typ"))
+    for count, rule in ((overlaps, "pdf-overprint"), (off, "pdf-off-page")):
+        if count > MAX_REPORTED:
+            found.append(error(GATE, rule, shown, 0, 0, f"and {count - MAX_REPORTED} more such places in the PDF"))
+    return found
+
+
+def _footer_matches(page: PdfPage) -> bool:
+    for line in page.foot.splitlines():
+        match = FOOTER.match(line)
+        if match:
+            words = line.split()
+            printed = words[1] if words[0].lower() == "page" and len(words) > 1 else words[0]
+            return printed == page.label
+    return False
+
+
+def _located(message: str, rule: str, text: str, items: list[Item], shown: str) -> Finding:
+    """A finding at the source line whose text holds `text`, else at the PDF."""
+    wanted = key(text)
+    hint = "this is layout damage made by the builder: look at that page, then report it as a bug in cjji"
+    if len(wanted) >= 4:
+        for item in items:
+            if wanted in key(item.text):
+                return error(GATE, rule, item.display, item.line, 1 if item.line else 0, message, hint)
+    return error(GATE, rule, shown, 0, 0, message, hint)
+
+
+def structure(path: Path, shown: str) -> list[Finding]:
+    """Lists or headings inside table cells; table headers without a scope."""
+    import pikepdf
+
+    found: list[Finding] = []
+    cells: list[str] = []
+    unscoped = 0
+    with pikepdf.open(path) as pdf:
+        tree = pdf.Root.get("/StructTreeRoot")
+        if tree is None:
+            return []
+        from cjji.gates.outputs import _struct_elements
+
+        for element in _struct_elements(tree):
+            tag = str(element.get("/S"))
+            if tag in ("/TD", "/TH"):
+                inner = {str(e.get("/S")) for e in _struct_elements(element)} - {tag}
+                bad = sorted(inner & {"/L", "/LI", "/H", "/H1", "/H2", "/H3", "/H4", "/H5", "/H6"})
+                if bad:
+                    cells.append(", ".join(b[1:] for b in bad))
+            if tag == "/TH" and not _scope(element):
+                unscoped += 1
+    if cells:
+        found.append(error(GATE, "pdf-cell-markup", shown, 0, 0,
+                           f"{len(cells)} table cell(s) in the PDF hold {cells[0]}: their text was read as list or "
+                           "heading markup (a cell beginning '1. ', '- ', '= ' ...)",
+                           "report this as a bug in cjji's PDF builder (cjji.build.typst_markup)"))
+    if unscoped:
+        found.append(error(GATE, "pdf-th-scope", shown, 0, 0,
+                           f"{unscoped} table header cell(s) in the PDF have no /Scope, so a screen reader cannot "
+                           "tell which cells they head"))
+    return found
+
+
+def _scope(element: Any) -> bool:
+    import pikepdf
+
+    attrs = element.get("/A")
+    seq = list(attrs) if isinstance(attrs, pikepdf.Array) else [attrs] if attrs is not None else []
+    return any(isinstance(a, pikepdf.Dictionary) and "/Scope" in a for a in seq)
+
+
+# -- reading Word -----------------------------------------------------------------------------------
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def _docx_text(xml: bytes, *, skip_toc: bool) -> str:
+    from lxml import etree
+
+    root = etree.fromstring(xml)
+    parts: list[str] = []
+    skip: set[Any] = set()
+    if skip_toc:
+        for sdt in root.iter(f"{W}sdt"):
+            gallery = sdt.find(f"{W}sdtPr/{W}docPartObj/{W}docPartGallery")
+            if gallery is not None and "Contents" in (gallery.get(f"{W}val") or ""):
+                skip.add(sdt)
+    for element in _walk(root, skip):
+        if element.tag == f"{W}t":
+            parts.append(element.text or "")
+    return key("".join(parts))
+
+
+def _walk(root: Any, skip: set[Any]) -> Iterator[Any]:
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if node in skip:
+            continue
+        yield node
+        stack.extend(reversed(list(node)))
+
+
+def read_docx(path: Path) -> tuple[str, str, list[str]]:
+    """(body text, footnote text, contents entries) of a Word file, normalised."""
+    with zipfile.ZipFile(path) as z:
+        names = set(z.namelist())
+        document = z.read("word/document.xml")
+        notes = z.read("word/footnotes.xml") if "word/footnotes.xml" in names else b""
+    return (_docx_text(document, skip_toc=True), _docx_text(notes, skip_toc=False) if notes else "",
+            toc_entries(document))
+
+
+def toc_entries(document: bytes) -> list[str]:
+    """The stored entries of the Word contents: the text of every paragraph inside the TOC."""
+    from lxml import etree
+
+    root = etree.fromstring(document)
+    entries: list[str] = []
+    for sdt in root.iter(f"{W}sdt"):
+        gallery = sdt.find(f"{W}sdtPr/{W}docPartObj/{W}docPartGallery")
+        if gallery is None or "Contents" not in (gallery.get(f"{W}val") or ""):
+            continue
+        for para in sdt.iter(f"{W}p"):
+            style = para.find(f"{W}pPr/{W}pStyle")
+            if style is not None and (style.get(f"{W}val") or "").replace(" ", "").upper().startswith("TOC"):
+                text = "".join(t.text or "" for t in para.iter(f"{W}t"))
+                if text.strip():
+                    entries.append(text)
+    return entries
+
+
+def contents(entries: list[str], body: list[Item], shown: str) -> list[Finding]:
+    """The Word contents must list every chapter (level-1 heading), in order."""
+    chapters = [item for item in body if item.kind == "heading" and item.level == 1]
+    if not chapters:
+        return []
+    if not entries:
+        return [error(GATE, "docx-contents", shown, 0, 0,
+                      "the Word file's contents page is empty: it lists no chapters until Word updates it",
+                      "the builder writes the contents' entries; report this as a bug in cjji")]
+    text = key(" ".join(entries))
+    found = []
+    cursor = 0
+    for item in chapters:
+        hit = find(item.words, text, cursor)
+        if hit is None:
+            found.append(error(GATE, "docx-contents", item.display, item.line, 1,
+                               f"the Word file's contents does not list the chapter {_quote(item.text)}",
+                               "the builder writes the contents' entries; report this as a bug in cjji"))
+        else:
+            cursor = hit[1]
+    return found
+
+
+# -- reading HTML -----------------------------------------------------------------------------------
+def read_html(path: Path) -> tuple[str, str]:
+    """(body text, footnote text) of a built page, normalised; navigation and hidden text left out."""
+    parser = _HtmlText()
+    parser.feed(path.read_text(encoding="utf-8"))
+    parser.close()
+    return key("".join(parser.body)), key("".join(parser.notes))
+
+
+class _HtmlText(HTMLParser):
+    """Text of a page split into body and footnotes, leaving out <nav>, scripts, styles and text
+    hidden from sight (class visually-hidden)."""
+
+    VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
+                      "track", "wbr"})
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.stack: list[tuple[str, bool, bool]] = []  # tag, hidden, in footnotes
+        self.body: list[str] = []
+        self.notes: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self.VOID:
+            return
+        values = dict(attrs)
+        cls = (values.get("class") or "").split()
+        hidden, notes = self.stack[-1][1:] if self.stack else (False, False)
+        hidden = hidden or tag in ("script", "style", "nav", "template", "head", "title") or "visually-hidden" in cls
+        notes = notes or (tag == "section" and "footnotes" in cls)
+        self.stack.append((tag, hidden, notes))
+
+    def handle_endtag(self, tag: str) -> None:
+        for n in range(len(self.stack) - 1, -1, -1):
+            if self.stack[n][0] == tag:
+                del self.stack[n:]
+                return
+
+    def handle_data(self, data: str) -> None:
+        hidden, notes = self.stack[-1][1:] if self.stack else (False, False)
+        if not hidden:
+            (self.notes if notes else self.body).append(data)
