@@ -1,0 +1,130 @@
+"""The whole review loop on a copy of the example: export, comment and change in Word, import,
+accept some, reject others with reasons, apply, check (draft and for publication)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from review_support import Returned
+
+from cjji.cli import cli
+from cjji.report import load
+from cjji.review.log import read, review_summary
+
+
+def run(project: Path, *args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, [*args[:2], "--root", str(project), *args[2:]] if args[0] == "review"
+                                and args[1] in ("export", "import", "apply") else list(args))
+    return result.exit_code, result.output
+
+
+def review(project: Path, command: str, *args: str) -> tuple[int, str]:
+    options = ["--root", str(project)] if command in ("export", "import", "apply") else []
+    result = CliRunner().invoke(cli, ["review", command, *options, *args])
+    return result.exit_code, result.output
+
+
+@pytest.fixture
+def exported(example_copy: Path, project: Path) -> Path:
+    code, out = review(project, "export", str(example_copy), "--for", "cps", "--date", "2026-11-20")
+    assert code == 0, out
+    path = project / "out" / "2026-victim-updates" / "review" / "2026-victim-updates-for-cps.docx"
+    assert f"wrote {path}" in out or "wrote out/" in out or path.is_file(), out
+    assert path.is_file()
+    return path
+
+
+def test_the_whole_loop(example_copy: Path, project: Path, exported: Path) -> None:
+    report_md = example_copy / "report.md"
+    before = report_md.read_text(encoding="utf-8")
+    doc = Returned(exported.read_bytes())
+    first = doc.comment("72 of the 120 cases", "Our own count is 74.", author="Ann Clerk",
+                        date="2026-11-25T09:00:00Z")
+    doc.comment("72 of the 120 cases", "We checked again: 72 is right.", author="Helen Whitcombe",
+                date="2026-11-26T09:00:00Z", reply_to=first)
+    doc.replace("60 per cent", "sixty per cent", author="Ann Clerk", within="That is 60 per cent.")
+    doc.insert("officers and prosecutors each", "some ", author="Ann Clerk")
+    doc.delete(" The other six were not.", author="Ann Clerk")
+    doc.rsid_noise()
+    returned = project / "cps-returned.docx"
+    returned.write_bytes(doc.data())
+
+    code, out = review(project, "import", str(example_copy), str(returned), "--from", "cps", "--date", "2026-11-28")
+    assert code == 0, out
+    log_file = example_copy / "reviews" / "cps-2026-11-28.yml"
+    assert log_file.is_file(), out
+    assert "wrote " in out and "1 comment" in out and "1 reply" in out, out
+    assert report_md.read_text(encoding="utf-8") == before  # importing never touches report.md
+    log = read(log_file)
+    assert log.findings == []
+    items = {i["kind"] + ":" + i.get("quote", i.get("proposed", {}).get("new", "")): i for i in log.items}
+    comment = items["comment:72 of the 120 cases"]
+    line = next(n for n, text in enumerate(before.split("\n"), 1) if "72 of the 120 cases" in text)
+    col = before.split("\n")[line - 1].index("72 of the 120 cases") + 1
+    assert (comment["where"]["line"], comment["where"]["col"]) == (line, col)
+    assert comment["who"] == "Ann Clerk" and comment["when"] == "2026-11-25T09:00:00Z"
+    reply = items["reply:72 of the 120 cases"]
+    assert reply["in_reply_to"] == comment["id"] and reply["comment"] == "We checked again: 72 is right."
+    replacement = next(i for i in log.items if i["kind"] == "replacement")
+    insertion = next(i for i in log.items if i["kind"] == "insertion")
+    deletion = next(i for i in log.items if i["kind"] == "deletion")
+    assert replacement["proposed"] == {"old": "60 per cent", "new": "sixty per cent"}
+
+    # a draft check lists the open items at their lines, as information
+    code, out = run(project, "check", "--root", str(project), "--no-cache", str(example_copy))
+    assert f"report.md:{line}:{col}: info [reviews/open] open review item" in out, out
+    assert review_summary(example_copy) == {"cps": {"received": 5, "open": 5, "resolved": 0}}
+
+    # publication: open items are errors
+    code, out = run(project, "check", "--root", str(project), "--no-cache", "--for-publication", str(example_copy))
+    assert code == 1 and f"report.md:{line}:{col}: error [reviews/open]" in out, out
+
+    # decide: accept two changes, reject the deletion and the comment thread with reasons
+    assert review(project, "accept", str(log_file), replacement["id"], insertion["id"])[0] == 0
+    code, out = review(project, "reject", str(log_file), deletion["id"], comment["id"], reply["id"],
+                       "--response", "Our file examination found six; the sentence stays.")
+    assert code == 0, out
+    code, out = review(project, "reject", str(log_file), deletion["id"], "--response", "  ")
+    assert code == 2 and "a rejection needs a reason" in out
+
+    code, out = review(project, "apply", str(log_file))
+    assert code == 0, out
+    assert "-Victims were told about the charging decision on time in 72 of the 120 cases we examined. That is 60 per" in out
+    assert "+Victims were told about the charging decision on time in 72 of the 120 cases we examined. That is sixty per" in out
+    after = report_md.read_text(encoding="utf-8")
+    assert "That is sixty per cent." in after
+    assert "officers and prosecutors each" in after and "some officers and prosecutors each" in after
+    assert " The other six were not." in after  # rejected: untouched
+    assert load(example_copy).text.count("sixty") == 1
+    log = read(log_file)
+    applied = {i["id"]: i for i in log.items}
+    assert applied[replacement["id"]]["applied"] and applied[insertion["id"]]["applied"]
+    assert "applied" not in applied[deletion["id"]]
+
+    # applying again changes nothing and says why
+    code, out = review(project, "apply", str(log_file), replacement["id"])
+    assert code == 1 and "already" in out and report_md.read_text(encoding="utf-8") == after
+
+    assert review_summary(example_copy) == {"cps": {"received": 5, "open": 0, "resolved": 5}}
+    code, out = run(project, "check", "--root", str(project), "--no-cache", "--for-publication", str(example_copy))
+    assert "[reviews/" not in out, out
+
+
+def test_a_change_whose_paragraph_was_edited_since_import_is_refused(example_copy: Path, project: Path,
+                                                                      exported: Path) -> None:
+    doc = Returned(exported.read_bytes())
+    doc.replace("60 per cent", "sixty per cent", within="That is 60 per cent.")
+    returned = project / "back.docx"
+    returned.write_bytes(doc.data())
+    assert review(project, "import", str(example_copy), str(returned), "--from", "cps", "--date", "2026-11-28")[0] == 0
+    log_file = example_copy / "reviews" / "cps-2026-11-28.yml"
+    report_md = example_copy / "report.md"
+    edited = report_md.read_text(encoding="utf-8").replace("That is 60 per cent.", "That is 60 per cent of them.")
+    report_md.write_text(edited, encoding="utf-8")
+    code, out = review(project, "apply", str(log_file), "t1")
+    assert code == 1
+    assert re.search(r"refused t1: the paragraph at line \d+ has changed since the import", out), out
+    assert report_md.read_text(encoding="utf-8") == edited
