@@ -6,8 +6,11 @@ Fixtures: `from publish_support import gk, keys, signed, site  # noqa: F401`.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,6 +18,8 @@ from click.testing import CliRunner, Result
 from signoff_support import REQUIRED, Gatekeepers, gk, keys, set_version  # noqa: F401
 
 from cjji.cli import cli
+from cjji.publish import embargo
+from cjji.publish.embargo import parse_time
 from cjji.publish.target import Change, PublishedFile, Release, ReportMetadata, ReportVersion, Withdrawal
 
 SIGNERS = dict(zip(REQUIRED, ["cps-chief", "police-chief", "probation-chief", "cps-qa"], strict=True))
@@ -28,11 +33,32 @@ def sign_all(kit: Gatekeepers, report: Path | None = None) -> None:
         kit.sign(role, name, report=report)
 
 
+@contextlib.contextmanager
+def frozen_clock(now: str) -> Iterator[None]:
+    """Run in-process code as if the clock said `now` (UK time without an offset). A real
+    `cjji publish` takes no time from outside (`--now` needs `--dry-run`); only tests replace the
+    clock, from inside the process. For a subprocess, run FAKE_CLOCK_CJJI instead of cjji."""
+    fixed = parse_time(now)
+    saved = embargo.clock
+    embargo.clock = lambda: fixed
+    try:
+        yield
+    finally:
+        embargo.clock = saved
+
+
+# `cjji` with its clock set from $CJJI_TEST_CLOCK, for tests that publish in a subprocess:
+# [*FAKE_CLOCK_CJJI, "publish", ...] with env={..., "CJJI_TEST_CLOCK": "2026-12-10T09:00"}.
+FAKE_CLOCK_CJJI = [sys.executable, str(Path(__file__).resolve().parent / "fake_clock_cjji.py")]
+
+
 def publish(root: Path, site: Path, now: str = AFTER_EMBARGO, *args: str) -> Result:
-    return CliRunner().invoke(
-        cli, ["publish", "--root", str(root), "--site", str(site), "--now", now, *args],
-        catch_exceptions=False,
-    )
+    """`cjji publish` (a real run) with the clock at `now`."""
+    with frozen_clock(now):
+        return CliRunner().invoke(
+            cli, ["publish", "--root", str(root), "--site", str(site), *args],
+            catch_exceptions=False,
+        )
 
 
 def verify(root: Path, site: Path) -> Result:

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cjji.publish.embargo import TimeError, describe, embargo_of, london_date, now, parse_time
+from cjji.publish.embargo import ClockRefused, TimeError, describe, embargo_of, london_date, now, parse_time
 
 UTC = dt.UTC
 
@@ -49,10 +49,20 @@ def test_the_uk_date_of_an_instant_follows_bst() -> None:
     assert london_date(utc("2026-12-09T23:30")) == dt.date(2026, 12, 9)
 
 
-def test_the_clock_comes_from_the_option_then_the_environment() -> None:
-    assert now("2026-12-10T00:01", {"CJJI_NOW": "2030-01-01T00:00"}) == utc("2026-12-10T00:01")
-    assert now(None, {"CJJI_NOW": "2027-06-10T00:01"}) == utc("2027-06-09T23:01")
-    assert abs(now(None, {}) - dt.datetime.now(UTC)) < dt.timedelta(seconds=5)
+def test_a_dry_run_takes_its_time_from_the_option_then_the_environment() -> None:
+    assert now("2026-12-10T00:01", {"CJJI_NOW": "2030-01-01T00:00"}, dry_run=True) == utc("2026-12-10T00:01")
+    assert now(None, {"CJJI_NOW": "2027-06-10T00:01"}, dry_run=True) == utc("2027-06-09T23:01")
+    assert abs(now(None, {}, dry_run=True) - dt.datetime.now(UTC)) < dt.timedelta(seconds=5)
+
+
+def test_attack_5_a_real_publication_refuses_any_other_time_than_the_clock() -> None:
+    with pytest.raises(ClockRefused, match="--now .* works only with --dry-run"):
+        now("2030-01-01T00:00", {}, dry_run=False)
+    with pytest.raises(ClockRefused, match="CJJI_NOW .* works only with --dry-run.*unset CJJI_NOW"):
+        now(None, {"CJJI_NOW": "2030-01-01T00:00"}, dry_run=False)
+    with pytest.raises(ClockRefused):  # even a time in the past: the record would lie
+        now("2001-01-01T00:00", {}, dry_run=False)
+    assert abs(now(None, {"CJJI_NOW": " "}, dry_run=False) - dt.datetime.now(UTC)) < dt.timedelta(seconds=5)
 
 
 def test_a_bad_time_says_how_to_write_one() -> None:

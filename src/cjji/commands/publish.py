@@ -1,25 +1,42 @@
-"""`cjji publish`: publish every report that passed its gates, is signed off and is out of embargo."""
+"""`cjji publish`: publish every report that passed its gates, is signed off and is out of embargo.
+
+A real run uses the clock and holds the target's lock for the whole run: it reads what is being
+served, decides, builds and publishes under one lock, so two runs at once never lose a version.
+`--dry-run` (the only way to use `--now` or CJJI_NOW) starts from what is being served and writes
+the site it would make into a folder of its own (default dry-run/site), never the served site
+and never WordPress.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
+import shutil
 import sys
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import click
 
 from cjji.commands.options import open_project, root_option
+from cjji.policy import Policy
 from cjji.project import report_dirs
 from cjji.publish import TARGETS, embargo
 from cjji.publish.plan import Decision, decide
 from cjji.publish.site import SiteError
-from cjji.publish.target import Release, TargetError
+from cjji.publish.target import Release, ReportVersion, Target, TargetError
 
 _MARKS = {"publish": "published", "unchanged": "unchanged", "embargoed": "embargoed", "refused": "REFUSED"}
+DRY_RUN_SITE = Path("dry-run") / "site"
+DRY_RUN_MARK = ".cjji-dry-run"  # in the dry-run folder: cjji made it, and may empty it next time
 
 
-def _print(decision: Decision) -> None:
-    click.echo(f"{decision.display}: {_MARKS[decision.action]}: {decision.message}")
+def _print(decision: Decision, dry_run: bool) -> None:
+    mark = _MARKS[decision.action]
+    if dry_run and decision.action == "publish":
+        mark = "would be published"
+    click.echo(f"{decision.display}: {mark}: {decision.message}")
     for reason in decision.reasons:
         click.echo("    " + reason.replace("\n", "\n    "))
 
@@ -30,14 +47,19 @@ def _print(decision: Decision) -> None:
               help="Where to publish.")
 @click.option("--site", type=click.Path(path_type=Path), default=Path("site"), show_default=True,
               help="The local target's site folder (a link to the build being served).")
+@click.option("--dry-run", is_flag=True,
+              help="Build the site as it would be, from the one being served, into --dry-run-site; "
+                   "publish nothing.")
+@click.option("--dry-run-site", type=click.Path(path_type=Path), default=DRY_RUN_SITE, show_default=True,
+              help="Where a dry run writes its site (never the served site).")
 @click.option("--now", "now_text", metavar="ISO",
-              help=f"Publish as if it were this time (UK time without an offset); default ${embargo.NOW_VARIABLE} "
-                   "or the clock. For tests and dry runs of embargoes.")
+              help=f"With --dry-run only: as if it were this time (UK time without an offset); default "
+                   f"${embargo.NOW_VARIABLE} or the clock. A real publication always uses the clock.")
 @click.option("--base-url", help="The site's public address for the feed and sitemap "
                                  "(default: base_url in templates/site/site.yml).")
 @root_option
-def command(paths: tuple[Path, ...], target_name: str, site: Path, now_text: str | None,
-            base_url: str | None, root: Path | None) -> None:
+def command(paths: tuple[Path, ...], target_name: str, site: Path, dry_run: bool, dry_run_site: Path,
+            now_text: str | None, base_url: str | None, root: Path | None) -> None:
     """Publish reports to the joint website: gated, embargo-aware, versioned, atomic.
 
     A report is published when every gate passes with its sign-offs (as `cjji check
@@ -45,38 +67,101 @@ def command(paths: tuple[Path, ...], target_name: str, site: Path, now_text: str
     The same version again changes nothing; a changed report with a published version number is
     refused. Each refusal is explained and the other reports still publish. Exits 1 if any report
     was refused, 2 if the site could not be written.
+
+    `--dry-run --now ISO` shows what would be published at another time, in --dry-run-site.
     """
-    project, policy = open_project(root)
-    try:
-        now = embargo.now(now_text)
+    try:  # before anything else: a real run asked to pretend it is another time changes nothing
+        embargo.now(now_text, dry_run=dry_run)
+    except embargo.ClockRefused as exc:
+        raise click.UsageError(str(exc)) from None
     except embargo.TimeError as exc:
         raise click.BadParameter(str(exc), param_hint="--now") from None
+    if dry_run and target_name != "local":
+        raise click.UsageError("a dry run builds a local copy of the site; run it without --target "
+                               f"{target_name} (nothing is ever sent to {target_name} in a dry run)")
+    project, policy = open_project(root)
     dirs = report_dirs(project, list(paths))
     try:
-        target = TARGETS[target_name](site=site, root=project, policy=policy, base_url=base_url)
-        published = target.published()
+        if dry_run:
+            served = TARGETS[target_name](site=site, root=project, policy=policy, base_url=base_url)
+            target = TARGETS["local"](site=_dry_run_folder(dry_run_site, site), root=project, policy=policy,
+                                      base_url=base_url)
+            source: Target = served
+        else:
+            target = TARGETS[target_name](site=site, root=project, policy=policy, base_url=base_url)
+            source = target
+        with _lock(target):
+            now = embargo.now(now_text, dry_run=dry_run)  # taken under the lock: waiting moved the clock
+            published = source.published()  # what is being served now, under the lock
+            counts = _run(dirs, policy, published, now, target, target_name, dry_run)
     except (TargetError, SiteError) as exc:
-        click.echo(f"cjji publish: {exc}", err=True)
+        done = exc.partial if isinstance(exc, TargetError) and exc.partial else "nothing was published"
+        click.echo(f"cjji publish: {done}: {exc}", err=True)
         raise SystemExit(2) from None
-    click.echo(f"publishing at {embargo.describe(now)} to {target_name}")
+    if counts["refused"]:
+        sys.exit(1)
+
+
+def _run(dirs: list[Path], policy: Policy, published: tuple[ReportVersion, ...], now: dt.datetime, target: Target,
+         target_name: str, dry_run: bool) -> dict[str, int]:
+    what = "dry run (nothing is published)" if dry_run else "publishing"
+    click.echo(f"{what} at {embargo.describe(now)} to {'a copy of the site' if dry_run else target_name}")
     with tempfile.TemporaryDirectory(prefix="cjji-publish-") as work:
         decisions = [decide(d, policy, published, now, Path(work)) for d in dirs]
         for decision in decisions:
-            _print(decision)
+            _print(decision, dry_run)
         added = [d.version for d in decisions if d.version is not None]
         release = Release(
             versions=tuple(sorted([*published, *added], key=lambda v: (v.published_at, v.report_id, v.version))),
             added=tuple(v.key for v in added),
             now=now,
         )
-        try:
-            where = target.publish(release)
-        except (TargetError, SiteError) as exc:
-            done = exc.partial if isinstance(exc, TargetError) and exc.partial else "nothing was published"
-            click.echo(f"cjji publish: {done}: {exc}", err=True)
-            raise SystemExit(2) from None
+        where = target.publish(release)
     counts = {a: sum(1 for d in decisions if d.action == a) for a in _MARKS}
-    click.echo(f"{where}: {counts['publish']} published, {counts['unchanged']} unchanged, "
+    published_word = "would be published" if dry_run else "published"
+    click.echo(f"{where}: {counts['publish']} {published_word}, {counts['unchanged']} unchanged, "
                f"{counts['embargoed']} embargoed, {counts['refused']} refused")
-    if counts["refused"]:
-        sys.exit(1)
+    if dry_run:
+        click.echo("dry run: nothing was published; the site above is a preview only")
+    return counts
+
+
+@contextlib.contextmanager
+def _lock(target: Target) -> Iterator[None]:
+    """The target's publishing lock for the whole run, when it has one (the local folder does;
+    WordPress runs one at a time through the workflow's concurrency group)."""
+    lock = getattr(target, "lock", None)
+    if lock is None:
+        yield
+        return
+    with lock(on_wait=lambda: click.echo("waiting for another `cjji publish` to finish ...", err=True)):
+        yield
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    return path == folder or folder in path.parents
+
+
+def _dry_run_folder(dry_site: Path, served_site: Path) -> Path:
+    """The dry run's site link, in a folder emptied for it; never the served site or its builds."""
+    folder = dry_site.parent.resolve()
+    served = [served_site.absolute(), served_site.resolve(),
+              served_site.parent.resolve() / f"{served_site.name}-versions"]
+    if dry_site.absolute() == served_site.absolute() or any(
+            _inside(folder, s) or _inside(s, folder) for s in served):
+        raise click.UsageError(f"--dry-run-site {dry_site} is the served site or shares its folder; "
+                               f"choose a folder of its own, like {DRY_RUN_SITE}")
+    if folder.exists() and any(folder.iterdir()):
+        if not (folder / DRY_RUN_MARK).is_file():
+            raise click.UsageError(f"{folder} is not empty and was not made by a dry run; it is not emptied "
+                                   f"for you: choose another --dry-run-site, like {DRY_RUN_SITE}")
+        for entry in folder.iterdir():  # only a dry run's own leftovers
+            if entry.is_symlink() or entry.is_file():
+                entry.unlink()
+            else:
+                shutil.rmtree(entry)
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / DRY_RUN_MARK).write_text("made by `cjji publish --dry-run`; emptied by the next dry run\n",
+                                       encoding="utf-8")
+    return folder / dry_site.name
+

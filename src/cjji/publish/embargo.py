@@ -7,14 +7,19 @@ time on `publication.date`, as joint reports usually do. A wall-clock time that 
 (the autumn change) or never (the spring change) is taken at the LATER instant: an embargo is
 never lifted early.
 
-The clock is injectable: `cjji publish --now ISO` or the environment variable CJJI_NOW.
+The clock: a real publication always uses the system clock (`clock`), so no report goes live
+before its embargo and every recorded publication time is true. `cjji publish --dry-run --now ISO`
+(or CJJI_NOW with --dry-run) shows what would be published at another time, in a folder of its
+own, never the served site or WordPress; `--now` or CJJI_NOW without --dry-run is refused.
+Tests replace `clock` in-process (tests/publish_support.frozen_clock); no option or environment
+variable of a real run can move it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -48,13 +53,41 @@ def parse_time(text: str) -> dt.datetime:
     return value.astimezone(dt.UTC)
 
 
-def now(option: str | None = None, environ: Mapping[str, str] | None = None) -> dt.datetime:
-    """The run's clock: the --now option, else $CJJI_NOW, else the system clock (UTC)."""
-    environ = os.environ if environ is None else environ
-    text = option or environ.get(NOW_VARIABLE)
-    if text:
-        return parse_time(text)
+def system_clock() -> dt.datetime:
+    """The machine's clock (UTC)."""
     return dt.datetime.now(dt.UTC)
+
+
+# The clock of a real publication. Only code in the same process can replace it (the tests do);
+# nothing a user passes to `cjji publish` reaches it.
+clock: Callable[[], dt.datetime] = system_clock
+
+
+class ClockRefused(TimeError):
+    """--now or CJJI_NOW given to a real publication: only a dry run may pretend it is another time."""
+
+
+def requested(option: str | None = None, environ: Mapping[str, str] | None = None) -> str | None:
+    """The time asked for with --now or $CJJI_NOW (the option wins), or None."""
+    environ = os.environ if environ is None else environ
+    text = option if option is not None else environ.get(NOW_VARIABLE)
+    return text if text is not None and text.strip() else None
+
+
+def now(option: str | None = None, environ: Mapping[str, str] | None = None, *, dry_run: bool) -> dt.datetime:
+    """The run's time: the clock for a real publication; for a dry run, --now, else $CJJI_NOW,
+    else the clock. Raises ClockRefused if a real publication is asked to use another time."""
+    text = requested(option, environ)
+    if text is None:
+        return clock()
+    source = "--now" if option is not None and option.strip() else f"the environment variable {NOW_VARIABLE}"
+    if not dry_run:
+        raise ClockRefused(
+            f"{source} ('{text}') works only with --dry-run: a real publication uses the clock, so that no "
+            "report goes live before its embargo and every publication time is true; add --dry-run to see "
+            f"the site as it would be then (in a folder of its own, nothing published)"
+            + (f", or unset {NOW_VARIABLE}" if option is None else ""))
+    return parse_time(text)
 
 
 def embargo_of(publication: Mapping[str, Any]) -> dt.datetime:

@@ -21,7 +21,7 @@ import hashlib
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from cjji import signoff
@@ -42,6 +42,7 @@ class LocalTarget:
         self.policy = policy
         self.base_url = base_url
         self.builds = self.site.parent / f"{self.site.name}-versions"
+        self._locked = False  # this object holds the publishing lock (see `lock`)
 
     # ---- the record ---------------------------------------------------------------------------
 
@@ -72,7 +73,7 @@ class LocalTarget:
 
     def publish(self, release: Release) -> str:
         self.builds.mkdir(parents=True, exist_ok=True)
-        with self._lock():
+        with self.lock():
             previous = self.current()
             self._clear_leftovers()
             staging = Path(tempfile.mkdtemp(prefix=STAGING, dir=self.builds))
@@ -134,15 +135,31 @@ class LocalTarget:
                 link.unlink(missing_ok=True)
 
     @contextlib.contextmanager
-    def _lock(self) -> Iterator[None]:
-        """One publisher at a time: a lock on the builds folder itself (no lock file left behind)."""
+    def lock(self, on_wait: Callable[[], None] | None = None) -> Iterator[None]:
+        """One publisher at a time: a lock on the builds folder itself (no lock file left behind).
+
+        `cjji publish` holds it for the whole run (reading the record, deciding, building,
+        publishing), so each run starts from the site being served. With `on_wait` a second run
+        waits for the first (calling on_wait once); without, it is refused. Re-entrant."""
+        if self._locked:
+            yield
+            return
+        self.builds.mkdir(parents=True, exist_ok=True)
         fd = os.open(self.builds, os.O_RDONLY)
         try:
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
-                raise TargetError(f"another `cjji publish` is writing to {self.site}; try again when it ends") from None
-            yield
+                if on_wait is None:
+                    raise TargetError(f"another `cjji publish` is writing to {self.site}; "
+                                      "try again when it ends") from None
+                on_wait()
+                fcntl.flock(fd, fcntl.LOCK_EX)
+            self._locked = True
+            try:
+                yield
+            finally:
+                self._locked = False
         finally:
             os.close(fd)
 
