@@ -126,7 +126,12 @@ def _exclusions(programme: Programme, policy: Policy) -> str:
     return intro + "\n\n" + md_table(["Proposal", "Criterion not met", "Reason"], rows)
 
 
+MATRIX_COLUMNS = 8  # proposals per ratings table: more columns overflow a portrait A4 page
+
+
 def _matrix(programme: Programme, policy: Policy) -> str:
+    """The prioritisation matrix: the factors and their weights, the computed order, then the
+    ratings with one column per proposal (by rank), split so that each table fits the page."""
     factors = rules.factors(policy)
     ranking = rank(programme, policy)
     key_rows = []
@@ -135,10 +140,6 @@ def _matrix(programme: Programme, policy: Policy) -> str:
                   f"{f.weight:g} per point" if f.kind == "scale" else f"adds {f.weight:g} when yes")
         key_rows.append([f"F{n}", md_escape(f.name), md_escape(rules.GROUP_NAMES.get(f.group, f.group)), md_escape(effect)])
     scale = ", ".join(f"{r} = {v:g}" for r, v in rules.scale(policy).items())
-    rows = []
-    for n, r in enumerate(ranking.order, start=1):
-        title = programme.proposals[r.id].data.get("title", r.id)
-        rows.append([str(n), md_escape(title), *[md_escape(r.ratings.get(f.id, "")) for f in factors], f"{r.score:g}"])
     parts = [
         "Each proposal on the long list was assessed against the prioritising factors of framework paragraph "
         "5.6. The computed order uses the rating scale and weights the secretariat sets in the policy file "
@@ -146,8 +147,22 @@ def _matrix(programme: Programme, policy: Policy) -> str:
         "the framework's.",
         md_table(["Key", "Factor", "Group", "Weight"], key_rows),
     ]
-    if rows:
-        parts.append(md_table(["Rank", "Proposal", *[f"F{n}" for n in range(1, len(factors) + 1)], "Score"], rows))
+    if ranking.order:
+        first = [f for f in factors if f.ranks_first]
+        order_rows = [[str(n), md_escape(programme.proposals[r.id].data.get("title", r.id)),
+                       "Yes" if r.first else "No", f"{r.score:g}"] for n, r in enumerate(ranking.order, start=1)]
+        parts += [_h(2, "The computed order", "programme-computed-order"),
+                  md_table(["Rank", "Proposal", md_escape(first[0].name) if first else "Ranked first", "Score"],
+                           order_rows),
+                  _h(2, "Ratings", "programme-ratings"),
+                  "Each column is a proposal, numbered by its rank in the computed order."]
+        tables = -(-len(ranking.order) // MATRIX_COLUMNS)
+        size = -(-len(ranking.order) // tables)  # balanced: 9 proposals make tables of 5 and 4
+        for start in range(0, len(ranking.order), size):
+            chunk = ranking.order[start:start + size]
+            rows = [[f"F{n}", *[md_escape(r.ratings.get(f.id, "")) for r in chunk]] for n, f in enumerate(factors, start=1)]
+            rows.append(["Score", *[f"{r.score:g}" for r in chunk]])
+            parts.append(md_table(["Factor", *[str(start + i + 1) for i in range(len(chunk))]], rows))
     if ranking.unrankable:
         titles = ", ".join(md_escape(programme.proposals[i].data.get("title", i)) for i in ranking.unrankable)
         parts.append(f"Not yet fully assessed: {titles}.")
