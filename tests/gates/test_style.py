@@ -34,8 +34,8 @@ def test_every_starter_rule_type_finds_its_problem_at_its_position() -> None:
     assert where(run()) == [
         ("acronyms", 17, 54),  # WCU never spelled out (VLS is, in the same paragraph)
         ("avoid", 11, 40),  # Going forward
-        ("avoid", 11, 71),  # deliver
-        ("avoid", 11, 79),  # robust (the same word in the quotation is the speaker's, not checked)
+        ("avoid", 11, 71),  # leverage
+        ("avoid-common", 11, 80),  # robust: information only (the quotation's is the speaker's, not checked)
         ("consistency", 15, 49),  # focussed after focused
         ("dates", 11, 4),  # 5th December 2023
         ("headings", 7, 12),  # Findings In Northshire: 'In'
@@ -43,10 +43,11 @@ def test_every_starter_rule_type_finds_its_problem_at_its_position() -> None:
         ("latin", 9, 53),  # etc.
         ("numbers", 13, 65),  # 3 hearings
         ("per-cent", 9, 65),  # 45%
-        ("plain-english", 13, 17),  # assist
         ("plain-english", 13, 32),  # prior to
+        ("plain-english-common", 13, 17),  # assist: information only
+        ("readability", 19, 1),  # the long sentence
         ("repeated-words", 11, 26),  # the the
-        ("sentence-length", 19, 1),  # 26 words
+        ("sentence-length", 19, 1),  # 46 words
     ]
 
 
@@ -58,7 +59,12 @@ def test_messages_say_what_is_wrong_and_hints_say_what_to_write() -> None:
     assert latin.severity == "error"
     assert found[("plain-english", 13, 32)].hint == "write 'before'"
     assert found[("sentence-length", 19, 1)].message == (
-        "this sentence has 26 words; keep sentences to 25 words or fewer")
+        "this sentence has 46 words; keep sentences to 45 words or fewer")
+    assert found[("avoid", 11, 71)].message == (
+        "avoid 'leverage': GOV.UK's list: write 'use' (unless in the financial sense)")
+    assert found[("numbers", 13, 65)].message == (
+        "write '3' in words ('three'): numbers from one to nine are words in our reports")
+    assert found[("avoid-common", 11, 80)].severity == "info"
     assert found[("sentence-length", 19, 1)].severity == "warning"
     assert found[("consistency", 15, 49)].message.startswith("'focussed' here, but 'focused' on line 15")
     assert found[("headings", 7, 12)].message.endswith("('In')")

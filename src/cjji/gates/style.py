@@ -8,7 +8,7 @@ from cjji.findings import Finding
 from cjji.gates.base import Context, Gate
 from cjji.gates.spelling import report_words
 from cjji.report import Report
-from cjji.style import settings
+from cjji.style import settings, vocabulary
 from cjji.style.engines import ENGINES
 from cjji.style.loader import rules
 from cjji.style.rule import Doc
@@ -18,7 +18,8 @@ ID = "style"
 
 def run(report: Report, context: Context) -> list[Finding]:
     words = [*settings.wordlist(context.policy), *report_words(report)]
-    doc = Doc(prose.extract(report).blocks, frozenset(w for w in words if not w.islower()))
+    doc = Doc(prose.extract(report).blocks, frozenset(w for w in words if not w.islower()),
+              vocabulary.load(context.policy))
     findings = []
     for rule in rules(context.policy):
         for hit in ENGINES[rule.extends](rule, doc):

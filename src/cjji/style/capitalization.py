@@ -1,6 +1,9 @@
 """capitalization: text in a given case, such as headings in sentence case. Fields: match
-($sentence, $lower, $upper or a pattern), exceptions (words and phrases kept as written).
-Proper nouns from checks/wordlist.txt and the report's `words` are exceptions too."""
+($sentence, $lower, $upper or a pattern), exceptions (words and phrases kept as written),
+identifiers (words that take a capital before a number or letter: "Outcome 16", "Annex A",
+"Phase III"). Proper nouns are exceptions too: the names in checks/vocabulary.yml and
+checks/bodies.yml (whole names: "Lord Chancellor", not "Lord" alone), the capitalised words of
+checks/wordlist.txt and the report's `words`, acronyms and roman numerals."""
 
 from __future__ import annotations
 
@@ -13,14 +16,23 @@ from cjji.style.rule import Doc, Hit, Rule
 _WORD = re.compile(r"[^\W_][\w'’-]*")
 
 
+_ROMAN = re.compile(r"^(?=[MDCLXVI])M{0,3}(?:C[MD]|D?C{0,3})(?:X[CL]|L?X{0,3})(?:I[XV]|V?I{0,3})$")
+
+
 def check(rule: Rule, doc: Doc) -> Iterator[Hit]:
     style = rule.get("match", "$sentence")
-    phrases = sorted(rule.get("exceptions", []), key=len, reverse=True)
-    keep = {p for p in phrases if " " not in p} | doc.proper_nouns
+    vocab = doc.vocabulary
+    phrases = sorted(set(rule.get("exceptions", [])) | (vocab.phrases if vocab else set()), key=len, reverse=True)
+    keep = {p for p in phrases if " " not in p} | doc.proper_nouns | (
+        vocab.single_names | set(vocab.acronyms) if vocab else set())
+    identifiers = {w.lower() for w in rule.get("identifiers", [])}
+    multi = [p for p in phrases if " " in p]
     for block in doc.blocks_for(rule):
         text = block.text
-        for phrase in (p for p in phrases if " " in p):  # blank out exceptions, keeping offsets
-            text = text.replace(phrase, OBJECT * len(phrase))
+        for phrase in multi:  # blank out exceptions, keeping offsets
+            if phrase in text:
+                text = re.sub(rf"(?<!\w){re.escape(phrase)}(?!\w)", lambda m: OBJECT * len(m.group()), text)
+        text = _blank_identifiers(text, identifiers)
         offset = _offence(text, style, keep)
         if offset is not None:
             found = _WORD.match(block.text, offset)
@@ -41,7 +53,7 @@ def _offence(text: str, style: str, keep: set[str]) -> int | None:
     for i, m in enumerate(words):
         word = m.group()
         if i == 0:
-            if word[0].islower():
+            if word[0].islower() and OBJECT not in text[:m.start()]:
                 return m.start()
             continue
         if ":" in text[words[i - 1].end():m.start()]:  # a subtitle after a colon may start with a capital
@@ -49,6 +61,15 @@ def _offence(text: str, style: str, keep: set[str]) -> int | None:
         if word[0].isupper() and not _kept(word, keep):
             return m.start()
     return None
+
+
+def _blank_identifiers(text: str, identifiers: set[str]) -> str:
+    """'Outcome 16', 'Annex A', 'Phase III', 'Table 3': the word and its number are an identifier."""
+    def blank(m: re.Match[str]) -> str:
+        if m.group(1).lower().rstrip("s") in identifiers or m.group(1).lower() in identifiers:
+            return OBJECT * len(m.group())
+        return m.group()
+    return re.sub(r"\b([A-Z][a-z]+)\s+(\d+[a-z]?(?:\.\d+)*|[A-Z]\b|[IVXLC]+\b)", blank, text)
 
 
 def _kept(word: str, keep: set[str]) -> bool:
@@ -59,4 +80,5 @@ def _kept(word: str, keep: set[str]) -> bool:
         or any(c.isdigit() for c in word)
         or (len(base) > 1 and base.isupper())  # an acronym
         or any(c.isupper() for c in base[1:])  # HMIProbation, McKenzie
+        or bool(_ROMAN.match(base))  # Part III
     )

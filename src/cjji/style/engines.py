@@ -9,10 +9,14 @@ from cjji.style import (
     conditional,
     consistency,
     existence,
+    hyphenation,
     metric,
+    names,
+    numbers,
     occurrence,
     readability,
     repetition,
+    serial_comma,
     substitution,
 )
 from cjji.style.rule import Doc, Hit, Rule
@@ -27,4 +31,8 @@ ENGINES: dict[str, Callable[[Rule, Doc], Iterable[Hit]]] = {
     "capitalization": capitalization.check,
     "readability": readability.check,
     "metric": metric.check,
+    "numbers": numbers.check,
+    "names": names.check,
+    "serial-comma": serial_comma.check,
+    "hyphenation": hyphenation.check,
 }

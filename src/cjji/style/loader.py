@@ -9,7 +9,7 @@ from cjji.style.rule import KINDS, TEXT, Rule
 
 GATE = "style"
 PREFIX = "style/"
-_COMMON = {"extends", "message", "severity", "hint", "source", "scope"}
+_COMMON = {"extends", "message", "severity", "hint", "source", "scope", "precision", "calibration"}
 
 
 def rules(policy: Policy, *, include_off: bool = False) -> list[Rule]:

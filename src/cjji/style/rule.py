@@ -6,10 +6,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cjji.findings import Severity
 from cjji.prose import Block
+
+if TYPE_CHECKING:
+    from cjji.style.vocabulary import Vocabulary
 
 # the block kinds a rule may name in `scope`; "text" means every kind but quotations
 KINDS = ("heading", "paragraph", "list", "table", "blockquote", "footnote", "alt", "caption")
@@ -45,10 +48,11 @@ class Hit:
 
 @dataclass
 class Doc:
-    """The prose of one report, and the proper nouns its word lists name."""
+    """The prose of one report, the proper nouns its word lists name, and the vocabulary."""
 
     blocks: list[Block]
     proper_nouns: frozenset[str] = frozenset()
+    vocabulary: Vocabulary | None = None
 
     def blocks_for(self, rule: Rule) -> list[Block]:
         return [b for b in self.blocks if b.kind in rule.scope]

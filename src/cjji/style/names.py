@@ -1,0 +1,120 @@
+"""names: the names of bodies and statutes written as the vocabulary has them
+(checks/bodies.yml, checks/vocabulary.yml). A run of capitalised words that is almost, but not
+exactly, a known name ("Crown Prosecutions Service", "National Police Chief's Council") is
+flagged with the right name; so is a known statute with the wrong year ("Police and Criminal
+Evidence Act 1985") or a near miss of a statute's title. Names the vocabulary does not know are
+left alone: this rule corrects near misses, it does not demand that every name be listed.
+
+Fields: cutoff (0-1, how close a near miss must be; default 0.9), kinds (which vocabulary kinds to
+compare against; default all). Placeholders: {match}, {suggestion}."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from difflib import SequenceMatcher
+
+from cjji.prose import OBJECT
+from cjji.style.rule import Doc, Hit, Rule
+from cjji.style.vocabulary import Name, Vocabulary
+
+_CAP = r"(?:[A-Z][\w'’&-]*|&)"
+_LINK = r"(?:of|and|for|the|in|on|to|&)"
+_RUN = re.compile(rf"{_CAP}(?:\s+(?:{_LINK}\s+)*{_CAP})+")
+_ACT = re.compile(rf"((?:{_CAP}|{_LINK}|,)(?:[\s,]+(?:{_CAP}|{_LINK}))*)\s+Act(?:\s+(\d{{4}}))?\b")
+
+
+def check(rule: Rule, doc: Doc) -> Iterator[Hit]:
+    vocab = doc.vocabulary
+    if vocab is None:
+        return
+    cutoff = float(rule.get("cutoff", 0.9))
+    kinds = set(rule.get("kinds", []))
+    names = [n for n in vocab.names if (not kinds or n.kind in kinds or (n.kind == "statute" and "statute" in kinds))]
+    exact = sorted({n.text for n in names}, key=len, reverse=True)
+    known = re.compile("|".join(rf"(?<![\w]){re.escape(t)}(?![\w])" for t in exact)) if exact else None
+    index = _index([n for n in names if n.kind != "statute" and " " in n.text])
+    for block in doc.blocks_for(rule):
+        yield from _statutes(rule, vocab, block, cutoff)
+        text = block.text
+        blanked = known.sub(lambda m: OBJECT * len(m.group()), text) if known else text
+        for run in _RUN.finditer(blanked):
+            if OBJECT in run.group() or re.search(r"\bAct\b", run.group()):
+                continue
+            hit = _near_miss(run.group(), index, cutoff)
+            if hit:
+                wrong, right = hit
+                offset = run.start() + run.group().index(wrong)
+                yield Hit(block, offset, rule.say(rule.message, match=wrong, suggestion=right),
+                          rule.say(rule.hint, match=wrong, suggestion=right))
+
+
+def _index(names: list[Name]) -> dict[str, list[Name]]:
+    """Names by each of their capitalised words (lower case), to compare only likely ones."""
+    index: dict[str, list[Name]] = {}
+    for name in names:
+        for word in set(re.findall(r"[A-Z][\w'’-]*", name.text)):
+            index.setdefault(_stem(word), []).append(name)
+    return index
+
+
+def _stem(word: str) -> str:
+    return re.sub(r"(?:['’]s?|s)$", "", word.lower())[:6]
+
+
+def _near_miss(run: str, index: dict[str, list[Name]], cutoff: float) -> tuple[str, str] | None:
+    words = run.split()
+    best: tuple[float, str, str] | None = None
+    for i in range(len(words)):
+        if not words[i][:1].isupper() and words[i] != "&":
+            continue
+        candidates = {n.text: n for w in words[i:] for n in index.get(_stem(w), [])}
+        for j in range(i + 1, len(words) + 1):
+            if not words[j - 1][:1].isupper():
+                continue
+            piece = " ".join(words[i:j])
+            for text, name in candidates.items():
+                if abs(len(text.split()) - (j - i)) > 1 or text == piece or _inflected(piece, text):
+                    continue
+                score = SequenceMatcher(None, piece.lower(), text.lower()).ratio()
+                if score >= cutoff and piece.lower() != text.lower() and (best is None or score > best[0]):
+                    best = (score, piece, name.canonical if not name.current else text)
+    return (best[1], best[2]) if best else None
+
+
+def _inflected(piece: str, name: str) -> bool:
+    """The name with a plural or possessive ending: 'Police and Crime Commissioners'."""
+    rest = piece[len(name):] if piece.startswith(name) else ""
+    return rest in ("s", "'s", "’s", "'", "’", "es")
+
+
+def _statutes(rule: Rule, vocab: Vocabulary, block, cutoff: float) -> Iterator[Hit]:  # type: ignore[no-untyped-def]
+    for m in _ACT.finditer(block.text):
+        words = m.group(1).replace(",", " ,").split()
+        year = m.group(2)
+        starts = [k for k, w in enumerate(words) if w[:1].isupper()]
+        titles = [" ".join(words[k:]).replace(" ,", ",") + " Act" for k in starts]
+        match = next((t for t in titles if t in vocab.statutes), None)
+        if match:
+            if year and year not in vocab.statutes[match]:
+                right = f"{match} {sorted(vocab.statutes[match])[0]}" if len(vocab.statutes[match]) == 1 else \
+                    " or ".join(f"{match} {y}" for y in sorted(vocab.statutes[match]))
+                offset = m.start(1) + m.group(1).rindex(match.split()[0])
+                wrong = f"{match} {year}"
+                yield Hit(block, offset, rule.say(rule.message, match=wrong, suggestion=right),
+                          rule.say(rule.hint, match=wrong, suggestion=right))
+            continue
+        best: tuple[float, str, str] | None = None
+        for title in titles[-8:]:
+            for known in vocab.statutes:
+                score = SequenceMatcher(None, title.lower(), known.lower()).ratio()
+                if score >= cutoff and (best is None or score > best[0]):
+                    best = (score, title, known)
+        if best:
+            _, wrong, right = best
+            years = sorted(vocab.statutes[right])
+            right_full = f"{right} {year if year in years else years[0]}"
+            wrong_full = f"{wrong} {year}" if year else wrong
+            offset = m.start(1) + m.group(1).find(wrong.split()[0])
+            yield Hit(block, offset, rule.say(rule.message, match=wrong_full, suggestion=right_full),
+                      rule.say(rule.hint, match=wrong_full, suggestion=right_full))
