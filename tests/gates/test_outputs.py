@@ -67,3 +67,71 @@ def test_html_uses_the_html_checks_when_they_exist() -> None:
         from cjji.build.html_check import html_findings
 
         assert hook is html_findings
+
+
+# -- the reader checks (cjji.build.readback) ---------------------------------------------------------
+def test_the_old_overprinting_pdf_fails_the_gate(tmp_path: Path) -> None:
+    """Issue 14's fault rebuilt: a long table in a figure that cannot break across pages."""
+    import typst
+    from build.stress_support import overprinting_typst
+    from support import ROOT
+
+    pdf = tmp_path / "overprinted.pdf"
+    pdf.write_bytes(typst.compile(overprinting_typst(ROOT).encode(), root=str(ROOT), format="pdf",
+                                  pdf_standards=["ua-1"]))
+    found = outputs.run(None, {"pdf": pdf})  # type: ignore[arg-type]
+    rules = {f.rule for f in found}
+    assert {"pdf-overprint", "pdf-footer", "pdf-cell-markup"} <= rules
+    overprint = next(f for f in found if f.rule == "pdf-overprint")
+    assert overprint.severity == "error" and "printed over other text on PDF page" in overprint.message
+    assert any("has no footer" in f.message for f in found)
+
+
+def _html(path: Path, body: str) -> Path:
+    path.write_text(f'<!doctype html><html lang="en-GB"><head><title>T</title></head><body>'
+                    f'<nav>Contents: Lost chapter</nav><main>{body}</main></body></html>', encoding="utf-8")
+    return path
+
+
+def test_lost_text_is_an_error_naming_the_source_line(tmp_path: Path) -> None:
+    from cjji.build import readback
+    from cjji.markdown import parse
+
+    source = ("# Summary\n\nThe first paragraph says something.\n\n"
+              "| Area | Told |\n|---|---|\n| North | 7 |\n\nTable: Cases by area\n\n"
+              "# Lost chapter\n\nA paragraph the builder dropped.[^1]\n\n[^1]: A note.\n")
+    body, notes = readback.source_items(parse(source), "reports/x/report.md")
+    page = _html(tmp_path / "x.html", "<h1>Summary</h1><p>The first paragraph says “something”.</p>"
+                 "<table><caption>Cases by area</caption><tr><th>Area</th><th>Told</th></tr>"
+                 "<tr><td>North</td><td>7</td></tr></table>")
+    text, note_text = readback.read_html(page)
+    found = readback.coverage(body, text, "HTML page", "x.html") + readback.coverage(notes, note_text, "HTML page",
+                                                                                     "x.html")
+    lost = {(f.file, f.line, f.rule) for f in found}
+    assert lost == {("reports/x/report.md", 11, "html-text-lost"), ("reports/x/report.md", 13, "html-text-lost"),
+                    ("reports/x/report.md", 15, "html-text-lost")}  # the nav's copy of the heading does not count
+    assert any(f.message == "the HTML page has lost this paragraph: 'A paragraph the builder dropped.'"
+               for f in found)
+
+
+def test_text_out_of_order_is_found(tmp_path: Path) -> None:
+    from cjji.build import readback
+    from cjji.markdown import parse
+
+    body, _ = readback.source_items(parse("First paragraph here.\n\nSecond paragraph here.\n"), "r.md")
+    text, _ = readback.read_html(_html(tmp_path / "x.html", "<p>Second paragraph here.</p><p>First paragraph "
+                                                             "here.</p>"))
+    [found] = readback.coverage(body, text, "HTML page", "x.html")
+    assert (found.rule, found.line) == ("html-text-order", 3)
+
+
+def test_an_empty_word_contents_is_an_error() -> None:
+    from cjji.build import readback
+    from cjji.markdown import parse
+
+    body, _ = readback.source_items(parse("# Summary\n\nText.\n\n# Findings\n\nMore.\n"), "r.md")
+    [empty] = readback.contents([], body, "x.docx")
+    assert empty.rule == "docx-contents" and "contents page is empty" in empty.message
+    [missing] = readback.contents(["1 Summary"], body, "x.docx")
+    assert (missing.line, missing.message) == (5, "the Word file's contents does not list the chapter 'Findings'")
+    assert readback.contents(["1 Summary", "1.1 Detail", "2 Findings"], body, "x.docx") == []

@@ -463,7 +463,7 @@ def toc_entries(document: bytes) -> list[str]:
             continue
         for para in sdt.iter(f"{W}p"):
             style = para.find(f"{W}pPr/{W}pStyle")
-            if style is not None and (style.get(f"{W}val") or "").replace(" ", "").upper().startswith("TOC"):
+            if style is not None and re.fullmatch(r"TOC\d", (style.get(f"{W}val") or "").replace(" ", "").upper()):
                 text = "".join(t.text or "" for t in para.iter(f"{W}t"))
                 if text.strip():
                     entries.append(text)

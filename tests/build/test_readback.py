@@ -1,0 +1,148 @@
+"""The reader checks on real builds: the stress report and the example pass in every format, and
+the checks themselves find what they should (cjji.build.readback)."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pikepdf
+import pytest
+from build.stress_support import LONG_TITLE, MARKER_CELLS, SIX, write_stress_report
+from hypothesis import given
+from hypothesis import strategies as st
+from support import EXAMPLE, ROOT
+
+from cjji.build import build_report, readback
+from cjji.build.docx import PROPERTY_LIMIT, fit
+from cjji.build.typst_markup import escape_markup
+from cjji.gates import outputs
+from cjji.gates.outputs import _struct_elements
+from cjji.policy import load_policy
+from cjji.report import load
+
+
+@pytest.fixture(scope="module")
+def stress(tmp_path_factory: pytest.TempPathFactory) -> tuple[object, dict[str, Path], object]:
+    project = tmp_path_factory.mktemp("stress")
+    for name in ("checks", "schemas", "templates"):
+        shutil.copytree(ROOT / name, project / name)
+    folder = write_stress_report(project / "reports")
+    policy = load_policy(project)
+    report = load(folder)
+    files = build_report(report, policy, project / "out")
+    return report, files, policy
+
+
+@pytest.mark.slow
+def test_the_stress_report_passes_every_reader_check(stress: tuple[object, dict[str, Path], object]) -> None:
+    report, files, policy = stress
+    found = outputs.run(report, files, policy)  # type: ignore[arg-type]
+    assert [f"{f.rule}: {f.message}" for f in found] == []
+
+
+@pytest.mark.slow
+def test_the_stress_pdf_breaks_long_tables_and_keeps_marker_cells_as_text(
+        stress: tuple[object, dict[str, Path], object]) -> None:
+    _, files, _ = stress
+    reading = readback.read_pdf(files["pdf"])
+    pages_with_header = [p.number for p in reading.pages if "Where this report meets it" in p.body]
+    assert len(pages_with_header) >= 3  # three pages long, its header row repeated on each
+    body = "".join(p.body for p in reading.pages)
+    for cell in MARKER_CELLS:
+        assert readback.key(cell) in readback.key(body)
+    with pikepdf.open(files["pdf"]) as pdf:
+        tags = [str(e.get("/S")) for e in _struct_elements(pdf.Root.StructTreeRoot)]
+        assert tags.count("/Figure") >= 30 + len(SIX)
+        assert tags[:3] == ["/Document", "/H1", "/P"] or "/H1" in tags[:4]  # the cover title is a heading
+    assert [p.label for p in reading.pages][:4] == ["i", "ii", "iii", "1"]
+
+
+@pytest.mark.slow
+def test_the_stress_word_file_has_short_properties_and_a_contents(
+        stress: tuple[object, dict[str, Path], object]) -> None:
+    from docx import Document
+
+    _, files, _ = stress
+    props = Document(str(files["docx"])).core_properties
+    assert len(props.title) <= PROPERTY_LIMIT and props.title.endswith("…")
+    assert props.author == "; ".join(SIX)  # six full names are too long: the codes, lead first
+    _, _, entries = readback.read_docx(files["docx"])
+    assert entries[0] == "Foreword" and "1 Summary" in entries and "3 Figures" in entries
+    with zipfile.ZipFile(files["docx"]) as z:
+        assert b'<w:updateFields w:val="true"/>' in z.read("word/settings.xml")
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (libreoffice-writer) is not installed")
+def test_libreoffice_shows_the_word_contents(stress: tuple[object, dict[str, Path], object],
+                                             tmp_path: Path) -> None:
+    _, files, _ = stress
+    subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path}/profile", "--headless", "--convert-to",
+                    "pdf", "--outdir", str(tmp_path), str(files["docx"])], check=True, capture_output=True,
+                   timeout=240)
+    reading = readback.read_pdf(tmp_path / files["docx"].with_suffix(".pdf").name)
+    contents = next(p for p in reading.pages if "Contents" in p.body)
+    for chapter in ("1 Summary", "2 Tables", "3 Figures", "4 Recommendations"):
+        assert chapter in contents.body
+
+
+def test_the_example_passes_every_reader_check(tmp_path: Path) -> None:
+    policy = load_policy(ROOT)
+    report = load(EXAMPLE)
+    files = build_report(report, policy, tmp_path)
+    assert [f"{f.rule}: {f.message}" for f in outputs.run(report, files, policy)] == []
+
+
+# -- the parts ---------------------------------------------------------------------------------------
+words = st.lists(st.text(alphabet="abcdefghij’-“”", min_size=1, max_size=8), min_size=1, max_size=12)
+
+
+@given(words, st.lists(st.text(alphabet="xyz 0123", max_size=30), min_size=0, max_size=readback.MAX_JUMPS))
+def test_a_paragraph_is_found_across_page_breaks_and_footnotes(parts: list[str], junk: list[str]) -> None:
+    text = " ".join(parts)
+    item = readback.Item("paragraph", text, "r.md", 1)
+    shown = parts[:]
+    for n, extra in enumerate(junk):  # a running head, footer or footnote between two words
+        shown.insert(min(len(shown), 1 + 2 * n), f"\n{extra}\n")
+    if not item.words:
+        return
+    assert readback.find(item.words, readback.key(" ".join(shown)), 0) is not None
+
+
+@given(st.text(min_size=1, max_size=40))
+def test_key_ignores_quotes_dashes_spaces_and_case(text: str) -> None:
+    shown = text.replace("'", "’").replace('"', "“").replace(" ", "\n").upper()
+    assert readback.key(shown) == readback.key(text.upper())
+
+
+@given(st.text(max_size=400))
+def test_fit_never_exceeds_the_property_limit(text: str) -> None:
+    fitted = fit(text)
+    assert len(fitted) <= PROPERTY_LIMIT
+    if len(" ".join(text.split())) <= PROPERTY_LIMIT:
+        assert fitted == " ".join(text.split())
+
+
+def test_fit_cuts_the_long_title_at_a_word() -> None:
+    fitted = fit(LONG_TITLE * 2)
+    assert fitted.endswith("…") and (LONG_TITLE * 2).startswith(fitted[:-1])
+
+
+@pytest.mark.parametrize("marker", ["1.", "10.", "-", "+", "/", "=", "=="])
+def test_leading_markers_are_escaped_for_typst_everywhere(marker: str) -> None:
+    cell = {"t": "Plain", "c": [{"t": "Str", "c": marker}, {"t": "Space"}, {"t": "Str", "c": "text"}]}
+    link = {"t": "Link", "c": [["", [], []], [{"t": "Str", "c": marker}], ["#x", ""]]}
+    heading = {"t": "Header", "c": [2, ["", [], []], [{"t": "Str", "c": marker}]]}
+    tree = [cell, {"t": "Para", "c": [link]}, heading]
+    escape_markup(tree)
+    for inlines in (cell["c"], link["c"][1], heading["c"][2]):
+        assert inlines[0] == {"t": "RawInline", "c": ["typst", "\\" + marker[0]]}
+
+
+def test_ordinary_words_are_not_escaped() -> None:
+    para = {"t": "Para", "c": [{"t": "Str", "c": "2026"}, {"t": "Space"}, {"t": "Str", "c": "-5%"}]}
+    escape_markup([para])
+    assert para["c"][0] == {"t": "Str", "c": "2026"}
