@@ -136,9 +136,10 @@ def build_command(year: str | None, out: Path | None, formats: tuple[str, ...], 
 def status_command(year: str | None, as_of: str | None, root: Path | None) -> None:
     """Where each inspection of the final programme stands: planned, in fieldwork, published or
     withdrawn, from the reports' own metadata (`proposal: <year>/<id>` in report.md)."""
+    from cjji.programme.signoff import plan_status
     from cjji.programme.status import statuses
 
-    project, _ = open_project(root)
+    project, policy = open_project(root)
     today = _as_of(as_of)
     for one in _years(project, year):
         programme = load_programme(project, one)
@@ -146,3 +147,36 @@ def status_command(year: str | None, as_of: str | None, root: Path | None) -> No
         for item in statuses(programme, today=today):
             report = f" ({item.report.id})" if item.report else ""
             click.echo(f"  {item.state:<12}  {item.proposal}{report}")
+        status = plan_status(programme, policy)
+        if status is None:
+            click.echo("  sign-off: no `programme:` section in checks/gatekeepers.yml")
+            continue
+        for role in status.roles:
+            best = role.best
+            who = f" by {best.name or best.identity}" if best is not None and role.state != "missing" else ""
+            click.echo(f"  sign-off {role.state:<11} {role.role}{who}")
+
+
+@command.command("sign")
+@click.argument("year")
+@click.option("--role", required=True, help="The role you sign in, like chief-inspector-HMIProbation.")
+@click.option("--key", required=True, type=click.Path(path_type=Path, dir_okay=False),
+              help="Your SSH private key (or its .pub, if the private key is in ssh-agent).")
+@click.option("--identity", default=None,
+              help="Your e-mail as listed in checks/allowed_signers (default: found from the key).")
+@root_option
+def sign_command(year: str, role: str, key: Path, identity: str | None, root: Path | None) -> None:
+    """Sign off the current content of the YEAR programme (plan.md, proposals/, consultation.yml) in ROLE.
+
+    Who must sign is the `programme:` section of checks/gatekeepers.yml: the CJCIG chair, with the
+    other chief inspectors. Writes programme/YEAR/signoffs/ROLE--IDENTITY.json and its .sig; commit
+    both. Any later change to the programme's files makes the sign-off stale."""
+    from cjji.programme.signoff import PlanSignError, sign_plan
+
+    project, policy = open_project(root)
+    programme = load_programme(project, year)
+    try:
+        path, summary = sign_plan(programme, policy, role, key, identity)
+    except PlanSignError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"{summary}\nwrote {display_path(path)} and its .sig: commit both")

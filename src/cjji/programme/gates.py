@@ -192,6 +192,15 @@ def _writing(programme: Programme, policy: Policy, for_publication: bool, today:
     return report_gates.run_all(report, Context(policy=policy, for_publication=for_publication), chosen)
 
 
+def _signoffs(programme: Programme, policy: Policy, for_publication: bool, today: dt.date) -> list[Finding]:
+    """For publication: the CJCIG chair and the other chief inspectors have signed this content."""
+    if not for_publication:
+        return []
+    from cjji.programme import signoff  # reads the statements and runs ssh-keygen: only when needed
+
+    return signoff.findings(programme, policy)
+
+
 GATES: list[ProgrammeGate] = [
     ProgrammeGate("plan", "The plan names a CJ chair, summarises every risk-assessment source (5.2) and shows "
                           "victim issues were considered (5.3)", _plan),
@@ -207,7 +216,15 @@ GATES: list[ProgrammeGate] = [
                   lambda p, pol, fp, t: consultation.run(p, pol, for_publication=fp, today=t)),
     ProgrammeGate("traceability", "Reports that deliver a proposal name one in the programme", _traceability),
     ProgrammeGate("writing", "The plan's narrative passes the report gates " + ", ".join(WRITING_GATES), _writing),
+    ProgrammeGate("signoffs", "The CJCIG chair and the other chief inspectors signed off this exact content "
+                              "(checks/gatekeepers.yml programme:; only with --for-publication)", _signoffs),
 ]
+
+
+def publication_findings(programme: Programme, policy: Policy, today: dt.date | None = None) -> list[Finding]:
+    """What publishing the plan must refuse on: every check with for_publication (consultation
+    complete, 4.3; dates that have come; sign-offs valid for this content). Errors block publication."""
+    return check(programme, policy, for_publication=True, today=today)
 
 
 def check(programme: Programme, policy: Policy, *, for_publication: bool = False,

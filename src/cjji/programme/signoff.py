@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
 from cjji import digest as content
+from cjji.atomic import write_bytes
 from cjji import signoff
 from cjji.findings import Finding, error
 from cjji.policy import Policy
@@ -108,3 +110,53 @@ def findings(programme: Programme, policy: Policy, now: dt.datetime | None = Non
         if verdict.role not in {r.role for r in status.roles}:
             found.append(error(GATE, "invalid", str(verdict.path), 0, 0, f"refused sign-off: {verdict.reason}"))
     return found
+
+
+class PlanSignError(Exception):
+    """Signing refused; the message says why in plain English."""
+
+
+def sign_plan(programme: Programme, policy: Policy, role: str, key: Path, identity: str | None = None,
+              now: dt.datetime | None = None) -> tuple[Path, str]:
+    """Sign off the programme folder's current content in `role` with an SSH key, as `cjji sign` does
+    for a report. Writes signoffs/<role>--<identity>.json and its .sig; returns (path, summary)."""
+    reg = plan_registry(programme, policy)
+    if reg is None:
+        raise PlanSignError("checks/gatekeepers.yml has no `programme:` section, so no one can sign the plan")
+    if programme.plan is None:
+        raise PlanSignError(f"{programme.dir}/plan.md cannot be read; run `cjji programme check {programme.year}`")
+    if role not in reg.roles:
+        raise PlanSignError(f"'{role}' is not a role in checks/gatekeepers.yml; the roles are: " + ", ".join(reg.roles))
+    meta = report_meta(programme, policy)
+    needed = signoff.required_roles(meta, policy, reg)
+    if role not in needed:
+        raise PlanSignError(f"the {programme.year} plan does not need a sign-off in the role {role}; it needs: "
+                            + ", ".join(needed))
+    try:
+        if identity is None:
+            found = signoff.key_identities(signoff.public_key_of(key), reg.allowed_signers)
+            if len(found) != 1:
+                raise PlanSignError(f"checks/allowed_signers lists {'no one' if not found else ', '.join(found)} "
+                                    f"for the key {key}; pass --identity, or ask the secretariat to add your key")
+            identity = found[0]
+        holder = reg.holders.get(identity)
+        if holder is None:
+            raise PlanSignError(f"{identity} is not a gatekeeper in checks/gatekeepers.yml")
+        moment = now or signoff.utc_now()
+        authority = reg.authority(identity, role, moment, programme.id)
+        if not authority.ok:
+            raise PlanSignError(f"you cannot sign in this role: {authority.how}")
+        current = content.digest(programme.dir)
+        data = signoff.dump(signoff.statement(programme.id, meta.get("version"), str(meta.get("title", "")),
+                                              role, holder, current, moment))
+        sig = signoff.sign_bytes(data, key)
+        problem = signoff.verify_bytes(data, sig, identity, reg.allowed_signers)
+    except (signoff.SignoffError, content.DigestError, OSError) as exc:
+        raise PlanSignError(str(exc)) from None
+    if problem:
+        raise PlanSignError(f"nothing was written: {problem}. Is the key the one listed for {identity}?")
+    path = programme.dir / content.SIGNOFFS / signoff.statement_name(role, identity, signoff.SIGNED)
+    write_bytes(path.with_name(path.name + ".sig"), sig)
+    write_bytes(path, data)
+    return path, (f"signed the {programme.year} plan version {meta.get('version')} as {role} ({identity}, "
+                  f"{authority.how}) at {signoff.utc_text(moment)}; content {current.value}")
