@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from cjji import resources
 from cjji.findings import Finding, error
 from cjji.report import display_path
 from cjji.schemacheck import load_schema, validate
@@ -51,7 +52,7 @@ class Policy:
         return dict(self.get("thresholds", {}))
 
     def schema_path(self, name: str) -> Path:
-        return self.root / "schemas" / "checks" / f"{name.split('/')[0]}.schema.json"
+        return resources.schema(f"checks/{name.split('/')[0]}.schema.json", self.root)
 
 
 def load_policy(root: Path) -> Policy:
@@ -90,7 +91,7 @@ def load_policy(root: Path) -> Policy:
         policy.files[name] = data
     if findings:
         raise PolicyError(findings)
-    schemas = root / "schemas"  # the report schema judges reports too: a change re-checks them all
+    schemas = resources.folder("schemas", root)  # the report schema judges reports too: a change re-checks them all
     for path in sorted(p for p in schemas.rglob("*") if p.is_file()):
         digest.update(b"schemas/" + path.relative_to(schemas).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     policy.digest = digest.hexdigest()

@@ -1,4 +1,5 @@
-"""Where the project is: the folder holding checks/, schemas/ and reports/."""
+"""Where the project is: the folder holding checks/ and reports/ (and, optionally, its own schemas/
+and templates/; without them cjji uses the copies installed with it: see cjji.resources)."""
 
 from __future__ import annotations
 
@@ -13,13 +14,14 @@ class ProjectError(Exception):
 
 
 def find_root(start: Path | None = None) -> Path:
-    """The nearest folder at or above `start` (default: the current folder) with checks/ and schemas/."""
+    """The nearest folder at or above `start` (default: the current folder) with checks/ and
+    reports/ or schemas/."""
     here = (start or Path.cwd()).resolve()
     for folder in (here, *here.parents):
-        if (folder / "checks").is_dir() and (folder / "schemas").is_dir():
+        if (folder / "checks").is_dir() and ((folder / REPORTS).is_dir() or (folder / "schemas").is_dir()):
             return folder
     raise ProjectError(
-        f"no cjji project found at or above {here} (looked for the folders checks/ and schemas/); "
+        f"no cjji project found at or above {here} (looked for a folder holding checks/ and reports/); "
         "run the command inside the project, or pass --root"
     )
 

@@ -12,13 +12,13 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from cjji import resources
 from cjji.findings import Finding, error
 from cjji.report import display_path
 from cjji.schemacheck import load_schema, validate
 from cjji.yamlload import YamlError, load_yaml
 
 BRAND_FILE = Path("templates") / "brand.yml"
-BRAND_SCHEMA = Path("schemas") / "brand.schema.json"
 GATE = "brand"
 
 
@@ -126,7 +126,7 @@ def _load(path: Path, _mtime_key: float) -> Brand:
     except YamlError as exc:
         found = error(GATE, "yaml", display, exc.line, exc.col, exc.message, exc.hint)
         raise BrandError([found]) from None
-    findings = validate(data, load_schema(root / BRAND_SCHEMA), positions, display, GATE)
+    findings = validate(data, load_schema(resources.schema("brand.schema.json", root)), positions, display, GATE)
     if not findings:
         logos: dict[tuple[str, ...], str] = {("logos", "joint"): data["logos"]["joint"]}
         for code, rel in data["logos"]["inspectorates"].items():

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from cjji import resources
 from cjji.findings import Finding
 from cjji.gates._framework import entries, long_date, mapping, parse_date
 from cjji.gates.base import Context, Gate
@@ -17,7 +18,7 @@ ID = "schema"
 
 def report_schema(policy: Policy) -> dict[str, Any]:
     """The report schema with the inspectorate codes and business processes from checks/."""
-    schema = copy.deepcopy(load_schema(policy.root / "schemas" / "report.schema.json"))
+    schema = copy.deepcopy(load_schema(resources.schema("report.schema.json", policy.root)))
     defs = schema["$defs"]
     defs["inspectorate"]["enum"] = sorted(policy.inspectorates)
     defs["businessProcess"]["enum"] = sorted(policy.business_processes)

@@ -16,6 +16,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+from cjji import resources
 from cjji.publish.target import (
     Change,
     PublishedFile,
@@ -30,7 +31,7 @@ from cjji.schemacheck import load_schema, validator
 MANIFEST = "manifest.json"
 RECORD = "version.json"
 FORMAT_VERSION = 1
-SCHEMA = Path(__file__).resolve().parents[3] / "schemas" / "manifest.schema.json"
+SCHEMA = resources.schema("manifest.schema.json")  # cjji's own format: the installed copy
 
 
 class ManifestError(Exception):
