@@ -18,6 +18,7 @@ from markdown_it.token import Token
 from PIL import Image, UnidentifiedImageError
 
 from cjji import resolve
+from cjji import digest
 from cjji.digest import DigestError
 from cjji.findings import Finding, warning
 from cjji.gates import images
@@ -97,10 +98,14 @@ def _files(report: Report) -> dict[str, Path]:
 
 
 def _digest_problem(report: Report) -> list[Finding]:
+    """Why the folder cannot be digested: each refused name at the line that uses it
+    (cjji.digest.name_findings), else the digest's own reason at line 1."""
     try:
         resolve.report_files(report)
     except DigestError as exc:
-        return [report.finding(ID, "bad-folder", 1, 1, f"the report folder cannot be digested: {exc}",
+        named = getattr(digest, "name_findings", None)
+        found: list[Finding] = named(report, ID) if named is not None else []
+        return found or [report.finding(ID, "bad-folder", 1, 1, f"the report folder cannot be digested: {exc}",
                                "the sign-off digest and the build read only the folder's own files: "
                                "fix this first (`cjji digest` says the same)")]
     return []
