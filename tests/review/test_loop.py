@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import pytest
 from click.testing import CliRunner
 from review_support import Returned
 
@@ -27,14 +26,14 @@ def review(project: Path, command: str, *args: str) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
-@pytest.fixture
-def exported(example_copy: Path, project: Path) -> Path:
+def test_export_command_writes_the_review_copy(example_copy: Path, project: Path) -> None:
     code, out = review(project, "export", str(example_copy), "--for", "cps", "--date", "2026-11-20")
     assert code == 0, out
     path = project / "out" / "2026-victim-updates" / "review" / "2026-victim-updates-for-cps.docx"
-    assert f"wrote {path}" in out or "wrote out/" in out or path.is_file(), out
-    assert path.is_file()
-    return path
+    assert path.is_file() and "paragraphs anchored to" in out, out
+    assert "cjji review import" in out and "--from cps" in out
+    code, out = review(project, "export", str(example_copy), "--for", "Westvale Police")
+    assert code == 2 and "lower-case letters, digits and hyphens" in out
 
 
 def test_the_whole_loop(example_copy: Path, project: Path, exported: Path) -> None:

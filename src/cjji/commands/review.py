@@ -27,6 +27,15 @@ def _load(report_dir: Path):  # type: ignore[no-untyped-def]
         raise SystemExit(1) from None
 
 
+def _project(root: Path | None) -> Path:
+    from cjji.project import ProjectError, find_root
+
+    try:
+        return find_root(root)
+    except ProjectError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
 def _date(value: str | None) -> dt.date:
     if not value:
         return dt.date.today()
@@ -92,7 +101,7 @@ def import_command(report: Path, returned: Path, body: str, when: str | None, ro
     from cjji.review.importer import HostileFile, current_blocks, read_file, read_returned
     from cjji.review.log import build_items, log_path, write_new
 
-    _, policy = open_project(root)
+    _project(root)  # inside a project; its policy is not needed to read a returned file
     loaded = _load(report)
     if not BODY.match(body):
         raise click.BadParameter(f"'{body}' cannot name a body: use lower-case letters, digits and hyphens",
@@ -109,7 +118,7 @@ def import_command(report: Path, returned: Path, body: str, when: str | None, ro
                                    f"'{loaded.id}'; nothing was changed")
     if header.get("body") != body:
         click.echo(f"note: the copy was exported for '{header.get('body')}' and comes back from '{body}'", err=True)
-    blocks, index, sha = current_blocks(loaded, policy)
+    blocks, index, sha = current_blocks(loaded)
     items, warnings = build_items(returned_doc, blocks, index)
     data = {
         "report": loaded.id,

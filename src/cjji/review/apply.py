@@ -24,10 +24,9 @@ from typing import Any
 from cjji import atomic
 from cjji.policy import Policy
 from cjji.report import Report
-from cjji.review.export import report_blocks
 from cjji.review.importer import block_hash
 from cjji.review.log import Log, update
-from cjji.review.source import NO_POSITION, SourceBlock
+from cjji.review.source import NO_POSITION, SourceBlock, source_blocks
 
 CHANGES = ("insertion", "deletion", "replacement", "move", "edit", "new-paragraph", "removed-paragraph")
 _STRAIGHT = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "\u00a0": " "})
@@ -163,7 +162,7 @@ def plan(report: Report, policy: Policy, log: Log, ids: list[str]) -> Plan:
     else:
         chosen = [i for i in log.items if i.get("status") == "accepted" and not i.get("applied")
                   and i.get("kind") in CHANGES]
-    blocks = report_blocks(report, policy)
+    blocks = source_blocks(report, number_headings=False, number_paragraphs=False)  # text, not numbers
     for item in chosen:
         ident = str(item.get("id"))
         status = item.get("status")

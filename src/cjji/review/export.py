@@ -24,15 +24,17 @@ import uuid
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from lxml import etree
 
 from cjji import atomic
-from cjji.digest import digest
-from cjji.policy import Policy
 from cjji.report import Report
 from cjji.review.ooxml import CT_NS, CUSTOM_NS, PKG_REL_NS, REVIEW_NS, VT_NS, paragraph_text, parse_xml, w
 from cjji.review.source import SourceBlock, normalise, source_blocks
+
+if TYPE_CHECKING:
+    from cjji.policy import Policy
 
 MAP_PART = "customXml/item1.xml"
 MAP_PROPS_PART = "customXml/itemProps1.xml"
@@ -104,12 +106,13 @@ def source_sha256(report: Report) -> str:
     return "sha256:" + hashlib.sha256(report.path.read_bytes()).hexdigest()
 
 
-def report_blocks(report: Report, policy: Policy) -> list[SourceBlock]:
-    """The report's blocks, numbered as the docx builder numbers them (brand.yml and the report)."""
+def report_blocks(report: Report, root: Path) -> list[SourceBlock]:
+    """The report's blocks, numbered as the docx builder numbers them (brand.yml and the report);
+    `root` is the project folder (templates/brand.yml)."""
     from cjji.build.brand import load_brand
     from cjji.build.publication import numbering_options
 
-    headings, paragraphs = numbering_options(report, load_brand(policy.root))
+    headings, paragraphs = numbering_options(report, load_brand(root))
     return source_blocks(report, number_headings=headings, number_paragraphs=paragraphs)
 
 
@@ -281,7 +284,7 @@ def review_copy(docx: bytes, report: Report, policy: Policy, body: str, exported
     parts = {name: source.read(name) for name in source.namelist()}
     document = parse_xml(parts["word/document.xml"], "word/document.xml")
     footnotes = parse_xml(parts["word/footnotes.xml"], "word/footnotes.xml") if "word/footnotes.xml" in parts else None
-    blocks = report_blocks(report, policy)
+    blocks = report_blocks(report, policy.root)
     anchors, unanchored = anchor_document(document, footnotes, blocks)
     _line_numbers(document)
     parts["word/document.xml"] = _serialise(document)
@@ -291,6 +294,8 @@ def review_copy(docx: bytes, report: Report, policy: Policy, body: str, exported
         settings = parse_xml(parts["word/settings.xml"], "word/settings.xml")
         _track_changes(settings)
         parts["word/settings.xml"] = _serialise(settings)
+    from cjji.digest import digest
+
     content_digest = digest(report.dir).value
     header = {"format": "cjji-review-map", "version": MAP_VERSION, "report": report.id,
               "report_version": str(report.meta.get("version", "")), "digest": content_digest,

@@ -19,6 +19,7 @@ lines moved because other paragraphs changed); one found out of order maps with 
 from __future__ import annotations
 
 import difflib
+from bisect import bisect_right
 import hashlib
 import json
 from dataclasses import dataclass, field
@@ -27,9 +28,8 @@ from typing import Any
 
 from lxml import etree
 
-from cjji.policy import Policy
 from cjji.report import Report
-from cjji.review.export import ANCHOR_PREFIX, GENERATED_STYLES, MAP_VERSION, Anchor, report_blocks, source_sha256
+from cjji.review.export import ANCHOR_PREFIX, GENERATED_STYLES, MAP_VERSION, Anchor, source_sha256
 from cjji.review.ooxml import (
     CUSTOM_NS,
     REVIEW_NS,
@@ -42,7 +42,7 @@ from cjji.review.ooxml import (
     run_text,
     w,
 )
-from cjji.review.source import NO_POSITION, LineIndex, SourceBlock, normalise, text_hash
+from cjji.review.source import NO_POSITION, LineIndex, SourceBlock, normalise, source_blocks, text_hash
 
 REVISIONS = {w("ins"): "ins", w("del"): "del", w("moveFrom"): "moveFrom", w("moveTo"): "moveTo"}
 ORIGINAL = ("same", "del", "moveFrom")
@@ -227,8 +227,7 @@ def _claim_by_text(paras: list[Para], anchors: list[Anchor], story: str) -> None
     j = 0
     for para in paras:
         if para.anchor is not None:
-            later = [n for n, k in enumerate(candidates) if k > para.anchor]
-            j = later[0] if later else len(candidates)
+            j = bisect_right(candidates, para.anchor)
             continue
         text = normalise(para.original)
         if not text:
@@ -506,8 +505,11 @@ def block_hash(block: SourceBlock) -> str:
     return text_hash(block.kind, block.text)
 
 
-def current_blocks(report: Report, policy: Policy) -> tuple[list[SourceBlock], LineIndex, str]:
-    return report_blocks(report, policy), LineIndex(report.text), source_sha256(report)
+def current_blocks(report: Report) -> tuple[list[SourceBlock], LineIndex, str]:
+    """The report's blocks for mapping. Their numbers are left out: mapping compares text and
+    offsets in it, and the numbers come from the export's map (so brand.yml need not be read)."""
+    blocks = source_blocks(report, number_headings=False, number_paragraphs=False)
+    return blocks, LineIndex(report.text), source_sha256(report)
 
 
 def read_file(path: Path, display: str) -> bytes:
