@@ -14,10 +14,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from cjji.blocks import Block
-from cjji.gates._framework import agencies, entries
 from cjji.policy import Policy
 
 SEPARATOR = ";"
+
+
+def _entries(policy: Policy, name: str) -> list[dict[str, Any]]:
+    data = policy.get(name) or {}
+    return [i for i in data.get(name, []) if isinstance(i, dict)] if isinstance(data, dict) else []
 
 
 @dataclass(frozen=True)
@@ -36,7 +40,7 @@ def _key(text: str) -> str:
 def _index(policy: Policy) -> dict[str, dict[str, Any]]:
     """Every way of writing a body -> its entry (first entry wins when two share a name)."""
     found: dict[str, dict[str, Any]] = {}
-    for body in entries(policy, "bodies"):
+    for body in _entries(policy, "bodies"):
         for written in [body.get("id"), body.get("name"), body.get("short"), *body.get("aliases", [])]:
             if isinstance(written, str) and written.strip():
                 found.setdefault(_key(written), body)
@@ -44,7 +48,7 @@ def _index(policy: Policy) -> dict[str, dict[str, Any]]:
 
 
 def _agency_body(policy: Policy, code: str) -> dict[str, Any] | None:
-    return next((b for b in entries(policy, "bodies") if b.get("agency") == code), None)
+    return next((b for b in _entries(policy, "bodies") if b.get("agency") == code), None)
 
 
 def resolve(policy: Policy, written: str) -> Addressee:
@@ -56,7 +60,7 @@ def resolve(policy: Policy, written: str) -> Addressee:
 
 def suggestion(policy: Policy, written: str) -> str | None:
     """The closest known name, for a 'did you mean'."""
-    names = {_key(str(b.get("name"))): str(b.get("name")) for b in entries(policy, "bodies")}
+    names = {_key(str(b.get("name"))): str(b.get("name")) for b in _entries(policy, "bodies")}
     close = difflib.get_close_matches(_key(written), list(names), n=1, cutoff=0.6)
     return names[close[0]] if close else None
 
@@ -68,7 +72,7 @@ def split_to(value: str) -> list[str]:
 def addressees(block: Block, policy: Policy) -> list[Addressee]:
     """The block's addressees in the order written: `to=` entries, then `owner=` codes."""
     found = [resolve(policy, part) for part in split_to(block.attrs.get("to", ""))]
-    known = agencies(policy)
+    known = {str(a.get("code")): a for a in _entries(policy, "agencies")}
     for code in block.attrs.get("owner", "").split():
         body = _agency_body(policy, code)
         name = known.get(code, {}).get("name") or (body or {}).get("name") or code

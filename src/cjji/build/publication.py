@@ -15,7 +15,9 @@ from typing import Any
 from cjji.build.brand import Brand
 from cjji.build.pandoc_ast import Node, Options, Source, Target, convert, defined_ids
 from cjji.build.typst_markup import escape_markup
+from cjji.dates import long_date
 from cjji.markdown import parse
+from cjji.names import inspectorate_name
 from cjji.policy import Policy
 from cjji.report import Report
 
@@ -34,7 +36,7 @@ class Publication:
 
     @property
     def long_date(self) -> str:
-        return f"{self.date.day} {self.date:%B %Y}" if self.date else ""
+        return long_date(self.date) if self.date else ""
 
     @property
     def year(self) -> int:
@@ -65,18 +67,17 @@ def build_timestamp(date: dt.date | None) -> dt.datetime:
 
 def publication(report: Report, policy: Policy) -> Publication:
     meta = report.meta
-    known = policy.inspectorates
     lead = _text(meta.get("lead"))
     listed = [c for c in meta.get("inspectorates", []) if isinstance(c, str)] if isinstance(
         meta.get("inspectorates"), list) else []
     codes = ([lead] if lead else []) + [c for c in listed if c != lead]
-    authors = [str(known[c]["name"]) if c in known else c for c in codes]
+    date = publication_date(meta)
+    authors = [inspectorate_name(policy, c, date) for c in codes]  # the names of the report's own date
     keywords = [k for k in meta.get("keywords", []) if isinstance(k, str)] if isinstance(
         meta.get("keywords"), list) else []
     if not keywords:
         keywords = [w for w in ("joint inspection", _text(meta.get("type")).replace("-", " "),
                                 _text(meta.get("business_process")).replace("-", " ")) if w]
-    date = publication_date(meta)
     return Publication(
         title=_text(meta.get("title")) or report.id,
         subtitle=_text(meta.get("subtitle")),

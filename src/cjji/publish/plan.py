@@ -15,14 +15,17 @@ import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 from cjji import blocks, signoff
 from cjji import digest as content
+from cjji.bodies import addressees
 from cjji.checking import check_report
+from cjji.dates import long_date
 from cjji.findings import Finding, format_human
 from cjji.gates import outputs
 from cjji.gates.base import Context
+from cjji.names import inspectorate_name
 from cjji.policy import Policy
 from cjji.publish.embargo import TimeError, describe, embargo_of, london_date
 from cjji.publish.target import (
@@ -174,7 +177,7 @@ def _against_published(
     if same is not None:
         return Decision(
             report.id, "", "refused",
-            f"not published: version {version} was already published on {same.change.date:%d %B %Y} "
+            f"not published: version {version} was already published on {long_date(same.change.date)} "
             "with different content",
             [f"a published version is never changed; to publish this change, set `version: {latest.version + 1}`, "
              "add `change: {type: major|minor, note: \"what changed\"}` and get the sign-offs again"],
@@ -262,27 +265,23 @@ def body_of(page: str) -> str:
     return _H1.sub("", inner, count=1).strip()
 
 
-def _names(codes: Sequence[str], table: dict[str, dict[str, Any]]) -> tuple[str, ...]:
-    return tuple(str(table.get(c, {}).get("name", c)) for c in codes)
-
-
 def metadata(report: Report, policy: Policy) -> ReportMetadata:
     meta = report.meta
-    inspectorates = policy.inspectorates
     lead = str(meta["lead"])
     others = [c for c in meta["inspectorates"] if c != lead]
     process = str(meta["business_process"])
+    published = dt.date.fromisoformat(str(meta["publication"]["date"]))
     return ReportMetadata(
         title=str(meta["title"]),
         subtitle=str(meta.get("subtitle", "")),
         summary=summary_of(report),
         inspection_type=INSPECTION_TYPES.get(str(meta["type"]), str(meta["type"])),
-        lead=_names([lead], inspectorates)[0],
-        inspectorates=_names(others, inspectorates),
+        lead=inspectorate_name(policy, lead, published),  # the names of the report's own date
+        inspectorates=tuple(inspectorate_name(policy, c, published) for c in others),
         inspectorate_codes=tuple(meta["inspectorates"]),
         business_process=str(policy.business_processes.get(process, {}).get("name", process)),
         business_process_id=process,
-        publication_date=dt.date.fromisoformat(str(meta["publication"]["date"])),
+        publication_date=published,
         keywords=tuple(str(k) for k in meta.get("keywords", [])),
     )
 
@@ -298,10 +297,9 @@ def summary_of(report: Report) -> str:
 
 
 def recommendations(report: Report, policy: Policy) -> tuple[Recommendation, ...]:
-    agencies = {a["code"]: a for a in (policy.get("agencies") or {}).get("agencies", [])}
     found = []
     for block in blocks.recommendations(report):
-        owners = _names(block.attrs.get("owner", "").split(), agencies)
+        owners = [a.name for a in addressees(block, policy)]
         paragraphs = "".join(f"<p>{html.escape(p)}</p>" for p in block.text.split("\n\n") if p)
         found.append(Recommendation(block.id, ", ".join(owners), block.attrs.get("due"), paragraphs))
     return tuple(found)
