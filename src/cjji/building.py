@@ -1,8 +1,10 @@
 """Build reports: check each, build its formats, check what was built. Never raises for bad input.
 
 `build_all` adds the build cache (.cache/build/, keyed on what the check findings depend on plus
-templates/ and the formats asked for; a hit is used only if every output still has the recorded SHA-256) and a
-process pool over the machine's cores. Results come back in the order of the folders given.
+templates/, the formats asked for, SOURCE_DATE_EPOCH and the pandoc and Typst versions, with every
+file read again, never trusted by size and date; a hit is used only if every output still has the
+recorded SHA-256) and a process pool over the machine's cores. Results come back in the order of
+the folders given. It raises cjji.cache.CacheError when .cache/ is committed to git.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from cjji.atomic import remove_stale_parts
 from cjji.build import build_report
 from cjji.build.pandoc import PandocError
 from cjji.build.pandoc_ast import BuildError
-from cjji.cache import FileDigests, ResultCache, folder_digest, make_key
+from cjji.cache import FileDigests, ResultCache, folder_digest, make_key, refuse_tracked, toolchain
 from cjji.checking import POOL_CONTEXT, findings_key, report_findings
 from cjji.findings import Finding, error
 from cjji.gates import outputs
@@ -107,13 +109,16 @@ def build_all(
     use_cache: bool = True,
     on_done: Callable[[Path], None] = lambda _: None,
 ) -> list[BuildResult]:
+    refuse_tracked(policy.root)  # CacheError: a committed .cache/ is never trusted
     results: dict[Path, BuildResult] = {}
     keys: dict[Path, str] = {}
     cache = ResultCache(policy.root, "build")
-    digests = FileDigests(policy.root / ".cache" / "file-digests.json")
+    # A build re-reads every source and output: its files may be published, so a same-size edit
+    # with the old mtime put back must never look up to date.
+    digests = FileDigests(policy.root / ".cache" / "file-digests.json", trust_stat=False)
     if use_cache:
         base = make_key(findings_key(policy, False), folder_digest(policy.root / "templates", digests),
-                        ",".join(formats), str(out.resolve()))
+                        ",".join(formats), str(out.resolve()), toolchain())
         for folder in dirs:
             keys[folder] = make_key(base, folder.name, folder_digest(folder, digests))
             hit = _cached(cache.get(keys[folder]), out, digests, display_path(folder / "report.md"))

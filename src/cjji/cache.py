@@ -1,8 +1,14 @@
 """The results cache under .cache/: redo only what changed, never trust a damaged entry.
 
 An entry's key is a SHA-256 over everything its result depends on: the tool's own code, the policy
-in checks/, the schemas in schemas/, the mode, and every file in the report folder. File digests are remembered by
-(size, mtime) in a small index, so a warm run stats files instead of reading them.
+in checks/, the schemas in schemas/, the mode, and every file in the report folder (a build also
+SOURCE_DATE_EPOCH and the pandoc and Typst versions: `toolchain`). For draft checks, file digests
+are remembered by (size, mtime, ctime, inode) in a small index, so a warm run stats files instead
+of reading them; an edit that keeps the size and puts the old mtime back (`touch -r`) still
+changes the ctime, which no one can set. Anything that matters never trusts the cache (issue 13):
+`check --for-publication` and publishing never read it, and a build re-reads every file
+(`FileDigests(trust_stat=False)`). A `.cache/` committed to git is refused (`refuse_tracked`):
+a fresh clone would otherwise take its entries as results it never computed.
 Entries are written atomically; one that does not parse or does not match its key is ignored
 and rebuilt.
 """
@@ -11,6 +17,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import subprocess
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -18,7 +26,58 @@ from typing import Any
 import cjji
 from cjji.atomic import write_text
 
-FORMAT = 1
+FORMAT = 2
+CACHE_DIR = ".cache"
+
+
+class CacheError(Exception):
+    """The cache cannot be used safely (it is committed to git); the message says what to do."""
+
+
+def refuse_tracked(root: Path) -> None:
+    """Raise CacheError if git tracks anything under <root>/.cache (a force-committed cache)."""
+    try:
+        listed = subprocess.run(["git", "-C", str(root), "ls-files", "-z", "--", CACHE_DIR],
+                                capture_output=True, timeout=60, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return  # no git: nothing can be committed
+    if listed.returncode != 0:
+        return  # not a git work tree
+    tracked = [name for name in listed.stdout.decode("utf-8", "replace").split("\0") if name]
+    if tracked:
+        raise CacheError(
+            f"{CACHE_DIR}/ is committed to git ({len(tracked)} file{'s' if len(tracked) != 1 else ''}, like "
+            f"{tracked[0]}): cached results are never taken from the repository, because a committed entry "
+            "could make a check pass that never ran. Delete it from git and from the folder with "
+            f"`git rm -r -q {CACHE_DIR}` and commit ({CACHE_DIR}/ is in .gitignore; cjji recomputes "
+            "what it held)")
+
+
+@cache
+def _pandoc_version() -> str:
+    try:
+        from cjji.build.pandoc import pandoc_path
+
+        found = subprocess.run([pandoc_path(), "--version"], capture_output=True, text=True, timeout=60, check=False)
+        return found.stdout.split("\n", 1)[0] or f"pandoc exit {found.returncode}"
+    except Exception as exc:  # no pandoc: builds fail anyway; the key still differs from a machine with one
+        return f"no pandoc ({type(exc).__name__})"
+
+
+def _distribution_version(name: str) -> str:
+    from importlib import metadata
+
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return "absent"
+
+
+def toolchain() -> str:
+    """What a build's bytes depend on besides the sources: SOURCE_DATE_EPOCH (the dates written
+    into the files) and the pandoc and Typst versions."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    return make_key(f"SOURCE_DATE_EPOCH={epoch}", _pandoc_version(), "typst=" + _distribution_version("typst"))
 
 
 @cache
@@ -32,10 +91,12 @@ def tool_digest() -> str:
 
 
 class FileDigests:
-    """sha256 of files, remembered by (size, mtime_ns) across runs."""
+    """sha256 of files, remembered by (size, mtime_ns, ctime_ns, inode) across runs; with
+    trust_stat=False every file is read again (what matters never trusts the index)."""
 
-    def __init__(self, index: Path) -> None:
+    def __init__(self, index: Path, *, trust_stat: bool = True) -> None:
         self.index = index
+        self.trust_stat = trust_stat
         self.entries: dict[str, list[Any]] = {}
         self.changed = False
         try:
@@ -48,12 +109,14 @@ class FileDigests:
     def of(self, path: Path) -> str:
         stat = path.stat()
         key = str(path.resolve())
+        seen = [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino]
         known = self.entries.get(key)
-        if isinstance(known, list) and len(known) == 3 and known[:2] == [stat.st_size, stat.st_mtime_ns]:
-            return str(known[2])
+        if self.trust_stat and isinstance(known, list) and len(known) == 5 and known[:4] == seen:
+            return str(known[4])
         value = hashlib.sha256(path.read_bytes()).hexdigest()
-        self.entries[key] = [stat.st_size, stat.st_mtime_ns, value]
-        self.changed = True
+        if known != [*seen, value]:
+            self.entries[key] = [*seen, value]
+            self.changed = True
         return value
 
     def save(self) -> None:

@@ -1,7 +1,9 @@
 """Check reports: load each once, run every gate, collect findings. Never raises for bad input.
 
-`check_all` adds the results cache (.cache/check/) and a process pool over the machine's cores;
-results come back in the order of the folders given, whatever order the workers finish in.
+`check_all` adds the results cache (.cache/check/, for draft checks only: `--for-publication`
+always runs every gate) and a process pool over the machine's cores; results come back in the
+order of the folders given, whatever order the workers finish in. It raises cjji.cache.CacheError
+when .cache/ is committed to git.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from cjji import gates, suppress
-from cjji.cache import FileDigests, ResultCache, folder_digest, make_key, tool_digest
+from cjji.cache import FileDigests, ResultCache, folder_digest, make_key, refuse_tracked, tool_digest
 from cjji.findings import Finding
 from cjji.gates import grammar, spelling
 from cjji.gates.base import Context
@@ -106,6 +108,8 @@ def check_all(
     use_cache: bool = True,
     on_done: Callable[[Path], None] = lambda _: None,
 ) -> list[ReportResult]:
+    refuse_tracked(policy.root)  # CacheError: a committed .cache/ is never trusted
+    use_cache = use_cache and not for_publication  # a pass that lets a report be published is never cached
     context = Context(policy, for_publication)
     results: dict[Path, ReportResult] = {}
     keys: dict[Path, str] = {}

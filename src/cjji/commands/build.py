@@ -12,6 +12,7 @@ import click
 from cjji.build import FORMATS
 from cjji.build.brand import BrandError, load_brand
 from cjji.building import BuildResult, _plural, build_all
+from cjji.cache import CacheError
 from cjji.commands.options import open_project, progress_bar, root_option
 from cjji.findings import count, format_human
 from cjji.project import report_dirs
@@ -61,9 +62,12 @@ def command(paths: tuple[Path, ...], out: Path | None, formats: tuple[str, ...],
         raise click.ClickException("no reports found; create one with `cjji new <id>`")
     out_dir = out if out is not None else project / "out"
     show_progress = sys.stderr.isatty() and len(dirs) > 1
-    with progress_bar(len(dirs), show_progress, "building") as done:
-        results = build_all(dirs, policy, out_dir, formats or FORMATS, jobs=jobs, use_cache=not no_cache,
-                            on_done=done)
+    try:
+        with progress_bar(len(dirs), show_progress, "building") as done:
+            results = build_all(dirs, policy, out_dir, formats or FORMATS, jobs=jobs, use_cache=not no_cache,
+                                on_done=done)
+    except CacheError as exc:
+        raise click.ClickException(str(exc)) from None
     for result in results:
         _print(result)
     failed = [r for r in results if r.reason]

@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 
 from cjji import gates
+from cjji.cache import CacheError
 from cjji.checking import ReportResult, check_all
 from cjji.commands.options import open_project, progress_bar, root_option
 from cjji.findings import count, format_github, format_human, to_json
@@ -109,9 +110,12 @@ def command(paths: tuple[Path, ...], fmt: str, strict: bool, for_publication: bo
     if not dirs:
         raise click.ClickException("no reports found; create one with `cjji new <id>`")
     show_progress = fmt == "human" and sys.stderr.isatty() and len(dirs) > 1
-    with progress_bar(len(dirs), show_progress) as done:
-        results = check_all(dirs, policy, for_publication=for_publication, jobs=jobs,
-                            use_cache=not no_cache, on_done=done)
+    try:
+        with progress_bar(len(dirs), show_progress) as done:
+            results = check_all(dirs, policy, for_publication=for_publication, jobs=jobs,
+                                use_cache=not no_cache, on_done=done)
+    except CacheError as exc:
+        raise click.ClickException(str(exc)) from None
     for module in (spelling, grammar):  # said once per run, not once per report
         if text := module.note(Context(policy, for_publication)):
             click.echo(f"note: {text}", err=True)

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import click
 
+from cjji.cache import CacheError, refuse_tracked
 from cjji.commands.options import open_project, root_option
 from cjji.policy import Policy
 from cjji.project import report_dirs
@@ -80,6 +81,10 @@ def command(paths: tuple[Path, ...], target_name: str, site: Path, dry_run: bool
         raise click.UsageError("a dry run builds a local copy of the site; run it without --target "
                                f"{target_name} (nothing is ever sent to {target_name} in a dry run)")
     project, policy = open_project(root)
+    try:
+        refuse_tracked(project)  # the builds use .cache/ (the Word reference document)
+    except CacheError as exc:
+        raise click.ClickException(str(exc)) from None
     dirs = report_dirs(project, list(paths))
     try:
         if dry_run:
