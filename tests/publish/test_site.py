@@ -52,10 +52,13 @@ def test_the_report_page_shows_what_the_joint_website_shows(renderer: Renderer, 
     v = stand_in_version(tmp_path, "2026-newer", pages=64)
     page = renderer.shared_pages(release_of(v))["reports/2026-newer/index.html"].decode()
     for text in ["Published", "10 December 2026", "Inspection type", "Joint thematic inspection",
-                 "Lead inspectorate", "Other inspectorates", 'href="v1/2026-newer.pdf"', ", 64 pages)",
+                 "Lead inspectorate", "Participating inspectorates", 'href="v1/2026-newer.pdf"', ", 64 pages)",
                  "Change history", "First published.", "large print", "Open Government Licence"]:
         assert text in page, text
     assert "Last updated" not in page
+    assert "Other inspectorates" not in page  # the real sites list every participant, the lead too
+    heading = page[page.index("<h1>"):page.index("</h1>")]
+    assert "subtitle" not in heading  # the subtitle is not part of the page's heading
 
 
 def test_a_version_page_is_marked_as_a_kept_version(renderer: Renderer, tmp_path: Path) -> None:

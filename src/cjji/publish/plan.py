@@ -110,8 +110,10 @@ def decide(
                         f"not published: version {version} does not say what changed",
                         [f"add `change: {{type: major, note: \"...\"}}` (or type: minor) to {display}/report.md, "
                          "then get the sign-offs again"])
-    today = london_date(now)
-    change = Change(version, today, change_meta.get("type", "major"),  # type: ignore[arg-type]
+    # the first version carries the report's own publication date (a report published in 2021 and
+    # moved into cjji later still says 2021); later versions are dated when they go live
+    day = london_date(now) if mine else dt.date.fromisoformat(str(report.meta["publication"]["date"]))
+    change = Change(version, day, change_meta.get("type", "major"),  # type: ignore[arg-type]
                     change_meta.get("note", "First published."))
     try:
         built = _build(report, policy, workdir / report.id / f"v{version}", build)
