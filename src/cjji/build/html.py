@@ -30,6 +30,7 @@ from cjji.build.html_render import ContentsEntry, RenderOptions, render_tokens, 
 from cjji.build.numbering import Numbering, number
 from cjji.build.pandoc_ast import BuildError
 from cjji.build.typography import smarten
+from cjji.dates import long_date
 from cjji.digest import DigestError
 from cjji.findings import Finding, error
 from cjji.markdown import parse
@@ -216,7 +217,7 @@ def _long_date(value: Any) -> tuple[str, str]:
         day = dt.date.fromisoformat(str(value))
     except ValueError:
         return str(value or ""), ""
-    return f"{day.day} {day:%B %Y}", day.isoformat()
+    return long_date(day), day.isoformat()
 
 
 def _inspectorates(report: Report) -> list[str]:

@@ -15,6 +15,7 @@ from functools import cache
 from typing import Any
 
 from cjji.blocks import sections
+from cjji.dates import long_date as long_date  # re-exported: gates import it from here
 from cjji.findings import Finding, warning
 from cjji.policy import Policy
 from cjji.report import Report
@@ -85,11 +86,6 @@ def parse_date(value: Any) -> dt.date | None:
         return dt.date.fromisoformat(value)
     except ValueError:
         return None
-
-
-def long_date(day: dt.date) -> str:
-    """30 June 2027: the house style for dates."""
-    return f"{day.day} {day:%B %Y}"
 
 
 def warn(report: Report, gate: str, rule: str, line: int, col: int, message: str,

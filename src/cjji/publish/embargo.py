@@ -23,6 +23,8 @@ from collections.abc import Callable, Mapping
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from cjji.dates import long_date
+
 LONDON = ZoneInfo("Europe/London")
 DEFAULT_TIME = dt.time(0, 1)  # 00:01 UK time
 NOW_VARIABLE = "CJJI_NOW"
@@ -107,4 +109,4 @@ def london_date(instant: dt.datetime) -> dt.date:
 def describe(instant: dt.datetime) -> str:
     """'00:01 on 10 December 2026 (UK time, GMT)' for messages."""
     local = instant.astimezone(LONDON)
-    return f"{local:%H:%M} on {local.day} {local:%B %Y} (UK time, {local.tzname()})"
+    return f"{local:%H:%M} on {long_date(local.date())} (UK time, {local.tzname()})"

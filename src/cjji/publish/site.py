@@ -20,6 +20,7 @@ import jinja2
 
 from cjji.build.brand import Brand, load_brand
 from cjji.build.html import licence_notice
+from cjji.dates import long_date_of
 from cjji.policy import Policy
 from cjji.publish.embargo import london_date
 from cjji.publish.manifest import version_dir
@@ -53,8 +54,7 @@ def load_settings(root: Path) -> dict[str, Any]:
 
 def longdate(value: dt.date | str) -> str:
     """10 December 2026 (GOV.UK style)."""
-    day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
-    return f"{day.day} {day:%B %Y}"
+    return long_date_of(value)
 
 
 def _environment(root: Path) -> jinja2.Environment:
