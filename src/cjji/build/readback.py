@@ -26,7 +26,7 @@ import unicodedata
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
-from html.parser import HTMLParser
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -46,9 +46,12 @@ MAX_GAP = 4000  # characters of other text one jump may pass over
 MAX_REPORTED = 20  # findings of one kind per file; then one line with the count
 
 
+_NOT_ALNUM = re.compile(r"[\W_]+")
+
+
 def key(text: str) -> str:
     """Letters and digits only, NFKC-normalised and case-folded: what must match across formats."""
-    return "".join(ch for ch in unicodedata.normalize("NFKC", text).casefold() if ch.isalnum())
+    return _NOT_ALNUM.sub("", unicodedata.normalize("NFKC", text).casefold())
 
 
 @dataclass(frozen=True)
@@ -62,7 +65,7 @@ class Item:
     level: int = 0  # a heading's level
     group: int = -1  # a table row: its cells may come in any order (a row split across pages)
 
-    @property
+    @cached_property
     def words(self) -> list[str]:
         return [w for w in (key(part) for part in self.text.split()) if w]
 
@@ -368,31 +371,51 @@ def _located(message: str, rule: str, text: str, items: list[Item], shown: str) 
     return error(GATE, rule, shown, 0, 0, message, hint)
 
 
-def structure(path: Path, shown: str) -> list[Finding]:
-    """Lists or headings inside table cells; table headers without a scope."""
+CELL_TAGS = frozenset({"/TD", "/TH"})
+BLOCK_MARKUP = frozenset({"/L", "/LI", "/H", "/H1", "/H2", "/H3", "/H4", "/H5", "/H6"})
+
+
+def structure(pdf: Any, shown: str) -> list[Finding]:
+    """Figures without alt text, lists or headings inside table cells, table headers without a
+    scope: one walk of the structure tree of an open pikepdf.Pdf, each element visited once with
+    the table cell it is in (if any)."""
     import pikepdf
 
     found: list[Finding] = []
-    cells: list[str] = []
+    bad_cells: dict[tuple[int, int], set[str]] = {}
     unscoped = 0
-    with pikepdf.open(path) as pdf:
-        tree = pdf.Root.get("/StructTreeRoot")
-        if tree is None:
-            return []
-        from cjji.gates.outputs import _struct_elements
-
-        for element in _struct_elements(tree):
-            tag = str(element.get("/S"))
-            if tag in ("/TD", "/TH"):
-                inner = {str(e.get("/S")) for e in _struct_elements(element)} - {tag}
-                bad = sorted(inner & {"/L", "/LI", "/H", "/H1", "/H2", "/H3", "/H4", "/H5", "/H6"})
-                if bad:
-                    cells.append(", ".join(b[1:] for b in bad))
-            if tag == "/TH" and not _scope(element):
+    tree = pdf.Root.get("/StructTreeRoot")
+    if tree is None:
+        return []
+    seen: set[tuple[int, int]] = set()
+    stack: list[tuple[Any, tuple[int, int] | None]] = [(tree.get("/K"), None)]
+    while stack:
+        node, cell = stack.pop()
+        if isinstance(node, pikepdf.Array):
+            stack.extend((child, cell) for child in reversed(list(node)))
+            continue
+        if not isinstance(node, pikepdf.Dictionary) or "/S" not in node:
+            continue
+        if node.is_indirect:
+            if node.objgen in seen:
+                continue
+            seen.add(node.objgen)
+        tag = str(node.get("/S"))
+        if tag == "/Figure" and not str(node.get("/Alt", "")).strip():
+            found.append(error(GATE, "pdf-alt", shown, 0, 0, "a figure in the PDF has no alt text"))
+        if cell is not None and tag in BLOCK_MARKUP:
+            bad_cells.setdefault(cell, set()).add(tag[1:])
+        if tag in CELL_TAGS:
+            cell = node.objgen if node.is_indirect else (len(seen), -1)
+            if tag == "/TH" and not _scope(node):
                 unscoped += 1
-    if cells:
+        kids = node.get("/K")
+        if kids is not None:
+            stack.append((kids, cell))
+    if bad_cells:
+        what = ", ".join(sorted(set().union(*bad_cells.values())))
         found.append(error(GATE, "pdf-cell-markup", shown, 0, 0,
-                           f"{len(cells)} table cell(s) in the PDF hold {cells[0]}: their text was read as list or "
+                           f"{len(bad_cells)} table cell(s) in the PDF hold {what}: their text was read as list or "
                            "heading markup (a cell beginning '1. ', '- ', '= ' ...)",
                            "report this as a bug in cjji's PDF builder (cjji.build.typst_markup)"))
     if unscoped:
@@ -494,44 +517,33 @@ def contents(entries: list[str], body: list[Item], shown: str) -> list[Finding]:
 
 
 # -- reading HTML -----------------------------------------------------------------------------------
+HIDDEN_TAGS = frozenset({"script", "style", "nav", "template", "head", "title"})
+
+
 def read_html(path: Path) -> tuple[str, str]:
-    """(body text, footnote text) of a built page, normalised; navigation and hidden text left out."""
-    parser = _HtmlText()
-    parser.feed(path.read_text(encoding="utf-8"))
-    parser.close()
-    return key("".join(parser.body)), key("".join(parser.notes))
+    """(body text, footnote text) of a built page, normalised; navigation, scripts and text hidden
+    from sight (class visually-hidden) left out. Parsed by lxml (libxml2's HTML parser)."""
+    import lxml.html
 
-
-class _HtmlText(HTMLParser):
-    """Text of a page split into body and footnotes, leaving out <nav>, scripts, styles and text
-    hidden from sight (class visually-hidden)."""
-
-    VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
-                      "track", "wbr"})
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.stack: list[tuple[str, bool, bool]] = []  # tag, hidden, in footnotes
-        self.body: list[str] = []
-        self.notes: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in self.VOID:
-            return
-        values = dict(attrs)
-        cls = (values.get("class") or "").split()
-        hidden, notes = self.stack[-1][1:] if self.stack else (False, False)
-        hidden = hidden or tag in ("script", "style", "nav", "template", "head", "title") or "visually-hidden" in cls
-        notes = notes or (tag == "section" and "footnotes" in cls)
-        self.stack.append((tag, hidden, notes))
-
-    def handle_endtag(self, tag: str) -> None:
-        for n in range(len(self.stack) - 1, -1, -1):
-            if self.stack[n][0] == tag:
-                del self.stack[n:]
-                return
-
-    def handle_data(self, data: str) -> None:
-        hidden, notes = self.stack[-1][1:] if self.stack else (False, False)
-        if not hidden:
-            (self.notes if notes else self.body).append(data)
+    root = lxml.html.fromstring(path.read_bytes())
+    body: list[str] = []
+    notes: list[str] = []
+    stack: list[tuple[Any, list[str]]] = [(root, body)]
+    while stack:  # iteratively: a deeply nested page is fine
+        element, into = stack.pop()
+        if isinstance(element, str):  # the text after an element (its tail), in reading order
+            into.append(element)
+            continue
+        tag = element.tag if isinstance(element.tag, str) else ""  # comments have no text of their own
+        cls = (element.get("class") or "").split() if tag else []
+        if not tag or tag in HIDDEN_TAGS or "visually-hidden" in cls:
+            continue
+        if tag == "section" and "footnotes" in cls:
+            into = notes
+        if element.text:
+            into.append(element.text)
+        for child in reversed(element):
+            if child.tail:
+                stack.append((child.tail, into))
+            stack.append((child, into))
+    return key("".join(body)), key("".join(notes))
