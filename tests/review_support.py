@@ -56,10 +56,12 @@ class Returned:
     def _roots(self) -> list[etree._Element]:
         return [self.document] + ([self.footnotes] if self.footnotes is not None else [])
 
-    def paragraph(self, contains: str) -> etree._Element:
+    def paragraph(self, contains: str, exact: bool = False) -> etree._Element:
+        """The first paragraph containing the text (exact: whose whole text it is, as a table cell)."""
         for root in self._roots():
             for p in root.iter(w("p")):
-                if contains in "".join(_text_of(r) for r in p.iter(w("r"))):
+                text = "".join(_text_of(r) for r in p.iter(w("r")))
+                if (text == contains) if exact else (contains in text):
                     return p
         raise AssertionError(f"no paragraph contains {contains!r}")
 
@@ -84,8 +86,8 @@ class Returned:
                 return
             pos += len(text)
 
-    def runs_between(self, quote: str, within: str | None = None) -> list[etree._Element]:
-        p = self.paragraph(within or quote)
+    def runs_between(self, quote: str, within: str | None = None, exact: bool = False) -> list[etree._Element]:
+        p = self.paragraph(within or quote, exact)
         text = "".join(_text_of(r) for r in self._runs(p))
         start = text.index(quote)
         end = start + len(quote)
@@ -106,10 +108,10 @@ class Returned:
 
     # -- comments ------------------------------------------------------------------------------
     def comment(self, quote: str, text: str, author: str = "Jane Smith", date: str = "2026-11-20T10:15:00Z",
-                within: str | None = None, reply_to: str | None = None) -> str:
+                within: str | None = None, reply_to: str | None = None, exact: bool = False) -> str:
         """A comment on `quote` (a reply when reply_to names an earlier comment's id). Returns its id."""
         cid = self._id()
-        runs = self.runs_between(quote, within)
+        runs = self.runs_between(quote, within, exact)
         start = etree.Element(w("commentRangeStart"))
         start.set(w("id"), cid)
         end = etree.Element(w("commentRangeEnd"))

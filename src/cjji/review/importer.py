@@ -357,6 +357,10 @@ def _untracked(paras: list[Para], anchors: list[Anchor]) -> list[RawItem]:
         tail = 0
         while tail < limit - head and exported[-1 - tail] == para.original[-1 - tail]:
             tail += 1
+        while head > 0 and exported[head - 1].isalnum():  # whole words read better in a proposal
+            head -= 1
+        while tail > 0 and exported[len(exported) - tail].isalnum():
+            tail -= 1
         old = exported[head:len(exported) - tail]
         new = para.original[head:len(para.original) - tail]
         items.append(RawItem("edit", "", "", Point(para.anchor, head), Point(para.anchor, head + len(old)),
