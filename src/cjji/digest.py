@@ -36,6 +36,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from cjji.hashing import sha256_file
+
 if TYPE_CHECKING:
     from cjji.findings import Finding
     from cjji.report import Report
@@ -74,14 +76,10 @@ def _inside(path: Path, folder: Path) -> bool:
 
 
 def _file_digest(path: Path, rel: str) -> str:
-    sha = hashlib.sha256()
     try:
-        with path.open("rb") as handle:
-            for chunk in iter(lambda: handle.read(1 << 20), b""):
-                sha.update(chunk)
+        return PREFIX + sha256_file(path)
     except OSError as exc:
         raise DigestError(f"cannot read {rel}: {exc.strerror}") from None
-    return PREFIX + sha.hexdigest()
 
 
 def _relative(path: Path, folder: Path) -> str:

@@ -10,13 +10,13 @@ from). `verify` re-checks all of it against the files on disk.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 from cjji import resources
+from cjji.hashing import sha256_file as sha256_file  # re-exported: publishing calls mf.sha256_file
 from cjji.publish.target import (
     Change,
     PublishedFile,
@@ -36,14 +36,6 @@ SCHEMA = resources.schema("manifest.schema.json")  # cjji's own format: the inst
 
 class ManifestError(Exception):
     """The manifest is missing, unreadable or does not match its schema."""
-
-
-def sha256_file(path: Path) -> str:
-    sha = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            sha.update(chunk)
-    return sha.hexdigest()
 
 
 def version_dir(report_id: str, version: int) -> str:
