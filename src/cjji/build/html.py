@@ -205,10 +205,8 @@ def _copy_assets(assets: dict[PurePosixPath, Asset], folder: Path) -> None:
 
 
 def _annex_tokens(report: Report, policy: Policy) -> list[Any]:
-    try:
-        from cjji.annex import framework_annex
-    except ImportError:  # the annex module is optional: a project without it builds without it
-        return []
+    from cjji.annex import framework_annex
+
     return parse(framework_annex(report, policy))
 
 

@@ -121,18 +121,16 @@ def pdf_findings(path: Path) -> list[Finding]:
         return found
 
 
-def html_hook() -> Callable[[Path], list[Finding]] | None:
-    """cjji.build.html_check.html_findings, once the HTML checks exist."""
-    try:
-        from cjji.build.html_check import html_findings
-    except ImportError:
-        return None
+def html_hook() -> Callable[[Path], list[Finding]]:
+    """cjji.build.html_check.html_findings (imported when first used; a failed import is a crash,
+    never HTML that silently goes unchecked)."""
+    from cjji.build.html_check import html_findings
+
     return html_findings
 
 
 def html_findings(path: Path) -> list[Finding]:
-    check = html_hook()
-    return check(path) if check else []
+    return html_hook()(path)
 
 
 CHECKS: dict[str, Callable[[Path], list[Finding]]] = {
