@@ -1,7 +1,8 @@
 """The one Markdown dialect of cjji reports, parsed once with markdown-it-py.
 
 CommonMark 0.31 plus: GFM pipe tables, strikethrough, footnotes (`[^1]`), pandoc-style attributes
-on headings (`# Title {#id .class}`), images, links, inline code and bracketed spans
+on headings (`# Title {#id .class}`), an id at the end of a paragraph (`... text. {#p-fees}`),
+images, links, inline code and bracketed spans
 (`[text]{.judgement criteria="C1"}`), and pandoc-style fenced divs (`::: {.recommendation #R1}`).
 Everything reports/README.md documents comes from here; the builders turn the same token
 stream into pandoc's document tree, so a heading the checker sees is a heading in every output.
@@ -109,6 +110,26 @@ def _heading_attrs(state: StateCore) -> None:
             token.attrSet(key, value)
 
 
+_PARAGRAPH_ATTRS = re.compile(r"[ \t]+(\{#[A-Za-z][\w-]*\})[ \t]*$")
+
+
+def _paragraph_attrs(state: StateCore) -> None:
+    """Move a trailing `{#id}` from a paragraph's last line onto the paragraph, so that authors can
+    give a paragraph an id for cross-references and the id never prints (pandoc has no paragraph
+    attributes; only an id is taken, as `{#p-6-9}`)."""
+    tokens = state.tokens
+    for i, token in enumerate(tokens):
+        if token.type != "paragraph_open" or i + 1 >= len(tokens) or tokens[i + 1].type != "inline":
+            continue
+        inline = tokens[i + 1]
+        found = _PARAGRAPH_ATTRS.search(inline.content)
+        attrs = parse_attrs(found.group(1)) if found else None
+        if not found or not attrs or set(attrs) != {"id"}:
+            continue
+        inline.content = inline.content[: found.start()]
+        token.attrSet("id", attrs["id"])
+
+
 MAX_BRACKETS = 2000  # '[' in one paragraph; markdown-it's time grows with their square
 _PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
 
@@ -135,6 +156,7 @@ def parser() -> MarkdownIt:
         "fence", "fenced_div", _fenced_div, {"alt": ["paragraph", "reference", "blockquote", "list"]}
     )
     md.core.ruler.after("block", "heading_attrs", _heading_attrs)
+    md.core.ruler.after("heading_attrs", "paragraph_attrs", _paragraph_attrs)
     md.core.ruler.before("inline", "bracket_guard", _bracket_guard)
     return md
 

@@ -117,3 +117,33 @@ def test_a_chapter_heading_inside_a_div_or_quote_is_refused(project: Path) -> No
     found = [(f.rule, f.line) for f in structure.run(report, context()) if f.rule == "nested-chapter"]
     assert found == [("nested-chapter", lines.index("# Inside a box") + 1),
                      ("nested-chapter", lines.index("> # Quoted chapter") + 1)]
+
+
+def test_a_link_to_an_id_nothing_defines_is_a_located_error(tmp_path: Path) -> None:
+    """Issue 16: a link to a missing id passed check and build (Typst dropped it silently)."""
+    folder = variant(tmp_path, ("In 22 of 40 transfers", "As [the findings](#findngs) show, in 22 of 40 transfers"))
+    [finding] = [f for f in run(structure.GATE, folder) if f.rule == "broken-link"]
+    line = line_of(folder, "#findngs")
+    text = (folder / "report.md").read_text().split("\n")[line - 1]
+    assert (finding.line, finding.col) == (line, text.index("#findngs") + 1)
+    assert finding.message == ("the link to '#findngs' leads nowhere: no heading, paragraph, box, figure "
+                               "or table has the id 'findngs'")
+    assert finding.hint.startswith("did you mean '#findings'?")
+
+
+def test_links_to_paragraph_ids_and_the_generated_annex_lead_somewhere(tmp_path: Path) -> None:
+    from cjji.annex import framework_annex
+    from cjji.markdown import parse
+
+    annex_id = next(t.attrs["id"] for t in parse(framework_annex(load(GOOD), context().policy)) if t.attrs.get("id"))
+    folder = variant(tmp_path,
+                     ("nobody had asked about their medication.", "nobody had asked about their medication. {#p-wait}"),
+                     ("In 22 of 40 transfers", f"As [](#p-wait) and [the annex](#{annex_id}) show, in 22 of 40 transfers"))
+    assert [f for f in run(structure.GATE, folder) if f.rule == "broken-link"] == []
+
+
+def test_a_paragraph_id_is_taken_off_the_text_and_counts_as_an_id(tmp_path: Path) -> None:
+    folder = variant(tmp_path, ("nobody had asked about their medication.", "nobody had asked about their medication. {#findings}"))
+    report = load(folder)
+    assert "{#findings}" not in "".join(t.content for t in report.walk())
+    assert [f.rule for f in run(structure.GATE, folder)] == ["duplicate-id"]

@@ -1,5 +1,5 @@
 """[structure] The document's outline holds together: every heading has words, every id is used
-once, and heading levels go down one step at a time.
+once, every link to an `#id` leads to something, and heading levels go down one step at a time.
 
 These are what screen-reader users and links depend on (WCAG 2.2 1.3.1 and 2.4.6; axe's
 empty-heading and duplicate-id rules): an empty heading is announced as "heading" and nothing
@@ -9,6 +9,9 @@ recommendations gate's (it says how to renumber them).
 """
 
 from __future__ import annotations
+
+import difflib
+from urllib.parse import unquote
 
 from markdown_it.token import Token
 
@@ -114,8 +117,41 @@ def _nested_chapters(report: Report) -> list[Finding]:
     return findings
 
 
+def _annex_ids(report: Report, context: Context) -> set[str]:
+    """Ids the generated framework annex defines (an author may link to them)."""
+    from cjji.annex import framework_annex
+
+    text = framework_annex(report, context.policy)
+    return {str(t.attrs["id"]) for t in markdown.parse(text) if t.attrs.get("id")} if text else set()
+
+
+def _broken_links(report: Report, context: Context) -> list[Finding]:
+    """A link to `#id` that nothing in the report defines leads nowhere in any format."""
+    targets = {str(t.attrs["id"]) for t in report.walk() if t.attrs.get("id")}
+    links = [(t, str(t.attrs.get("href", ""))) for t in report.walk() if t.type == "link_open"]
+    missing = [(t, href) for t, href in links if href.startswith("#") and unquote(href[1:]) not in targets]
+    if missing:
+        targets |= _annex_ids(report, context)
+    findings = []
+    for token, href in missing:
+        ident = unquote(href[1:])
+        if ident in targets:
+            continue
+        line = report.line_of(token)
+        close = difflib.get_close_matches(ident, sorted(targets), n=1, cutoff=0.6)
+        findings.append(report.finding(
+            ID, "broken-link", line, _column(report, line, href),
+            f"the link to '{href}' leads nowhere: no heading, paragraph, box, figure or table has "
+            f"the id '{ident}'",
+            (f"did you mean '#{close[0]}'? " if close else "")
+            + "link to an id given in this report, like [](#findings) or [the findings](#findings)"))
+    return findings
+
+
 def run(report: Report, context: Context) -> list[Finding]:
-    return _empty_headings(report) + _duplicate_ids(report) + _skipped_levels(report) + _nested_chapters(report)
+    return (_empty_headings(report) + _duplicate_ids(report) + _skipped_levels(report)
+            + _nested_chapters(report) + _broken_links(report, context))
 
 
-GATE = Gate(ID, "Every heading has words, every id is used once, levels do not skip, chapters are not nested", run)
+GATE = Gate(ID, "Every heading has words, every id is used once and every #link leads to one, levels do not "
+                "skip, chapters are not nested", run)
