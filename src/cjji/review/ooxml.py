@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 import posixpath
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 
 from lxml import etree
@@ -157,7 +158,7 @@ def open_docx(data: bytes, display: str) -> Package:
         raise HostileFile(f"{display} is not a Word .docx file")
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+    except (zipfile.BadZipFile, zlib.error, ValueError, OSError, EOFError) as exc:
         raise HostileFile(f"{display} is not a Word .docx file (the zip is damaged: {exc})") from None
     with archive:
         _check_directory(archive)
@@ -175,7 +176,7 @@ def open_docx(data: bytes, display: str) -> Package:
                                   "and send comments and tracked changes only")
             try:
                 parts[info.filename] = _read_bounded(archive, info, budget)
-            except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError, EOFError) as exc:
+            except (zipfile.BadZipFile, zlib.error, OSError, RuntimeError, NotImplementedError, EOFError) as exc:
                 raise HostileFile(f"{display}: the part {info.filename} cannot be read ({exc})") from None
             budget -= len(parts[info.filename])
     package = Package(parts)
