@@ -141,3 +141,109 @@ def test_a_half_configured_wordpress_fails_the_job_naming_what_is_missing(tmp_pa
     assert result.returncode == 2
     assert "CJJI_WP_USER, CJJI_WP_APP_PASSWORD not set" in result.stdout
     assert "CJJI_WP_USER, CJJI_WP_APP_PASSWORD not set" in (tmp_path / "gh-summary").read_text()
+
+
+# ---- sign-off from review: the signing key is out of a pull request's reach ---------------------
+
+
+def test_the_review_trigger_holds_no_secret_and_no_permission() -> None:
+    flow = _workflow("review-received.yml")
+    assert flow["name"] == "review received"
+    assert flow["on"] == {"pull_request_review": {"types": ["submitted", "dismissed"]}}
+    assert flow["permissions"] == {}
+    assert "secrets." not in (ROOT / ".github" / "workflows" / "review-received.yml").read_text()
+
+
+def test_the_signing_workflow_runs_from_the_default_branch_and_alone_holds_the_key() -> None:
+    flow = _workflow("signoff.yml")
+    # workflow_run: GitHub runs the default branch's copy, never a pull request's
+    assert flow["on"] == {"workflow_run": {"workflows": ["review received"], "types": ["completed"]}}
+    steps = flow["jobs"]["record"]["steps"]
+    holding = [s["name"] for s in steps if "secrets." in str(s)]
+    assert holding == ["Record and sign the approvals of the head commit"]
+    (record,) = [s for s in steps if s.get("name") == holding[0]]
+    assert record["env"] == {"CJJI_REVIEW_SIGNING_KEY": "${{ secrets.CJJI_REVIEW_SIGNING_KEY }}"}
+    assert "--policy-root base" in record["run"] and 'rm -f "$key"' in record["run"]
+    other_workflows = [p for p in WORKFLOWS if p.name != "signoff.yml"]
+    assert not any("CJJI_REVIEW_SIGNING_KEY" in p.read_text() for p in other_workflows)
+    base = [s for s in steps if s.get("uses", "").startswith("actions/checkout") and s["with"].get("path") == "base"]
+    assert base and "ref" not in base[0]["with"]  # the default branch: this workflow's own commit
+    runs = "\n".join(s.get("run", "") for s in steps)
+    assert "pip install --quiet --disable-pip-version-check ./base" in runs and "./pr" not in runs
+
+
+FAKE_GH = """#!/usr/bin/env bash
+# GitHub's API as the sign-off workflow asks it (gh api ...), answered from files.
+set -eu
+args="$*"
+case "$args" in
+  *"pulls?state=open"*) echo 42 ;;
+  *"pulls/42/reviews"*) cat "$FAKE_API/reviews.jsonl" ;;
+  *"pulls/42"*) cat "$FAKE_API/pr.json" ;;
+  *) echo "unexpected: gh $args" >&2; exit 1 ;;
+esac
+"""
+
+
+@pytest.mark.slow
+def test_the_signing_workflows_commands_push_a_record_anyone_can_verify(gk: Gatekeepers, tmp_path: Path) -> None:
+    import json
+
+    origin, work = tmp_path / "origin.git", tmp_path / "runner"
+    work.mkdir()
+    _git(tmp_path, "init", "--quiet", "--bare", str(origin))
+    project = gk.root
+    _git(project, "init", "--quiet", "-b", "main")
+    _git(project, "add", "checks", "schemas", "templates", "reports")
+    _git(project, "commit", "--quiet", "-m", "base")
+    base_sha = _git(project, "rev-parse", "HEAD").strip()
+    _git(project, "checkout", "--quiet", "-b", "final-text")
+    report_md = gk.report / "report.md"
+    report_md.write_text(report_md.read_text() + "\nFinal text.\n")
+    _git(project, "commit", "--quiet", "-am", "final text")
+    head = _git(project, "rev-parse", "HEAD").strip()
+    _git(project, "remote", "add", "origin", str(origin))
+    _git(project, "push", "--quiet", "origin", "main", "final-text")
+    # what actions/checkout does: the default branch into base/, the pull request's branch into pr/
+    _git(work, "clone", "--quiet", str(origin), "base")
+    _git(work, "clone", "--quiet", "-b", "final-text", str(origin), "pr")
+    api = tmp_path / "api"
+    api.mkdir()
+    (api / "pr.json").write_text(json.dumps({
+        "number": 42, "head": {"sha": head, "ref": "final-text"},
+        "base": {"sha": base_sha, "ref": "main", "repo": {"full_name": "example-cjji/reports"}}}))
+    (api / "reviews.jsonl").write_text(json.dumps({
+        "id": 2001, "user": {"login": "test-cps-chief"}, "state": "APPROVED", "commit_id": head,
+        "submitted_at": "2026-11-20T14:03:22Z",
+        "html_url": "https://github.com/example-cjji/reports/pull/42#pullrequestreview-2001"}) + "\n")
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "gh").write_text(FAKE_GH)
+    (bin_dir / "gh").chmod(0o755)
+    output = tmp_path / "gh-output"
+    output.write_text("")
+    env = {**os.environ, "PATH": f"{bin_dir}:{VENV_BIN}:{os.environ['PATH']}", "FAKE_API": str(api),
+           "GITHUB_OUTPUT": str(output), "RUNNER_TEMP": str(tmp_path), "REPO": "example-cjji/reports",
+           "HEAD_BRANCH": "final-text", "GH_TOKEN": "unused", "NUMBER": "42",
+           "CJJI_REVIEW_SIGNING_KEY": gk.keys["recorder"].read_text(),
+           "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t.example"}
+    for step in _workflow("signoff.yml")["jobs"]["record"]["steps"]:
+        script = step.get("run")
+        if script is None or step["name"].startswith("Install"):
+            continue  # actions (checkout, setup-python) and pip: done above, or our own venv
+        cwd = work / step.get("working-directory", ".")
+        result = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", script], cwd=cwd,
+                                env=env, capture_output=True, text=True, timeout=300)
+        assert result.returncode == 0, f"step {step['name']!r} failed:\n{result.stdout}\n{result.stderr}"
+    assert "number=42" in output.read_text()
+    assert not (tmp_path / "review-signing-key").exists()  # the key file is removed
+    pushed = _git(origin, "ls-tree", "-r", "--name-only", "final-text")
+    record = f"reports/{REPORT}/signoffs/chief-inspector-HMCPSI--cps.chief@test.example.review.json"
+    assert record in pushed.split() and record + ".sig" in pushed.split()
+    _git(tmp_path, "clone", "--quiet", "-b", "final-text", str(origin), "check")
+    data = _git(tmp_path / "check", "show", f"HEAD:{record}")
+    sig = tmp_path / "check" / (record + ".sig")
+    verified = subprocess.run(["ssh-keygen", "-Y", "verify", "-f", str(tmp_path / "check" / "checks" / "allowed_signers"),
+                               "-I", "signoff-workflow@test.example", "-n", "cjji-review-record", "-s", str(sig)],
+                              input=data.encode(), capture_output=True)
+    assert verified.returncode == 0, verified.stderr
