@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from cjji.build.numbering import number
+from cjji.crossref import fill
+from cjji.markdown import parse
+
+SOURCE = """# Findings {#findings}
+
+## Charging {#charging}
+
+Victims waited. {#p-wait}
+
+As [](#p-wait) shows, and [](#charging) and [](#findings) explain, see also [the findings](#findings).
+
+# Foreword {#foreword .unnumbered}
+
+Read [](#foreword) and [](#nowhere).
+"""
+
+
+def _texts(tokens) -> list[str]:
+    return ["".join(c.content for c in t.children or [] if c.type == "text") for t in tokens if t.type == "inline"]
+
+
+def test_empty_links_read_as_what_they_point_at() -> None:
+    tokens = parse(SOURCE)
+    filled = fill(tokens, number(tokens))
+    texts = _texts(filled)
+    assert texts[3] == "As paragraph 1.1 shows, and section 1.1 and chapter 1 explain, see also the findings."
+    assert texts[5] == "Read Foreword and ."  # an unnumbered chapter reads as its title; a missing id stays empty
+    assert _texts(tokens)[3].startswith("As  shows")  # the parsed tokens are not changed
+
+
+def test_links_to_boxes_and_figures_ask_the_labeller() -> None:
+    tokens = parse("# A {#a}\n\nSee [](#R2).\n")
+    filled = fill(tokens, number(tokens), {"R2": "recommendation 2"}.get)
+    assert _texts(filled)[1] == "See recommendation 2."
+
+
+@given(st.text(alphabet="ab #[]()\n{}.", max_size=80))
+def test_any_text_fills_without_error_and_keeps_its_token_count(text: str) -> None:
+    tokens = parse(text)
+    assert len(fill(tokens, number(tokens))) == len(tokens)
