@@ -134,20 +134,34 @@ def body_paragraphs(body: etree._Element) -> list[etree._Element]:
     return [p for p in body.iter(w("p")) if _style(p) not in GENERATED_STYLES and not _in_toc(p)]
 
 
-def match_paragraphs(paragraphs: list[etree._Element], blocks: list[SourceBlock]) -> list[tuple[etree._Element, int]]:
-    """(paragraph, index in blocks) for each docx paragraph that shows a block, in order."""
-    found: list[tuple[etree._Element, int]] = []
+# what a builder may write before a block's text: "3.4", "Table 2:", "Figure 1:", "(a)"
+_LABEL = re.compile(r"^\s*((Table|Figure|Chart|Box)\s+[\dA-Z][\w.]*[:.]?|\(?[\dA-Za-z]{1,3}(\.\d+)*[.):]?)?\s*$")
+
+
+def match_paragraphs(paragraphs: list[etree._Element],
+                     blocks: list[SourceBlock]) -> list[tuple[etree._Element, int, str]]:
+    """(paragraph, index in blocks, what the docx writes before the block's text) for each docx
+    paragraph that shows a block, in order. The number or label in front may be one the builder
+    adds ("Table 2: "), so a paragraph ending with the block's text after such a label matches too."""
+    found: list[tuple[etree._Element, int, str]] = []
     keys = [normalise(b.docx_text) for b in blocks]
     j = 0
     for p in paragraphs:
-        text = normalise(paragraph_text(p))
+        raw = paragraph_text(p)
+        text = normalise(raw)
         if not text:
             continue
         for k in range(j, min(j + LOOKAHEAD, len(blocks))):
+            block = blocks[k]
             if keys[k] == text:
-                found.append((p, k))
-                j = k + 1
-                break
+                prefix = raw[: len(raw) - len(block.text)] if raw.endswith(block.text) else block.prefix
+            elif block.text and raw.endswith(block.text) and _LABEL.match(raw[: len(raw) - len(block.text)]):
+                prefix = raw[: len(raw) - len(block.text)]
+            else:
+                continue
+            found.append((p, k, prefix))
+            j = k + 1
+            break
     return found
 
 
@@ -183,21 +197,22 @@ def anchor_document(document: etree._Element, footnotes: etree._Element | None,
     anchors: list[Anchor] = []
     used: set[int] = set()
 
-    def add(p: etree._Element, block: SourceBlock, story: str) -> None:
+    def add(p: etree._Element, block: SourceBlock, story: str, prefix: str | None = None) -> None:
         """Bookmark `p` as showing `block` (a "generated" block: text cjji writes, not report.md's)."""
         nonlocal next_id
         name = f"{ANCHOR_PREFIX}{len(anchors)}_{block.digest}"
         _bookmark(p, next_id, name)
         next_id += 1
-        anchors.append(Anchor(name, block.kind, block.line, block.col, block.end_line, block.prefix,
-                              block.text, block.finding, story))
+        anchors.append(Anchor(name, block.kind, block.line, block.col, block.end_line,
+                              block.prefix if prefix is None else prefix, block.text, block.finding, story))
         used.add(id(block))
 
     everything = list(body.iter(w("p")))  # these references keep each element's proxy (and id) alive
-    matched = {id(p): k for p, k in match_paragraphs(body_paragraphs(body), main)}
+    matched = {id(p): (k, prefix) for p, k, prefix in match_paragraphs(body_paragraphs(body), main)}
     for p in everything:
         if id(p) in matched:
-            add(p, main[matched[id(p)]], "document")
+            k, prefix = matched[id(p)]
+            add(p, main[k], "document", prefix)
         elif not _in_toc(p) and paragraph_text(p).strip():  # cover, labels, the framework annex
             add(p, SourceBlock("generated", paragraph_text(p), "", [], 0, 0, 0), "document")
     if footnotes is not None and notes:
