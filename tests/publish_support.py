@@ -61,8 +61,8 @@ def publish(root: Path, site: Path, now: str = AFTER_EMBARGO, *args: str) -> Res
         )
 
 
-def verify(root: Path, site: Path) -> Result:
-    return CliRunner().invoke(cli, ["verify-site", str(site), "--root", str(root)], catch_exceptions=False)
+def verify(root: Path, site: Path, *args: str) -> Result:
+    return CliRunner().invoke(cli, ["verify-site", str(site), "--root", str(root), *args], catch_exceptions=False)
 
 
 def set_meta(report: Path, key: str, value: str) -> None:

@@ -1,9 +1,12 @@
 # ruff: noqa: F811  (pytest fixtures imported from publish_support)
-"""`cjji verify-site`: anyone can show the files on the website are what the gatekeepers signed."""
+"""`cjji verify-site`: from the trust anchors (the repository), not from the site's own manifest,
+anyone can show the files on the website are the build of what the gatekeepers signed."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import shutil
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -19,6 +22,9 @@ from publish_support import (
 from signoff_support import Gatekeepers
 
 from cjji.cli import cli
+from cjji.publish import manifest as mf
+
+V1 = f"reports/{REPORT}/v1"
 
 
 def _replace(path: Path, data: bytes) -> None:
@@ -26,49 +32,184 @@ def _replace(path: Path, data: bytes) -> None:
     path.write_bytes(data)
 
 
+def _reconcile(build: Path) -> None:
+    """What an attacker with write access to the site does after an edit: make every record agree
+    (version.json's file entries and the manifest's file list), so the manifest check passes."""
+    record_path = build / V1 / mf.RECORD
+    record = json.loads(record_path.read_text())
+    for entry in [*record["files"], *record["assets"]]:
+        path = build / entry["path"]
+        if path.is_file():
+            entry.update(sha256=mf.sha256_file(path), size=path.stat().st_size)
+    record["signoffs"] = [s for s in record["signoffs"] if (build / s["path"]).is_file()]
+    _replace(record_path, mf.record_bytes(mf.version_from_json(record)))
+    manifest = json.loads((build / mf.MANIFEST).read_text())
+    manifest["files"] = {rel: {"sha256": mf.sha256_file(build / rel), "size": (build / rel).stat().st_size}
+                         for rel in mf.walk_files(build)}
+    (entry,) = manifest["reports"][0]["versions"]
+    for key in ("files", "assets", "signoffs"):
+        entry[key] = record[key]
+    _replace(build / mf.MANIFEST, mf.manifest_bytes(manifest))
+    assert mf.verify(build) == [], "the manifest is consistent: only the anchors can catch this"
+
+
 def test_a_published_site_verifies_and_a_tampered_pdf_does_not(signed: Gatekeepers, site: Path) -> None:
     assert publish(signed.root, site).exit_code == 0
     ok = verify(signed.root, site)
-    assert ok.exit_code == 0 and "every file matches the manifest" in ok.output
-    pdf = site / f"reports/{REPORT}/v1/{REPORT}.pdf"
+    assert ok.exit_code == 0, ok.output
+    assert "verified from the trust anchors" in ok.output and "every output rebuilt and identical" in ok.output
+    build = site.resolve()
+    assert (build / V1 / "source" / "report.md").read_bytes() == (signed.report / "report.md").read_bytes()
+    assert (build / V1 / "policy" / "allowed_signers").read_bytes() == \
+        (signed.root / "checks" / "allowed_signers").read_bytes()
+    pdf = site / f"{V1}/{REPORT}.pdf"
     _replace(pdf, pdf.read_bytes().replace(b"Keeping", b"Keepin_", 1) + b"%")
     bad = verify(signed.root, site)
     assert bad.exit_code == 1
-    assert f"reports/{REPORT}/v1/{REPORT}.pdf has changed since it was published" in bad.output
+    assert f"{V1}/{REPORT}.pdf has changed since it was published" in bad.output
 
 
-def test_a_sign_off_rewritten_along_with_the_manifest_fails_its_signature(signed: Gatekeepers, site: Path) -> None:
-    """Even with every digest in the manifest updated, a forged statement does not verify."""
-    from cjji.publish import manifest as mf
-
-    publish(signed.root, site)
+def test_attack_7_a_rewritten_pdf_with_a_consistent_manifest_fails(signed: Gatekeepers, site: Path) -> None:
+    assert publish(signed.root, site).exit_code == 0
     build = site.resolve()
-    statement = next(build.glob(f"reports/{REPORT}/v1/qa-lead-*.json"))
+    pdf = build / f"{V1}/{REPORT}.pdf"
+    _replace(pdf, pdf.read_bytes() + b"\n% a forged page would go here\n")
+    _reconcile(build)
+    result = verify(signed.root, site)
+    assert result.exit_code == 1, result.output
+    assert f"{V1}: {REPORT}.pdf is not the reproducible build of the signed sources" in result.output
+
+
+def test_attack_7_rewritten_html_text_with_a_consistent_manifest_fails(signed: Gatekeepers, site: Path) -> None:
+    assert publish(signed.root, site).exit_code == 0
+    build = site.resolve()
+    record_path = build / V1 / mf.RECORD
+    record = json.loads(record_path.read_text())
+    assert "31 of 50" in record["html_body"] or record["html_body"]
+    record["html_body"] = record["html_body"].replace("<p>", "<p>We found nothing wrong. ", 1)
+    _replace(record_path, mf.record_bytes(mf.version_from_json(record)))
+    for page in (build / V1 / "index.html", build / f"reports/{REPORT}/index.html"):
+        text = page.read_text()
+        _replace(page, text.replace("<p>", "<p>We found nothing wrong. ", 1).encode())
+    _reconcile(build)
+    result = verify(signed.root, site)
+    assert result.exit_code == 1, result.output
+    assert f"{V1}: the record (version.json: the HTML text" in result.output
+    assert f"reports/{REPORT}/index.html is not the page the verified records give" in result.output
+
+
+def test_attack_7_deleting_every_sign_off_fails(signed: Gatekeepers, site: Path) -> None:
+    assert publish(signed.root, site).exit_code == 0
+    build = site.resolve()
+    for path in build.glob(f"{V1}/*--*.json*"):
+        path.unlink()
+    _reconcile(build)
+    result = verify(signed.root, site, "--skip-rebuild")
+    assert result.exit_code == 1, result.output
+    for role in ("chief-inspector-HMCPSI", "chief-inspector-HMICFRS", "chief-inspector-HMIProbation",
+                 "qa-lead-HMCPSI"):
+        assert f"{V1}: the required sign-off {role} is not valid (no sign-off on the site)" in result.output
+
+
+def test_attack_7_a_forged_sign_off_with_its_records_updated_fails(signed: Gatekeepers, site: Path) -> None:
+    """Even with every digest in the manifest updated, a forged statement does not verify."""
+    assert publish(signed.root, site).exit_code == 0
+    build = site.resolve()
+    statement = next(build.glob(f"{V1}/qa-lead-*.json"))
     data = json.loads(statement.read_text())
     data["identity"] = "cps.chief@test.example"
-    forged = (json.dumps(data, indent=2) + "\n").encode()
-    _replace(statement, forged)
-    rel = statement.relative_to(build).as_posix()
-    sha, size = mf.sha256_file(statement), len(forged)
-    manifest = json.loads((build / "manifest.json").read_text())
-    manifest["files"][rel] = {"sha256": sha, "size": size}
-    for s in manifest["reports"][0]["versions"][0]["signoffs"]:
-        if s["path"] == rel:
-            s.update(sha256=sha, size=size)
-    _replace(build / "manifest.json", mf.manifest_bytes(manifest))
-    record = json.loads((build / f"reports/{REPORT}/v1/version.json").read_text())
-    record["signoffs"] = manifest["reports"][0]["versions"][0]["signoffs"]
-    _replace(build / f"reports/{REPORT}/v1/version.json", mf.record_bytes(mf.version_from_json(record)))
-    manifest["files"][f"reports/{REPORT}/v1/version.json"] = {
-        "sha256": mf.sha256_file(build / f"reports/{REPORT}/v1/version.json"),
-        "size": (build / f"reports/{REPORT}/v1/version.json").stat().st_size}
-    _replace(build / "manifest.json", mf.manifest_bytes(manifest))
-    result = verify(signed.root, site)
+    _replace(statement, (json.dumps(data, indent=2) + "\n").encode())
+    _reconcile(build)
+    result = verify(signed.root, site, "--skip-rebuild")
     assert result.exit_code == 1
     assert f"the sign-off {statement.name} does not verify" in result.output
 
 
+def test_attack_7_sources_and_outputs_replaced_together_fail(signed: Gatekeepers, site: Path) -> None:
+    """Change the kept source too: it no longer digests to what the gatekeepers signed."""
+    assert publish(signed.root, site).exit_code == 0
+    build = site.resolve()
+    source = build / V1 / "source" / "report.md"
+    _replace(source, source.read_bytes().replace(b"Keeping victims informed", b"Keeping victims happy", 1))
+    _reconcile(build)
+    result = verify(signed.root, site, "--skip-rebuild")
+    assert result.exit_code == 1
+    assert "the kept sources (source/) digest to sha256:" in result.output and "they are not what was signed" \
+        in result.output
+
+
+def test_attack_7_a_key_added_to_the_sites_policy_copy_fails(signed: Gatekeepers, site: Path) -> None:
+    """The site's copy of allowed_signers is only trusted if the repository agrees."""
+    assert publish(signed.root, site).exit_code == 0
+    build = site.resolve()
+    copy = build / V1 / "policy" / "allowed_signers"
+    rogue = Path(f"{signed.keys['rogue']}.pub").read_text().split()
+    _replace(copy, copy.read_bytes() + f'cps.qa@test.example namespaces="cjji-report-signoff" {rogue[0]} {rogue[1]}\n'
+             .encode())
+    _reconcile(build)
+    result = verify(signed.root, site, "--skip-rebuild")
+    assert result.exit_code == 1
+    assert f"{V1}: policy/allowed_signers is not the repository's current checks/allowed_signers" in result.output
+
+
+def test_the_policy_as_it_was_at_the_versions_commit_verifies_after_a_key_changes(
+        signed: Gatekeepers, site: Path) -> None:
+    """Keys change after publication; with the history at hand, the version's commit anchors it."""
+    signed.land("reports, signed", at=dt.datetime.now(dt.UTC) - dt.timedelta(hours=1))
+    assert publish(signed.root, site).exit_code == 0
+    allowed = signed.root / "checks" / "allowed_signers"
+    allowed.write_text("".join(line + "\n" for line in allowed.read_text().splitlines()
+                               if not line.startswith("cps.qa@")))
+    signed.land("cps.qa leaves: key removed")
+    result = verify(signed.root, site, "--skip-rebuild")
+    assert result.exit_code == 0, result.output
+    # without that history, the copy cannot be anchored to anything and is refused
+    shutil.rmtree(signed.root / ".git")
+    result = verify(signed.root, site, "--skip-rebuild")
+    assert result.exit_code == 1 and "policy/allowed_signers is not the repository's current" in result.output
+
+
+def test_with_the_history_at_hand_a_sign_off_that_never_landed_fails(signed: Gatekeepers, site: Path) -> None:
+    signed.land("reports, signed", at=dt.datetime.now(dt.UTC) - dt.timedelta(hours=1))
+    assert publish(signed.root, site).exit_code == 0
+    assert verify(signed.root, site, "--skip-rebuild").exit_code == 0
+    # a valid statement made with a listed key, but never merged: only the site has it
+    build = site.resolve()
+    statement = next(build.glob(f"{V1}/qa-lead-*.json"))
+    fresh = signed.sign("qa-lead-HMCPSI", "cps-qa", report=signed.report)
+    for path in (statement, statement.with_name(statement.name + ".sig")):
+        _replace(path, (fresh.parent / path.name).read_bytes())
+    _reconcile(build)
+    result = verify(signed.root, site, "--skip-rebuild")
+    assert result.exit_code == 1
+    assert f"the sign-off {statement.name} (qa-lead-HMCPSI) never landed on the main branch" in result.output
+
+
+def test_without_a_repository_there_is_nothing_to_trust(signed: Gatekeepers, site: Path, tmp_path: Path) -> None:
+    assert publish(signed.root, site).exit_code == 0
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    import os
+
+    cwd = os.getcwd()
+    os.chdir(elsewhere)
+    try:
+        result = CliRunner().invoke(cli, ["verify-site", str(site)], catch_exceptions=False)
+    finally:
+        os.chdir(cwd)
+    assert result.exit_code == 1
+    assert "there are no trust anchors to verify against" in result.output
+
+
+def test_the_page_names_roles_not_e_mail_addresses(signed: Gatekeepers, site: Path) -> None:
+    assert publish(signed.root, site).exit_code == 0
+    for page in (site / V1 / "index.html", site / f"reports/{REPORT}/index.html"):
+        text = page.read_text()
+        assert "@test.example" not in text
+        assert "chief-inspector-HMCPSI" in text and "Content digest" in text
+
+
 def test_a_folder_that_is_not_a_site_is_refused(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["verify-site", str(tmp_path)])
-    assert result.exit_code == 2
+    assert result.exit_code != 0
     assert "is not a published site: it has no manifest.json" in result.output

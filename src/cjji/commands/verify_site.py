@@ -1,4 +1,4 @@
-"""`cjji verify-site`: re-check a published site against its manifest and its sign-offs."""
+"""`cjji verify-site`: re-verify a published site from the trust anchors (cjji.publish.verify)."""
 
 from __future__ import annotations
 
@@ -7,35 +7,43 @@ from pathlib import Path
 
 import click
 
-from cjji.policy import Policy, PolicyError, load_policy
 from cjji.project import ProjectError, find_root
-from cjji.publish.local import verify_folder
 from cjji.publish.manifest import MANIFEST
+from cjji.publish.verify import verify_site
 
 
 @click.command("verify-site")
 @click.argument("site", type=click.Path(path_type=Path), default=Path("site"))
 @click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Project folder whose checks/allowed_signers verifies the sign-offs "
-                   "(default: found from the current folder; without one, signatures are not re-checked).")
-def command(site: Path, root: Path | None) -> None:
-    """Re-check SITE (default site/): every file against the SHA-256 in its manifest.json, no
-    file missing or unlisted, each version's record, and each published sign-off's signature and
-    content digest. Shows that the files on the website are what the gatekeepers signed.
+              help="The reports repository to verify against: its checks/ and, in a git clone, the history "
+                   "of the protected branch (default: found from the current folder).")
+@click.option("--skip-rebuild", is_flag=True,
+              help="Do not rebuild the downloads and pages from the kept sources (faster; everything else "
+                   "is still checked). By default every output is rebuilt and compared byte for byte.")
+def command(site: Path, root: Path | None, skip_rebuild: bool) -> None:
+    """Re-verify SITE (default site/) from the trust anchors, not from its manifest.
+
+    For every published version: the kept sources digest to the signed content digest; the kept
+    copies of checks/allowed_signers and checks/gatekeepers.yml are the repository's (at the
+    version's commit on the protected branch, or now); every sign-off verifies against them, at
+    its trusted time, and every required role signed; with the git history at hand each sign-off
+    landed on the protected branch; and the downloads, images, record and pages are the
+    reproducible build of the kept sources (rebuilt and compared byte for byte). The manifest is
+    checked too: every file listed with its SHA-256, nothing missing or unlisted.
     Exits 0 when all is well, 1 with one line per problem otherwise.
     """
     folder = site.resolve()
     if not (folder / MANIFEST).is_file():
         raise click.ClickException(f"{site} is not a published site: it has no {MANIFEST}")
-    policy: Policy | None = None
     try:
-        policy = load_policy(find_root(root))
-    except (ProjectError, PolicyError):
-        click.echo("note: no project policy found, so sign-off signatures are not re-checked", err=True)
-    problems = verify_folder(folder, policy)
+        project: Path | None = find_root(root)
+    except ProjectError:
+        project = None
+    problems = verify_site(folder, project, rebuild=not skip_rebuild)
     for problem in problems:
         click.echo(f"{site}: {problem}")
     if problems:
         click.echo(f"{site}: {len(problems)} problem(s) found", err=True)
         sys.exit(1)
-    click.echo(f"{site}: every file matches the manifest ({folder.name})")
+    how = "sources, sign-offs and policy checked" + ("" if skip_rebuild else ", every output rebuilt and identical")
+    click.echo(f"{site}: verified from the trust anchors in {project} ({folder.name}): {how}")

@@ -24,9 +24,9 @@ import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from cjji import signoff
 from cjji.policy import Policy
 from cjji.publish import manifest as mf
+from cjji.publish import provenance
 from cjji.publish.site import Renderer
 from cjji.publish.target import Release, ReportVersion, TargetError
 
@@ -102,11 +102,13 @@ class LocalTarget:
                 _link_tree(old, staging / folder)
             else:
                 _write_version(v, staging / folder, renderer.version_page(v))
+                provenance.write(v, staging / folder, self.root)
         for rel, data in renderer.shared_pages(release).items():
             _write(staging / rel, data)
         files = {rel: (mf.sha256_file(staging / rel), (staging / rel).stat().st_size)
                  for rel in mf.walk_files(staging)}
         manifest = mf.build_manifest(release.versions, files, renderer.base_url)
+        manifest["build"] = provenance.build_info(self.root)
         _write(staging / mf.MANIFEST, mf.manifest_bytes(manifest))
         return manifest
 
@@ -177,44 +179,11 @@ class LocalTarget:
         return verify_folder(build, self.policy)
 
 
-def verify_folder(site: Path, policy: Policy | None) -> list[str]:
-    """The manifest check, then each published sign-off re-verified (when the policy is at hand)."""
-    problems = mf.verify(site)
-    if problems or policy is None:
-        return problems
-    try:
-        versions = mf.read_versions(site, mf.read_manifest(site))
-    except mf.ManifestError as exc:
-        return [str(exc)]
-    allowed = policy.root / signoff.ALLOWED_SIGNERS
-    for v in versions:
-        for s in v.signoffs:
-            problems.extend(_verify_signoff(v, s.file.source, s.signature.source if s.signature else None,
-                                            allowed))
-    return problems
+def verify_folder(site: Path, policy: Policy | None, *, rebuild: bool = True) -> list[str]:
+    """Every problem with a published build, starting from the trust anchors (cjji.publish.verify)."""
+    from cjji.publish.verify import verify_site
 
-
-def _verify_signoff(v: ReportVersion, statement: Path | None, signature: Path | None, allowed: Path) -> list[str]:
-    import json
-
-    name = f"{v.report_id} version {v.version}"
-    if statement is None:
-        return []
-    raw = statement.read_bytes()
-    try:
-        data = json.loads(raw)
-    except ValueError:
-        return [f"{name}: the sign-off {statement.name} is not valid JSON"]
-    problems = []
-    if data.get("content_digest") != v.content_digest:
-        problems.append(f"{name}: the sign-off {statement.name} signs a different content digest")
-    if data.get("report") != v.report_id or data.get("version") != v.version:
-        problems.append(f"{name}: the sign-off {statement.name} is for another report or version")
-    if signature is not None:
-        reason = signoff.verify_bytes(raw, signature.read_bytes(), str(data.get("identity", "")), allowed)
-        if reason:
-            problems.append(f"{name}: the sign-off {statement.name} does not verify: {reason}")
-    return problems
+    return verify_site(site, policy.root if policy is not None else None, rebuild=rebuild)
 
 
 def _write(path: Path, data: bytes) -> None:
@@ -250,10 +219,13 @@ def _link_tree(source: Path, dest: Path) -> None:
 
 
 def _same(previous: Path, manifest: dict[str, object]) -> bool:
+    """The same site (what the build was made with aside: an unchanged site is not rebuilt)."""
     try:
-        return mf.read_manifest(previous) == manifest
+        old = mf.read_manifest(previous)
     except mf.ManifestError:
         return False
+    old.pop("build", None)
+    return old == {k: v for k, v in manifest.items() if k != "build"}
 
 
 def _build_id(now: dt.datetime, manifest: dict[str, object]) -> str:

@@ -1,0 +1,133 @@
+"""What a published version keeps so that anyone can re-verify it from the trust anchors alone.
+
+Each version folder of the site (`reports/<id>/v<N>/`) holds, beside its page and downloads:
+
+- `source/`: the report's digested files (cjji.digest), byte for byte: their digest is the one
+  the sign-offs sign, and the downloads must be their reproducible build;
+- `policy/allowed_signers` and `policy/gatekeepers.yml`: the keys and the registry the sign-offs
+  were verified against when the version was published;
+- `provenance.json`: the project commit and the digest of the build inputs (cjji's code,
+  templates/, checks/, schemas/) it was built with, and where each sign-off landed on the
+  protected branch (its trusted time).
+
+`cjji verify-site` checks those copies against the repository (its history, or its current
+checks/), re-verifies every sign-off against them, and rebuilds the downloads from `source/`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+from pathlib import Path
+from typing import Any
+
+from cjji import digest as content
+from cjji import signoff
+from cjji.publish.target import ReportVersion, TargetError
+
+PROVENANCE = "provenance.json"
+SOURCE = "source"
+POLICY = "policy"
+POLICY_FILES = {"allowed_signers": "checks/allowed_signers", "gatekeepers.yml": "checks/gatekeepers.yml"}
+FORMAT = "cjji-provenance/1"
+INPUT_FOLDERS = ("templates", "checks", "schemas")
+
+
+def inputs_digest(root: Path) -> str:
+    """SHA-256 over what a build reads besides the report: cjji's code and the project's
+    templates/, checks/ and schemas/. Equal digests: a rebuild here must give the same bytes."""
+    from cjji.cache import tool_digest
+
+    sha = hashlib.sha256(b"cjji-build-inputs/1\0" + tool_digest().encode())
+    for name in INPUT_FOLDERS:
+        folder = root / name
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else []:
+            sha.update(path.relative_to(root).as_posix().encode() + b"\0")
+            sha.update(hashlib.sha256(path.read_bytes()).digest())
+    return sha.hexdigest()
+
+
+def project_commit(root: Path) -> tuple[str | None, bool]:
+    """(the commit checked out, whether the build inputs differ from it), or (None, True)."""
+    def git(*args: str) -> str | None:
+        try:
+            done = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True,
+                                  check=False, timeout=60)
+        except (OSError, subprocess.TimeoutExpired):
+            return None
+        return done.stdout if done.returncode == 0 else None
+
+    head = git("rev-parse", "--verify", "--quiet", "HEAD^{commit}")
+    if not head:
+        return None, True
+    status = git("status", "--porcelain", "--", "src", *INPUT_FOLDERS)
+    return head.strip(), bool(status and status.strip())
+
+
+def report_dir_of(v: ReportVersion, root: Path) -> Path:
+    """The report folder a version was built from (its sign-offs live in its signoffs/)."""
+    for s in v.signoffs:
+        if s.file.source is not None:
+            return s.file.source.parent.parent
+    return root / "reports" / v.report_id
+
+
+def write(v: ReportVersion, folder: Path, root: Path) -> None:
+    """Write source/, policy/ and provenance.json into a new version's folder."""
+    report_dir = report_dir_of(v, root)
+    try:
+        files = content.files_of(report_dir)
+        for rel, path in files:
+            _write(folder / SOURCE / rel, path.read_bytes())
+        kept = content.digest(folder / SOURCE)
+    except (content.DigestError, OSError) as exc:
+        raise TargetError(f"{v.report_id} version {v.version}: its sources cannot be kept: {exc}") from None
+    if kept.value != v.content_digest:
+        raise TargetError(f"{v.report_id} version {v.version}: the report changed while it was being "
+                          "published (its digest is no longer the signed one); publish again")
+    policy: dict[str, str] = {}
+    for name, rel in POLICY_FILES.items():
+        data = (root / rel).read_bytes()
+        _write(folder / POLICY / name, data)
+        policy[name] = hashlib.sha256(data).hexdigest()
+    commit, dirty = project_commit(root)
+    reg_branch = _branch(root / POLICY_FILES["gatekeepers.yml"])
+    lookup = signoff.git_landing(reg_branch)
+    signoffs = []
+    for s in v.signoffs:
+        landed = None
+        if s.file.source is not None and s.signature is not None and s.signature.source is not None:
+            landed = lookup(s.file.source, s.file.source.read_bytes(), s.signature.source.read_bytes())
+        signoffs.append({"file": s.file.name, "role": s.role,
+                         "landed": {"commit": landed.commit, "at": signoff.utc_text(landed.at)} if landed else None})
+    record = {"format": FORMAT, "report": v.report_id, "version": v.version,
+              "content_digest": v.content_digest, "source": SOURCE + "/", "policy": policy,
+              "commit": commit, "dirty": dirty, "inputs": inputs_digest(root), "branch": reg_branch,
+              "signoffs": signoffs}
+    _write(folder / PROVENANCE, dumps(record))
+
+
+def build_info(root: Path) -> dict[str, Any]:
+    """What the shared pages (index, current pages, feed) of a build were rendered with."""
+    commit, dirty = project_commit(root)
+    return {"commit": commit, "dirty": dirty, "inputs": inputs_digest(root)}
+
+
+def dumps(data: Any) -> bytes:
+    return (json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def _branch(gatekeepers: Path) -> str:
+    from cjji.yamlload import YamlError, load_yaml
+
+    try:
+        data, _ = load_yaml(gatekeepers.read_text(encoding="utf-8"))
+        return str(((data or {}).get("signing") or {}).get("branch") or signoff.DEFAULT_BRANCH)
+    except (OSError, YamlError, AttributeError):
+        return signoff.DEFAULT_BRANCH
+
+
+def _write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
