@@ -232,27 +232,34 @@ def project_words(policy: Policy) -> list[str]:
     return sorted(set(vocabulary.load(policy).words) | set(settings.wordlist(policy)))
 
 
-def compound_roots(path: Path, words: Iterable[str]) -> dict[str, str]:
-    """Extra words made of a prefix and a dictionary word: prefix (lower case) -> model word.
-    'neurodivergent' -> {'neuro': 'divergent'}."""
-    roots: dict[str, str] = {}
+def compound_roots(speller: Speller, words: Iterable[str]) -> dict[str, set[str]]:
+    """Extra words made of a prefix (three letters or more) and a dictionary word, that the
+    dictionary itself does not know: prefix (lower case) -> model words.
+    'neurodivergent' -> {'neuro': 'divergent'}; 'Independent' is an ordinary word, so no root."""
+    found: dict[str, tuple[str, str]] = {}
     for word in words:
-        model = model_word(path, word)
-        if model and len(model) >= 5 and model != word.lower():
-            roots.setdefault(word.lower()[: len(word) - len(model)], model)
+        model = model_word(speller.path, word)
+        prefix = word.lower()[: len(word) - len(model)] if model else ""
+        if len(model) >= 5 and len(prefix) >= 3:
+            found.setdefault(word, (prefix, model))
+    unknown = {w for w, ok in known(speller, found).items() if not ok}
+    roots: dict[str, set[str]] = {}
+    for word in sorted(unknown):
+        prefix, model = found[word]
+        roots.setdefault(prefix, set()).add(model)
     return roots
 
 
-def _family(word: str, roots: dict[str, str]) -> str | None:
+def _family(word: str, roots: dict[str, set[str]]) -> str | None:
     """The dictionary word a compound is derived from, if the word is prefix + a relative of a
     root's model word ('neurodivergence' -> 'divergence', a relative of 'divergent')."""
     lower = word.lower()
-    for prefix, model in roots.items():
+    for prefix, models in roots.items():
         if lower.startswith(prefix) and len(lower) > len(prefix) + 3:
             rest = lower[len(prefix):]
-            shared = len(os.path.commonprefix([rest, model]))
-            if shared >= max(5, len(model) - 3):
-                return rest
+            for model in sorted(models):
+                if len(os.path.commonprefix([rest, model])) >= max(5, len(model) - 3):
+                    return rest
     return None
 
 
@@ -283,7 +290,7 @@ def run(report: Report, context: Context) -> list[Finding]:
     if unknown and own:  # the report's own words, affix-aware too: asked only about what is left
         mine = base.with_words([*extra, *own])
         unknown = {w for w, ok in known(mine, unknown).items() if not ok}
-    roots = compound_roots(base.path, [*extra, *own])
+    roots = compound_roots(base, [*extra, *own])
     relatives = {w: r for w in unknown if (r := _family(w, roots))}
     if relatives:
         related = known(base, set(relatives.values()))

@@ -50,10 +50,14 @@ def _offence(text: str, style: str, keep: set[str]) -> int | None:
         return next((m.start() for m in words if m.group() != m.group().upper() and m.group() not in keep), None)
     if style != "$sentence":
         return None if re.fullmatch(style, text.strip()) else 0
+    opens_with_name = text.lstrip()[:1] == OBJECT  # "Victims' Code changes": a name comes first
     for i, m in enumerate(words):
         word = m.group()
-        if i == 0:
-            if word[0].islower() and OBJECT not in text[:m.start()]:
+        part = re.search(r"-([A-Z])", word)
+        if word[0].islower() and part:  # 'decision-Making': a capital after a hyphen in a common word
+            return m.start() + part.start(1)
+        if i == 0 and not opens_with_name:
+            if word[0].islower():
                 return m.start()
             continue
         if ":" in text[words[i - 1].end():m.start()]:  # a subtitle after a colon may start with a capital

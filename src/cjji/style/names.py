@@ -31,12 +31,12 @@ def check(rule: Rule, doc: Doc) -> Iterator[Hit]:
     cutoff = float(rule.get("cutoff", 0.9))
     kinds = set(rule.get("kinds", []))
     names = [n for n in vocab.names if (not kinds or n.kind in kinds or (n.kind == "statute" and "statute" in kinds))]
-    exact = sorted({n.text for n in names}, key=len, reverse=True)
+    exact = sorted({_plain(n.text) for n in names}, key=len, reverse=True)
     known = re.compile("|".join(rf"(?<![\w]){re.escape(t)}(?![\w])" for t in exact)) if exact else None
     index = _index([n for n in names if n.kind != "statute" and " " in n.text])
     for block in doc.blocks_for(rule):
         yield from _statutes(rule, vocab, block, cutoff)
-        text = block.text
+        text = _plain(block.text)  # same length: offsets stay right
         blanked = known.sub(lambda m: OBJECT * len(m.group()), text) if known else text
         for run in _RUN.finditer(blanked):
             if OBJECT in run.group() or re.search(r"\bAct\b", run.group()):
@@ -47,6 +47,11 @@ def check(rule: Rule, doc: Doc) -> Iterator[Hit]:
                 offset = run.start() + run.group().index(wrong)
                 yield Hit(block, offset, rule.say(rule.message, match=wrong, suggestion=right),
                           rule.say(rule.hint, match=wrong, suggestion=right))
+
+
+def _plain(text: str) -> str:
+    """Typographic apostrophes as straight ones (one character for one)."""
+    return text.replace("’", "'")
 
 
 def _index(names: list[Name]) -> dict[str, list[Name]]:
@@ -74,7 +79,8 @@ def _near_miss(run: str, index: dict[str, list[Name]], cutoff: float) -> tuple[s
                 continue
             piece = " ".join(words[i:j])
             for text, name in candidates.items():
-                if abs(len(text.split()) - (j - i)) > 1 or text == piece or _inflected(piece, text):
+                text = _plain(text)
+                if abs(len(text.split()) - (j - i)) > 1 or text == piece or _inflected(piece, text, name.kind):
                     continue
                 score = SequenceMatcher(None, piece.lower(), text.lower()).ratio()
                 if score >= cutoff and piece.lower() != text.lower() and (best is None or score > best[0]):
@@ -82,14 +88,18 @@ def _near_miss(run: str, index: dict[str, list[Name]], cutoff: float) -> tuple[s
     return (best[1], best[2]) if best else None
 
 
-def _inflected(piece: str, name: str) -> bool:
-    """The name with a plural or possessive ending: 'Police and Crime Commissioners'."""
+_PLURAL_KINDS = frozenset({"office-holder", "commissioner", "court"})
+
+
+def _inflected(piece: str, name: str, kind: str) -> bool:
+    """The name with a possessive ending ("the Home Office's"), or a plural where the name can
+    have one ('Police and Crime Commissioners', 'Crown Courts'; not 'Home Offices')."""
     rest = piece[len(name):] if piece.startswith(name) else ""
-    return rest in ("s", "'s", "’s", "'", "’", "es")
+    return rest in ("'s", "'") or (rest in ("s", "es") and kind in _PLURAL_KINDS)
 
 
 def _statutes(rule: Rule, vocab: Vocabulary, block, cutoff: float) -> Iterator[Hit]:  # type: ignore[no-untyped-def]
-    for m in _ACT.finditer(block.text):
+    for m in _ACT.finditer(_plain(block.text)):
         words = m.group(1).replace(",", " ,").split()
         year = m.group(2)
         starts = [k for k, w in enumerate(words) if w[:1].isupper()]

@@ -28,7 +28,9 @@ def check(rule: Rule, doc: Doc) -> Iterator[Hit]:
     found = []
     for block in doc.blocks_for(rule):
         for m in pattern.finditer(block.text):
-            items = [m.group(1), *[i.strip() for i in m.group(2).split(",") if i.strip()], m.group(5)]
+            # the first item may have swallowed words before the list ("We examined letters"):
+            # only the items after it show whether this is a list of things or of clauses
+            items = [*[i.strip() for i in m.group(2).split(",") if i.strip()], m.group(5)]
             if any(_CLAUSE.search(i) for i in items):
                 continue  # clauses joined by commas, not a list of things
             found.append((block.position(m.start()), block, m, "oxford" if m.group(3) else "none"))
