@@ -9,9 +9,10 @@ computed once per report and kept in `report.extra`.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from markdown_it.token import Token
@@ -240,3 +241,117 @@ def enclosing_heading(report: Report, token_index: int) -> Section | None:
         ):
             best = section
     return best
+
+
+# -- labels the reader sees: one place for Word, PDF and HTML -----------------------------------
+@dataclass(frozen=True)
+class Labels:
+    """The wording of labels, from checks/blocks.yml (see `labels_of`)."""
+
+    kinds: dict[str, str]  # class -> "Recommendation"
+    table: str = "Table"
+    annex: str = "Annex"
+    agencies: dict[str, str] = field(default_factory=dict)  # owner code -> name (checks/agencies.yml)
+
+
+def labels_of(policy: Any) -> Labels:
+    """checks/blocks.yml's labels. A project without that file (an older copy of checks/) gets
+    each kind's class in words ("notable-practice" -> "Notable practice")."""
+    data = policy.get("blocks") if policy is not None else None
+    listed = policy.get("agencies", {}).get("agencies", []) if policy is not None else []
+    agencies = {str(a["code"]): str(a["name"]) for a in listed if isinstance(a, dict) and "code" in a}
+    if not isinstance(data, dict):
+        return Labels({kind: kind.replace("-", " ").capitalize() for kind in KINDS}, agencies=agencies)
+    return Labels(dict(data["kinds"]), str(data.get("table", "Table")), str(data.get("annex", "Annex")), agencies)
+
+
+def finding_details(token: Token, labels: Labels) -> str:
+    """Who a finding is addressed to and when it is due, as every format prints it under the
+    label: "For: Crown Prosecution Service. Due: 30 June 2027." ('' when neither is given)."""
+    parts = []
+    owners = split_criteria(token.attrs.get("owner")) if token.attrs.get("owner") else ()
+    if owners:
+        names = [labels.agencies.get(code, code) for code in owners]
+        parts.append("For: " + (", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else names[0]) + ".")
+    due = str(token.attrs.get("due") or "")
+    if due:
+        try:
+            day = dt.date.fromisoformat(due)
+            parts.append(f"Due: {day.day} {day:%B %Y}.")
+        except ValueError:
+            parts.append(f"Due: {due}.")
+    return " ".join(parts)
+
+
+def criteria_marker(token: Token) -> str:
+    """How a judgement shows the criteria it relates to, in every format: "[C1, C2]" ('' if none)."""
+    criteria = split_criteria(token.attrs.get("criteria")) if token.attrs.get("criteria") else ()
+    return f"[{', '.join(criteria)}]" if criteria else ""
+
+
+def finding_kind(token: Token) -> str | None:
+    return next((c for c in classes(token) if c in KINDS), None)
+
+
+def finding_labels(tokens: list[Token], labels: Labels, counts: dict[str, int] | None = None) -> dict[int, str]:
+    """Index of each graded finding's div_open -> its label: "Recommendation R1" with an id, else
+    its number among the findings of its kind ("Notable practice 2"). `counts` carries the numbers
+    on from an earlier token stream (the report, then the framework annex) and is updated."""
+    counts = counts if counts is not None else {}
+    found = {}
+    for i, token in enumerate(tokens):
+        if token.type != "div_open":
+            continue
+        kind = finding_kind(token)
+        if kind is None:
+            continue
+        counts[kind] = counts.get(kind, 0) + 1
+        ident = str(token.attrs.get("id") or "")
+        found[i] = f"{labels.kinds.get(kind, kind)} {ident or counts[kind]}"
+    return found
+
+
+def _in_footnote(tokens: list[Token]) -> list[bool]:
+    inside, depth = [], 0
+    for token in tokens:
+        if token.type == "footnote_block_open":
+            depth += 1
+        inside.append(depth > 0)
+        if token.type == "footnote_block_close":
+            depth -= 1
+    return inside
+
+
+def table_numbers(tokens: list[Token], start: int = 0) -> dict[int, int]:
+    """Index of each table_open -> its number, counting on from `start`, in reading order. Tables
+    inside footnotes are numbered after the body's (every writer shows footnotes after the text)."""
+    inside = _in_footnote(tokens)
+    order = [i for i, t in enumerate(tokens) if t.type == "table_open" and not inside[i]]
+    order += [i for i, t in enumerate(tokens) if t.type == "table_open" and inside[i]]
+    return {i: start + n for n, i in enumerate(order, 1)}
+
+
+def is_annex(token: Token) -> bool:
+    """A chapter heading that is an annex: class .annex, or the generated framework annex (#annex-...)."""
+    return (token.type == "heading_open" and token.tag == "h1"
+            and ("annex" in classes(token) or str(token.attrs.get("id") or "").startswith("annex-")))
+
+
+def annex_letters(tokens: list[Token], start: int = 0) -> dict[int, str]:
+    """Index of each annex heading -> its letter (A, B, ... Z, AA), counting on from `start` annexes."""
+    found = {}
+    n = start
+    for i, token in enumerate(tokens):
+        if is_annex(token):
+            n += 1
+            found[i] = letter(n)
+    return found
+
+
+def letter(n: int) -> str:
+    """1 -> A, 26 -> Z, 27 -> AA."""
+    out = ""
+    while n > 0:
+        n, rest = divmod(n - 1, 26)
+        out = chr(ord("A") + rest) + out
+    return out

@@ -90,8 +90,8 @@ def test_table_header_repeats_and_caption_describes_the_table(doc: DocumentObjec
     table = doc.tables[0]._tbl
     assert table.find(f"{qn('w:tr')}/{qn('w:trPr')}/{qn('w:tblHeader')}") is not None
     props = table.find(qn("w:tblPr"))
-    assert props.find(qn("w:tblCaption")).get(qn("w:val")) == "Cases by area"
-    assert props.find(qn("w:tblDescription")).get(qn("w:val")) == "Cases by area"
+    assert props.find(qn("w:tblCaption")).get(qn("w:val")) == "Table 1: Cases by area"
+    assert props.find(qn("w:tblDescription")).get(qn("w:val")) == "Table 1: Cases by area"
     assert [c.text for c in doc.tables[0].rows[0].cells] == ["Area", "Cases", "Told on time"]
 
 
@@ -114,7 +114,7 @@ def test_footnotes_raw_html_and_annex(doc: DocumentObject, built: Path) -> None:
     text = "\n".join(p.text for p in doc.paragraphs)
     assert "raw html block is dropped" not in text
     assert "Raw HTML is dropped but its text stays." in text
-    assert "How this inspection meets the joint inspection framework" in styled(doc, "Heading 1")
+    assert "Annex A: How this inspection meets the joint inspection framework" in styled(doc, "Heading 1")
     import zipfile
 
     assert "The Code of Practice for Victims of Crime." in zipfile.ZipFile(built).read("word/footnotes.xml").decode()

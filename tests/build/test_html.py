@@ -113,7 +113,7 @@ def test_contents_lists_chapters_and_sections_with_numbers(example_page: Path) -
     assert '<a href="#summary"><span class="heading-number">1</span> Summary</a>' in nav
     assert '<a href="#charging-timeliness"><span class="heading-number">3.2</span> Timeliness</a>' in nav
     assert '<a href="#foreword">Foreword</a>' in nav
-    assert '<a href="#annex-framework">How this inspection meets the joint inspection framework</a>' in nav
+    assert '<a href="#annex-framework">Annex A: How this inspection meets the joint inspection framework</a>' in nav
 
 
 def test_span_attributes_become_data_attributes(example_page: Path, features_page: Path) -> None:
@@ -157,12 +157,14 @@ def test_figure_keeps_its_id_and_inline_images_stay_inline(features_page: Path) 
 
 def test_table_caption_paragraph_becomes_the_caption(example_page: Path, features_page: Path) -> None:
     page = text(example_page)
-    assert '<caption id="table-1-caption">Timeliness of victim updates by area</caption>' in page
+    assert '<caption id="table-1-caption">Table 1: Timeliness of victim updates by area</caption>' in page
     assert "Table: Timeliness" not in page and ">Table:" not in page
     assert '<th scope="col" class="align-right">Files examined</th>' in page
     features = text(features_page)
     assert '<th scope="col" class="align-center">Complete</th>' in features
-    assert 'role="region" aria-label="Table 2" tabindex="0"' in features  # no caption: still named
+    # no caption: still numbered and named by what the reader sees
+    assert ('role="region" aria-labelledby="table-2-caption" tabindex="0">\n<table>\n'
+            '<caption id="table-2-caption">Table 2</caption>') in features
 
 
 def test_footnotes_link_both_ways(example_page: Path, features_page: Path) -> None:

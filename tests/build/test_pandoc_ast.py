@@ -111,7 +111,7 @@ def test_table_alignment_header_and_caption() -> None:
     blocks = blocks_of(md)
     assert [b["t"] for b in blocks] == ["Table"]  # the caption paragraph is taken by the table
     table = blocks[0]["c"]
-    assert stringify(table[1][1][0]["c"]) == "Cases by area"
+    assert stringify(table[1][1][0]["c"]) == "Table 1: Cases by area"  # numbered by cjji.blocks
     assert [spec[0]["t"] for spec in table[2]] == ["AlignLeft", "AlignRight", "AlignCenter"]
     head_rows = table[3][1]
     assert len(head_rows) == 1 and len(head_rows[0][1]) == 3

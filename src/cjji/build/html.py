@@ -25,6 +25,7 @@ from PIL import Image, UnidentifiedImageError
 
 from cjji import resolve
 from cjji.atomic import write_bytes, write_text
+from cjji.blocks import labels_of
 from cjji.build.brand import Brand, load_brand
 from cjji.build.html_render import ContentsEntry, RenderOptions, render_tokens, sanitise
 from cjji.build.numbering import Numbering, number
@@ -233,7 +234,7 @@ def render_body(report: Report, policy: Policy, image_attrs: Callable[[str], dic
     if not brand.number_headings:
         numbering = Numbering(headings={}, paragraphs=numbering.paragraphs)
     options = RenderOptions(numbering=numbering, image_attrs=image_attrs,
-                            used_ids=set(report.section_ids))
+                            used_ids=set(report.section_ids), labels=labels_of(policy))
     notes = next((i for i, t in enumerate(report.tokens) if t.type == "footnote_block_open"),
                  len(report.tokens))
     parts = [render_tokens(report.tokens[:notes], options)]

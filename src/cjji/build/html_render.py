@@ -31,17 +31,11 @@ from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 
 from cjji.attributes import WRITER_SAFE, safe_classes, safe_id
+from cjji.blocks import Labels, finding_details, finding_kind, finding_labels, is_annex, labels_of, letter
 from cjji.build.numbering import TABLE_CAPTION, Numbering, is_figure, is_table_caption
 from cjji.build.typography import smarten
 from cjji.markdown import classes, parser
 
-# Graded findings and the label a reader sees (reports/README.md, "Recommendations ...").
-CALLOUTS = {
-    "recommendation": "Recommendation",
-    "cause-of-concern": "Cause of concern",
-    "area-for-improvement": "Area for improvement",
-    "notable-practice": "Notable practice",
-}
 # Ids the page template itself uses; report ids never take them.
 PAGE_IDS = frozenset({"main-content", "contents", "contents-title", "footnotes", "footnotes-title"})
 _DATA_NAME = re.compile(r"^[a-z][a-z0-9-]*$")
@@ -66,8 +60,10 @@ class RenderOptions:
     used_ids: set[str] = field(default_factory=set)  # ids already taken on the page
     heading_shift: int = 1
     contents: list[ContentsEntry] = field(default_factory=list)  # filled while rendering
-    callout_counts: dict[str, int] = field(default_factory=dict)
+    callout_counts: dict[str, int] = field(default_factory=dict)  # carried on from the report to its annex
     table_count: int = 0
+    annex_count: int = 0
+    labels: Labels = field(default_factory=lambda: labels_of(None))  # checks/blocks.yml (cjji.blocks)
 
 
 def slug(text: str) -> str:
@@ -186,11 +182,19 @@ class ReportRenderer(RendererHTML):
         else:
             ident = unique_id(given or slug(text), opts.used_ids)
         number = opts.numbering.headings.get(idx, "")
+        annex = ""
+        if is_annex(token):  # "Annex A: ..." (cjji.blocks letters annexes for every format)
+            opts.annex_count += 1
+            annex = f"{opts.labels.annex} {letter(opts.annex_count)}:"
+            text = f"{annex} {text}"
         if level <= 2:
             opts.contents.append(ContentsEntry(level, ident, number, text))
         tag = f"h{min(level + opts.heading_shift, 6)}"
         attrs = _attr("id", ident) + _attrs(_without_id(token))
         mark = f'<span class="heading-number">{number}</span> ' if number else ""
+        if annex:
+            mark += f'<span class="annex-letter">{html.escape(annex)}</span> '
+
         return f"<{tag}{attrs}>{mark}"
 
     def heading_close(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
@@ -217,20 +221,26 @@ class ReportRenderer(RendererHTML):
     def div_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
         opts: RenderOptions = env["cjji"]
         token = tokens[idx]
-        kind = next((c for c in classes(token) if c in CALLOUTS), None)
+        kind = finding_kind(token)
         if kind is None:
             return f"<div{_attrs(token)}>\n"
-        opts.callout_counts[kind] = opts.callout_counts.get(kind, 0) + 1
+        # cjji.blocks decides the label, for every format: "Recommendation R1", "Notable practice 2"
+        label = finding_labels([token], opts.labels, opts.callout_counts)[0]
         ident = safe_id(str(token.attrs.get("id") or ""))
-        label = f"{CALLOUTS[kind]} {ident or opts.callout_counts[kind]}"
         label_id = unique_id(f"{ident or kind}-label", opts.used_ids)
+        details = finding_details(token, opts.labels)
+        env.setdefault("cjji_details", []).append(details)
         return (f'<section{_attrs(token, extra_class="callout")} aria-labelledby="{label_id}">\n'
                 f'<p class="callout-label" id="{label_id}">{html.escape(label)}</p>\n')
 
     def div_close(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
         opening = _matching_open(tokens, idx)
-        is_callout = opening is not None and any(c in CALLOUTS for c in classes(opening))
-        return "</section>\n" if is_callout else "</div>\n"
+        is_callout = opening is not None and finding_kind(opening) is not None
+        if not is_callout:
+            return "</div>\n"
+        stack = env.get("cjji_details") or [""]
+        details = stack.pop()
+        return (f'<p class="callout-details"><em>{html.escape(details)}</em></p>\n' if details else "") + "</section>\n"
 
     def link_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
         return f"<a{_attrs(tokens[idx], keep=('href', 'title'))}>"
@@ -283,11 +293,11 @@ class ReportRenderer(RendererHTML):
         if is_table_caption(tokens, after):
             caption = self._caption(tokens[after + 1], options, env)
         caption_id = unique_id(f"table-{opts.table_count}-caption", opts.used_ids)
-        if caption:
-            label = f'aria-labelledby="{caption_id}"'
-            caption = f'<caption id="{caption_id}">{caption}</caption>\n'
-        else:
-            label = f'aria-label="Table {opts.table_count}"'
+        # every table is numbered and captioned, "Table 2: ..." (as cjji.blocks numbers it for Word and PDF)
+        number = f"{html.escape(opts.labels.table)} {opts.table_count}"
+        caption = f"{number}: {caption}" if caption else number
+        label = f'aria-labelledby="{caption_id}"'
+        caption = f'<caption id="{caption_id}">{caption}</caption>\n'
         return (f'<div class="table-wrap" role="region" {label} tabindex="0">\n'
                 f"<table{_attrs(tokens[idx])}>\n{caption}")
 

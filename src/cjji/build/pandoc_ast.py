@@ -33,6 +33,7 @@ from markdown_it.token import Token
 
 from cjji import resolve
 from cjji.attributes import safe_classes, safe_id, safe_pairs
+from cjji.blocks import Labels, annex_letters, finding_details, finding_labels, labels_of, table_numbers
 from cjji.build.numbering import Numbering, is_figure, is_table_caption, number
 from cjji.build.sandbox import REPORT_DIR
 from cjji.build.typography import smarten
@@ -45,12 +46,6 @@ Target = Literal["docx", "typst"]
 Node = dict[str, Any]
 GATE = "build"
 
-KIND_LABELS = {
-    "recommendation": "Recommendation",
-    "cause-of-concern": "Cause of concern",
-    "area-for-improvement": "Area for improvement",
-    "notable-practice": "Notable practice",
-}
 PARAGRAPH_STYLE = "Numbered Paragraph"  # docx styles made by reference_docx.py
 CALLOUT_STYLE = "Callout"
 CALLOUT_LABEL_STYLE = "Callout Label"
@@ -87,6 +82,10 @@ class Options:
     number_paragraphs: bool = True
     typst_root: Path | None = None  # typst image paths are written relative to this folder
     link_targets: frozenset[str] = frozenset()  # ids defined elsewhere (the report, for its annex)
+    labels: Labels | None = None  # checks/blocks.yml's wording (cjji.blocks.labels_of)
+    # numbers carried from one token stream to the next (the report, then its annex): tables,
+    # annexes and findings of each kind, so the annex's "Table 5" follows the report's "Table 4"
+    counters: dict[str, int] = field(default_factory=dict)
 
 
 def attr(ident: str = "", cls: list[str] | None = None, kvs: list[list[str]] | None = None) -> list[Any]:
@@ -156,6 +155,14 @@ class Converter:
     def __post_init__(self) -> None:
         tokens = self.source.tokens
         self.numbering = number(tokens, paragraphs=self.options.number_paragraphs)
+        labels = self.options.labels or labels_of(None)
+        self.labels = labels
+        counters = self.options.counters
+        self.finding_labels = finding_labels(tokens, labels, counters)
+        self.table_numbers = table_numbers(tokens, counters.get("table", 0))
+        counters["table"] = counters.get("table", 0) + len(self.table_numbers)
+        self.annex_letters = annex_letters(tokens, counters.get("annex", 0))
+        counters["annex"] = counters.get("annex", 0) + len(self.annex_letters)
         self.ids = set(self.options.link_targets) | defined_ids(tokens)
         stack: list[int] = []
         for i, token in enumerate(tokens):
@@ -245,6 +252,10 @@ class Converter:
         inlines = self.inlines(tokens[i + 1]) if i + 1 < len(tokens) else []
         num = self.numbering.headings.get(i) if self.options.number_headings else None
         cls = classes(token)
+        annex = self.annex_letters.get(i)
+        if annex:  # "Annex A: ..." (cjji.blocks decides the letter)
+            inlines = [el("Span", [attr("", ["annex-letter"]), text_inlines(f"{self.labels.annex} {annex}:")]),
+                       el("Space"), *inlines]
         if num:
             inlines = [el("Span", [attr("", ["section-number"]), [el("Str", num)]]), el("Space"), *inlines]
         elif "unnumbered" not in cls:
@@ -282,11 +293,13 @@ class Converter:
     def div(self, i: int, close: int) -> Node:
         token = self.source.tokens[i]
         inner = self.blocks(i + 1, close)
-        kinds = [c for c in classes(token) if c in KIND_LABELS]
-        if not kinds:
+        label = self.finding_labels.get(i)  # cjji.blocks decides it, for every format
+        if label is None:
             return el("Div", [token_attr(token), inner])
         ident = str(token.attrs.get("id", ""))
-        label = f"{KIND_LABELS[kinds[0]]} {ident}".strip()
+        details = finding_details(token, self.labels)
+        if details:  # who it is for and when it is due, under the label
+            inner = [*inner, el("Para", [el("Emph", text_inlines(details))])]
         if self.options.target == "typst":
             tag = f" <{ident}>" if _LABEL.match(ident) else ""
             opening = el("RawBlock", ["typst", f"#callout({typst_string(label)})["])
@@ -326,13 +339,15 @@ class Converter:
         aligns += ["AlignLeft"] * (width - len(aligns))
         for r in head + body:  # pad short rows: pandoc wants rectangular tables
             r += [[attr(), el("AlignLeft"), 1, 1, []] for _ in range(width - len(r))]
-        caption: list[Node] = []
+        # every table is numbered and captioned, "Table 2: ..." (cjji.blocks numbers it)
+        number = f"{self.labels.table} {self.table_numbers.get(i, '')}".strip()
+        caption_inlines: list[Node] = []
         after = close + 1
         if after < len(tokens) and is_table_caption(tokens, after):
-            inline = tokens[after + 1]
-            caption_inlines = self.inlines(inline)
-            caption = [el("Plain", _strip_prefix(caption_inlines, "Table:"))]
-        colspecs = [[el(a), el("ColWidthDefault")] for a in aligns]
+            caption_inlines = _strip_prefix(self.inlines(tokens[after + 1]), "Table:")
+        caption = [el("Plain", [el("Str", f"{number}:"), el("Space"), *caption_inlines] if caption_inlines
+                      else [el("Str", number)])]
+        colspecs = [[el(a), w] for a, w in zip(aligns, column_widths(head + body), strict=True)]
         return el("Table", [
             attr(),
             [None, caption],
@@ -483,6 +498,48 @@ def _wrap(opener: Token | None, content: list[Node]) -> list[Node]:
     if kind == "span" and opener is not None:
         return [el("Span", [token_attr(opener), content])]
     return content
+
+
+WIDE = 70  # characters: a table whose longest cells add up to more is set to the full text width
+TEXT_WIDTH_PT = 450  # about the text width of an A4 page with the brand's margins (160 mm)
+CHAR_PT = 5.8  # width of one character of bold 9 pt text, generously
+CELL_PADDING_PT = 14  # both insets of a cell
+
+
+def column_widths(rows: list[list[Node]]) -> list[Node]:
+    """ColWidth of each column from its content: a column's share of the text width follows its
+    longest cell (capped, so one long cell does not squeeze the others), and is never narrower
+    than its longest word (a header "Recommendation" must not break as "Recommendatio/n"). A
+    table whose content is small keeps its natural width (ColWidthDefault)."""
+    columns = max((len(r) for r in rows), default=0)
+    longest = [0] * columns
+    word = [0] * columns
+    for row in rows:
+        for n, cell in enumerate(row):
+            text = " ".join(stringify(block.get("c", [])) for block in cell[4] if block.get("t") in ("Plain", "Para"))
+            longest[n] = max(longest[n], len(text))
+            word[n] = max([word[n], *(len(w) for w in text.split())])
+    if sum(longest) <= WIDE or columns == 0:
+        return [el("ColWidthDefault") for _ in range(columns)]
+    floors = [min((w * CHAR_PT + CELL_PADDING_PT) / TEXT_WIDTH_PT, 0.5) for w in word]
+    weights = [min(max(length, 6), 60) ** 0.8 for length in longest]
+    shares = [0.0] * columns
+    fixed: set[int] = set()
+    while True:  # give each column its share; a column below its floor gets the floor, the rest share what is left
+        free = [n for n in range(columns) if n not in fixed]
+        left = 1 - sum(floors[n] for n in fixed)
+        total = sum(weights[n] for n in free) or 1
+        for n in free:
+            shares[n] = left * weights[n] / total
+        below = [n for n in free if shares[n] < floors[n]]
+        if not below or len(fixed) + len(below) >= columns:
+            break
+        for n in below:
+            fixed.add(n)
+            shares[n] = floors[n]
+    shares = [round(x, 4) for x in shares]
+    shares[-1] = round(1 - sum(shares[:-1]), 4)
+    return [el("ColWidth", share) for share in shares]
 
 
 def _strip_prefix(inlines: list[Node], prefix: str) -> list[Node]:

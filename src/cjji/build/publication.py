@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from cjji.blocks import labels_of
 from cjji.build.brand import Brand
 from cjji.build.pandoc_ast import Node, Options, Source, Target, convert, defined_ids
 from cjji.build.typst_markup import escape_markup
@@ -105,7 +106,7 @@ def body_blocks(report: Report, policy: Policy, brand: Brand, target: Target) ->
     """The report's blocks followed by the framework annex, for `target`."""
     headings, paragraphs = numbering_options(report, brand)
     options = Options(target, number_headings=headings, number_paragraphs=paragraphs,
-                      typst_root=brand.root)
+                      typst_root=brand.root, labels=labels_of(policy))
     blocks = convert(Source(report.tokens, report.dir, report.display, report.line_of), options)
     annex = annex_markdown(report, policy)
     if annex:
@@ -118,11 +119,9 @@ def body_blocks(report: Report, policy: Policy, brand: Brand, target: Target) ->
 
 
 def annex_markdown(report: Report, policy: Policy) -> str:
-    """The generated framework annex, or '' while cjji.annex does not exist."""
-    try:
-        from cjji.annex import framework_annex
-    except ImportError:
-        return ""
+    """The generated framework annex."""
+    from cjji.annex import framework_annex
+
     return framework_annex(report, policy)
 
 

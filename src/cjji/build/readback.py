@@ -149,6 +149,64 @@ def report_items(report: Any, annex_markdown: str = "") -> tuple[list[Item], lis
     return body, notes
 
 
+def label_items(streams: list[tuple[list[Token], str, Any]], labels: Any, *, headings: bool = True,
+                paragraphs: bool = True) -> list[Item]:
+    """The labels every format must show, in order, as cjji.blocks and cjji.build.numbering decide
+    them: chapter and section numbers with their headings ("2.1 Why we did this"), paragraph
+    numbers with the paragraph's first words ("2.3 We found"), finding labels ("Recommendation
+    R1"), table numbers with captions ("Table 2: Cases by area") and annex letters ("Annex A:
+    ..."). Each stream is (tokens, display, line_of); numbers carry on from one to the next."""
+    from cjji.blocks import annex_letters, finding_labels, table_numbers
+    from cjji.build.numbering import number
+
+    found: list[Item] = []
+    counts: dict[str, int] = {}
+    tables = annexes = 0
+    for n, (tokens, display, line_of) in enumerate(streams):
+        numbering = number(tokens, paragraphs=paragraphs and n == 0)  # the annex's paragraphs are not numbered
+        findings = finding_labels(tokens, labels, counts)
+        table_no = table_numbers(tokens, tables)
+        tables += len(table_no)
+        letters = annex_letters(tokens, annexes)
+        annexes += len(letters)
+        inside = [False] * len(tokens)
+        depth = 0
+        for i, token in enumerate(tokens):
+            depth += token.type == "footnote_block_open"
+            inside[i] = depth > 0
+        for i, token in enumerate(tokens):
+            if inside[i]:
+                continue
+            text = ""
+            if token.type == "heading_open" and i + 1 < len(tokens):
+                title = _inline_text(tokens[i + 1])
+                prefix = " ".join(p for p in ((numbering.headings.get(i) if headings else ""),
+                                               (f"{labels.annex} {letters[i]}:" if i in letters else "")) if p)
+                text = f"{prefix} {title}" if prefix else ""
+            elif token.type == "paragraph_open" and i in numbering.paragraphs and i + 1 < len(tokens):
+                text = f"{numbering.paragraphs[i]} {' '.join(_inline_text(tokens[i + 1]).split()[:4])}"
+            elif token.type == "div_open" and i in findings:
+                text = findings[i]
+            elif token.type == "table_open" and i in table_no:
+                close = next((j for j in range(i, len(tokens)) if tokens[j].type == "table_close"), i)
+                caption = ""
+                if is_table_caption(tokens, close + 1):
+                    caption = _inline_text(tokens[close + 2]).removeprefix("Table:").strip()
+                text = f"{labels.table} {table_no[i]}" + (f": {caption}" if caption else "")
+            if text.strip():
+                found.append(Item("label", text, display, _line(tokens[i], line_of)))
+    # tables in footnotes come after everything else in every format: leave their order unchecked
+    return found
+
+
+def _line(token: Token, line_of: Any) -> int:
+    return int(line_of(token)) if line_of is not None else (token.map[0] + 1 if token.map else 0)
+
+
+def note_count(tokens: list[Token]) -> int:
+    return sum(1 for t in tokens if t.type == "footnote_open")
+
+
 # -- finding items in a text ---------------------------------------------------------------------
 def find(words: list[str], text: str, start: int) -> tuple[int, int] | None:
     """(begin, end) of `words` in `text` at or after `start`: each word must follow the previous
@@ -464,6 +522,18 @@ def _walk(root: Any, skip: set[Any]) -> Iterator[Any]:
         stack.extend(reversed(list(node)))
 
 
+def docx_note_count(path: Path) -> int:
+    """Footnotes in a Word file (not the separator 'footnotes' Word keeps at ids -1 and 0)."""
+    with zipfile.ZipFile(path) as z:
+        if "word/footnotes.xml" not in z.namelist():
+            return 0
+        from lxml import etree
+
+        root = etree.fromstring(z.read("word/footnotes.xml"))
+    return sum(1 for note in root.iter(f"{W}footnote") if note.get(f"{W}type") in (None, "normal")
+               and int(note.get(f"{W}id", "0")) > 0)
+
+
 def read_docx(path: Path) -> tuple[str, str, list[str]]:
     """(body text, footnote text, contents entries) of a Word file, normalised."""
     with zipfile.ZipFile(path) as z:
@@ -491,6 +561,14 @@ def toc_entries(document: bytes) -> list[str]:
                 if text.strip():
                     entries.append(text)
     return entries
+
+
+def note_counts(expected: int, found: int, fmt: str, shown: str) -> list[Finding]:
+    if expected == found:
+        return []
+    return [error(GATE, f"{FORMAT_IDS.get(fmt, fmt)}-footnotes", shown, 0, 0,
+                  f"the {fmt} has {found} footnotes; the report has {expected}",
+                  "a footnote was lost or duplicated by the builder: report this as a bug in cjji")]
 
 
 def contents(entries: list[str], body: list[Item], shown: str) -> list[Finding]:
@@ -526,6 +604,17 @@ def read_html(path: Path) -> tuple[str, str]:
     import lxml.html
 
     root = lxml.html.fromstring(path.read_bytes())
+    return _html_text(root)
+
+
+def html_note_count(path: Path) -> int:
+    import lxml.html
+
+    root = lxml.html.fromstring(path.read_bytes())
+    return len(root.xpath('//section[contains(concat(" ", @class, " "), " footnotes ")]//li'))
+
+
+def _html_text(root: Any) -> tuple[str, str]:
     body: list[str] = []
     notes: list[str] = []
     stack: list[tuple[Any, list[str]]] = [(root, body)]

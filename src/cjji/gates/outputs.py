@@ -150,10 +150,13 @@ def reader_findings(report: Report | None, files: dict[str, Path], policy: Any =
 
     body: list[readback.Item] = []
     notes: list[readback.Item] = []
+    labels: list[readback.Item] = []
     margins = (0.0, 0.0)
     if report is not None:
         policy = policy if policy is not None else _policy_for(report)
-        body, notes = readback.report_items(report, _annex(report, policy))
+        annex = _annex(report, policy)
+        body, notes = readback.report_items(report, annex)
+        labels = _labels(report, policy, annex)
         margins = _bands(policy)
 
     def read(fmt: str, path: Path) -> list[Finding]:
@@ -167,21 +170,29 @@ def reader_findings(report: Report | None, files: dict[str, Path], policy: Any =
                     text = reading.text(skip_front=True)
                     found += readback.coverage(body, text, "PDF", shown)
                     found += readback.coverage(notes, text, "PDF", shown)
+                    found += readback.coverage(labels, text, "PDF", shown)
             elif fmt == "docx":
                 text, note_text, entries = readback.read_docx(path)
                 found += readback.contents(entries, body, shown)
                 if body:
                     found += readback.coverage(body, text, "Word file", shown)
                     found += readback.coverage(notes, note_text, "Word file", shown)
+                    found += readback.coverage(labels, text, "Word file", shown)
+                    found += readback.note_counts(len(notes_expected), readback.docx_note_count(path), "Word file",
+                                                  shown)
             elif fmt == "html" and body:
                 text, note_text = readback.read_html(path)
                 found += readback.coverage(body, text, "HTML page", shown)
                 found += readback.coverage(notes, note_text, "HTML page", shown)
+                found += readback.coverage(labels, text, "HTML page", shown)
+                found += readback.note_counts(len(notes_expected), readback.html_note_count(path), "HTML page",
+                                              shown)
         except Exception as exc:  # a file a reader's software cannot read at all
             found.append(_problem(path, f"{fmt}-unreadable", f"the {fmt} file cannot be read back: {exc}"))
         return found
 
-    for item in body + notes:
+    notes_expected = [0] * (readback.note_count(report.tokens) if report is not None else 0)
+    for item in body + notes + labels:
         item.words  # noqa: B018  (computed once here, not in three threads at once)
     if len(files) == 1:
         return [f for fmt, path in files.items() for f in read(fmt, path)]
@@ -209,6 +220,21 @@ def _annex(report: Report, policy: Any) -> str:
         return annex_markdown(report, policy)
     except Exception:
         return ""
+
+
+def _labels(report: Report, policy: Any, annex: str) -> list[Any]:
+    """The labels every format must show in order (cjji.build.readback.label_items)."""
+    from cjji.blocks import labels_of
+    from cjji.build import readback
+    from cjji.build.brand import load_brand
+    from cjji.build.publication import numbering_options
+    from cjji.markdown import parse
+
+    headings, paragraphs = numbering_options(report, load_brand(policy.root)) if policy is not None else (True, True)
+    streams = [(report.tokens, report.display, report.line_of)]
+    if annex:
+        streams.append((parse(annex), f"{report.display} (framework annex)", None))
+    return readback.label_items(streams, labels_of(policy), headings=headings, paragraphs=paragraphs)
 
 
 def _bands(policy: Any) -> tuple[float, float]:
