@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-$(shell sha256sum pyproject.toml scripts/setup-syste
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
 .DEFAULT_GOAL := all
-.PHONY: all setup setup-test check build test lint bench sign publish serve clean
+.PHONY: all setup setup-test check build test test-fast lint bench sign publish serve clean
 
 all: check build ## set up, check every report, build the outputs
 
@@ -30,11 +30,15 @@ check: setup ## run every gate on every report (or REPORTS="reports/x ..."; CHEC
 build: setup ## build Word, PDF and HTML into out/
 	$(CJJI) build $(REPORTS)
 
-test: setup-test ## run the test suite
+test: setup-test ## run the whole test suite
 	$(VENV)/bin/pytest -q -n $(JOBS) --dist loadgroup
 
-lint: setup
+test-fast: setup ## the edit loop: every test not marked slow (no builds, browser or WordPress), in under a minute
+	$(VENV)/bin/pytest -q -n $(JOBS) --dist loadgroup -m "not slow"
+
+lint: setup ## ruff and mypy (configured in pyproject.toml); both must report no errors
 	$(VENV)/bin/ruff check src tests scripts
+	$(VENV)/bin/mypy
 
 bench: setup ## benchmark against bare pandoc and typst; writes bench/results.json
 	$(PY) scripts/bench.py

@@ -26,8 +26,8 @@ def test_an_output_that_cannot_be_written_is_named_not_called_a_bug(tmp_path: Pa
     assert list(tmp_path.iterdir()) == [blocker]
 
 
-def run_cjji(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([str(CJJI), *args], capture_output=True, text=True, check=False, cwd=cwd, env=env)
+def run_cjji(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([str(CJJI), *args], capture_output=True, text=True, check=False, cwd=cwd)
 
 
 def test_version_answers_without_importing_click_or_any_command() -> None:

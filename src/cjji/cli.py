@@ -92,7 +92,7 @@ def _build_group() -> click.Group:
             except click.UsageError:
                 raise  # already exit 2, with the usage line
             except click.ClickException as exc:  # a command's "cannot do that": a project or usage error
-                exc.exit_code = EXIT_USAGE
+                exc.exit_code = EXIT_USAGE  # type: ignore[misc]  # click reads it from the instance
                 raise
             except KeyboardInterrupt:
                 click.echo("cjji: interrupted; nothing was left half-written", err=True)

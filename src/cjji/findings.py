@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
 from typing import Literal
 
@@ -74,7 +74,7 @@ def format_github(f: Finding) -> str:
     return f"::{level} {','.join(props)}::{_escape_github(message)}"
 
 
-def to_json(findings: Iterable[Finding], summary: dict[str, object]) -> str:
+def to_json(findings: Iterable[Finding], summary: Mapping[str, object]) -> str:
     """The stable JSON format: {"version": 1, "summary": {...}, "findings": [...]}."""
     return json.dumps(
         {"version": 1, "summary": summary, "findings": [f.to_dict() for f in findings]},

@@ -75,7 +75,7 @@ def _fenced_div(state: StateBlock, start: int, end: int, silent: bool) -> bool:
             depth += 1
     last = line if closed else end
     old_parent, old_max = state.parentType, state.lineMax
-    state.parentType = "div"  # type: ignore[assignment]
+    state.parentType = "div"
     state.lineMax = last
     token = state.push("div_open", "div", 1)
     token.markup = opening.group(1)

@@ -46,7 +46,8 @@ def load_schema(path: Path) -> dict[str, Any]:
 
 @cache
 def _read_schema(path: Path, _size: int, _mtime_ns: int) -> dict[str, Any]:
-    return json.loads(path.read_text(encoding="utf-8"))
+    schema: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return schema
 
 
 def validator(schema: dict[str, Any]) -> Draft202012Validator:
@@ -134,8 +135,9 @@ def explain(err: ValidationError, positions: Positions) -> Explained:
         where = "the metadata" if not path else name
         return path, bool(path), f"{where} is missing the required field '{missing}'", hint
     if v == "type":
-        expected = err.validator_value
-        wanted = " or ".join(_TYPE_WORDS.get(t, t) for t in (expected if isinstance(expected, list) else [expected]))
+        expected: Any = err.validator_value
+        types = [str(t) for t in (expected if isinstance(expected, list) else [expected])]
+        wanted = " or ".join(_TYPE_WORDS.get(t, t) for t in types)
         raw = positions.raw.get(path)
         message = f"{name} must be {wanted}, not {_kind(value)}"
         if isinstance(value, bool | int | float) and raw is not None and raw != json.dumps(value):
@@ -146,7 +148,8 @@ def explain(err: ValidationError, positions: Positions) -> Explained:
             message = f"{name} must be {wanted}"
         return path, False, message, hint
     if v == "enum":
-        options = [str(o) for o in err.validator_value]
+        allowed: Any = err.validator_value
+        options = [str(o) for o in allowed]
         close = difflib.get_close_matches(str(value), options, n=1, cutoff=0.5)
         parts = [f"did you mean '{close[0]}'?"] if close else []
         parts.append("use one of: " + ", ".join(options) if len(options) <= 12 else hint)

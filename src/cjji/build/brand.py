@@ -76,7 +76,7 @@ class Brand:
 
     @property
     def joint_logo(self) -> Path:
-        return self.templates / self.data["logos"]["joint"]
+        return self.templates / str(self.data["logos"]["joint"])
 
     def logo(self, code: str) -> Path | None:
         """The logo of an inspectorate code (checks/inspectorates.yml), or None if it has none."""
