@@ -107,7 +107,7 @@ def build_pdf(report: Report, policy: Policy, dest: Path) -> Path:
         raise _refused(report, f"the PDF could not be made: the report folder cannot be digested ({exc})",
                        "run `cjji check`: it says what is wrong") from None
     except LimitError as exc:
-        raise _refused(report, f"{report.display}: {exc} (checks/limits.yml {exc.limit}), so the PDF was not made",
+        raise _refused(report, f"{exc} (checks/limits.yml {exc.limit}), so the PDF was not made",
                        "make the report smaller (split long paragraphs and tables, use smaller images), or "
                        "ask the secretariat whether the limit in checks/limits.yml should be raised",
                        "limit") from None
