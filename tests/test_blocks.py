@@ -57,3 +57,52 @@ def test_a_section_runs_to_the_next_heading_of_the_same_level(tmp_path: Path) ->
     assert found["people"].words(load(folder)) == found["people-all"].words(load(folder)) - 3
     assert (found["people"].kind, found["people"].line) == ("heading", line_of(folder, "{#people "))
     assert found["R1"].kind == "div" and "recommendation" in found["R1"].classes
+
+
+# -- labels (one place for Word, PDF and HTML) ------------------------------------------------------
+def test_labels_come_from_checks_blocks_yml() -> None:
+    from support import ROOT
+
+    from cjji.blocks import KINDS, labels_of
+    from cjji.policy import load_policy
+
+    labels = labels_of(load_policy(ROOT))
+    assert set(labels.kinds) == set(KINDS)  # the schema lists exactly the dialect's kinds
+    assert labels.kinds["notable-practice"] == "Notable practice"
+    assert (labels.table, labels.annex) == ("Table", "Annex")
+    assert labels.agencies["CPS"] == "Crown Prosecution Service"
+
+
+def test_finding_labels_use_the_id_or_the_number_of_its_kind() -> None:
+    from cjji.blocks import finding_labels, labels_of
+    from cjji.markdown import parse
+
+    tokens = parse("::: notable-practice\nA.\n:::\n\n::: {.recommendation #R1}\nB.\n:::\n\n"
+                   "::: notable-practice\nC.\n:::\n")
+    counts: dict[str, int] = {}
+    labels = list(finding_labels(tokens, labels_of(None), counts).values())
+    assert labels == ["Notable practice 1", "Recommendation R1", "Notable practice 2"]
+    more = finding_labels(parse("::: notable-practice\nD.\n:::\n"), labels_of(None), counts)
+    assert list(more.values()) == ["Notable practice 3"]  # numbers carry on into the annex
+
+
+def test_tables_are_numbered_in_reading_order_and_annexes_lettered() -> None:
+    from cjji.blocks import annex_letters, letter, table_numbers
+    from cjji.markdown import parse
+
+    tokens = parse("| a |\n|---|\n| 1 |\n\n# Annex {.annex}\n\n| b |\n|---|\n| 2 |\n\n# Method {#annex-x}\n")
+    assert sorted(table_numbers(tokens, 3).values()) == [4, 5]
+    assert list(annex_letters(tokens).values()) == ["A", "B"]
+    assert [letter(n) for n in (1, 26, 27, 52)] == ["A", "Z", "AA", "AZ"]
+
+
+def test_finding_details_name_the_addressee_and_due_date() -> None:
+    from cjji.blocks import finding_details, labels_of
+    from cjji.markdown import parse
+
+    labels = labels_of(None)
+    labels.agencies.update({"CPS": "Crown Prosecution Service", "MoJ": "Ministry of Justice"})
+    [div] = [t for t in parse('::: {.recommendation #R1 owner="CPS MoJ" due="2027-06-30"}\nX.\n:::\n')
+             if t.type == "div_open"]
+    assert finding_details(div, labels) == ("For: Crown Prosecution Service and Ministry of Justice. "
+                                            "Due: 30 June 2027.")

@@ -48,7 +48,8 @@ def test_the_stress_pdf_breaks_long_tables_and_keeps_marker_cells_as_text(
         stress: tuple[object, dict[str, Path], object]) -> None:
     _, files, _ = stress
     reading = readback.read_pdf(files["pdf"])
-    pages_with_header = [p.number for p in reading.pages if "Where this report meets it" in p.body]
+    pages_with_header = [p.number for p in reading.pages if readback.key("Where this report meets it") in
+                         readback.key(p.body)]
     assert len(pages_with_header) >= 3  # three pages long, its header row repeated on each
     body = "".join(p.body for p in reading.pages)
     for cell in MARKER_CELLS:
@@ -146,3 +147,36 @@ def test_ordinary_words_are_not_escaped() -> None:
     para = {"t": "Para", "c": [{"t": "Str", "c": "2026"}, {"t": "Space"}, {"t": "Str", "c": "-5%"}]}
     escape_markup([para])
     assert para["c"][0] == {"t": "Str", "c": "2026"}
+
+
+@pytest.mark.slow
+def test_every_format_shows_the_same_labels(stress: tuple[object, dict[str, Path], object]) -> None:
+    from docx import Document
+
+    _, files, _ = stress
+    pdf_text = "\n".join(p.body for p in readback.read_pdf(files["pdf"]).pages)
+    word_text = "\n".join(p.text for p in Document(str(files["docx"])).paragraphs)
+    page = files["html"].read_text(encoding="utf-8")
+    for label in ("Notable practice 1", "Cause of concern CC1", "Recommendation R1", "Annex A: How we did this",
+                  "Annex B: How this inspection meets", "Table 1: Where the report meets each principle",
+                  "Table 3: A wide table with a footnote"):
+        assert readback.key(label) in readback.key(pdf_text), label
+        assert readback.key(label) in readback.key(word_text), label
+        assert readback.key(label) in readback.key(page), label
+
+
+@pytest.mark.slow
+def test_a_format_that_labels_a_finding_differently_fails(stress: tuple[object, dict[str, Path], object],
+                                                          tmp_path: Path) -> None:
+    """The old disagreement: an unnumbered notable practice was 'Notable practice 2' in HTML and
+    'Notable practice' in Word. A page that drops the number fails, at the finding's line."""
+    report, files, policy = stress
+    page = tmp_path / files["html"].name
+    page.write_text(files["html"].read_text(encoding="utf-8").replace(">Notable practice 1<", ">Notable practice<"),
+                    encoding="utf-8")
+    found = outputs.reader_findings(report, {"html": page}, policy)  # type: ignore[arg-type]
+    assert [f.message for f in found] == ["the HTML page has lost this label: 'Notable practice 1'"]
+    [lost] = found
+    assert lost.rule == "html-text-lost" and lost.message == "the HTML page has lost this label: 'Notable practice 1'"
+    line = report.text.split("\n").index("::: notable-practice") + 1  # type: ignore[attr-defined]
+    assert lost.line == line

@@ -208,7 +208,7 @@ def note_count(tokens: list[Token]) -> int:
 
 
 # -- finding items in a text ---------------------------------------------------------------------
-def find(words: list[str], text: str, start: int) -> tuple[int, int] | None:
+def find(words: list[str], text: str, start: int, jumps_allowed: int = MAX_JUMPS) -> tuple[int, int] | None:
     """(begin, end) of `words` in `text` at or after `start`: each word must follow the previous
     one directly, except for up to MAX_JUMPS jumps of at most MAX_GAP characters over other text
     (a page break with its running head and footer, a footnote at the foot of a page)."""
@@ -224,7 +224,7 @@ def find(words: list[str], text: str, start: int) -> tuple[int, int] | None:
                 continue
             nxt = text.find(word, pos, pos + MAX_GAP + len(word))
             jumps += 1
-            if nxt < 0 or jumps > MAX_JUMPS:
+            if nxt < 0 or jumps > jumps_allowed:
                 break
             pos = nxt + len(word)
         else:
@@ -233,8 +233,9 @@ def find(words: list[str], text: str, start: int) -> tuple[int, int] | None:
     return None
 
 
-def coverage(items: list[Item], text: str, fmt: str, shown: str) -> list[Finding]:
-    """Errors for items missing from (or out of order in) a format's normalised text."""
+def coverage(items: list[Item], text: str, fmt: str, shown: str, jumps: int = MAX_JUMPS) -> list[Finding]:
+    """Errors for items missing from (or out of order in) a format's normalised text. Labels are
+    matched with `jumps=0`: "Notable practice 1" must be printed as one piece."""
     found: list[Finding] = []
     cursor = 0
     missing = 0
@@ -246,7 +247,7 @@ def coverage(items: list[Item], text: str, fmt: str, shown: str) -> list[Finding
         if item.group != group:  # leaving a table row: carry on after the last of its cells
             cursor = max(cursor, group_end)
             group, group_start, group_end = item.group, cursor, cursor
-        hit = find(words, text, group_start if group >= 0 else cursor)
+        hit = find(words, text, group_start if group >= 0 else cursor, jumps)
         if hit is not None:
             if group >= 0:
                 group_end = max(group_end, hit[1])
@@ -256,7 +257,7 @@ def coverage(items: list[Item], text: str, fmt: str, shown: str) -> list[Finding
         missing += 1
         if missing > MAX_REPORTED:
             continue
-        anywhere = find(words, text, 0)
+        anywhere = find(words, text, 0, jumps)
         what = _quote(item.text)
         if anywhere is not None:
             message = f"the {fmt} shows this {item.kind} out of order: {what}"

@@ -170,21 +170,21 @@ def reader_findings(report: Report | None, files: dict[str, Path], policy: Any =
                     text = reading.text(skip_front=True)
                     found += readback.coverage(body, text, "PDF", shown)
                     found += readback.coverage(notes, text, "PDF", shown)
-                    found += readback.coverage(labels, text, "PDF", shown)
+                    found += readback.coverage(labels, text, "PDF", shown, jumps=0)
             elif fmt == "docx":
                 text, note_text, entries = readback.read_docx(path)
                 found += readback.contents(entries, body, shown)
                 if body:
                     found += readback.coverage(body, text, "Word file", shown)
                     found += readback.coverage(notes, note_text, "Word file", shown)
-                    found += readback.coverage(labels, text, "Word file", shown)
+                    found += readback.coverage(labels, text, "Word file", shown, jumps=0)
                     found += readback.note_counts(len(notes_expected), readback.docx_note_count(path), "Word file",
                                                   shown)
             elif fmt == "html" and body:
                 text, note_text = readback.read_html(path)
                 found += readback.coverage(body, text, "HTML page", shown)
                 found += readback.coverage(notes, note_text, "HTML page", shown)
-                found += readback.coverage(labels, text, "HTML page", shown)
+                found += readback.coverage(labels, text, "HTML page", shown, jumps=0)
                 found += readback.note_counts(len(notes_expected), readback.html_note_count(path), "HTML page",
                                               shown)
         except Exception as exc:  # a file a reader's software cannot read at all
