@@ -103,7 +103,7 @@ def test_typst_figure_carries_alt_text() -> None:
     assert 'alt: "A bar chart"' in code
     assert 'caption: [#"Figure 1: Days"]' in code
     assert code.endswith("<fig-days>")
-    assert '"/images/chart.png"' in code
+    assert '"/report/images/chart.png"' in code  # the report's files sit under /report/ in the Typst root
 
 
 def test_table_alignment_header_and_caption() -> None:
@@ -123,10 +123,10 @@ def test_footnotes_become_notes() -> None:
 
 
 def test_divs_and_spans_keep_their_attributes() -> None:
-    md = '::: {.notable-practice #NP1 area="North"}\nGood work.\n:::\n\n[late]{.judgement criteria="C1"}\n'
+    md = '::: {.notable-practice #NP1 owner="North" area="x"}\nGood work.\n:::\n\n[late]{.judgement criteria="C1"}\n'
     blocks = blocks_of(md)
     [div] = [b for b in blocks if b["t"] == "Div" and b["c"][0][0] == "NP1"]
-    assert div["c"][0] == ["NP1", ["notable-practice"], [["area", "North"]]]
+    assert div["c"][0] == ["NP1", ["notable-practice"], [["owner", "North"]]]  # area is not writer-safe
     assert stringify(find(div, "Strong")[0]["c"]) == "Notable practice NP1"  # the label readers see
     [span] = find(blocks, "Span")
     assert span["c"][0] == ["", ["judgement"], [["criteria", "C1"]]]
