@@ -7,8 +7,11 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
+from click.testing import CliRunner, Result
 from publish_support import (
     REPORT,
+    frozen_clock,
     gk,  # noqa: F401
     keys,  # noqa: F401
     new_version,
@@ -22,6 +25,8 @@ from publish_support import (
     verify,
 )
 from signoff_support import Gatekeepers
+
+from cjji.cli import cli
 
 REPORT_PAGE = f"reports/{REPORT}/index.html"
 
@@ -194,3 +199,108 @@ def test_embargo_on_the_night_the_clocks_go_forward(signed: Gatekeepers, site: P
     assert not any(REPORT in rel for rel in snapshot(site))
     after = publish(signed.root, site, "2027-03-28T01:30:00Z")  # 02:30 BST
     assert "published: publishing version 1" in after.output
+
+
+# ---- issue 13, attack 5: the embargo cannot be moved on a real run ------------------------------
+
+
+def _tree(folder: Path) -> dict[str, bytes | str]:
+    """Every file, link and folder under `folder` (links by their target), to compare byte for byte."""
+    found: dict[str, bytes | str] = {}
+    for path in sorted(folder.rglob("*")):
+        rel = path.relative_to(folder).as_posix()
+        if path.is_symlink():
+            found[rel] = "-> " + str(path.readlink())
+        elif path.is_dir():
+            found[rel] = "folder"
+        else:
+            found[rel] = path.read_bytes()
+    return found
+
+
+def _real_run(root: Path, site: Path, *args: str, env: dict[str, str] | None = None) -> Result:
+    with frozen_clock("2026-12-01T09:00"):  # the real clock: nine days before the embargo
+        return CliRunner().invoke(cli, ["publish", "--root", str(root), "--site", str(site), *args], env=env)
+
+
+def test_attack_5_a_future_now_on_a_real_run_is_refused_and_changes_nothing(signed: Gatekeepers, site: Path) -> None:
+    first = _real_run(signed.root, site)
+    assert first.exit_code == 0 and "embargoed until 00:01 on 10 December 2026" in first.output
+    before = _tree(site.parent)
+    attack = _real_run(signed.root, site, "--now", "2026-12-10T09:00")
+    assert attack.exit_code == 2, attack.output
+    assert "--now ('2026-12-10T09:00') works only with --dry-run" in attack.output
+    assert "Traceback" not in attack.output
+    assert _tree(site.parent) == before  # not a byte, link or folder changed
+    by_environment = _real_run(signed.root, site, env={"CJJI_NOW": "2026-12-10T09:00"})
+    assert by_environment.exit_code == 2
+    assert "the environment variable CJJI_NOW ('2026-12-10T09:00') works only with --dry-run" in by_environment.output
+    assert "unset CJJI_NOW" in by_environment.output
+    assert _tree(site.parent) == before
+    past = _real_run(signed.root, site, "--now", "2026-11-01T09:00")  # a backdated record is a lie too
+    assert past.exit_code == 2 and _tree(site.parent) == before
+
+
+def test_attack_5_a_dry_run_shows_the_future_in_its_own_folder_and_never_the_served_site(
+        signed: Gatekeepers, site: Path, tmp_path: Path) -> None:
+    assert _real_run(signed.root, site).exit_code == 0
+    before = _tree(site.parent)
+    preview = tmp_path / "preview" / "site"
+    dry = _real_run(signed.root, site, "--dry-run", "--dry-run-site", str(preview), "--now", "2026-12-10T09:00")
+    assert dry.exit_code == 0, dry.output
+    assert "dry run (nothing is published) at 09:00 on 10 December 2026" in dry.output
+    assert f"reports/{REPORT}: would be published: publishing version 1" in dry.output
+    assert "dry run: nothing was published" in dry.output
+    assert _tree(site.parent) == before  # the served site: untouched
+    assert "10 December 2026" in page(preview, REPORT_PAGE)
+    assert verify(signed.root, preview).exit_code == 0
+    again = _real_run(signed.root, site, "--dry-run", "--dry-run-site", str(preview),
+                      env={"CJJI_NOW": "2026-12-09T09:00"})  # a second dry run replaces the first
+    assert again.exit_code == 0, again.output
+    assert "embargoed until" in again.output
+    assert not (preview / REPORT_PAGE).exists()
+    assert _tree(site.parent) == before
+
+
+def test_a_dry_run_starts_from_the_served_site(signed: Gatekeepers, site: Path, tmp_path: Path) -> None:
+    assert publish(signed.root, site).exit_code == 0  # version 1 is live
+    new_version(signed, 2, '{type: major, note: "Corrected chapter 3."}',
+                body_edit=("We found committed staff", "We found dedicated staff"))
+    preview = tmp_path / "preview" / "site"
+    dry = _real_run(signed.root, site, "--dry-run", "--dry-run-site", str(preview), "--now", "2027-01-15T10:00")
+    assert dry.exit_code == 0, dry.output
+    assert "would be published: publishing version 2 (major change: Corrected chapter 3.)" in dry.output
+    assert (preview / f"reports/{REPORT}/v1/{REPORT}.pdf").read_bytes() == \
+        (site / f"reports/{REPORT}/v1/{REPORT}.pdf").read_bytes()
+    assert not (site / f"reports/{REPORT}/v2").exists()
+
+
+@pytest.mark.parametrize("where", ["served", "beside", "foreign"])
+def test_a_dry_run_never_writes_into_the_served_site_or_a_folder_it_did_not_make(
+        signed: Gatekeepers, site: Path, tmp_path: Path, where: str) -> None:
+    assert _real_run(signed.root, site).exit_code == 0
+    target = {"served": site, "beside": site.parent / "preview", "foreign": tmp_path / "mine" / "site"}[where]
+    if where == "foreign":
+        target.parent.mkdir()
+        (target.parent / "notes.txt").write_text("mine")
+    before = _tree(tmp_path)
+    result = _real_run(signed.root, site, "--dry-run", "--dry-run-site", str(target), "--now", "2026-12-10T09:00")
+    assert result.exit_code == 2, result.output
+    assert ("shares its folder" if where != "foreign" else "was not made by a dry run") in result.output
+    assert _tree(tmp_path) == before
+
+
+def test_a_dry_run_never_goes_to_wordpress(signed: Gatekeepers, site: Path) -> None:
+    result = _real_run(signed.root, site, "--dry-run", "--target", "wordpress", "--now", "2026-12-10T09:00",
+                       env={"CJJI_WP_URL": "https://wp.invalid", "CJJI_WP_USER": "u", "CJJI_WP_APP_PASSWORD": "p"})
+    assert result.exit_code == 2
+    assert "a dry run builds a local copy of the site" in result.output
+
+
+def test_a_dry_run_shares_no_file_with_the_served_site(signed: Gatekeepers, site: Path, tmp_path: Path) -> None:
+    assert publish(signed.root, site).exit_code == 0
+    preview = tmp_path / "preview" / "site"
+    assert _real_run(signed.root, site, "--dry-run", "--dry-run-site", str(preview)).exit_code == 0
+    served = {(p.stat().st_dev, p.stat().st_ino) for p in site.parent.rglob("*") if p.is_file()}
+    shown = {(p.stat().st_dev, p.stat().st_ino) for p in preview.parent.rglob("*") if p.is_file()}
+    assert served and shown and not served & shown  # editing the preview can never change the site

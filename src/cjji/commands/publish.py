@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import os
 import shutil
 import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -91,6 +93,7 @@ def command(paths: tuple[Path, ...], target_name: str, site: Path, dry_run: bool
             served = TARGETS[target_name](site=site, root=project, policy=policy, base_url=base_url)
             target = TARGETS["local"](site=_dry_run_folder(dry_run_site, site), root=project, policy=policy,
                                       base_url=base_url)
+            _seed(target, served)
             source: Target = served
         else:
             target = TARGETS[target_name](site=site, root=project, policy=policy, base_url=base_url)
@@ -141,6 +144,18 @@ def _lock(target: Target) -> Iterator[None]:
         return
     with lock(on_wait=lambda: click.echo("waiting for another `cjji publish` to finish ...", err=True)):
         yield
+
+
+def _seed(dry: Any, served: Any) -> None:
+    """Start the dry run's site as a copy of the build being served, so it starts from what is
+    live. Copied, not hard-linked: nothing done to the preview can reach a served file."""
+    build = served.current()
+    if build is None:
+        return
+    copy = dry.builds / build.name
+    dry.builds.mkdir(parents=True, exist_ok=True)
+    shutil.copytree(build, copy, symlinks=True)
+    os.symlink(copy.relative_to(dry.site.parent), dry.site)
 
 
 def _inside(path: Path, folder: Path) -> bool:
