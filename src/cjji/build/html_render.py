@@ -31,7 +31,16 @@ from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 
 from cjji.attributes import WRITER_SAFE, safe_classes, safe_id
-from cjji.blocks import Labels, finding_details, finding_kind, finding_labels, is_annex, labels_of, letter
+from cjji.blocks import (
+    Labels,
+    criteria_marker,
+    finding_details,
+    finding_kind,
+    finding_labels,
+    is_annex,
+    labels_of,
+    letter,
+)
 from cjji.build.numbering import TABLE_CAPTION, Numbering, is_figure, is_table_caption
 from cjji.build.typography import smarten
 from cjji.markdown import classes, parser
@@ -216,6 +225,10 @@ class ReportRenderer(RendererHTML):
         return f"<span{_attrs(tokens[idx])}>"
 
     def span_close(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+        opening = _matching_open(tokens, idx)
+        marker = criteria_marker(opening) if opening is not None and "judgement" in classes(opening) else ""
+        if marker:  # a judgement shows the criteria it relates to, as in Word and PDF (cjji.blocks)
+            return f' <span class="criteria">{html.escape(marker)}</span></span>'
         return "</span>"
 
     def div_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
@@ -355,11 +368,14 @@ def _without_id(token: Token) -> Token:
 
 
 def _matching_open(tokens: Sequence[Token], close: int) -> Token | None:
+    """The opening token of tokens[close] (a div_close or span_close)."""
+    closing = tokens[close].type
+    opening = closing.removesuffix("_close") + "_open"
     depth = 0
     for i in range(close, -1, -1):
-        if tokens[i].type == "div_close":
+        if tokens[i].type == closing:
             depth += 1
-        elif tokens[i].type == "div_open":
+        elif tokens[i].type == opening:
             depth -= 1
             if depth == 0:
                 return tokens[i]

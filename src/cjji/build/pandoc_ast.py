@@ -33,7 +33,15 @@ from markdown_it.token import Token
 
 from cjji import resolve
 from cjji.attributes import safe_classes, safe_id, safe_pairs
-from cjji.blocks import Labels, annex_letters, finding_details, finding_labels, labels_of, table_numbers
+from cjji.blocks import (
+    Labels,
+    annex_letters,
+    criteria_marker,
+    finding_details,
+    finding_labels,
+    labels_of,
+    table_numbers,
+)
 from cjji.build.numbering import Numbering, is_figure, is_table_caption, number
 from cjji.build.sandbox import REPORT_DIR
 from cjji.build.typography import smarten
@@ -496,6 +504,9 @@ def _wrap(opener: Token | None, content: list[Node]) -> list[Node]:
         href = str(opener.attrs.get("href", ""))
         return [el("Link", [token_attr(opener), content, [href, str(opener.attrs.get("title", "") or "")]])]
     if kind == "span" and opener is not None:
+        marker = criteria_marker(opener) if "judgement" in classes(opener) else ""
+        if marker:  # a judgement shows the criteria it relates to, in every format (cjji.blocks)
+            content = [*content, el("Space"), el("Span", [attr("", ["criteria"]), [el("Str", marker)]])]
         return [el("Span", [token_attr(opener), content])]
     return content
 

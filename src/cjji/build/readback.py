@@ -195,7 +195,33 @@ def label_items(streams: list[tuple[list[Token], str, Any]], labels: Any, *, hea
                 text = f"{labels.table} {table_no[i]}" + (f": {caption}" if caption else "")
             if text.strip():
                 found.append(Item("label", text, display, _line(tokens[i], line_of)))
+            if token.type == "inline":
+                found += _judgement_markers(token, display, _line(token, line_of))
     # tables in footnotes come after everything else in every format: leave their order unchecked
+    return found
+
+
+def _judgement_markers(inline: Token, display: str, line: int) -> list[Item]:
+    """A judgement span's last words and its criteria marker ("... 120 cases [C1]"), as every
+    format must print them."""
+    from cjji.blocks import criteria_marker
+    from cjji.markdown import classes
+
+    found = []
+    children = inline.children or []
+    for n, child in enumerate(children):
+        if child.type != "span_open" or "judgement" not in classes(child):
+            continue
+        marker = criteria_marker(child)
+        depth, words = 0, []
+        for inner in children[n:]:
+            depth += inner.nesting if inner.type.startswith("span") else 0
+            if inner.type in ("text", "code_inline"):
+                words += inner.content.split()
+            if depth == 0:
+                break
+        if marker:
+            found.append(Item("label", " ".join([*words[-2:], marker]), display, line))
     return found
 
 
