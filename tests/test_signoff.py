@@ -10,19 +10,14 @@ from pathlib import Path
 import pytest
 from signoff_support import REQUIRED, Gatekeepers, gk, keys, set_version  # noqa: F401
 
-from cjji.digest import digest
 from cjji.policy import load_policy
 from cjji.report import load
 from cjji.signoff import (
-    REVIEW,
     ReportStatus,
-    dump,
     registry,
     report_status,
     required_roles,
     sign_bytes,
-    statement,
-    statement_name,
     utc_now,
     verify_bytes,
 )
@@ -359,8 +354,9 @@ def test_attack_4_review_record_edited_after_the_workflow_signed_it_is_refused(g
 def test_attack_4_a_gatekeeper_key_cannot_sign_as_the_workflow_nor_the_workflow_as_a_gatekeeper(
         gk: Gatekeepers) -> None:  # noqa: F811
     allowed = gk.root / "checks" / "allowed_signers"
-    from cjji.signoff import REVIEW_NAMESPACE
     from signoff_support import RECORDER
+
+    from cjji.signoff import REVIEW_NAMESPACE
 
     by_recorder = sign_bytes(b"statement", gk.keys["recorder"])  # the gatekeepers' namespace
     assert verify_bytes(b"statement", by_recorder, RECORDER, allowed) != ""

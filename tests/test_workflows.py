@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from publish_support import (
+    FAKE_CLOCK_CJJI,
     REPORT,
     gk,  # noqa: F401
     keys,  # noqa: F401
@@ -65,16 +66,19 @@ def _git(cwd: Path, *args: str) -> str:
 
 def _run_publish_job(project: Path, now: str) -> dict[str, str]:
     """Run the publish job's `run:` steps as GitHub would (bash -eo pipefail), skipping only the
-    set-up that GitHub actions do (checkout, setup-python, `make setup`: the venv is ours)."""
+    set-up that GitHub actions do (checkout, setup-python, `make setup`: the venv is ours). The
+    clock is the only input a real run has: `.venv/bin/cjji` is cjji with its clock set to `now`
+    (tests/fake_clock_cjji.py), as no option or variable of the workflow could set it."""
     output, summary = project / "gh-output", project / "gh-summary"
-    env = {**os.environ, "GITHUB_OUTPUT": str(output), "GITHUB_STEP_SUMMARY": str(summary),
-           "CJJI_NOW": now, "DRY_RUN": ""}
+    env = {k: v for k, v in os.environ.items() if k != "CJJI_NOW"}
+    env |= {"GITHUB_OUTPUT": str(output), "GITHUB_STEP_SUMMARY": str(summary), "DRY_RUN": "",
+            "CJJI_TEST_CLOCK": now}
     output.write_text("")
     for step in _workflow("publish.yml")["jobs"]["publish"]["steps"]:
         script = step.get("run")
-        if script is None or script.strip() == "make setup":
+        if script is None or script.strip() == "make setup" or step.get("if") == "${{ env.DRY_RUN != '' }}":
             continue
-        if step.get("if") == "${{ steps.publish.outputs.status != '0' }}":
+        if "steps.publish.outputs.status" in step.get("if", ""):
             outputs = dict(line.split("=", 1) for line in output.read_text().split())
             if outputs["status"] == "0":
                 continue
@@ -82,6 +86,33 @@ def _run_publish_job(project: Path, now: str) -> dict[str, str]:
                                 env=env, capture_output=True, text=True, timeout=300)
         assert result.returncode == 0, f"step {step.get('name')!r} failed:\n{result.stdout}\n{result.stderr}"
     return dict(line.split("=", 1) for line in output.read_text().split())
+
+
+def _fake_clock_venv(project: Path) -> None:
+    """A .venv whose bin/cjji is cjji with the clock at $CJJI_TEST_CLOCK."""
+    (project / ".venv" / "bin").mkdir(parents=True)
+    wrapper = project / ".venv" / "bin" / "cjji"
+    wrapper.write_text(f'#!/bin/sh\nexec {" ".join(FAKE_CLOCK_CJJI)} "$@"\n')
+    wrapper.chmod(0o755)
+
+
+def test_attack_5_the_publish_workflow_has_no_time_input_for_real_runs() -> None:
+    flow = _workflow("publish.yml")
+    inputs = flow["on"]["workflow_dispatch"]["inputs"]
+    assert "now" not in inputs and set(inputs) == {"dry_run", "dry_run_time"}
+    job = flow["jobs"]["publish"]
+    assert "CJJI_NOW" not in str(job.get("env", {}))
+    for step in job["steps"]:
+        text = str(step)
+        assert "CJJI_NOW" not in text, step.get("name")
+        if "dry_run_time" in text or "--now" in text:  # the time reaches only the dry run ...
+            assert step.get("if") == "${{ env.DRY_RUN != '' }}", step.get("name")
+            assert "cjji publish --dry-run" in step["run"]
+    real = [s for s in job["steps"] if "cjji publish" in s.get("run", "") and "--dry-run" not in s["run"]]
+    assert len(real) == 2  # the local site and WordPress: both with the clock only
+    for step in real:
+        assert step.get("if") == "${{ env.DRY_RUN == '' }}"
+        assert "--now" not in step["run"] and "inputs." not in str(step)
 
 
 @pytest.mark.slow
@@ -94,7 +125,7 @@ def test_the_publish_jobs_commands_publish_and_keep_every_build(signed: Gatekeep
     _git(project, "commit", "--quiet", "-m", "reports")
     _git(project, "remote", "add", "origin", str(origin))
     _git(project, "push", "--quiet", "origin", "main")
-    (project / ".venv").symlink_to(VENV_BIN.parent)
+    _fake_clock_venv(project)
 
     assert _run_publish_job(project, "2026-12-10T09:00") == {"status": "0"}
     tree = _git(origin, "ls-tree", "-r", "--name-only", "site-record")
@@ -243,7 +274,8 @@ def test_the_signing_workflows_commands_push_a_record_anyone_can_verify(gk: Gate
     _git(tmp_path, "clone", "--quiet", "-b", "final-text", str(origin), "check")
     data = _git(tmp_path / "check", "show", f"HEAD:{record}")
     sig = tmp_path / "check" / (record + ".sig")
-    verified = subprocess.run(["ssh-keygen", "-Y", "verify", "-f", str(tmp_path / "check" / "checks" / "allowed_signers"),
+    allowed = tmp_path / "check" / "checks" / "allowed_signers"
+    verified = subprocess.run(["ssh-keygen", "-Y", "verify", "-f", str(allowed),
                                "-I", "signoff-workflow@test.example", "-n", "cjji-review-record", "-s", str(sig)],
                               input=data.encode(), capture_output=True)
     assert verified.returncode == 0, verified.stderr

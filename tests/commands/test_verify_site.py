@@ -4,7 +4,6 @@ anyone can show the files on the website are the build of what the gatekeepers s
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import shutil
 from pathlib import Path
@@ -42,6 +41,11 @@ def _reconcile(build: Path) -> None:
         if path.is_file():
             entry.update(sha256=mf.sha256_file(path), size=path.stat().st_size)
     record["signoffs"] = [s for s in record["signoffs"] if (build / s["path"]).is_file()]
+    for s in record["signoffs"]:
+        s.update(sha256=mf.sha256_file(build / s["path"]), size=(build / s["path"]).stat().st_size)
+        if s.get("signature"):
+            sig = build / s["signature"]["path"]
+            s["signature"].update(sha256=mf.sha256_file(sig), size=sig.stat().st_size)
     _replace(record_path, mf.record_bytes(mf.version_from_json(record)))
     manifest = json.loads((build / mf.MANIFEST).read_text())
     manifest["files"] = {rel: {"sha256": mf.sha256_file(build / rel), "size": (build / rel).stat().st_size}
@@ -155,7 +159,7 @@ def test_attack_7_a_key_added_to_the_sites_policy_copy_fails(signed: Gatekeepers
 def test_the_policy_as_it_was_at_the_versions_commit_verifies_after_a_key_changes(
         signed: Gatekeepers, site: Path) -> None:
     """Keys change after publication; with the history at hand, the version's commit anchors it."""
-    signed.land("reports, signed", at=dt.datetime.now(dt.UTC) - dt.timedelta(hours=1))
+    signed.land("reports, signed")
     assert publish(signed.root, site).exit_code == 0
     allowed = signed.root / "checks" / "allowed_signers"
     allowed.write_text("".join(line + "\n" for line in allowed.read_text().splitlines()
@@ -170,7 +174,7 @@ def test_the_policy_as_it_was_at_the_versions_commit_verifies_after_a_key_change
 
 
 def test_with_the_history_at_hand_a_sign_off_that_never_landed_fails(signed: Gatekeepers, site: Path) -> None:
-    signed.land("reports, signed", at=dt.datetime.now(dt.UTC) - dt.timedelta(hours=1))
+    signed.land("reports, signed")
     assert publish(signed.root, site).exit_code == 0
     assert verify(signed.root, site, "--skip-rebuild").exit_code == 0
     # a valid statement made with a listed key, but never merged: only the site has it
@@ -185,10 +189,11 @@ def test_with_the_history_at_hand_a_sign_off_that_never_landed_fails(signed: Gat
     assert f"the sign-off {statement.name} (qa-lead-HMCPSI) never landed on the main branch" in result.output
 
 
-def test_without_a_repository_there_is_nothing_to_trust(signed: Gatekeepers, site: Path, tmp_path: Path) -> None:
+def test_without_a_repository_there_is_nothing_to_trust(signed: Gatekeepers, site: Path) -> None:
+    import tempfile
+
     assert publish(signed.root, site).exit_code == 0
-    elsewhere = tmp_path / "elsewhere"
-    elsewhere.mkdir()
+    elsewhere = Path(tempfile.mkdtemp(prefix="not-a-project-"))
     import os
 
     cwd = os.getcwd()

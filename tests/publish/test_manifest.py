@@ -32,7 +32,7 @@ def test_the_manifest_lists_every_file_with_its_digest_and_matches_its_schema(pu
     assert pdf["sha256"] == mf.sha256_file(site / "reports/2026-sample/v1/2026-sample.pdf")
     version = data["reports"][0]["versions"][0]
     assert version["files"][0]["pages"] == 4 and version["content_digest"].startswith("sha256:")
-    assert published.verify() == []
+    assert mf.verify(published.site.resolve()) == []
 
 
 def test_the_record_reads_back_as_the_published_versions(published: LocalTarget, tmp_path: Path) -> None:
@@ -48,7 +48,7 @@ def test_a_tampered_download_is_found(published: LocalTarget) -> None:
     data[-20] ^= 1
     pdf.unlink()  # a new file: the earlier builds, which share the old one, stay intact
     pdf.write_bytes(bytes(data))
-    assert published.verify() == [
+    assert mf.verify(published.site.resolve()) == [
         "reports/2026-sample/v1/2026-sample.pdf has changed since it was published: "
         "its SHA-256 is not the one in the manifest"]
 
@@ -57,7 +57,7 @@ def test_missing_and_unlisted_files_are_found(published: LocalTarget) -> None:
     site = published.site.resolve()
     (site / "feed.xml").unlink()
     (site / "reports/2026-sample/v1/extra.pdf").write_bytes(b"%PDF-1.7")
-    problems = published.verify()
+    problems = mf.verify(published.site.resolve())
     assert "feed.xml is listed in the manifest but missing from the site" in problems
     assert "reports/2026-sample/v1/extra.pdf is on the site but not in the manifest" in problems
 
@@ -68,10 +68,11 @@ def test_a_manifest_edited_by_hand_is_found(published: LocalTarget) -> None:
     data["reports"][0]["versions"][0]["content_digest"] = "sha256:" + "0" * 64
     path.unlink()
     path.write_text(json.dumps(data))
-    assert published.verify() == ["2026-sample version 1: the record and the manifest disagree about 'content_digest'"]
+    assert mf.verify(published.site.resolve()) == [
+        "2026-sample version 1: the record and the manifest disagree about 'content_digest'"]
     path.unlink()
     path.write_text("{not json")
-    assert "cannot be read as JSON" in published.verify()[0]
+    assert "cannot be read as JSON" in mf.verify(published.site.resolve())[0]
 
 
 def test_nothing_published_says_so(tmp_path: Path) -> None:

@@ -74,7 +74,12 @@ def report_dir_of(v: ReportVersion, root: Path) -> Path:
 
 
 def write(v: ReportVersion, folder: Path, root: Path) -> None:
-    """Write source/, policy/ and provenance.json into a new version's folder."""
+    """Write source/, policy/ and provenance.json into a new version's folder.
+
+    A version without sign-offs (only a test's stand-in: publishing requires them) keeps nothing,
+    and verify-site says it cannot be verified."""
+    if not v.signoffs:
+        return
     report_dir = report_dir_of(v, root)
     try:
         files = content.files_of(report_dir)
