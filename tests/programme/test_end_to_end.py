@@ -1,0 +1,89 @@
+"""The worked example through check, build and sign-off, as the secretariat would run it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import zipfile
+
+import pytest
+from programme_support import AFTER
+from support import ROOT
+
+from cjji.programme import gates
+from cjji.programme import signoff as plan_signoff
+from cjji.programme.build import build_programme
+from cjji.programme.model import load_programme
+
+SIGNERS = {  # the CJCIG chair (HMIProbation this year) first, then the other chief inspectors
+    "chief-inspector-HMIProbation": "priya.raman",
+    "chief-inspector-HMICFRS": "daniel.okafor",
+    "chief-inspector-HMCPSI": "catherine.ellwood",
+    "chief-inspector-HMIPrisons": "thomas.ashdown",
+}
+
+
+def _key(tmp_path, name):
+    key = tmp_path / f"key-{name}"
+    shutil.copyfile(ROOT / "examples" / "keys" / f"EXAMPLE-ONLY-{name}", key)
+    key.chmod(0o600)
+    return key
+
+
+@pytest.mark.slow
+def test_the_plan_builds_to_word_pdf_and_html_with_its_generated_tables(example, tmp_path):
+    result = build_programme(example.root, "2027", example.policy(), tmp_path / "out", today=AFTER)
+    assert result.reason == "", result.findings
+    files = result.files
+    assert {p.name for p in files.values()} == {"programme-2027.docx", "programme-2027.pdf", "programme-2027.html",
+                                                "programme-2027-page.md", "programme-2027-page.html"}
+    html = files["html"].read_text(encoding="utf-8")
+    for heading in ("The long list", "Proposals not taken forward", "Prioritisation", "The final programme",
+                    "Consultation", "Where the programme departs from the computed order"):
+        assert heading in html
+    assert "How this inspection meets the joint inspection framework" not in html  # a plan is not an inspection
+    assert "Business plan for joint inspection" in html
+    assert "Support for victims of fraud" in html and "A clearly defined scope and purpose" in html
+    assert "Auditor General for Wales" in html and "Victim Support" in html
+    with zipfile.ZipFile(files["docx"]) as docx:
+        body = docx.read("word/document.xml").decode("utf-8")
+    assert "Proposals not taken forward" in body and "Children remanded to youth detention accommodation" in body
+    assert files["pdf"].read_bytes().startswith(b"%PDF")
+
+
+def test_a_programme_with_errors_is_not_built(example, tmp_path):
+    example.replace("plan.md", "  - rape-case-progression\n  - youth-remand\n", "  - youth-remand\n  - rape-case-progression\n")
+    result = build_programme(example.root, "2027", example.policy(), tmp_path / "out", today=AFTER)
+    assert "1 error" in result.reason and [f.rule for f in result.findings] == ["unexplained-order"]
+    assert not (tmp_path / "out").exists()
+
+
+def test_the_chair_and_the_other_chief_inspectors_sign_then_any_change_makes_it_stale(example, tmp_path):
+    programme = example.load()
+    policy = example.policy()
+    assert plan_signoff.required_roles(programme, policy) == list(SIGNERS)
+    blocked = gates.publication_findings(programme, policy, today=AFTER)
+    assert sorted(f.rule for f in blocked) == ["missing"] * 4
+    for role, name in SIGNERS.items():
+        path, summary = plan_signoff.sign_plan(programme, policy, role, _key(tmp_path, name))
+        assert path.parent == example.dir / "signoffs" and role in summary
+    assert gates.publication_findings(example.load(), policy, today=AFTER) == []
+    example.replace("proposals/youth-remand.yml", "Children remanded", "Children held")
+    stale = gates.publication_findings(example.load(), policy, today=AFTER)
+    assert sorted(f.rule for f in stale) == ["stale"] * 4
+    assert "proposals/youth-remand.yml" in stale[0].message
+
+
+def test_the_wrong_role_and_the_example_keys_outside_the_example_year_are_refused(example, tmp_path):
+    programme = example.load()
+    policy = example.policy()
+    with pytest.raises(plan_signoff.PlanSignError, match="does not need a sign-off in the role qa-lead-HMCPSI"):
+        plan_signoff.sign_plan(programme, policy, "qa-lead-HMCPSI", _key(tmp_path, "helen.marsh"))
+    with pytest.raises(plan_signoff.PlanSignError, match="cannot sign in this role"):
+        plan_signoff.sign_plan(programme, policy, "chief-inspector-HMCPSI", _key(tmp_path, "priya.raman"),
+                               identity="priya.raman@hmiprobation.example")
+    shutil.copytree(example.dir, example.root / "programme" / "2028")  # example_years in gatekeepers.yml: 2027 only
+    p2028 = load_programme(example.root, "2028")
+    with pytest.raises(plan_signoff.PlanSignError, match="fictional example gatekeeper"):
+        plan_signoff.sign_plan(p2028, policy, "chief-inspector-HMIProbation", _key(tmp_path, "priya.raman"),
+                               now=dt.datetime(2028, 3, 1, tzinfo=dt.UTC))
