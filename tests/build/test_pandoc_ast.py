@@ -128,8 +128,10 @@ def test_divs_and_spans_keep_their_attributes() -> None:
     [div] = [b for b in blocks if b["t"] == "Div" and b["c"][0][0] == "NP1"]
     assert div["c"][0] == ["NP1", ["notable-practice"], [["owner", "North"]]]  # area is not writer-safe
     assert stringify(find(div, "Strong")[0]["c"]) == "Notable practice NP1"  # the label readers see
-    [span] = find(blocks, "Span")
+    span, marker = find(blocks, "Span")
     assert span["c"][0] == ["", ["judgement"], [["criteria", "C1"]]]
+    assert stringify(span["c"][1]) == "late [C1]"  # a judgement shows its criteria in every format
+    assert marker["c"][0] == ["", ["criteria"], []]
 
 
 def test_headings_and_paragraphs_are_numbered_by_chapter() -> None:
