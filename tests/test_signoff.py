@@ -436,3 +436,19 @@ def test_registry_mistakes_are_reported_by_the_gate(gk: Gatekeepers) -> None:  #
     assert [f.message for f in registry_findings] == [
         "delegation to deputy@test.example: there is no role 'chief-inspector-HMIProbaton'"]
     assert registry_findings[0].file.endswith("checks/gatekeepers.yml")
+
+
+def test_a_shallow_clone_gives_no_trusted_time(gk: Gatekeepers, tmp_path: Path) -> None:  # noqa: F811
+    """A shallow clone shows every file as added by its one commit: that is not when it landed."""
+    import subprocess
+
+    gk.delegate("chief-inspector-HMIProbation", TODAY - dt.timedelta(days=10), TODAY + dt.timedelta(days=10))
+    gk.sign("chief-inspector-HMIProbation", "deputy", at=_days(-3))
+    gk.land("sign-off", at=_days(-2))
+    gk.land("later work")
+    clone = tmp_path / "shallow"
+    subprocess.run(["git", "clone", "-q", "--depth=1", f"file://{gk.root}", str(clone)], check=True)
+    folder = clone / gk.report.relative_to(gk.root)
+    status = report_status(folder, load(folder).meta, load_policy(clone))
+    best = role(status, "chief-inspector-HMIProbation").best
+    assert best is not None and best.state == "unconfirmed" and best.time_source == "claimed"

@@ -39,6 +39,7 @@ from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 from cjji import digest as content
+from cjji import resources
 from cjji.policy import Policy
 from cjji.schemacheck import load_schema, validator
 
@@ -473,6 +474,8 @@ def landing_history(top: Path, branch: str) -> tuple[str, dict[str, list[tuple[s
     sha = branch_ref(top, branch)
     if sha is None:
         return None
+    if (_git(top, "rev-parse", "--is-shallow-repository") or "").strip() == "true":
+        return None  # a shallow clone shows every file as added by its oldest commit: no history
     key = (str(top), sha)
     if key not in _HISTORY:
         out = _git(top, "log", "--first-parent", "--diff-merges=first-parent", "--reverse", "--raw",
@@ -591,7 +594,7 @@ class ReportStatus:
             v for v in self.others if v.state == "invalid"]
 
 
-_STATEMENT_SCHEMA = Path(__file__).resolve().parents[2] / "schemas" / "signoff.schema.json"
+_STATEMENT_SCHEMA = resources.schema("signoff.schema.json")  # cjji's own format: the installed copy
 
 
 def _schema_problem(data: Any, schema_path: Path) -> str:
