@@ -23,6 +23,7 @@ from cjji.policy import load_policy
 from cjji.report import load
 
 FIXTURE = FIXTURES / "language" / "grammar"
+BUSY = [0]
 # what the fake server finds: "a" before a vowel, and "could of"
 RULES = [
     (re.compile(r"\b[Aa](?=\s+[aeiou])"), "EN_A_VS_AN", "Use 'an' instead of 'a' if the following word "
@@ -33,6 +34,7 @@ RULES = [
 
 class LanguageToolHandler(BaseHTTPRequestHandler):
     requests: list[dict[str, list[str]]]
+    busy: list[int]  # answer 429 this many more times first
 
     def do_GET(self) -> None:  # noqa: N802 (http.server's name)
         if self.path.rstrip("/").endswith("/v2/languages"):
@@ -47,6 +49,13 @@ class LanguageToolHandler(BaseHTTPRequestHandler):
             return
         form = parse_qs(self.rfile.read(int(self.headers["Content-Length"])).decode("utf-8"))
         self.requests.append(form)
+        if self.busy and self.busy[0] > 0:
+            self.busy[0] -= 1
+            self.send_response(429)
+            self.send_header("Retry-After", "1")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
         text = form["text"][0]
         matches = [
             {"message": message, "shortMessage": "", "offset": m.start(), "length": len(m.group()),
@@ -77,18 +86,18 @@ class LanguageToolHandler(BaseHTTPRequestHandler):
 def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[str, list[dict[str, list[str]]]]]:
     """A LanguageTool look-alike on 127.0.0.1 (a random free port); CJJI_LANGUAGETOOL_URL points at it."""
     seen: list[dict[str, list[str]]] = []
-    handler = type("Handler", (LanguageToolHandler,), {"requests": seen})
+    handler = type("Handler", (LanguageToolHandler,), {"requests": seen, "busy": BUSY})
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     url = f"http://127.0.0.1:{httpd.server_address[1]}"
     monkeypatch.setenv(grammar.ENV, url)
-    grammar._tool.cache_clear()
     grammar._UNAVAILABLE.clear()
+    BUSY[:] = [0]
     yield url, seen
     httpd.shutdown()
     httpd.server_close()
-    grammar._tool.cache_clear()
+    grammar._UNAVAILABLE.clear()
 
 
 def context(root: Path = ROOT) -> Context:
@@ -120,11 +129,17 @@ def test_the_request_is_british_english_prose_without_code(server: tuple[str, li
     assert form["text"][0].startswith("A overview\n\nVictims told us")
 
 
-def test_a_long_report_goes_in_parts_and_still_maps_back(
-        server: tuple[str, list], monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(grammar, "MAX_CHARS", 60)
+def limited(max_chars: int) -> Context:
+    """The project's policy with grammar.max_chars set (as checks/language.yml would)."""
+    policy = load_policy(ROOT)
+    policy.files["language"] = {**policy.files["language"],
+                                "grammar": {**policy.files["language"]["grammar"], "max_chars": max_chars}}
+    return Context(policy)
+
+
+def test_a_long_report_goes_in_parts_and_still_maps_back(server: tuple[str, list]) -> None:
     _, seen = server
-    found = grammar.run(load(FIXTURE), context())
+    found = grammar.run(load(FIXTURE), limited(60))
     assert len(seen) > 1
     assert sorted((f.line, f.col) for f in found) == [(6, 3), (8, 22), (8, 56), (11, 19), (15, 14)]
 
@@ -145,12 +160,12 @@ def test_without_a_server_grammar_is_skipped_and_the_run_says_so_once(
                                       str(tmp_path / "reports")])
     assert result.stderr.count("grammar was not checked") == 1, result.stderr
     assert "CJJI_LANGUAGETOOL_URL" in result.stderr
+    assert "docker run -d --rm -p 8010:8010 erikvl87/languagetool" in result.stderr  # how to start one
 
 
 def test_a_server_that_does_not_answer_is_one_warning(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(grammar.ENV, "http://127.0.0.1:9")  # the discard port: nothing listens
     monkeypatch.setattr(grammar, "_UNAVAILABLE", {})
-    grammar._tool.cache_clear()
     [f] = grammar.run(load(FIXTURE), context())
     assert (f.rule, f.severity, f.line) == ("unavailable", "warning", 0)
     assert f.message.startswith("grammar was not checked: the LanguageTool server at http://127.0.0.1:9")
@@ -164,3 +179,66 @@ def test_the_url_can_come_from_checks(project: Path, monkeypatch: pytest.MonkeyP
         'url: ""', 'url: "http://127.0.0.1:8081"'), encoding="utf-8")
     assert grammar.server_url(load_policy(project)) == "http://127.0.0.1:8081"
     assert grammar.note(context(project)) is None
+
+
+def test_a_busy_server_is_asked_again_after_it_says_when(
+        server: tuple[str, list], monkeypatch: pytest.MonkeyPatch) -> None:
+    _, seen = server
+    waits: list[float] = []
+    monkeypatch.setattr(grammar, "_sleep", waits.append)
+    BUSY[:] = [2]  # two 429 answers with Retry-After: 1, then the real one
+    found = grammar.run(load(FIXTURE), context())
+    assert len(seen) == 3 and waits == [1.0, 1.0]
+    assert sorted((f.line, f.col) for f in found) == [(6, 3), (8, 22), (8, 56), (11, 19), (15, 14)]
+
+
+def test_a_server_that_stays_busy_is_one_unavailable_warning(
+        server: tuple[str, list], monkeypatch: pytest.MonkeyPatch) -> None:
+    waits: list[float] = []
+    monkeypatch.setattr(grammar, "_sleep", waits.append)
+    BUSY[:] = [99]
+    [f] = grammar.run(load(FIXTURE), context())
+    assert f.rule == "unavailable" and "HTTP 429" in f.message
+    assert len(waits) == grammar.RETRIES
+
+
+def test_one_block_longer_than_the_limit_is_cut_between_sentences(
+        server: tuple[str, list], tmp_path: Path) -> None:
+    _, seen = server
+    sentence = "Victims were told about the decision on time in most cases we examined. "
+    body = sentence * 40 + "They could of been told sooner."
+    folder = tmp_path / "long"
+    folder.mkdir()
+    (folder / "report.md").write_text(f"---\nid: long\ntitle: Long\n---\n\n{body}\n", encoding="utf-8")
+    [f] = grammar.run(load(folder), limited(1000))
+    assert len(seen) >= 3 and all(len(form["text"][0]) <= 1000 for form in seen)
+    assert " ".join(form["text"][0] for form in seen) == body  # cut between sentences, nothing lost
+    assert all(form["text"][0].startswith("Victims") or form["text"][0].startswith("They") for form in seen)
+    assert (f.rule, f.line, f.col) == ("COULD_OF", 6, len(sentence) * 40 + len("They ") + 1)
+
+
+def test_matches_on_vocabulary_words_and_names_are_dropped(server: tuple[str, list], tmp_path: Path) -> None:
+    RULES.append((re.compile(r"\b(?:HMICFRS|Soteria|neurodivergent|Zorblax)\b"), "UNKNOWN_TERM",
+                  "Possible typo.", []))
+    try:
+        folder = tmp_path / "terms"
+        folder.mkdir()
+        body = "HMICFRS and Operation Soteria helped neurodivergent people. The Zorblax team could of helped."
+        (folder / "report.md").write_text(f"---\nid: terms\ntitle: Terms\n---\n\n{body}\n", encoding="utf-8")
+        found = grammar.run(load(folder), context())
+    finally:
+        RULES.pop()
+    assert sorted((f.rule, f.col) for f in found) == [  # Zorblax is not in the vocabulary
+        ("COULD_OF", body.index("could") + 1), ("UNKNOWN_TERM", body.index("Zorblax") + 1)]
+
+
+def test_a_suppression_comment_turns_a_grammar_finding_off(server: tuple[str, list], tmp_path: Path) -> None:
+    from cjji import checking
+
+    folder = tmp_path / "quiet"
+    folder.mkdir()
+    (folder / "report.md").write_text(
+        "---\nid: quiet\ntitle: Quiet\n---\n\n<!-- cjji-disable-next-line grammar.COULD_OF -->\n"
+        "They could of known.\n\nThey could of known.\n", encoding="utf-8")
+    found = [f for f in checking.report_findings(load(folder), context()) if f.gate in ("grammar", "suppress")]
+    assert [(f.gate, f.rule, f.line) for f in found] == [("grammar", "COULD_OF", 9)]

@@ -36,6 +36,7 @@ class Vocabulary:
     words: frozenset[str] = frozenset()  # every word the spelling gate accepts from here
     phrases: frozenset[str] = frozenset()  # multi-word proper names (headings keep their capitals)
     single_names: frozenset[str] = frozenset()  # one-word proper names (Soteria, Belmarsh, Ofsted)
+    terms: frozenset[str] = frozenset()  # the `words` list: terms that are right (neurodiversity)
 
     def expansion(self, acronym: str) -> str:
         """What an acronym stands for, in words ('' if unknown); several are joined by ' or '."""
@@ -99,7 +100,8 @@ def _build(vocab: dict, body_data: dict) -> Vocabulary:  # type: ignore[type-arg
     return Vocabulary(
         acronyms=acronyms, well_known=frozenset(well_known), names=tuple(names),
         statutes={t: frozenset(y) for t, y in statutes.items()}, words=frozenset(words),
-        phrases=frozenset(phrases), single_names=frozenset(single))
+        phrases=frozenset(phrases), single_names=frozenset(single),
+        terms=frozenset(str(w) for w in vocab.get("words") or []))
 
 
 # -- the glossary --------------------------------------------------------------------------------
