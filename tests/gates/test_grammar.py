@@ -242,3 +242,18 @@ def test_a_suppression_comment_turns_a_grammar_finding_off(server: tuple[str, li
         "They could of known.\n\nThey could of known.\n", encoding="utf-8")
     found = [f for f in checking.report_findings(load(folder), context()) if f.gate in ("grammar", "suppress")]
     assert [(f.gate, f.rule, f.line) for f in found] == [("grammar", "COULD_OF", 9)]
+
+
+def test_pull_requests_check_grammar_against_a_languagetool_service() -> None:
+    from cjji.yamlload import load_yaml
+
+    flow, _ = load_yaml((ROOT / ".github" / "workflows" / "checks.yml").read_text(encoding="utf-8"))
+    job = flow["jobs"]["check"]
+    service = job["services"]["languagetool"]
+    assert service["image"].startswith("erikvl87/languagetool:") and service["image"] != "erikvl87/languagetool:latest"
+    assert service["ports"] == ["8010:8010"]
+    assert job["env"][grammar.ENV] == "http://localhost:8010"
+    steps = [step.get("run", "") for step in job["steps"]]
+    wait = next(i for i, run in enumerate(steps) if "/v2/languages" in run)
+    check = next(i for i, run in enumerate(steps) if "make check" in run)
+    assert wait < check and "exit 1" in steps[wait]  # no silent 'grammar was not checked' in CI
