@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-$(shell sha256sum pyproject.toml scripts/setup-syste
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
 .DEFAULT_GOAL := all
-.PHONY: all setup setup-test check build test test-fast lint bench sign publish serve clean
+.PHONY: all setup setup-test check build test test-fast lint lint-quality bench sign publish serve clean
 
 all: check build ## set up, check every report, build the outputs
 
@@ -39,6 +39,9 @@ test-fast: setup ## the edit loop: every test not marked slow (no builds, browse
 lint: setup ## ruff and mypy (configured in pyproject.toml); both must report no errors
 	$(VENV)/bin/ruff check src tests scripts
 	$(VENV)/bin/mypy
+
+lint-quality: setup ## precision and recall of the spelling and style gates on tests/corpora/language (issue 17 targets)
+	$(PY) scripts/language_quality.py --json bench/language-quality.json
 
 bench: setup ## benchmark against bare pandoc and typst; writes bench/results.json
 	$(PY) scripts/bench.py

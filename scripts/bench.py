@@ -194,6 +194,9 @@ def main() -> None:
         print(f"{r['step']:52} {r['seconds']!s:>9} {r.get('bare_seconds', '')!s:>8} {r.get('ratio', '')!s:>6} "
               f"{r['rss_mb']!s:>8}  {r['target']}")
     print(f"\nwritten to {(BENCH / 'results.json').relative_to(ROOT)}")
+    print()  # the language gates' precision and recall on the project's corpus (make lint-quality)
+    subprocess.run([PY, str(ROOT / "scripts" / "language_quality.py"), "--json", str(BENCH / "language-quality.json")],
+                   cwd=ROOT, check=False)
 
 
 if __name__ == "__main__":

@@ -424,7 +424,8 @@ def _lines_of(finding_line: int, message: str) -> set[int]:
     return lines
 
 
-def measure() -> dict[str, Any]:
+def measure(only: set[str] | None = None) -> dict[str, Any]:
+    """The figures for the whole corpus (or only the named reports)."""
     context = Context(load_policy(ROOT))
     counted = ("error", "warning")
 
@@ -435,13 +436,14 @@ def measure() -> dict[str, Any]:
         return found, n_words
 
     clean_words, clean_found = 0, []
-    for folder in sorted(p for p in (CORPUS / "clean").iterdir() if p.is_dir()):
+    for folder in sorted(p for p in (CORPUS / "clean").iterdir() if p.is_dir() and (not only or p.name in only)):
         found, n = findings(folder)
         clean_words += n
         clean_found += [(folder.name, f) for f in found]
-    errors = json.loads((CORPUS / "seeded" / "errors.json").read_text(encoding="utf-8"))
+    errors = [e for e in json.loads((CORPUS / "seeded" / "errors.json").read_text(encoding="utf-8"))
+              if not only or e["report"] in only]
     seeded_found: dict[str, list[Any]] = {}
-    for folder in sorted(p for p in (CORPUS / "seeded").iterdir() if p.is_dir()):
+    for folder in sorted(p for p in (CORPUS / "seeded").iterdir() if p.is_dir() and (not only or p.name in only)):
         seeded_found[folder.name], _ = findings(folder)
 
     caught_by_kind: Counter[str] = Counter()
