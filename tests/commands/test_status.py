@@ -31,7 +31,8 @@ def test_status_of_a_partly_signed_report(gk: Gatekeepers) -> None:  # noqa: F81
     assert re.search(r"chief-inspector-HMCPSI\s+stale\s+signed by cps-chief <cps.chief@test.example> "
                      r"at \S+Z; changed since: images/updates.png \(changed\)", out), out
     assert re.search(r"chief-inspector-HMICFRS\s+signed\s+by police-chief <police.chief@test.example> "
-                     r"at \S+Z \(SSH signature; holds the role\)", out), out
+                     r"at \S+Z \[the time the signer claims; not confirmed until it lands on the main "
+                     r"branch\] \(SSH signature; holds the role\)", out), out
     assert re.search(r"chief-inspector-HMIProbation\s+missing\s+no sign-off yet from the HM Chief "
                      r"Inspector of Probation", out), out
     assert re.search(r"qa-lead-HMCPSI\s+invalid\s+\S+qa-lead-HMCPSI--cps.qa@test.example.json: "
@@ -66,3 +67,19 @@ def test_status_of_an_unreadable_report_fails(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["status", "--root", str(ROOT), str(tmp_path / "2027-nowhere")])
     assert result.exit_code == 1
     assert f"{tmp_path}/2027-nowhere/report.md: error [load/missing] report.md is missing" in result.output
+
+
+def test_status_shows_when_a_sign_off_landed_and_an_unconfirmed_delegate(gk: Gatekeepers) -> None:  # noqa: F811
+    import datetime as dt
+
+    today = dt.date.today()
+    gk.delegate("chief-inspector-HMIProbation", today - dt.timedelta(days=1), today + dt.timedelta(days=1))
+    gk.sign("chief-inspector-HMCPSI", "cps-chief")
+    commit = gk.land("sign-off")
+    gk.sign("chief-inspector-HMIProbation", "deputy")
+    out = status(gk)
+    assert re.search(rf"chief-inspector-HMCPSI\s+signed\s+by cps-chief <cps.chief@test.example> at \S+Z "
+                     rf"\[landed on the main branch in commit {commit[:12]}\]", out), out
+    assert re.search(r"chief-inspector-HMIProbation\s+unconfirmed\s+by deputy <deputy@test.example> at \S+Z "
+                     r"\[the time the signer claims; not confirmed until it lands on the main branch\] "
+                     r"\(SSH signature; delegated by probation.chief@test.example", out), out
