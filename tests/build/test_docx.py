@@ -32,7 +32,12 @@ def doc(built: Path) -> DocumentObject:
 
 
 def styled(doc: DocumentObject, style: str) -> list[str]:
-    return [p.text for p in doc.paragraphs if p.style is not None and p.style.name == style]
+    """The text of each paragraph in `style`, with the list number Word shows before it."""
+    from cjji.build.readback import WordNumbering
+
+    numbering = WordNumbering(doc.part.numbering_part.element.xml.encode(), doc.styles.element.xml.encode())
+    shown = [(p, numbering.number(p._p)) for p in doc.paragraphs]
+    return [number + p.text for p, number in shown if p.style is not None and p.style.name == style]
 
 
 def test_core_properties_name_the_inspectorates_and_nobody_else(doc: DocumentObject) -> None:
@@ -165,3 +170,16 @@ def test_the_download_label_has_a_page_count_only_when_word_wrote_one(built: Pat
            'openxmlformats.org/officeDocument/2006/extended-properties"><Pages>12</Pages></Properties>')
     saved_by_word.write_bytes(normalise_zip(built.read_bytes(), {"docProps/app.xml": app.encode()}))
     assert page_count("docx", saved_by_word) == 12
+
+
+def test_numbers_are_word_list_numbering_not_typed_text(doc: DocumentObject) -> None:
+    """Issue 14: typed numbers meant renumbering a chapter by hand after inserting a paragraph."""
+    numbered = [p for p in doc.paragraphs if p.style is not None and p.style.name == "Numbered Paragraph"]
+    assert numbered and all(p._p.find(f"{qn('w:pPr')}/{qn('w:numPr')}") is not None for p in numbered)
+    assert not any(p.text[:1].isdigit() for p in numbered)  # the number is no longer in the text
+    heading = doc.styles["Heading 1"].element.find(f"{qn('w:pPr')}/{qn('w:numPr')}")
+    assert heading is not None  # bound to the style: a heading added in Word is numbered too
+    [foreword] = [p for p in doc.paragraphs if p.text == "Foreword"]
+    assert foreword._p.find(f"{qn('w:pPr')}/{qn('w:numPr')}/{qn('w:numId')}").get(qn("w:val")) == "0"
+    toc_heading = doc.styles["TOC Heading"].element.find(f"{qn('w:pPr')}/{qn('w:numPr')}/{qn('w:numId')}")
+    assert toc_heading is not None and toc_heading.get(qn("w:val")) == "0"

@@ -29,7 +29,12 @@ from docx.text.paragraph import Paragraph
 from cjji import atomic
 from cjji.build import pandoc
 from cjji.build.brand import Brand, load_brand
-from cjji.build.pandoc_ast import document, meta_string
+from cjji.build.pandoc_ast import (
+    HEADING_NUMBER_STYLE,
+    PARAGRAPH_NUMBER_STYLE,
+    document,
+    meta_string,
+)
 from cjji.build.publication import LANGUAGE, Publication, body_blocks, publication
 from cjji.build.reference_docx import reference_docx
 from cjji.policy import Policy
@@ -41,6 +46,7 @@ EXTENDED_PROPERTIES = "http://schemas.openxmlformats.org/officeDocument/2006/ext
 DOC_PROPS_VTYPES = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
 WORD_BREAKS = {qn("w:p"), qn("w:tab"), qn("w:br"), qn("w:cr")}  # each separates words
 LOGO_HEIGHT = Mm(16)
+HANGING_TWIPS = 794  # 1.4 cm, the margin column of numbered paragraphs (reference_docx.HANGING)
 
 
 def build_docx(report: Report, policy: Policy, dest: Path) -> Path:
@@ -56,7 +62,8 @@ def build_docx(report: Report, policy: Policy, dest: Path) -> Path:
     add_header_footer(doc, pub)
     mark_tables(doc)
     set_image_descriptions(doc)
-    fill_contents(doc)
+    numbers = real_numbering(doc)
+    fill_contents(doc, numbers)
     update_fields_on_open(doc)
     out = io.BytesIO()
     doc.save(out)
@@ -237,9 +244,171 @@ def _caption_before(table: object) -> str:
 
 
 TOC_LEVELS = {"Heading1": "TOC1", "Heading2": "TOC2"}  # pandoc's --toc-depth=2
+# Headings are numbered by one multilevel list bound to the Heading 1 and Heading 2 styles
+# ("3", "3.2"); body paragraphs by one list per chapter ("3.%1": "3.1", "3.2" ...), so inserting a
+# paragraph renumbers the rest of its chapter. (One list cannot do both: Word and LibreOffice
+# restart a third level at every section heading.)
+HEADING_LEVELS = (("Heading1", "%1"), ("Heading2", "%1.%2"))
 
 
-def fill_contents(doc: DocumentObject) -> None:
+def real_numbering(doc: DocumentObject) -> dict[object, str]:
+    """Turn the typed numbers pandoc wrote (runs in the 'Heading Number' and 'Paragraph Number'
+    character styles, see cjji.build.pandoc_ast) into Word list numbering. Headings that carried
+    no number (an unnumbered chapter such as the foreword), and styles based on the heading styles
+    (TOC Heading), are taken out of the list (numId 0). Returns {w:p element: its number} for the
+    contents. Does nothing if nothing is numbered."""
+    body = doc.element.body
+    styles = doc.styles.element
+    heading_style = _style_id(styles, HEADING_NUMBER_STYLE)
+    paragraph_style = _style_id(styles, PARAGRAPH_NUMBER_STYLE)
+    marked = [r for r in body.iter(qn("w:r"))
+              if (style := r.find(f"{qn('w:rPr')}/{qn('w:rStyle')}")) is not None
+              and style.get(qn("w:val")) in (heading_style, paragraph_style)]
+    if not marked:
+        return {}
+    numbering = doc.part.numbering_part.element
+    headings = _add_list(numbering, [(style_id, text, "space") for style_id, text in HEADING_LEVELS])
+    chapters: dict[str, int] = {}
+    numbers: dict[object, str] = {}
+    for run in marked:
+        para = run.getparent()
+        while para is not None and para.tag != qn("w:p"):
+            para = para.getparent()
+        if para is None:
+            continue
+        number = "".join(t.text or "" for t in run.iter(qn("w:t"))).strip()
+        numbers[para] = number
+        follower = run.getnext()
+        is_heading = run.find(f"{qn('w:rPr')}/{qn('w:rStyle')}").get(qn("w:val")) == heading_style
+        run.getparent().remove(run)
+        # the space (heading) or tab (paragraph) that followed the typed number
+        if follower is not None and follower.tag == qn("w:r"):
+            texts = follower.findall(qn("w:t"))
+            if follower.find(qn("w:tab")) is not None and not texts:
+                follower.getparent().remove(follower)
+            elif texts and (texts[0].text or "").startswith(" "):
+                texts[0].text = texts[0].text[1:]
+        if is_heading:
+            _set_numbering(para, headings, 0 if _para_style(para) == "Heading1" else 1)
+        else:
+            chapter = number.rsplit(".", 1)[0]
+            if chapter not in chapters:
+                chapters[chapter] = _add_list(numbering, [("", f"{chapter}.%1", "tab")])
+            _set_numbering(para, chapters[chapter], 0)
+    bound = {style_id for style_id, _ in HEADING_LEVELS}
+    for para in body.iter(qn("w:p")):  # headings that were not numbered stay so
+        if para not in numbers and _para_style(para) in bound:
+            _set_numbering(para, 0, 0)
+    for style in styles.iter(qn("w:style")):
+        style_id = style.get(qn("w:styleId"))
+        based = style.find(qn("w:basedOn"))
+        if style_id in bound:  # bind the styles: a heading added in Word is numbered too
+            level = [s for s, _ in HEADING_LEVELS].index(style_id)
+            _style_numbering(style, headings, level)
+        elif based is not None and based.get(qn("w:val")) in bound:  # TOC Heading inherits Heading 1
+            _style_numbering(style, 0, 0)
+    return numbers
+
+
+def _style_numbering(style: object, num_id: int, level: int) -> None:
+    ppr = style.get_or_add_pPr()  # type: ignore[attr-defined]
+    for old in ppr.findall(qn("w:numPr")):
+        ppr.remove(old)
+    ppr.insert(0, _num_pr(num_id, level))
+
+
+def _style_id(styles: object, name: str) -> str:
+    for style in styles.iter(qn("w:style")):  # type: ignore[attr-defined]
+        names = style.find(qn("w:name"))
+        if names is not None and names.get(qn("w:val")) == name:
+            return str(style.get(qn("w:styleId")))
+    return name.replace(" ", "")
+
+
+def _para_style(para: object) -> str:
+    style = para.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")  # type: ignore[attr-defined]
+    return str(style.get(qn("w:val"))) if style is not None else ""
+
+
+def _num_pr(num_id: int, level: int) -> object:
+    numpr = OxmlElement("w:numPr")
+    ilvl = OxmlElement("w:ilvl")
+    ilvl.set(qn("w:val"), str(level))
+    num = OxmlElement("w:numId")
+    num.set(qn("w:val"), str(num_id))
+    numpr.extend([ilvl, num])
+    return numpr
+
+
+def _set_numbering(para: object, num_id: int, level: int) -> None:
+    ppr = para.find(qn("w:pPr"))  # type: ignore[attr-defined]
+    if ppr is None:
+        ppr = OxmlElement("w:pPr")
+        para.insert(0, ppr)  # type: ignore[attr-defined]
+    for old in ppr.findall(qn("w:numPr")):
+        ppr.remove(old)
+    anchor = None  # numPr follows pStyle, keepNext, keepLines, pageBreakBefore, framePr, widowControl
+    for tag in ("w:pStyle", "w:keepNext", "w:keepLines", "w:pageBreakBefore", "w:framePr", "w:widowControl"):
+        found = ppr.find(qn(tag))
+        if found is not None:
+            anchor = found
+    if anchor is not None:
+        anchor.addnext(_num_pr(num_id, level))
+    else:
+        ppr.insert(0, _num_pr(num_id, level))
+
+
+def _add_list(numbering: object, levels: list[tuple[str, str, str]]) -> int:
+    """A new decimal list (abstractNum and num) with `levels` of (style id or '', lvlText, suffix);
+    returns its numId."""
+    abstract_ids = [int(a.get(qn("w:abstractNumId"))) for a in numbering.findall(qn("w:abstractNum"))]  # type: ignore[attr-defined]
+    num_ids = [int(n.get(qn("w:numId"))) for n in numbering.findall(qn("w:num"))]  # type: ignore[attr-defined]
+    abstract_id = max(abstract_ids, default=0) + 1
+    num_id = max(num_ids, default=0) + 1
+    abstract = OxmlElement("w:abstractNum")
+    abstract.set(qn("w:abstractNumId"), str(abstract_id))
+    multi = OxmlElement("w:multiLevelType")
+    multi.set(qn("w:val"), "multilevel" if len(levels) > 1 else "singleLevel")
+    abstract.append(multi)
+    for level, (style_id, text, suffix) in enumerate(levels):
+        lvl = OxmlElement("w:lvl")
+        lvl.set(qn("w:ilvl"), str(level))
+        children = [("w:start", "1"), ("w:numFmt", "decimal")]
+        if style_id:
+            children.append(("w:pStyle", style_id))
+        children += [("w:suff", suffix), ("w:lvlText", text), ("w:lvlJc", "left")]
+        for tag, value in children:
+            child = OxmlElement(tag)
+            child.set(qn("w:val"), value)
+            lvl.append(child)
+        if suffix == "tab":  # the number in the margin column, as the typed number was
+            ppr = OxmlElement("w:pPr")
+            tabs = OxmlElement("w:tabs")
+            tab = OxmlElement("w:tab")
+            tab.set(qn("w:val"), "num")
+            tab.set(qn("w:pos"), str(HANGING_TWIPS))
+            tabs.append(tab)
+            ind = OxmlElement("w:ind")
+            ind.set(qn("w:left"), str(HANGING_TWIPS))
+            ind.set(qn("w:hanging"), str(HANGING_TWIPS))
+            ppr.extend([tabs, ind])
+            lvl.append(ppr)
+        abstract.append(lvl)
+    first_num = numbering.find(qn("w:num"))  # type: ignore[attr-defined]
+    if first_num is not None:  # every abstractNum comes before every num
+        first_num.addprevious(abstract)
+    else:
+        numbering.append(abstract)  # type: ignore[attr-defined]
+    num = OxmlElement("w:num")
+    num.set(qn("w:numId"), str(num_id))
+    ref = OxmlElement("w:abstractNumId")
+    ref.set(qn("w:val"), str(abstract_id))
+    num.append(ref)
+    numbering.append(num)  # type: ignore[attr-defined]
+    return num_id
+
+
+def fill_contents(doc: DocumentObject, numbers: dict[object, str] | None = None) -> None:
     """Give pandoc's contents field (TOC \\o "1-2") a stored result: one linked entry per chapter
     and section heading, so LibreOffice, previews and read-only viewers show the contents before
     Word updates it (without page numbers, which only a layout engine knows; Word adds them when it
@@ -273,6 +442,8 @@ def fill_contents(doc: DocumentObject) -> None:
         bookmark = ""
         if level:
             text = "".join(t.text or "" for t in element.iter(qn("w:t"))).strip()
+            if numbers and element in numbers:  # the number is list numbering now, not text
+                text = f"{numbers[element]} {text}"
             if text:
                 entries.append((level, text, name))
     if not entries:

@@ -55,6 +55,8 @@ Node = dict[str, Any]
 GATE = "build"
 
 PARAGRAPH_STYLE = "Numbered Paragraph"  # docx styles made by reference_docx.py
+HEADING_NUMBER_STYLE = "Heading Number"  # character styles marking numbers that cjji.build.docx makes real numbering
+PARAGRAPH_NUMBER_STYLE = "Paragraph Number"
 CALLOUT_STYLE = "Callout"
 CALLOUT_LABEL_STYLE = "Callout Label"
 _ALIGN = {"left": "AlignLeft", "right": "AlignRight", "center": "AlignCenter"}
@@ -265,7 +267,9 @@ class Converter:
             inlines = [el("Span", [attr("", ["annex-letter"]), text_inlines(f"{self.labels.annex} {annex}:")]),
                        el("Space"), *inlines]
         if num:
-            inlines = [el("Span", [attr("", ["section-number"]), [el("Str", num)]]), el("Space"), *inlines]
+            # Word: a character style marks the number, which cjji.build.docx turns into real list numbering
+            style = [["custom-style", HEADING_NUMBER_STYLE]] if self.options.target == "docx" else []
+            inlines = [el("Span", [attr("", ["section-number"], style), [el("Str", num)]]), el("Space"), *inlines]
         elif "unnumbered" not in cls:
             cls = [*cls, "unnumbered"]
         level = max(1, min(6, int(token.tag[1:]) if token.tag[1:].isdigit() else 1))
@@ -292,7 +296,9 @@ class Converter:
         if self.options.target == "typst":
             return [el("Para", [el("RawInline", ["typst", f"#paranum({typst_string(num)})"]), *inlines])]
         tab = el("RawInline", ["openxml", "<w:r><w:tab/></w:r>"])
-        para = el("Para", [el("Span", [attr("", ["paragraph-number"]), [el("Str", num)]]), tab, *inlines])
+        style = [["custom-style", PARAGRAPH_NUMBER_STYLE]]
+        number = el("Span", [attr("", ["paragraph-number"], style), [el("Str", num)]])
+        para = el("Para", [number, tab, *inlines])
         return [_with_style(para, PARAGRAPH_STYLE)]
 
     def blocks_inline_fallback(self, start: int, end: int) -> list[Node]:

@@ -522,7 +522,7 @@ def _scope(element: Any) -> bool:
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
-def _docx_text(xml: bytes, *, skip_toc: bool) -> str:
+def _docx_text(xml: bytes, *, skip_toc: bool, numbering: WordNumbering | None = None) -> str:
     from lxml import etree
 
     root = etree.fromstring(xml)
@@ -536,7 +536,82 @@ def _docx_text(xml: bytes, *, skip_toc: bool) -> str:
     for element in _walk(root, skip):
         if element.tag == f"{W}t":
             parts.append(element.text or "")
+        elif element.tag == f"{W}p" and numbering is not None:
+            parts.append(numbering.number(element))  # list numbering is not text, but a reader sees it
     return key("".join(parts))
+
+
+class WordNumbering:
+    """The numbers Word shows for list-numbered paragraphs (numbering.xml, styles bound to
+    levels): enough of Word's rules for cjji's own lists (decimal levels, lvlText, lvlRestart,
+    numId 0 to take a paragraph out)."""
+
+    def __init__(self, numbering_xml: bytes, styles_xml: bytes) -> None:
+        from lxml import etree
+
+        self.levels: dict[str, dict[int, tuple[str, int, int]]] = {}  # numId -> ilvl -> (lvlText, start, restart)
+        self.suffixes: dict[tuple[str, int], str] = {}  # (numId, ilvl) -> what follows the number
+        self.style_num: dict[str, tuple[str, int]] = {}
+        self.counters: dict[str, list[int]] = {}
+        if numbering_xml:
+            root = etree.fromstring(numbering_xml)
+            abstract: dict[str, dict[int, tuple[str, int, int]]] = {}
+            suffixes: dict[tuple[str, int], str] = {}
+            for a in root.iter(f"{W}abstractNum"):
+                levels = {}
+                for lvl in a.findall(f"{W}lvl"):
+                    ilvl = int(lvl.get(f"{W}ilvl", "0"))
+                    suff = lvl.find(f"{W}suff")
+                    suffixes[(a.get(f"{W}abstractNumId", ""), ilvl)] = {"space": " ", "nothing": ""}.get(
+                        suff.get(f"{W}val", "tab") if suff is not None else "tab", "\t")
+                    text = lvl.find(f"{W}lvlText")
+                    start = lvl.find(f"{W}start")
+                    restart = lvl.find(f"{W}lvlRestart")
+                    levels[ilvl] = (text.get(f"{W}val", "") if text is not None else "",
+                                    int(start.get(f"{W}val", "1")) if start is not None else 1,
+                                    int(restart.get(f"{W}val")) if restart is not None else ilvl)
+                abstract[a.get(f"{W}abstractNumId", "")] = levels
+            for num in root.iter(f"{W}num"):
+                ref = num.find(f"{W}abstractNumId")
+                if ref is not None:
+                    self.levels[num.get(f"{W}numId", "")] = abstract.get(ref.get(f"{W}val", ""), {})
+                    for (abstract_id, ilvl), suffix in suffixes.items():
+                        if abstract_id == ref.get(f"{W}val", ""):
+                            self.suffixes[(num.get(f"{W}numId", ""), ilvl)] = suffix
+        if styles_xml:
+            for style in etree.fromstring(styles_xml).iter(f"{W}style"):
+                numpr = style.find(f"{W}pPr/{W}numPr")
+                if numpr is not None:
+                    self.style_num[style.get(f"{W}styleId", "")] = _numpr(numpr)
+
+    def number(self, para: Any) -> str:
+        numpr = para.find(f"{W}pPr/{W}numPr")
+        found = _numpr(numpr) if numpr is not None else None
+        if found is None:
+            style = para.find(f"{W}pPr/{W}pStyle")
+            found = self.style_num.get(style.get(f"{W}val", "") if style is not None else "")
+        if found is None or found[0] in ("", "0") or found[0] not in self.levels:
+            return ""
+        num_id, ilvl = found
+        levels = self.levels[num_id]
+        if ilvl not in levels:
+            return ""
+        counters = self.counters.setdefault(num_id, [levels.get(n, ("", 1, n))[1] - 1 for n in range(9)])
+        counters[ilvl] += 1
+        for deeper in range(ilvl + 1, 9):
+            _, start, restart = levels.get(deeper, ("", 1, deeper))
+            if restart and ilvl < restart:
+                counters[deeper] = start - 1
+        text = levels[ilvl][0]
+        for n in range(9, 0, -1):
+            text = text.replace(f"%{n}", str(counters[n - 1]))
+        return text + self.suffixes.get((num_id, ilvl), "\t")
+
+
+def _numpr(numpr: Any) -> tuple[str, int]:
+    num = numpr.find(f"{W}numId")
+    ilvl = numpr.find(f"{W}ilvl")
+    return (num.get(f"{W}val", "") if num is not None else "", int(ilvl.get(f"{W}val", "0")) if ilvl is not None else 0)
 
 
 def _walk(root: Any, skip: set[Any]) -> Iterator[Any]:
@@ -567,8 +642,10 @@ def read_docx(path: Path) -> tuple[str, str, list[str]]:
         names = set(z.namelist())
         document = z.read("word/document.xml")
         notes = z.read("word/footnotes.xml") if "word/footnotes.xml" in names else b""
-    return (_docx_text(document, skip_toc=True), _docx_text(notes, skip_toc=False) if notes else "",
-            toc_entries(document))
+        numbering = WordNumbering(z.read("word/numbering.xml") if "word/numbering.xml" in names else b"",
+                                  z.read("word/styles.xml") if "word/styles.xml" in names else b"")
+    return (_docx_text(document, skip_toc=True, numbering=numbering),
+            _docx_text(notes, skip_toc=False) if notes else "", toc_entries(document))
 
 
 def toc_entries(document: bytes) -> list[str]:
