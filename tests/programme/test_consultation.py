@@ -7,12 +7,12 @@ import datetime as dt
 from programme_support import AFTER
 
 LOG = "consultation.yml"
-HIW = """  - consultee: hiw
-    kind: statutory
-    consulted: 2026-10-05
-    response: {not_received: "No response by the closing date of 27 November 2026; the secretariat reminded them on 20 November."}
-    final_copy_sent: 2027-03-03
-"""
+ANSWER = ('    taken_into_account: "No change was needed; the response was acknowledged and the value for money '
+          'approach kept."')
+HIW = ("  - consultee: hiw\n    kind: statutory\n    consulted: 2026-10-05\n"
+       '    response: {not_received: "No response by the closing date of 27 November 2026; the secretariat reminded '
+       'them on 20 November."}\n'
+       "    final_copy_sent: 2027-03-03\n")
 
 
 def _by_rule(findings):
@@ -30,8 +30,7 @@ def test_a_missing_statutory_consultee_warns_while_drafting_and_blocks_publicati
 
 
 def test_an_unanswered_response_blocks_publication(example):
-    example.replace(LOG, '    taken_into_account: "No change was needed; the response was acknowledged and the value for '
-                    'money approach kept."\n', "")
+    example.replace(LOG, ANSWER + "\n", "")
     found = example.check(gate="consultation", for_publication=True)
     assert [f.rule for f in found] == ["unanswered"]
     assert "Auditor General" not in found[0].message and "auditor-general-wales" in found[0].message
@@ -39,8 +38,7 @@ def test_an_unanswered_response_blocks_publication(example):
 
 
 def test_a_token_answer_does_not_count(example):
-    example.replace(LOG, '    taken_into_account: "No change was needed; the response was acknowledged and the value for '
-                    'money approach kept."', '    taken_into_account: "Noted."')
+    example.replace(LOG, ANSWER, '    taken_into_account: "Noted."')
     assert [f.rule for f in example.check(gate="consultation", for_publication=True)] == ["unanswered"]
 
 
@@ -100,10 +98,10 @@ def test_the_list_of_statutory_consultees_has_dates_of_change(example):
     example.own_policy = True
     path = example.root / "checks" / "consultees.yml"
     text = path.read_text(encoding="utf-8")
-    text = text.replace("{id: hiw, name: Healthcare Inspectorate Wales, group: named, from: 2023-12-05,",
-                        "{id: hiw, name: Healthcare Inspectorate Wales, group: named, from: 2023-12-05, until: 2026-06-30,")
-    text += ("  - {id: new-commissioner, name: A Commissioner the Ministers specify, group: specified, from: 2026-12-01,\n"
-             "     source: specified by the relevant Ministers}\n")
+    hiw = "{id: hiw, name: Healthcare Inspectorate Wales, group: named, from: 2023-12-05,"
+    text = text.replace(hiw, hiw + " until: 2026-06-30,")
+    text += ("  - {id: new-commissioner, name: A Commissioner the Ministers specify, group: specified,\n"
+             "     from: 2026-12-01, source: specified by the relevant Ministers}\n")
     path.write_text(text, encoding="utf-8")
     found = example.check(gate="consultation", for_publication=True)
     assert [f.rule for f in found] == ["not-listed"]

@@ -52,7 +52,8 @@ def test_the_plan_builds_to_word_pdf_and_html_with_its_generated_tables(example,
 
 
 def test_a_programme_with_errors_is_not_built(example, tmp_path):
-    example.replace("plan.md", "  - rape-case-progression\n  - youth-remand\n", "  - youth-remand\n  - rape-case-progression\n")
+    example.replace("plan.md", "  - rape-case-progression\n  - youth-remand\n",
+                    "  - youth-remand\n  - rape-case-progression\n")
     result = build_programme(example.root, "2027", example.policy(), tmp_path / "out", today=AFTER)
     assert "1 error" in result.reason and [f.rule for f in result.findings] == ["unexplained-order"]
     assert not (tmp_path / "out").exists()

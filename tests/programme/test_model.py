@@ -35,7 +35,8 @@ def test_a_wrong_date_in_the_log_is_located(example):
     example.replace("consultation.yml", "opened: 2026-10-05", "opened: 2026-13-05")
     found = example.load().findings
     assert len(found) == 1
-    assert (found[0].file, found[0].line) == ("programme/2027/consultation.yml", example.line_of("consultation.yml", "opened:"))
+    where = ("programme/2027/consultation.yml", example.line_of("consultation.yml", "opened:"))
+    assert (found[0].file, found[0].line) == where
     assert "not a real date" in found[0].message
 
 

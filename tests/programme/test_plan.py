@@ -21,8 +21,8 @@ def test_a_token_victims_section_is_not_enough(example):
     text = example.text(PLAN)
     start = text.index("# Victim issues {#victims}")
     end = text.index("# Resources and governance")
-    example.path(PLAN).write_text(text[:start] + "# Victim issues {#victims}\n\nWe considered victims.\n\n" + text[end:],
-                                  encoding="utf-8")
+    short = "# Victim issues {#victims}\n\nWe considered victims.\n\n"
+    example.path(PLAN).write_text(text[:start] + short + text[end:], encoding="utf-8")
     found = example.check(gate="plan")
     assert _rules(found) == [("victim-issues", example.line_of(PLAN, "# Victim issues"))]
     assert "has 3 words" in found[0].message
@@ -57,7 +57,8 @@ def test_the_chair_is_a_cj_chief_inspector(example):
 
 
 def test_the_period_is_the_programme_year(example):
-    example.replace(PLAN, "period: {start: 2027-04-01, end: 2028-03-31}", "period: {start: 2026-04-01, end: 2027-03-31}")
+    example.replace(PLAN, "period: {start: 2027-04-01, end: 2028-03-31}",
+                    "period: {start: 2026-04-01, end: 2027-03-31}")
     assert [f.rule for f in example.check(gate="plan")] == ["period"]
 
 

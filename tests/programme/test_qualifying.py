@@ -72,7 +72,8 @@ def test_a_one_word_principle_does_not_count(example):
 def test_excluding_for_a_factual_criterion_the_proposal_meets_is_refused(example):
     """Attack: hide a strong proposal from the ranking by excluding it for a reason that is false."""
     example.replace(P, "risk_sources:", "excluded:\n  criterion: two-cj-inspectorates\n  reason: "
-                    "\"Only one criminal justice inspectorate would take part in this inspection at all.\"\nrisk_sources:")
+                    "\"Only one criminal justice inspectorate would take part in this inspection at all.\"\n"
+                    "risk_sources:")
     found = example.check(gate="qualifying")
     assert _rules(found) == [("excluded-but-meets", example.line_of(P, "criterion: two-cj-inspectorates"))]
 
@@ -85,8 +86,9 @@ def test_an_exclusion_must_name_a_real_criterion_and_a_reason(example):
 
 
 def test_an_exclusion_reason_must_say_something(example):
-    example.replace("proposals/fraud-victims.yml", 'reason: "The scope and purpose cannot be defined until the new national '
-                    "fraud strategy is published, so the proposal returns for next year's programme.\"", "reason: TBC")
+    reason = ('reason: "The scope and purpose cannot be defined until the new national fraud strategy is published, '
+              "so the proposal returns for next year's programme.\"")
+    example.replace("proposals/fraud-victims.yml", reason, "reason: TBC")
     assert [f.rule for f in example.check(gate="qualifying")] == ["exclusion-reason"]
 
 

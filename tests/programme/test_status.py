@@ -14,7 +14,8 @@ def _report(example, ident, proposal, date="2027-11-10", extra=""):
     folder = example.root / "reports" / ident
     folder.mkdir(parents=True)
     (folder / "report.md").write_text(
-        f"---\nid: {ident}\ntitle: A report\nproposal: \"{proposal}\"\npublication: {{date: {date}}}\n{extra}---\n\nBody.\n",
+        f"---\nid: {ident}\ntitle: A report\nproposal: \"{proposal}\"\npublication: {{date: {date}}}\n{extra}"
+        "---\n\nBody.\n",
         encoding="utf-8")
     return folder
 
@@ -45,7 +46,8 @@ def test_the_site_decides_published_when_it_is_given(example):
 
 def test_withdrawn_by_the_chief_inspectors_or_with_the_report(example):
     example.replace("proposals/youth-remand.yml", "risk_sources:",
-                    "withdrawn: {date: 2027-06-01, reason: \"The youth custody estate is being reorganised this year.\"}\n"
+                    "withdrawn: {date: 2027-06-01, reason: \"The youth custody estate is being reorganised this "
+                    "year.\"}\n"
                     "risk_sources:")
     _report(example, "2027-da-bail", "2027/domestic-abuse-bail", date="2027-05-01",
             extra="withdrawn: {date: 2027-06-01, reason: a correction is due}\n")

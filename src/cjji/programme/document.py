@@ -116,11 +116,14 @@ def _exclusions(programme: Programme, policy: Policy) -> str:
         excluded = proposal.data.get("excluded")
         if isinstance(excluded, dict):
             name = criteria.get(excluded.get("criterion"), {}).get("name", excluded.get("criterion"))
-            rows.append([md_escape(proposal.data.get("title", ident)), md_escape(name), md_escape(excluded.get("reason", ""))])
+            rows.append([md_escape(proposal.data.get("title", ident)), md_escape(name),
+                         md_escape(excluded.get("reason", ""))])
         elif failures(proposal, policy):  # not excluded, yet failing: the check says so; shown honestly
-            names = ", ".join(str(criteria.get(f.criterion, {}).get("name", f.criterion)) for f in failures(proposal, policy))
+            names = ", ".join(str(criteria.get(f.criterion, {}).get("name", f.criterion))
+                              for f in failures(proposal, policy))
             rows.append([md_escape(proposal.data.get("title", ident)), md_escape(names), "Not recorded"])
-    intro = "These proposals did not meet a qualifying criterion of framework paragraph 5.5, so they are not on the long list."
+    intro = ("These proposals did not meet a qualifying criterion of framework paragraph 5.5, so they are not on "
+             "the long list.")
     if not rows:
         return intro + "\n\nEvery proposal met the qualifying criteria."
     return intro + "\n\n" + md_table(["Proposal", "Criterion not met", "Reason"], rows)
@@ -138,7 +141,8 @@ def _matrix(programme: Programme, policy: Policy) -> str:
     for n, f in enumerate(factors, start=1):
         effect = ("ranked first when yes" if f.ranks_first else
                   f"{f.weight:g} per point" if f.kind == "scale" else f"adds {f.weight:g} when yes")
-        key_rows.append([f"F{n}", md_escape(f.name), md_escape(rules.GROUP_NAMES.get(f.group, f.group)), md_escape(effect)])
+        key_rows.append([f"F{n}", md_escape(f.name), md_escape(rules.GROUP_NAMES.get(f.group, f.group)),
+                         md_escape(effect)])
     scale = ", ".join(f"{r} = {v:g}" for r, v in rules.scale(policy).items())
     parts = [
         "Each proposal on the long list was assessed against the prioritising factors of framework paragraph "
@@ -160,7 +164,8 @@ def _matrix(programme: Programme, policy: Policy) -> str:
         size = -(-len(ranking.order) // tables)  # balanced: 9 proposals make tables of 5 and 4
         for start in range(0, len(ranking.order), size):
             chunk = ranking.order[start:start + size]
-            rows = [[f"F{n}", *[md_escape(r.ratings.get(f.id, "")) for r in chunk]] for n, f in enumerate(factors, start=1)]
+            rows = [[f"F{n}", *[md_escape(r.ratings.get(f.id, "")) for r in chunk]]
+                    for n, f in enumerate(factors, start=1)]
             rows.append(["Score", *[f"{r.score:g}" for r in chunk]])
             parts.append(md_table(["Factor", *[str(start + i + 1) for i in range(len(chunk))]], rows))
     if ranking.unrankable:
@@ -181,8 +186,9 @@ def _final(programme: Programme, policy: Policy, items: list[Status]) -> str:
         if status and status.state == "published" and status.link:
             state = f"[Published]({status.link})"
         position = ranking.position(ident)
-        rows.append([str(n), f"[{md_escape(data.get('title', ident))}](#inspection-{ident})" if proposal else md_escape(ident),
-                     md_escape(_names(policy, [data.get("lead")])), md_escape(_process(policy, data.get("business_process"))),
+        title = f"[{md_escape(data.get('title', ident))}](#inspection-{ident})" if proposal else md_escape(ident)
+        rows.append([str(n), title, md_escape(_names(policy, [data.get("lead")])),
+                     md_escape(_process(policy, data.get("business_process"))),
                      str(position) if position else " ", state])
     parts = [
         "The chief inspectors agreed this programme using their professional judgement, informed by the "
@@ -245,6 +251,12 @@ def _consultation(programme: Programme, policy: Policy) -> str:
     return "\n\n".join(parts)
 
 
+def _others(data: dict[str, Any]) -> list[Any]:
+    """The inspectorates taking part besides the lead."""
+    listed = data.get("inspectorates")
+    return [c for c in listed if c != data.get("lead")] if isinstance(listed, list) else []
+
+
 def _inspections(programme: Programme, policy: Policy) -> str:
     parts = []
     for ident in final_programme(programme):
@@ -254,7 +266,7 @@ def _inspections(programme: Programme, policy: Policy) -> str:
         data = proposal.data
         parts += [_h(2, str(data.get("title", ident)), f"inspection-{ident}"),
                   f"Led by {md_escape(_names(policy, [data.get('lead')], short=False))}, with "
-                  f"{md_escape(_names(policy, [c for c in data.get('inspectorates') or [] if c != data.get('lead')], short=False))}. "
+                  f"{md_escape(_names(policy, _others(data), short=False))}. "
                   f"Business process: {md_escape(_process(policy, data.get('business_process')))}.",
                   f"**Scope.** {md_escape(data.get('scope', ''))}",
                   f"**Purpose.** {md_escape(data.get('purpose', ''))}"]

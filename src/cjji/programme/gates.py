@@ -89,7 +89,8 @@ def _risk_sources(programme: Programme, policy: Policy) -> list[Finding]:
         if not isinstance(text, str) or not text.strip():
             found.append(plan.finding("plan", "risk-source", ("risk_sources",),
                                       f"the plan does not summarise the risk-assessment source '{source['name']}' "
-                                      "(framework 5.2)", f"add under risk_sources: {ident}: <what it showed>", key=True))
+                                      "(framework 5.2)", f"add under risk_sources: {ident}: <what it showed>",
+                                      key=True))
         elif placeholder_in(text, policy) or word_count(text) < minimum:
             found.append(plan.finding("plan", "risk-source", ("risk_sources", ident),
                                       f"the summary of '{source['name']}' says too little (at least {minimum} words, "
@@ -99,7 +100,8 @@ def _risk_sources(programme: Programme, policy: Policy) -> list[Finding]:
             close = difflib.get_close_matches(ident, list(sources), n=1)
             found.append(plan.finding("plan", "unknown-risk-source", ("risk_sources", ident),
                                       f"'{ident}' is not a risk-assessment source in checks/prioritisation.yml",
-                                      f"did you mean '{close[0]}'?" if close else "use: " + ", ".join(sources), key=True))
+                                      f"did you mean '{close[0]}'?" if close else "use: " + ", ".join(sources),
+                                      key=True))
     for proposal in programme.proposals.values():
         cited = proposal.data.get("risk_sources")
         for i, entry in enumerate(cited if isinstance(cited, list) else []):
@@ -170,7 +172,8 @@ def _traceability(programme: Programme, policy: Policy, for_publication: bool, t
                                    f"the report says it delivers '{ref.proposal}', but the {programme.year} "
                                    "programme has no such proposal",
                                    f"did you mean '{programme.year}/{close[0]}'?" if close else
-                                   f"use {programme.year}/<id>, the id of a file in programme/{programme.year}/proposals/"))
+                                   f"use {programme.year}/<id>, the id of a file in "
+                                   f"programme/{programme.year}/proposals/"))
             elif ident not in final:
                 found.append(warning("traceability", "not-in-programme", ref.display, ref.line, ref.col,
                                      f"the report delivers '{ref.proposal}', which is not in the {programme.year} "

@@ -19,7 +19,7 @@ from typing import Any
 
 from markdown_it.token import Token
 
-from cjji import markdown
+from cjji import markdown, resources
 from cjji.findings import Finding, error
 from cjji.report import LoadError, display_path, read_text, split_front_matter
 from cjji.schemacheck import load_schema, validate
@@ -207,8 +207,7 @@ def load_programme(root: Path, year: str) -> Programme:
                               f"there is no programme for {year} (no folder {display_path(folder)})",
                               f"create {PROGRAMME}/{year}/ with plan.md, proposals/ and consultation.yml"))
         return programme
-    schemas = root / "schemas"
-    programme.plan = _plan(folder / PLAN, schemas / "programme-plan.schema.json", findings)
+    programme.plan = _plan(folder / PLAN, resources.schema("programme-plan.schema.json", root), findings)
     proposals = folder / PROPOSALS
     if proposals.is_dir():
         for path in sorted(proposals.iterdir()):
@@ -219,7 +218,7 @@ def load_programme(root: Path, year: str) -> Programme:
                                       f"'{path.name}' is not a proposal file name",
                                       "name each proposal <id>.yml, the id in lower case with hyphens"))
                 continue
-            source = _yaml_file(path, schemas / "proposal.schema.json", findings)
+            source = _yaml_file(path, resources.schema("proposal.schema.json", root), findings)
             if source is None:
                 continue
             if source.data.get("id") != path.stem:
@@ -228,18 +227,20 @@ def load_programme(root: Path, year: str) -> Programme:
                                                 f"'{path.stem}'", f"write id: {path.stem}"))
             if path.stem in programme.proposals:
                 findings.append(error(GATE, "duplicate", source.display, 0, 0,
-                                      f"a second file for the proposal '{path.stem}'", "keep one .yml file per proposal"))
+                                      f"a second file for the proposal '{path.stem}'",
+                                      "keep one .yml file per proposal"))
                 continue
             programme.proposals[path.stem] = source
     else:
         findings.append(error(GATE, "missing", display_path(proposals), 0, 0,
                               "the proposals/ folder is missing", "put one <id>.yml per proposed inspection in it"))
     log = folder / CONSULTATION
-    programme.consultation = _yaml_file(log, schemas / "consultation.schema.json", findings)
+    programme.consultation = _yaml_file(log, resources.schema("consultation.schema.json", root), findings)
     for source, what in ((programme.plan, "plan.md"), (programme.consultation, CONSULTATION)):
         if source is not None and "year" in source.data and str(source.data["year"]) != year:
             findings.append(source.finding(GATE, "year", ("year",),
-                                           f"{what} says year {source.data['year']}, but it is in the folder for {year}",
+                                           f"{what} says year {source.data['year']}, but it is in the folder "
+                                           f"for {year}",
                                            f"write year: {year}, or move the file"))
     programme.reports = _report_refs(root, year)
     return programme

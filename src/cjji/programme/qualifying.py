@@ -65,7 +65,8 @@ def failures(proposal: Source, policy: Policy) -> list[Failure]:
                              f"the lead must be one of {', '.join(cj)}"))
     elif lead not in taking_part:
         found.append(Failure("lead-cj-inspectorate", ("lead",),
-                             f"its lead, {lead}, is not in the inspectorates taking part", f"add {lead} to inspectorates"))
+                             f"its lead, {lead}, is not in the inspectorates taking part",
+                             f"add {lead} to inspectorates"))
     for field_name, what in (("scope", "what it would cover and not cover"),
                              ("purpose", "why it would be done and what it would set out to find")):
         value = data.get(field_name)
@@ -114,7 +115,8 @@ def _known_codes(proposal: Source, policy: Policy) -> list[Finding]:
             close = difflib.get_close_matches(code, list(known), n=1)
             found.append(proposal.finding(GATE, "unknown-inspectorate", ("inspectorates", i),
                                           f"'{code}' is not an inspectorate code in checks/inspectorates.yml",
-                                          f"did you mean '{close[0]}'?" if close else "use one of: " + ", ".join(known)))
+                                          f"did you mean '{close[0]}'?" if close else
+                                          "use one of: " + ", ".join(known)))
     lead = proposal.data.get("lead")
     if isinstance(lead, str) and lead and lead not in known:
         close = difflib.get_close_matches(lead, list(known), n=1)

@@ -176,7 +176,8 @@ def _departure_reasons(programme: Programme, policy: Policy) -> list[Finding]:
         ident = entry.get("proposal")
         if ident in seen:
             found.append(plan.finding(GATE_JUDGE, "duplicate-departure", ("departures", i, "proposal"),
-                                      f"the departure for '{ident}' is recorded twice", "keep one, with the full reason"))
+                                      f"the departure for '{ident}' is recorded twice",
+                                      "keep one, with the full reason"))
         seen.add(str(ident))
         if ident not in programme.proposals:
             found.append(plan.finding(GATE_JUDGE, "unknown-proposal", ("departures", i, "proposal"),
@@ -247,7 +248,8 @@ def judgement_findings(programme: Programme, policy: Policy, ranking: Ranking) -
             f"'{ident}' is ranked {ranking.position(ident)} in the computed order, inside the short list of "
             f"{ranking.capacity}, but is not in the final programme; the plan must record the chief "
             "inspectors' reason (framework 5.7)",
-            f"add it to final_programme, or add under departures: {{proposal: {ident}, reason: ..., agreed: YYYY-MM-DD}}",
+            f"add it to final_programme, or add under departures: "
+            f"{{proposal: {ident}, reason: ..., agreed: YYYY-MM-DD}}",
             key=True))
     common_final = [x for x in rest_final if x in rest_short]
     common_short = [x for x in rest_short if x in rest_final]

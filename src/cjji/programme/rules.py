@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from cjji.dates import long_date as long_date  # re-exported for the programme modules
 from cjji.policy import Policy
 
 
@@ -104,5 +105,3 @@ def parse_date(value: Any) -> dt.date | None:
         return None
 
 
-def long_date(day: dt.date) -> str:
-    return f"{day.day} {day:%B %Y}"

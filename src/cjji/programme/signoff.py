@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from cjji import digest as content
+from cjji import resources, signoff
 from cjji.atomic import write_bytes
-from cjji import signoff
 from cjji.findings import Finding, error
 from cjji.policy import Policy
 from cjji.programme.document import report_meta
@@ -68,7 +68,7 @@ def plan_status(programme: Programme, policy: Policy, now: dt.datetime | None = 
     except content.DigestError as exc:
         status.error = str(exc)
         return status
-    schema_path = policy.root / "schemas" / "signoff.schema.json"
+    schema_path = resources.schema("signoff.schema.json")  # cjji's own format: the installed copy
     by_role = {r.role: r for r in roles}
     for path in signoff.statement_files(programme.dir):
         verdict = signoff.check_statement(path, programme.id, version, status.digest, reg, schema_path,
@@ -99,7 +99,8 @@ def findings(programme: Programme, policy: Policy, now: dt.datetime | None = Non
             continue
         best = role.best
         why = {"missing": "has not signed off", "stale": "signed an earlier version of the content",
-               "invalid": "has a sign-off that is refused", "unconfirmed": "has a sign-off not yet confirmed"}[role.state]
+               "invalid": "has a sign-off that is refused",
+               "unconfirmed": "has a sign-off not yet confirmed"}[role.state]
         detail = f": {best.reason}" if best is not None and best.reason and role.state != "stale" else ""
         if role.state == "stale" and best is not None and best.changed:
             detail = f" (changed since: {', '.join(best.changed[:5])})"
