@@ -183,3 +183,12 @@ def test_numbers_are_word_list_numbering_not_typed_text(doc: DocumentObject) -> 
     assert foreword._p.find(f"{qn('w:pPr')}/{qn('w:numPr')}/{qn('w:numId')}").get(qn("w:val")) == "0"
     toc_heading = doc.styles["TOC Heading"].element.find(f"{qn('w:pPr')}/{qn('w:numPr')}/{qn('w:numId')}")
     assert toc_heading is not None and toc_heading.get(qn("w:val")) == "0"
+
+
+def test_style_gallery_is_clean_and_branded(doc: DocumentObject) -> None:
+    names = {s.name for s in doc.styles}
+    assert not any(name.endswith("Tok") for name in names)  # no code in the report: no syntax styles
+    assert not {"First Paragraph", "Abstract", "Bibliography", "Author"} & names
+    assert {"toc 1", "toc 2", "toc 3", "List Bullet", "List Number", "Caption", "Callout", "Callout Label",
+            "Callout Details", "Numbered Paragraph"} <= names
+    assert any(name.endswith(" Table") for name in names)  # the branded table style

@@ -64,6 +64,7 @@ def build_docx(report: Report, policy: Policy, dest: Path) -> Path:
     set_image_descriptions(doc)
     numbers = real_numbering(doc)
     fill_contents(doc, numbers)
+    tidy_styles(doc)
     update_fields_on_open(doc)
     out = io.BytesIO()
     doc.save(out)
@@ -480,6 +481,28 @@ def fill_contents(doc: DocumentObject, numbers: dict[object, str] | None = None)
     closing = OxmlElement("w:r")
     closing.append(end)
     paragraphs[-1].append(closing)
+
+
+def tidy_styles(doc: DocumentObject) -> None:
+    """A clean style gallery: pandoc's syntax-highlighting styles (…Tok) only when the report has
+    code, and its 'First Paragraph' folded into Body Text (the first paragraph looks the same)."""
+    body = doc.element.body
+    styles = doc.styles.element
+    used = {e.get(qn("w:val")) for tag in ("w:rStyle", "w:pStyle") for e in body.iter(qn(tag))}
+    for element in body.iter(qn("w:pStyle")):
+        if element.get(qn("w:val")) == "FirstParagraph":
+            element.set(qn("w:val"), "BodyText")
+    for style in list(styles.iter(qn("w:style"))):
+        style_id = style.get(qn("w:styleId")) or ""
+        unused = style_id not in used
+        if (unused and (style_id.endswith("Tok") or style_id in UNUSED_PANDOC_STYLES)) or style_id == "FirstParagraph":
+            styles.remove(style)
+
+
+# pandoc's reference styles for things a report never has (abstract, bibliography, definition
+# lists, author lines) and the number markers real_numbering has replaced: removed when unused
+UNUSED_PANDOC_STYLES = frozenset({"Abstract", "AbstractTitle", "Author", "Bibliography", "Definition",
+                                  "DefinitionTerm", "SectionNumber", "HeadingNumber", "ParagraphNumber"})
 
 
 def update_fields_on_open(doc: DocumentObject) -> None:

@@ -59,6 +59,7 @@ HEADING_NUMBER_STYLE = "Heading Number"  # character styles marking numbers that
 PARAGRAPH_NUMBER_STYLE = "Paragraph Number"
 CALLOUT_STYLE = "Callout"
 CALLOUT_LABEL_STYLE = "Callout Label"
+CALLOUT_DETAILS_STYLE = "Callout Details"  # who a finding is for and when it is due
 _ALIGN = {"left": "AlignLeft", "right": "AlignRight", "center": "AlignCenter"}
 _WIDTH = re.compile(r"^\d+(\.\d+)?(%|cm|mm|in|pt|em)$")
 _LABEL = re.compile(r"^[\w:.-]+$")
@@ -312,14 +313,17 @@ class Converter:
             return el("Div", [token_attr(token), inner])
         ident = str(token.attrs.get("id", ""))
         details = finding_details(token, self.labels)
-        if details:  # who it is for and when it is due, under the label
-            inner = [*inner, el("Para", [el("Emph", text_inlines(details))])]
+        details_para = el("Para", [el("Emph", text_inlines(details))]) if details else None
+        if details_para is not None and self.options.target != "docx":  # who it is for, when it is due
+            inner = [*inner, details_para]
         if self.options.target == "typst":
             tag = f" <{ident}>" if _LABEL.match(ident) else ""
             opening = el("RawBlock", ["typst", f"#callout({typst_string(label)})["])
             closing = el("RawBlock", ["typst", f"]{tag}"])
             return el("Div", [attr("", classes(token)), [opening, *inner, closing]])
         styled = [_with_style(b, CALLOUT_STYLE) for b in inner]
+        if details_para is not None:  # its own style: generated text, like the label (cjji review skips it)
+            styled.append(_with_style(details_para, CALLOUT_DETAILS_STYLE))
         heading = _with_style(el("Para", [el("Strong", text_inlines(label))]), CALLOUT_LABEL_STYLE)
         return el("Div", [token_attr(token), [heading, *styled]])
 

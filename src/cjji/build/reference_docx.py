@@ -16,7 +16,7 @@ from pathlib import Path
 
 from docx import Document
 from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT, WD_TAB_LEADER
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt, RGBColor
@@ -25,7 +25,7 @@ from docx.styles.style import BaseStyle
 from cjji import atomic
 from cjji.build.brand import Brand
 from cjji.build.pandoc import pandoc_path
-from cjji.build.pandoc_ast import CALLOUT_LABEL_STYLE, CALLOUT_STYLE, PARAGRAPH_STYLE
+from cjji.build.pandoc_ast import CALLOUT_DETAILS_STYLE, CALLOUT_LABEL_STYLE, CALLOUT_STYLE, PARAGRAPH_STYLE
 from cjji.build.publication import LANGUAGE
 
 HANGING = Cm(1.4)  # room for a paragraph number (12.10) in the margin column
@@ -183,6 +183,24 @@ def restyle(data: bytes, brand: Brand) -> bytes:
     label.paragraph_format.space_after = Pt(0)
     _set_font(label, fonts["heading"], colour=colours["primary"], bold=True)
     _shade(label, colours["table_stripe"], colours["accent"])
+    for level in (1, 2, 3):  # the contents' entries (Word's built-in "toc 1" ... names)
+        toc = _paragraph_style(doc, f"TOC {level}", "Normal")
+        toc.element.find(qn("w:name")).set(qn("w:val"), f"toc {level}")
+        _set_font(toc, fonts["body"], sizes["body"], bold=level == 1)
+        toc.paragraph_format.left_indent = Mm(6 * (level - 1))
+        toc.paragraph_format.space_after = Pt(3)
+        toc.paragraph_format.tab_stops.add_tab_stop(Mm(160), WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
+    for name in ("List Bullet", "List Number"):
+        _set_font(_paragraph_style(doc, name), fonts["body"])
+    caption = _paragraph_style(doc, "Caption", "Normal")
+    _set_font(caption, fonts["body"], sizes["small"], colours["muted"])
+    caption.font.italic = False
+    styles["Table"].element.find(qn("w:name")).set(qn("w:val"), f"{brand.name} Table")  # the branded table style
+    details = _paragraph_style(doc, CALLOUT_DETAILS_STYLE)
+    details.paragraph_format.left_indent = HANGING
+    details.paragraph_format.space_after = Pt(0)
+    details.font.italic = True
+    _shade(details, colours["table_stripe"], colours["accent"])
     _table_style(doc, brand)
     for name in ("Header", "Footer"):
         _set_font(_paragraph_style(doc, name, "Normal"), fonts["body"], sizes["small"], colours["muted"])
