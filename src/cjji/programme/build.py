@@ -80,7 +80,7 @@ def build_programme(root: Path, year: str, policy: Policy, out: Path, formats: t
         result.findings = errors
         result.reason = f"the checks found {len(errors)} error(s) (run `cjji programme check {year}`)"
         return result
-    report = document(programme, policy, today=today, published=published)
+    report = document(programme, policy)
     assert report is not None
     report.extra["framework_annex"] = False
     install_annex_hook()

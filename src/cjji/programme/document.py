@@ -2,8 +2,11 @@
 
 `document(programme, policy)` returns a cjji.report.Report held in memory: plan.md's own text with
 generated chapters appended after its narrative (long list, exclusions with reasons,
-prioritisation matrix, final programme with departures and status, consultation summary, and the
-inspections in the programme). plan.md's lines keep their numbers, so a builder's finding about the
+prioritisation matrix, final programme with departures, consultation summary, and the inspections
+in the programme). Everything in it comes from the programme folder and checks/, never from the
+reports or the date, so the built plan is a function of the bytes the chief inspectors signed;
+where each inspection stands today is the programme page's job (cjji.programme.status).
+plan.md's lines keep their numbers, so a builder's finding about the
 narrative points at the right line of plan.md. The metadata is report-shaped: the CJCIG chair's
 inspectorate as `lead` and every criminal justice inspectorate as `inspectorates`, because CJCIG
 agrees the plan (framework 7.4, 7.5).
@@ -14,9 +17,7 @@ writing (html, files, structure, spelling, style) run on it, so their findings a
 
 from __future__ import annotations
 
-import datetime as dt
 import re
-from collections.abc import Mapping
 from typing import Any
 
 from cjji import markdown
@@ -26,7 +27,6 @@ from cjji.programme.model import Plan, Programme
 from cjji.programme.qualifying import failures, long_list
 from cjji.programme.ranking import departures, final_programme, rank
 from cjji.programme.rules import long_date, parse_date
-from cjji.programme.status import Status, statuses
 from cjji.report import Report
 
 DOCUMENT_TYPE = "business-plan-for-joint-inspection"  # the HTML cover reads "Business plan for joint inspection"
@@ -174,27 +174,21 @@ def _matrix(programme: Programme, policy: Policy) -> str:
     return "\n\n".join(parts)
 
 
-def _final(programme: Programme, policy: Policy, items: list[Status]) -> str:
+def _final(programme: Programme, policy: Policy) -> str:
     ranking = rank(programme, policy)
-    by_id = {s.proposal: s for s in items}
     rows = []
     for n, ident in enumerate(final_programme(programme), start=1):
         proposal = programme.proposals.get(ident)
         data = proposal.data if proposal else {}
-        status = by_id.get(ident)
-        state = (status.state if status else "planned").capitalize()
-        if status and status.state == "published" and status.link:
-            state = f"[Published]({status.link})"
         position = ranking.position(ident)
         title = f"[{md_escape(data.get('title', ident))}](#inspection-{ident})" if proposal else md_escape(ident)
         rows.append([str(n), title, md_escape(_names(policy, [data.get("lead")])),
-                     md_escape(_process(policy, data.get("business_process"))),
-                     str(position) if position else " ", state])
+                     md_escape(_process(policy, data.get("business_process"))), str(position) if position else " "])
     parts = [
         "The chief inspectors agreed this programme using their professional judgement, informed by the "
         "consultation and the views of ministers (framework paragraph 5.7). The computed rank is each "
         "inspection's place in the prioritisation matrix.",
-        md_table(["No.", "Inspection", "Lead", "Business process", "Computed rank", "Status"], rows)
+        md_table(["No.", "Inspection", "Lead", "Business process", "Computed rank"], rows)
         if rows else "The final programme lists no inspections yet.",
     ]
     plan = programme.plan
@@ -273,14 +267,14 @@ def _inspections(programme: Programme, policy: Policy) -> str:
     return "\n\n".join(parts) if parts else "The final programme lists no inspections yet."
 
 
-def generated_markdown(programme: Programme, policy: Policy, items: list[Status]) -> str:
+def generated_markdown(programme: Programme, policy: Policy) -> str:
     """The generated chapters, in the report dialect (cjji.markdown): no raw HTML, escaped text."""
     chapters = [
         (_h(1, "Risk assessment", "programme-risk"), _risk(programme, policy)),
         (_h(1, "The long list", "programme-long-list"), _long_list(programme, policy)),
         (_h(1, "Proposals not taken forward", "programme-exclusions"), _exclusions(programme, policy)),
         (_h(1, "Prioritisation", "programme-prioritisation"), _matrix(programme, policy)),
-        (_h(1, "The final programme", "programme-final"), _final(programme, policy, items)),
+        (_h(1, "The final programme", "programme-final"), _final(programme, policy)),
         (_h(1, "Consultation", "programme-consultation"), _consultation(programme, policy)),
         (_h(1, "The inspections in the programme", "programme-inspections"), _inspections(programme, policy)),
     ]
@@ -307,10 +301,8 @@ def narrative(programme: Programme, policy: Policy) -> Report | None:
     return _report(programme, policy, programme.plan, "") if programme.plan else None
 
 
-def document(programme: Programme, policy: Policy, *, today: dt.date | None = None,
-             published: Mapping[str, str] | None = None) -> Report | None:
+def document(programme: Programme, policy: Policy) -> Report | None:
     """The whole plan, narrative then generated chapters: what the builders build."""
     if programme.plan is None:
         return None
-    items = statuses(programme, today=today, published=published)
-    return _report(programme, policy, programme.plan, generated_markdown(programme, policy, items))
+    return _report(programme, policy, programme.plan, generated_markdown(programme, policy))
