@@ -10,6 +10,7 @@ limits are `text:` in checks/limits.yml; the images' total is the files gate's.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from markdown_it.token import Token
 
@@ -23,9 +24,15 @@ _WHAT = {"paragraph_open": "paragraph", "heading_open": "heading", "th_open": "t
          "td_open": "table cell", "fence": "code block", "code_block": "code block"}
 
 
-def _limits(context: Context) -> dict[str, int]:
-    data = (context.policy.get("limits") or {}).get("text") or {}
+def text_limits(policy: Any) -> dict[str, int]:
+    """checks/limits.yml `text:` with defaults. Other gates may skip a block longer than
+    `max_block_characters`: this gate already refuses it, and reading it can take minutes."""
+    data = (policy.get("limits") or {}).get("text") or {}
     return {**DEFAULT_LIMITS, **{k: int(v) for k, v in data.items()}}
+
+
+def _limits(context: Context) -> dict[str, int]:
+    return text_limits(context.policy)
 
 
 def _line(token: Token) -> int:
