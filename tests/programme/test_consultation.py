@@ -113,3 +113,12 @@ def test_the_list_of_statutory_consultees_has_dates_of_change(example):
 def test_a_response_before_the_consultation_is_impossible(example):
     example.replace(LOG, "received: 2026-11-12", "received: 2026-09-12")
     assert "response-before-consultation" in _by_rule(example.check(gate="consultation"))
+
+
+def test_a_statutory_consultee_logged_by_name_as_wider_is_caught(example):
+    """Attack: log the CQC as a wider stakeholder under its name, so the statutory entry can be missing."""
+    example.replace(LOG, "  - consultee: cqc\n    kind: statutory",
+                    "  - consultee: Care Quality Commission\n    kind: wider")
+    found = example.check(gate="consultation", for_publication=True)
+    assert sorted(f.rule for f in found) == ["not-consulted", "statutory-as-wider"]
+    assert "write consultee: cqc and kind: statutory" in _by_rule(found)["statutory-as-wider"].hint

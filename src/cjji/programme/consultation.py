@@ -55,6 +55,7 @@ def run(programme: Programme, policy: Policy, *, for_publication: bool = False,
     agreed = agreed_date(programme)
     minimum = rules.setting(policy, "rationale_min_words")
     seen: dict[str, int] = {}
+    by_name = {c.name.strip().lower(): c for c in statutory.values()}
     for i, entry in _entries(log):
         name = entry.get("consultee")
         kind = entry.get("kind")
@@ -82,10 +83,12 @@ def run(programme: Programme, policy: Policy, *, for_publication: bool = False,
                     GATE, "not-listed", ("consultees", i, "consultee"),
                     f"{consultee.name} was not a statutory consultee when consultation opened on "
                     f"{long_date(opened)}: it {when}", "log it with kind: wider, or check the dates"))
-        elif kind == "wider" and name in statutory:
+        elif kind == "wider" and (name in statutory or key in by_name):
+            consultee = statutory.get(name) or by_name[key]
             found.append(log.finding(GATE, "statutory-as-wider", ("consultees", i, "kind"),
-                                     f"{statutory[name].name} is a statutory consultee (framework 4.2), not a "
-                                     "wider stakeholder", "write kind: statutory"))
+                                     f"{consultee.name} is a statutory consultee (framework 4.2), not a "
+                                     "wider stakeholder",
+                                     f"write consultee: {consultee.id} and kind: statutory"))
         consulted = parse_date(entry.get("consulted"))
         if consulted and opened and consulted < opened:
             found.append(log.finding(GATE, "before-opening", ("consultees", i, "consulted"),
