@@ -24,8 +24,9 @@ setup: $(STAMP) ## create .venv and install system packages (idempotent)
 setup-test: setup ## also the system packages only the tests need
 	bash scripts/setup-system.sh --test
 
-check: setup ## run every gate on every report (or REPORTS="reports/x ..."; CHECK_FLAGS="--format github")
+check: setup ## run every gate on every report (or REPORTS="reports/x ..."; CHECK_FLAGS="--format github"), and the joint programme
 	$(CJJI) check $(CHECK_FLAGS) $(REPORTS)
+	$(if $(REPORTS),,test ! -d programme || $(CJJI) programme check $(filter --strict --for-publication,$(CHECK_FLAGS)) $(if $(findstring github,$(CHECK_FLAGS)),--format github))
 
 build: setup ## build Word, PDF and HTML into out/
 	$(CJJI) build $(REPORTS)

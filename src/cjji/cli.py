@@ -43,6 +43,7 @@ COMMANDS: dict[str, str] = {
     "status": "cjji.commands.status:command",
     "publish": "cjji.commands.publish:command",
     "verify-site": "cjji.commands.verify_site:command",
+    "programme": "cjji.commands.programme:command",
     "review": "cjji.commands.review:command",
 }
 
