@@ -64,6 +64,11 @@ def test_writer_specific_and_unknown_attributes_are_refused(tmp_path: Path, mark
     assert f"'{name}'" in found[0].message
 
 
+def test_an_event_attribute_is_reported_once_by_the_html_gate(tmp_path: Path) -> None:
+    folder = report_with(tmp_path, "[w]{onclick=\"alert(1)\"}")
+    assert [(f.gate, f.rule) for f in check(folder) if f.severity == "error"] == [("html", "event-attribute")]
+
+
 def test_an_attribute_on_the_wrong_element_or_with_a_bad_value(tmp_path: Path) -> None:
     folder = report_with(tmp_path, '[Late.]{.judgement criteria="C1" due="2027-01-01"}\n\n'
                                    '![A chart.](images/chart.png){width="100%); read(x"}\n\n'
