@@ -97,3 +97,20 @@ def test_text_with_quotes_and_colons_survives_into_the_report(example):
     assert _run(new, ["2027-r", "--from-proposal", "2027/rape-case-progression"]).exit_code == 0
     report = load(example.root / "reports" / "2027-r")
     assert report.meta["title"] == 'Rape cases: "from report" to charge # not a comment'
+
+
+def test_the_installed_command_runs_it(example):
+    """Through the real `cjji` entry point (the lazy command table), not only click's test runner."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    cjji = Path(sys.executable).with_name("cjji")
+    done = subprocess.run([str(cjji), "programme", "check", "2027"], capture_output=True, text=True,
+                          cwd=example.root, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "1 programme checked: 0 errors, 0 warnings" in done.stdout
+    done = subprocess.run([str(cjji), "programme", "check", "2031"], capture_output=True, text=True,
+                          cwd=example.root, timeout=120)
+    assert done.returncode == 1 and "there is no programme for 2031" in done.stdout
+    assert "Traceback" not in done.stderr
