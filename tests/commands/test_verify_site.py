@@ -8,6 +8,7 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from publish_support import (
     REPORT,
@@ -19,6 +20,7 @@ from publish_support import (
     verify,
 )
 from signoff_support import Gatekeepers
+from support import ROOT
 
 from cjji.cli import cli
 from cjji.publish import manifest as mf
@@ -231,3 +233,26 @@ def test_attack_7_an_extra_page_listed_in_the_manifest_fails(signed: Gatekeepers
     assert result.exit_code == 1, result.output
     assert f"{V1}/login.html is on the site, but no verified version or page makes it" in result.output
     assert "notice.html is on the site, but no verified version or page makes it" in result.output
+
+
+@pytest.mark.slow
+def test_a_version_built_with_earlier_code_and_templates_is_rebuilt_from_that_commit(
+        signed: Gatekeepers, site: Path) -> None:
+    """After the templates (or cjji) change, verify-site rebuilds each version with the commit it was
+    published from, taken from the history: the CI's verify-site keeps passing on old versions."""
+    shutil.copytree(ROOT / "src", signed.root / "src", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copyfile(ROOT / "pyproject.toml", signed.root / "pyproject.toml")
+    signed.land("reports, signed, with cjji itself")
+    assert publish(signed.root, site).exit_code == 0
+    css = signed.root / "templates" / "site" / "site.css"
+    css.write_text(css.read_text() + "\n/* a later change of style */\n")
+    signed.land("restyle the site")
+    result = verify(signed.root, site)
+    assert result.exit_code == 0, result.output
+    # the same, tampered: the rebuild at that commit still catches it
+    build = site.resolve()
+    docx = build / f"{V1}/{REPORT}.docx"
+    _replace(docx, docx.read_bytes() + b"\0")
+    _reconcile(build)
+    bad = verify(signed.root, site)
+    assert bad.exit_code == 1 and f"{V1}: {REPORT}.docx is not the reproducible build" in bad.output

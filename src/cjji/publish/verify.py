@@ -95,8 +95,14 @@ class Anchors:
         return lookup
 
     def checkout(self, commit: str, dest: Path) -> bool:
-        """The project's src/, templates/, checks/ and schemas/ at `commit`, into `dest`."""
-        names = [f"{self.prefix}{n}" for n in ("src", *pv.INPUT_FOLDERS)]
+        """The project's src/, templates/, checks/, schemas/ and pyproject.toml at `commit`, into
+    `dest` (the code runs from there as a source checkout: cjji.resources)."""
+        listed = self._git("ls-tree", "--name-only", commit, "--", self.prefix or ".")
+        present = {Path(line).name for line in (listed or b"").decode("utf-8", "replace").splitlines()}
+        wanted = [n for n in ("src", *pv.INPUT_FOLDERS, "pyproject.toml") if n in present]
+        if "src" not in wanted:
+            return False
+        names = [f"{self.prefix}{n}" for n in wanted]
         archive = self._git("archive", "--format=tar", commit, "--", *names)
         if archive is None:
             return False
@@ -134,11 +140,14 @@ def verify_site(site: Path, project: Path | None, *, rebuild: bool = True) -> li
             problems.extend(found)
             if record is not None:
                 records.append(record)
+            shared_checked = False
         if rebuild and records:
-            problems.extend(_verify_shared(site, manifest, records, anchors, Path(tmp) / "shared", accounted))
+            found = _verify_shared(site, manifest, records, anchors, Path(tmp) / "shared", accounted)
+            shared_checked = not any(p.startswith("the site's shared pages") for p in found)
+            problems.extend(found)
     for rel in mf.walk_files(site):
         in_version = rel.startswith("reports/") and rel.count("/") >= 3
-        if rel not in accounted and (rebuild or in_version):
+        if rel not in accounted and (shared_checked or in_version):
             problems.append(f"{rel} is on the site, but no verified version or page makes it")
     return problems
 
@@ -214,6 +223,9 @@ def verify_version(site: Path, folder: Path, anchors: Anchors, work: Path, rebui
         accounted.add(f"{rel}/index.html")
         return problems, record
     if not same_inputs and here:
+        listed = [*record.get("files", []), *record.get("assets", [])]
+        accounted.update(str(f.get("path")) for f in listed if isinstance(f, dict))
+        accounted.add(f"{rel}/index.html")
         problems.append(f"{name}: cannot rebuild it: it was built with other inputs (cjji, templates/, "
                         f"checks/, schemas/ at commit {commit or 'unknown'}) and that commit is not on the "
                         f"{anchors.branch} branch of this repository's history; run verify-site in a full "
@@ -221,6 +233,9 @@ def verify_version(site: Path, folder: Path, anchors: Anchors, work: Path, rebui
         return problems, record
     result = _expected(project, report_dir, record, in_process=here, work=work)
     if "error" in result:
+        listed = [*record.get("files", []), *record.get("assets", [])]
+        accounted.update(str(f.get("path")) for f in listed if isinstance(f, dict))
+        accounted.add(f"{rel}/index.html")  # not rebuilt: said once, below, not once per file
         return [*problems, f"{name}: cannot rebuild it: {result['error']}"], record
     if not here and result.get("inputs") != prov.get("inputs"):
         problems.append(f"{name}: the build inputs at commit {commit} are not the ones recorded for it")
