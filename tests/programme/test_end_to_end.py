@@ -88,3 +88,24 @@ def test_the_wrong_role_and_the_example_keys_outside_the_example_year_are_refuse
     with pytest.raises(plan_signoff.PlanSignError, match="fictional example gatekeeper"):
         plan_signoff.sign_plan(p2028, policy, "chief-inspector-HMIProbation", _key(tmp_path, "priya.raman"),
                                now=dt.datetime(2028, 3, 1, tzinfo=dt.UTC))
+
+
+def test_publishing_gets_everything_it_needs_in_one_call(example, tmp_path):
+    from cjji.programme.publishing import prepare
+
+    now = dt.datetime(2027, 3, 20, 9, 0, tzinfo=dt.UTC)
+    unsigned = prepare(example.root, "2027", example.policy(), now)
+    assert not unsigned.ready and {f.rule for f in unsigned.findings} == {"missing"}
+    programme = example.load()
+    for role, name in SIGNERS.items():
+        plan_signoff.sign_plan(programme, example.policy(), role, _key(tmp_path, name),
+                               now=dt.datetime(2027, 3, 10, 12, 0, tzinfo=dt.UTC))
+    prepared = prepare(example.root, "2027", example.policy(), now)
+    assert prepared.ready, prepared.findings
+    assert prepared.embargo == dt.datetime(2027, 3, 17, 0, 1, tzinfo=dt.UTC)  # 00:01 UK time (GMT in March)
+    assert prepared.digest.startswith("sha256:") and prepared.document.extra["framework_annex"] is False
+    assert [r.state for r in prepared.signoffs.roles] == ["signed"] * 4
+    page = str(prepared.page({}))
+    assert page.count("Planned") == 5
+    early = prepare(example.root, "2027", example.policy(), dt.datetime(2027, 3, 2, tzinfo=dt.UTC))
+    assert not early.ready and "future" in {f.rule for f in early.findings}  # final copies not yet sent

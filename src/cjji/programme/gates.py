@@ -195,13 +195,14 @@ def _writing(programme: Programme, policy: Policy, for_publication: bool, today:
     return report_gates.run_all(report, Context(policy=policy, for_publication=for_publication), chosen)
 
 
-def _signoffs(programme: Programme, policy: Policy, for_publication: bool, today: dt.date) -> list[Finding]:
+def _signoffs(programme: Programme, policy: Policy, for_publication: bool, today: dt.date,
+              now: dt.datetime | None = None) -> list[Finding]:
     """For publication: the CJCIG chair and the other chief inspectors have signed this content."""
     if not for_publication:
         return []
     from cjji.programme import signoff  # reads the statements and runs ssh-keygen: only when needed
 
-    return signoff.findings(programme, policy)
+    return signoff.findings(programme, policy, now)
 
 
 GATES: list[ProgrammeGate] = [
@@ -224,20 +225,25 @@ GATES: list[ProgrammeGate] = [
 ]
 
 
-def publication_findings(programme: Programme, policy: Policy, today: dt.date | None = None) -> list[Finding]:
+def publication_findings(programme: Programme, policy: Policy, today: dt.date | None = None,
+                         now: dt.datetime | None = None) -> list[Finding]:
     """What publishing the plan must refuse on: every check with for_publication (consultation
-    complete, 4.3; dates that have come; sign-offs valid for this content). Errors block publication."""
-    return check(programme, policy, for_publication=True, today=today)
+    complete, 4.3; dates that have come; sign-offs valid for this content at `now`). Errors block
+    publication."""
+    return check(programme, policy, for_publication=True, today=today, now=now)
 
 
 def check(programme: Programme, policy: Policy, *, for_publication: bool = False,
-          today: dt.date | None = None) -> list[Finding]:
+          today: dt.date | None = None, now: dt.datetime | None = None) -> list[Finding]:
     """Every finding for the programme: loading and schema first, then each gate. A gate that crashes
     becomes one error finding; the others still run."""
     today = today or dt.date.today()
     found = list(programme.findings)
     for gate in GATES:
         try:
+            if gate.id == "signoffs":
+                found += _signoffs(programme, policy, for_publication, today, now)
+                continue
             found += gate.run(programme, policy, for_publication, today)
         except Exception as exc:  # a bug in one check must not hide the others
             where = programme.plan.display if programme.plan else str(programme.dir)
