@@ -4,6 +4,7 @@ anyone can show the files on the website are the build of what the gatekeepers s
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import shutil
 from pathlib import Path
@@ -256,3 +257,71 @@ def test_a_version_built_with_earlier_code_and_templates_is_rebuilt_from_that_co
     _reconcile(build)
     bad = verify(signed.root, site)
     assert bad.exit_code == 1 and f"{V1}: {REPORT}.docx is not the reproducible build" in bad.output
+
+
+def test_attack_4_publish_and_verify_site_refuse_hand_written_review_records(signed: Gatekeepers, site: Path) -> None:
+    """Made-up reviewer, a commit of forty zeros, an empty URL: neither publish nor verify-site counts it."""
+    qa = next((signed.report / "signoffs").glob("qa-lead-*.json"))
+    qa.unlink()
+    qa.with_name(qa.name + ".sig").unlink()
+    signed.review("qa-lead-HMCPSI", "cps-qa", sign=False, commit="0" * 40, head_sha="0" * 40, url="",
+                  reviewer="made-up-reviewer")
+    refused = publish(signed.root, site)
+    assert refused.exit_code == 1
+    assert "this pull-request approval record is not signed" in refused.output
+    # on the site: publish properly, then swap the QA lead's statement for a hand-written record
+    shutil.rmtree(signed.report / "signoffs")
+    from publish_support import sign_all
+
+    sign_all(signed)
+    assert publish(signed.root, site).exit_code == 0
+    build = site.resolve()
+    for path in build.glob(f"{V1}/qa-lead-*"):
+        path.unlink()
+    record = signed.review("qa-lead-HMCPSI", "cps-qa", sign=False, commit="0" * 40, head_sha="0" * 40, url="")
+    shutil.copy(record, build / V1 / record.name)
+    _reconcile(build)
+    result = verify(signed.root, site, "--skip-rebuild")
+    assert result.exit_code == 1
+    assert f"{V1}: the required sign-off qa-lead-HMCPSI is not valid (invalid: this pull-request approval record " \
+           "is not signed" in result.output
+
+
+def test_attack_4_the_example_workflow_key_does_not_count_for_real_reports(tmp_path: Path) -> None:
+    """Its private half is published in examples/keys/: its records count for the example only."""
+    from cjji.digest import digest
+    from cjji.policy import load_policy
+    from cjji.signoff import (
+        REVIEW,
+        REVIEW_NAMESPACE,
+        Holder,
+        check_statement,
+        dump,
+        registry,
+        sign_bytes,
+        statement,
+        utc_now,
+    )
+
+    reg = registry(load_policy(ROOT))
+    assert reg.recorders["signoff-workflow@cjji.example"].example
+    folder = tmp_path / "2027-real-report"
+    shutil.copytree(ROOT / "reports" / REPORT, folder, ignore=shutil.ignore_patterns("signoffs"))
+    holder = reg.holders["helen.marsh@hmcpsi.example"]
+    review = {"id": 1, "url": "https://github.com/o/r/pull/1#pullrequestreview-1", "state": "approved",
+              "submitted_at": "2026-11-20T14:03:22Z", "reviewer": str(holder.github), "commit": "a" * 40,
+              "head_sha": "a" * 40, "pull_request": 1, "pull_request_url": "https://github.com/o/r/pull/1",
+              "repository": "o/r"}
+    data = dump(statement("2027-real-report", 1, "t", "qa-lead-HMCPSI", Holder(holder.identity, holder.name, ()),
+                          digest(folder), dt.datetime(2026, 11, 20, 14, 3, 22, tzinfo=dt.UTC), method=REVIEW,
+                          review=review, recorder="signoff-workflow@cjji.example"))
+    path = folder / "signoffs" / "qa-lead-HMCPSI--helen.marsh@hmcpsi.example.review.json"
+    path.parent.mkdir()
+    path.write_bytes(data)
+    key = ROOT / "examples" / "keys" / "EXAMPLE-ONLY-signoff-workflow"
+    path.with_name(path.name + ".sig").write_bytes(sign_bytes(data, key, REVIEW_NAMESPACE))
+    schema = ROOT / "schemas" / "signoff.schema.json"
+    verdict = check_statement(path, "2027-real-report", 1, digest(folder), reg, schema, utc_now())
+    assert verdict.state == "invalid"
+    assert "signed by the example workflow key signoff-workflow@cjji.example, whose private key is published" \
+        in verdict.reason
