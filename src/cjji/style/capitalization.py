@@ -60,7 +60,7 @@ def _offence(text: str, style: str, keep: set[str]) -> int | None:
             if word[0].islower():
                 return m.start()
             continue
-        if ":" in text[words[i - 1].end():m.start()]:  # a subtitle after a colon may start with a capital
+        if ":" in text[words[i - 1].end() if i else 0:m.start()]:  # a subtitle after a colon may start with a capital
             continue
         if word[0].isupper() and not _kept(word, keep):
             return m.start()

@@ -45,6 +45,7 @@ def check(rule: Rule, doc: Doc) -> Iterator[Hit]:
             if hit:
                 wrong, right = hit
                 offset = run.start() + run.group().index(wrong)
+                wrong = block.text[offset:offset + len(wrong)]
                 yield Hit(block, offset, rule.say(rule.message, match=wrong, suggestion=right),
                           rule.say(rule.hint, match=wrong, suggestion=right))
 
@@ -73,19 +74,43 @@ def _near_miss(run: str, index: dict[str, list[Name]], cutoff: float) -> tuple[s
     for i in range(len(words)):
         if not words[i][:1].isupper() and words[i] != "&":
             continue
-        candidates = {n.text: n for w in words[i:] for n in index.get(_stem(w), [])}
+        candidates = {_plain(n.text): n for w in words[i:] for n in index.get(_stem(w), [])}
         for j in range(i + 1, len(words) + 1):
             if not words[j - 1][:1].isupper():
                 continue
             piece = " ".join(words[i:j])
+            if any(piece.lower() == t.lower() or _inflected(piece, t, n.kind) for t, n in candidates.items()):
+                break  # a right name (or its plural or possessive) from here: nothing wrong
             for text, name in candidates.items():
-                text = _plain(text)
-                if abs(len(text.split()) - (j - i)) > 1 or text == piece or _inflected(piece, text, name.kind):
+                if abs(len(text.split()) - (j - i)) > 1:
                     continue
                 score = SequenceMatcher(None, piece.lower(), text.lower()).ratio()
-                if score >= cutoff and piece.lower() != text.lower() and (best is None or score > best[0]):
+                if score >= cutoff and (best is None or score > best[0]) and _same_words(piece, text):
                     best = (score, piece, name.canonical if not name.current else text)
     return (best[1], best[2]) if best else None
+
+
+_LINKING = frozenset({"of", "and", "for", "the", "in", "on", "to", "&", "at", "by"})
+
+
+def _same_words(piece: str, name: str) -> bool:
+    """The piece is the name with small slips: words in the same places, each alike (a plural, a
+    possessive, a letter or two) or a linking word for another ('Ministry for Justice'). A different
+    word ('Northshire Constabulary' for 'Cheshire Constabulary') is another name, not a slip."""
+    a = [w.lower().strip(",") for w in piece.split()]
+    b = [w.lower().strip(",") for w in name.split()]
+    for op, i1, i2, j1, j2 in SequenceMatcher(None, a, b).get_opcodes():
+        if op == "equal":
+            continue
+        if op == "replace" and i2 - i1 == j2 - j1:
+            if all(x in _LINKING and y in _LINKING or SequenceMatcher(None, x, y).ratio() >= 0.7
+                   for x, y in zip(a[i1:i2], b[j1:j2], strict=True)):
+                continue
+            return False
+        if all(w in _LINKING for w in a[i1:i2] + b[j1:j2]):
+            continue
+        return False
+    return True
 
 
 _PLURAL_KINDS = frozenset({"office-holder", "commissioner", "court"})
@@ -118,7 +143,7 @@ def _statutes(rule: Rule, vocab: Vocabulary, block, cutoff: float) -> Iterator[H
         for title in titles[-8:]:
             for known in vocab.statutes:
                 score = SequenceMatcher(None, title.lower(), known.lower()).ratio()
-                if score >= cutoff and (best is None or score > best[0]):
+                if score >= cutoff and (best is None or score > best[0]) and _same_words(title, known):
                     best = (score, title, known)
         if best:
             _, wrong, right = best

@@ -2,7 +2,9 @@
 'and' or 'or' (the Oxford comma: "police, prosecutors, and courts") or without it ("police,
 prosecutors and courts"). The style of the first list in the report wins (or `prefer`); lists
 written the other way are found. Only unmistakable lists count: three or more short items (one to
-`max_words` words each) separated by commas.
+`max_words` words each) separated by commas; a comma before a last item that has its own 'and'
+or 'or' ("serious crime, targeted victims, and vulnerable or intimidated victims") is for clarity
+and always allowed.
 
 Fields: prefer (first | oxford | none), max_words (default 3). Placeholders: {style}, {line}."""
 
@@ -15,7 +17,8 @@ from cjji.style.rule import Doc, Hit, Rule
 
 
 def _pattern(max_words: int) -> re.Pattern[str]:
-    item = rf"[A-Za-z][\w'’-]*(?:\s+[A-Za-z][\w'’-]*){{0,{max_words - 1}}}"
+    word = r"(?!(?:and|or)\b)[A-Za-z][\w'’-]*"  # an item never has 'and' or 'or' in it
+    item = rf"{word}(?:\s+{word}){{0,{max_words - 1}}}"
     return re.compile(rf"(?<![\w,])({item})((?:,\s+{item})+)(,?)\s+(and|or)\s+({item})(?![\w-])")
 
 
@@ -33,6 +36,8 @@ def check(rule: Rule, doc: Doc) -> Iterator[Hit]:
             items = [*[i.strip() for i in m.group(2).split(",") if i.strip()], m.group(5)]
             if any(_CLAUSE.search(i) for i in items):
                 continue  # clauses joined by commas, not a list of things
+            if re.match(r"\s+(?:and|or)\s", block.text[m.end():]):
+                continue  # the last item has its own 'and' or 'or': a comma there is for clarity
             found.append((block.position(m.start()), block, m, "oxford" if m.group(3) else "none"))
     if not found:
         return
