@@ -459,6 +459,10 @@ def branch_ref(top: Path, branch: str) -> str | None:
     return None
 
 
+def is_shallow(top: Path) -> bool:
+    return (_git(top, "rev-parse", "--is-shallow-repository") or "").strip() == "true"
+
+
 _HISTORY: dict[tuple[str, str], dict[str, list[tuple[str, str, dt.datetime]]]] = {}
 _TOPLEVEL: dict[str, Path | None] = {}
 
@@ -474,7 +478,7 @@ def landing_history(top: Path, branch: str) -> tuple[str, dict[str, list[tuple[s
     sha = branch_ref(top, branch)
     if sha is None:
         return None
-    if (_git(top, "rev-parse", "--is-shallow-repository") or "").strip() == "true":
+    if is_shallow(top):
         return None  # a shallow clone shows every file as added by its oldest commit: no history
     key = (str(top), sha)
     if key not in _HISTORY:

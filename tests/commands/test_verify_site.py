@@ -325,3 +325,17 @@ def test_attack_4_the_example_workflow_key_does_not_count_for_real_reports(tmp_p
     assert verdict.state == "invalid"
     assert "signed by the example workflow key signoff-workflow@cjji.example, whose private key is published" \
         in verdict.reason
+
+
+def test_a_shallow_clone_still_verifies_and_says_what_it_could_not_check(
+        signed: Gatekeepers, site: Path, tmp_path: Path) -> None:
+    """CI's default checkout is shallow: no history, so nothing can be required to have landed."""
+    import subprocess
+
+    signed.land("reports, signed")
+    assert publish(signed.root, site).exit_code == 0
+    clone = tmp_path / "shallow"
+    subprocess.run(["git", "clone", "-q", "--depth=1", f"file://{signed.root}", str(clone)], check=True)
+    result = CliRunner().invoke(cli, ["verify-site", str(site), "--root", str(clone), "--skip-rebuild"])
+    assert result.exit_code == 0, result.output
+    assert "has no full history of the main branch" in result.output

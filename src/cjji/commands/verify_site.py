@@ -39,7 +39,10 @@ def command(site: Path, root: Path | None, skip_rebuild: bool) -> None:
         project: Path | None = find_root(root)
     except ProjectError:
         project = None
-    problems = verify_site(folder, project, rebuild=not skip_rebuild)
+    notes: list[str] = []
+    problems = verify_site(folder, project, rebuild=not skip_rebuild, notes=notes)
+    for note in notes:
+        click.echo(f"note: {note}", err=True)
     for problem in problems:
         click.echo(f"{site}: {problem}")
     if problems:

@@ -59,6 +59,7 @@ class Anchors:
         gatekeepers = self.project / pv.POLICY_FILES["gatekeepers.yml"]
         self.branch = pv._branch(gatekeepers)
         self.branch_sha = signoff.branch_ref(self.top, self.branch) if self.top else None
+        self.shallow = self.top is not None and signoff.is_shallow(self.top)
         self.prefix = ""
         if self.top is not None:
             rel = self.project.relative_to(self.top).as_posix()
@@ -66,7 +67,8 @@ class Anchors:
 
     @property
     def history(self) -> bool:
-        return self.branch_sha is not None
+        """The branch's whole first-parent history is at hand (not a shallow clone)."""
+        return self.branch_sha is not None and not self.shallow
 
     def _git(self, *args: str, data: bool = False) -> bytes | None:
         assert self.top is not None
@@ -77,7 +79,7 @@ class Anchors:
         return done.stdout if done.returncode == 0 else None
 
     def on_branch(self, commit: str | None) -> bool:
-        if not self.history or not commit or len(commit) != 40:
+        if self.branch_sha is None or not commit or len(commit) != 40:
             return False
         assert self.branch_sha is not None
         return self._git("merge-base", "--is-ancestor", commit, self.branch_sha) is not None
@@ -118,8 +120,10 @@ class Anchors:
 # ---- the whole site ---------------------------------------------------------------------------
 
 
-def verify_site(site: Path, project: Path | None, *, rebuild: bool = True) -> list[str]:
-    """Every problem with a published site, each one plain sentence. [] means verified."""
+def verify_site(site: Path, project: Path | None, *, rebuild: bool = True,
+                notes: list[str] | None = None) -> list[str]:
+    """Every problem with a published site, each one plain sentence. [] means verified.
+    `notes` receives what could not be checked (no history at hand, no rebuild)."""
     if project is None:
         return ["there are no trust anchors to verify against: run `cjji verify-site` inside a clone of "
                 "the reports repository (or pass --root); the site's own manifest proves nothing by itself"]
@@ -130,6 +134,12 @@ def verify_site(site: Path, project: Path | None, *, rebuild: bool = True) -> li
     except mf.ManifestError:
         return problems
     anchors = Anchors(project)
+    if notes is not None and not anchors.history:
+        notes.append(f"{project} has no full history of the {anchors.branch} branch (not a git clone, or a "
+                     "shallow one): the policy copies were compared with the current checks/ only, and the "
+                     "sign-offs were not checked to have landed on the branch")
+    if notes is not None and not rebuild:
+        notes.append("--skip-rebuild: the downloads and pages were not rebuilt from the kept sources")
     folders = sorted(set(_version_folders(site)) | {
         site / mf.version_dir(r["id"], v["version"]) for r in manifest["reports"] for v in r["versions"]})
     records: list[dict[str, Any]] = []
