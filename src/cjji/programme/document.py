@@ -78,7 +78,18 @@ def _names(policy: Policy, codes: Any, short: bool = True) -> str:
 
 
 def _process(policy: Policy, ident: Any) -> str:
-    return str(policy.business_processes.get(ident, {}).get("name", ident or ""))
+    if not isinstance(ident, str):
+        return ""
+    return str(policy.business_processes.get(ident, {}).get("name", ident))
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _key(value: Any) -> str:
+    """A value used to look something up: text as it is, anything else as its text."""
+    return value if isinstance(value, str) else str(value)
 
 
 def _risk(programme: Programme, policy: Policy) -> str:
@@ -96,10 +107,10 @@ def _long_list(programme: Programme, policy: Policy) -> str:
     rows = []
     for ident in long_list(programme, policy):
         data = programme.proposals[ident].data
-        cited = [sources.get(s.get("source"), {}).get("name", s.get("source")) for s in data.get("risk_sources") or []
-                 if isinstance(s, dict)]
+        cited = [sources.get(_key(s.get("source")), {}).get("name", s.get("source"))
+                 for s in _list(data.get("risk_sources")) if isinstance(s, dict)]
         rows.append([md_escape(data.get("title", ident)), md_escape(_names(policy, [data.get("lead")])),
-                     md_escape(_names(policy, [c for c in data.get("inspectorates") or [] if c != data.get("lead")])),
+                     md_escape(_names(policy, _others(data))),
                      md_escape(_process(policy, data.get("business_process"))), md_escape("; ".join(map(str, cited)))])
     intro = ("These proposals meet the qualifying criteria of framework paragraph 5.5: they involve two or more "
              "criminal justice inspectorates, have an identified lead criminal justice inspectorate, a clearly "
@@ -115,7 +126,7 @@ def _exclusions(programme: Programme, policy: Policy) -> str:
     for ident, proposal in programme.proposals.items():
         excluded = proposal.data.get("excluded")
         if isinstance(excluded, dict):
-            name = criteria.get(excluded.get("criterion"), {}).get("name", excluded.get("criterion"))
+            name = criteria.get(_key(excluded.get("criterion")), {}).get("name", excluded.get("criterion"))
             rows.append([md_escape(proposal.data.get("title", ident)), md_escape(name),
                          md_escape(excluded.get("reason", ""))])
         elif failures(proposal, policy):  # not excluded, yet failing: the check says so; shown honestly
@@ -219,7 +230,7 @@ def _consultation(programme: Programme, policy: Policy) -> str:
             continue
         kind = entry.get("kind") if entry.get("kind") in tables else "wider"
         name = entry.get("consultee", "")
-        if kind == "statutory" and name in statutory:
+        if kind == "statutory" and isinstance(name, str) and name in statutory:
             name = statutory[name].name
         response = entry.get("response") if isinstance(entry.get("response"), dict) else {}
         if response.get("received"):

@@ -105,7 +105,7 @@ def _risk_sources(programme: Programme, policy: Policy) -> list[Finding]:
     for proposal in programme.proposals.values():
         cited = proposal.data.get("risk_sources")
         for i, entry in enumerate(cited if isinstance(cited, list) else []):
-            if isinstance(entry, dict) and entry.get("source") not in sources:
+            if isinstance(entry, dict) and str(entry.get("source")) not in sources:
                 close = difflib.get_close_matches(str(entry.get("source")), list(sources), n=1)
                 found.append(proposal.finding("plan", "unknown-risk-source", ("risk_sources", i, "source"),
                                               f"'{entry.get('source')}' is not a risk-assessment source in "

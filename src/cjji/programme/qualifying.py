@@ -147,7 +147,7 @@ def _exclusion(proposal: Source, policy: Policy, failed: list[Failure]) -> list[
     criteria = rules.qualifying_criteria(policy)
     criterion = excluded.get("criterion")
     found = []
-    if criterion not in criteria:
+    if not isinstance(criterion, str) or criterion not in criteria:
         close = difflib.get_close_matches(str(criterion), list(criteria), n=1)
         return [proposal.finding(GATE, "unknown-criterion", ("excluded", "criterion"),
                                  f"'{criterion}' is not a qualifying criterion of framework 5.5",

@@ -86,7 +86,7 @@ def assessment_findings(proposal: Source, policy: Policy) -> list[Finding]:
             continue
         rating = entry.get("rating")
         allowed = list(YES_NO) if factor.kind == "yes-no" else list(scale)
-        if rating not in allowed:
+        if not isinstance(rating, str) or rating not in allowed:
             found.append(proposal.finding(
                 GATE_ASSESS, "rating", ("assessment", ident, "rating"),
                 f"'{rating}' is not a rating for '{factor.name}'",
@@ -118,13 +118,13 @@ def score(proposal: Source, policy: Policy) -> Ranked | None:
         entry = given.get(factor.id)
         rating = entry.get("rating") if isinstance(entry, dict) else None
         if factor.kind == "yes-no":
-            if rating not in YES_NO:
+            if not isinstance(rating, str) or rating not in YES_NO:
                 return None
             if rating == "yes":
                 total += factor.weight
                 first = first or factor.ranks_first
         else:
-            if rating not in scale:
+            if not isinstance(rating, str) or rating not in scale:
                 return None
             total += scale[str(rating)] * factor.weight
         ratings[factor.id] = str(rating)
