@@ -43,7 +43,7 @@ def test_every_block_is_anchored_once_and_points_at_its_source(review_copy: byte
     marked = {b.get(f"{W}name") for b in document.iter(f"{W}bookmarkStart")}
     assert {a.name for a in returned.anchors if a.story == "document"} <= marked
     recommendation = next(a for a in real if a.finding == "R1")
-    assert recommendation.prefix == "6.2\t" and recommendation.text.startswith("By 30 June 2027")
+    assert recommendation.number == "6.2" and recommendation.text.startswith("By 30 June 2027")
 
 
 def test_properties_carry_the_digest_version_and_body(review_copy: bytes) -> None:

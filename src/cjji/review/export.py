@@ -78,21 +78,28 @@ class Anchor:
     line: int
     col: int
     end_line: int
-    prefix: str
+    prefix: str  # text the docx writes before the block's own text ("3.4\t", "Table 2: ")
     text: str
     finding: str
     story: str  # "document" or "footnotes"
+    suffix: str = ""  # text the docx writes after it (a judgement's " [C1]")
+    number: str = ""  # the paragraph or section number as printed (Word may number it itself)
+
+    @property
+    def docx_text(self) -> str:
+        return self.prefix + self.text + self.suffix
 
     def to_json(self) -> dict[str, object]:
         return {"name": self.name, "kind": self.kind, "line": self.line, "col": self.col,
                 "end_line": self.end_line, "prefix": self.prefix, "text": self.text,
-                "finding": self.finding, "story": self.story}
+                "finding": self.finding, "story": self.story, "suffix": self.suffix, "number": self.number}
 
     @classmethod
     def from_json(cls, data: dict[str, object]) -> Anchor:
         return cls(str(data["name"]), str(data["kind"]), int(data["line"]), int(data["col"]),  # type: ignore[call-overload]
                    int(data["end_line"]), str(data["prefix"]), str(data["text"]),  # type: ignore[call-overload]
-                   str(data.get("finding", "")), str(data.get("story", "document")))
+                   str(data.get("finding", "")), str(data.get("story", "document")), str(data.get("suffix", "")),
+                   str(data.get("number", "")))
 
 
 @dataclass
@@ -136,14 +143,30 @@ def body_paragraphs(body: etree._Element) -> list[etree._Element]:
 
 # what a builder may write before a block's text: "3.4", "Table 2:", "Figure 1:", "(a)"
 _LABEL = re.compile(r"^\s*((Table|Figure|Chart|Box)\s+[\dA-Z][\w.]*[:.]?|\(?[\dA-Za-z]{1,3}(\.\d+)*[.):]?)?\s*$")
+# ... and after it: the criteria a judgement cites, " [C1, C2]"
+_SUFFIX = re.compile(r"^\s*(\[[^\[\]\n]{1,80}\])?\s*$")
+
+
+def _split(raw: str, block: SourceBlock) -> tuple[str, str] | None:
+    """(prefix, suffix) when the paragraph text `raw` is the block's text with a label around it."""
+    text = block.text
+    if not text:
+        return None
+    start = raw.find(text)
+    while start >= 0:
+        prefix, suffix = raw[:start], raw[start + len(text):]
+        if (prefix == block.prefix or _LABEL.match(prefix)) and _SUFFIX.match(suffix):
+            return prefix, suffix
+        start = raw.find(text, start + 1)
+    return None
 
 
 def match_paragraphs(paragraphs: list[etree._Element],
-                     blocks: list[SourceBlock]) -> list[tuple[etree._Element, int, str]]:
-    """(paragraph, index in blocks, what the docx writes before the block's text) for each docx
-    paragraph that shows a block, in order. The number or label in front may be one the builder
-    adds ("Table 2: "), so a paragraph ending with the block's text after such a label matches too."""
-    found: list[tuple[etree._Element, int, str]] = []
+                     blocks: list[SourceBlock]) -> list[tuple[etree._Element, int, str, str]]:
+    """(paragraph, index in blocks, prefix, suffix) for each docx paragraph that shows a block, in
+    order. The builder may write a number or label before the block's text ("3.4", "Table 2: ") and
+    the cited criteria after a judgement (" [C1]"); those become the anchor's prefix and suffix."""
+    found: list[tuple[etree._Element, int, str, str]] = []
     keys = [normalise(b.docx_text) for b in blocks]
     j = 0
     for p in paragraphs:
@@ -152,14 +175,12 @@ def match_paragraphs(paragraphs: list[etree._Element],
         if not text:
             continue
         for k in range(j, min(j + LOOKAHEAD, len(blocks))):
-            block = blocks[k]
-            if keys[k] == text:
-                prefix = raw[: len(raw) - len(block.text)] if raw.endswith(block.text) else block.prefix
-            elif block.text and raw.endswith(block.text) and _LABEL.match(raw[: len(raw) - len(block.text)]):
-                prefix = raw[: len(raw) - len(block.text)]
-            else:
+            split = _split(raw, blocks[k])
+            if split is None and keys[k] == text:
+                split = (blocks[k].prefix, "")
+            if split is None:
                 continue
-            found.append((p, k, prefix))
+            found.append((p, k, *split))
             j = k + 1
             break
     return found
@@ -197,22 +218,23 @@ def anchor_document(document: etree._Element, footnotes: etree._Element | None,
     anchors: list[Anchor] = []
     used: set[int] = set()
 
-    def add(p: etree._Element, block: SourceBlock, story: str, prefix: str | None = None) -> None:
+    def add(p: etree._Element, block: SourceBlock, story: str, prefix: str | None = None, suffix: str = "") -> None:
         """Bookmark `p` as showing `block` (a "generated" block: text cjji writes, not report.md's)."""
         nonlocal next_id
         name = f"{ANCHOR_PREFIX}{len(anchors)}_{block.digest}"
         _bookmark(p, next_id, name)
         next_id += 1
         anchors.append(Anchor(name, block.kind, block.line, block.col, block.end_line,
-                              block.prefix if prefix is None else prefix, block.text, block.finding, story))
+                              block.prefix if prefix is None else prefix, block.text, block.finding, story,
+                              suffix, block.prefix.strip()))
         used.add(id(block))
 
     everything = list(body.iter(w("p")))  # these references keep each element's proxy (and id) alive
-    matched = {id(p): (k, prefix) for p, k, prefix in match_paragraphs(body_paragraphs(body), main)}
+    matched = {id(p): (k, prefix, suffix) for p, k, prefix, suffix in match_paragraphs(body_paragraphs(body), main)}
     for p in everything:
         if id(p) in matched:
-            k, prefix = matched[id(p)]
-            add(p, main[k], "document", prefix)
+            k, prefix, suffix = matched[id(p)]
+            add(p, main[k], "document", prefix, suffix)
         elif not _in_toc(p) and paragraph_text(p).strip():  # cover, labels, the framework annex
             add(p, SourceBlock("generated", paragraph_text(p), "", [], 0, 0, 0), "document")
     if footnotes is not None and notes:
@@ -223,10 +245,13 @@ def anchor_document(document: etree._Element, footnotes: etree._Element | None,
             if note.get(w("type")) in ("separator", "continuationSeparator", "continuationNotice"):
                 continue
             for p in note.iter(w("p")):
-                candidates = by_text.get(normalise(paragraph_text(p)))
+                raw = paragraph_text(p)
+                candidates = by_text.get(normalise(raw)) or [b for b in notes if _split(raw, b) is not None]
                 if candidates:
                     fresh = [b for b in candidates if id(b) not in used]
-                    add(p, (fresh or candidates)[0], "footnotes")
+                    block = (fresh or candidates)[0]
+                    prefix, suffix = _split(raw, block) or (block.prefix, "")
+                    add(p, block, "footnotes", prefix, suffix)
     return anchors, [b for b in blocks if id(b) not in used]
 
 

@@ -223,7 +223,7 @@ def _claim_by_text(paras: list[Para], anchors: list[Anchor], story: str) -> None
     delete one) are matched to unclaimed anchors of the same story by their original text, in order."""
     claimed = {p.anchor for p in paras if p.anchor is not None}
     candidates = [k for k, a in enumerate(anchors) if a.story == story and k not in claimed]
-    keys = {k: normalise(anchors[k].prefix + anchors[k].text) for k in candidates}
+    keys = {k: normalise(anchors[k].docx_text) for k in candidates}
     j = 0
     for para in paras:
         if para.anchor is not None:
@@ -346,7 +346,7 @@ def _untracked(paras: list[Para], anchors: list[Anchor]) -> list[RawItem]:
             at = _point(paras, index, 0)
             items.append(RawItem("new-paragraph", "", "", at, at, new=para.original, comment="not tracked"))
             continue
-        exported = anchors[para.anchor].prefix + anchors[para.anchor].text
+        exported = anchors[para.anchor].docx_text
         if anchors[para.anchor].kind == "generated" or para.original == exported or \
                 normalise(para.original) == normalise(exported):
             continue
@@ -367,7 +367,7 @@ def _untracked(paras: list[Para], anchors: list[Anchor]) -> list[RawItem]:
                              quote=old, old=old, new=new, comment="not tracked"))
     for k, anchor in enumerate(anchors):
         if k not in seen and anchor.kind != "generated":
-            items.append(RawItem("removed-paragraph", "", "", Point(k, 0), Point(k, len(anchor.prefix + anchor.text)),
+            items.append(RawItem("removed-paragraph", "", "", Point(k, 0), Point(k, len(anchor.docx_text)),
                                  quote=anchor.text, old=anchor.text, comment="not tracked"))
     return items
 

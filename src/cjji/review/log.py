@@ -51,13 +51,13 @@ class Log:
         return str(self.data.get("body", "")) if isinstance(self.data, dict) else ""
 
 
-def _where(at: Located, end: Located | None, anchor_prefix: str) -> dict[str, Any]:
+def _where(at: Located, end: Located | None, number: str) -> dict[str, Any]:
     where: dict[str, Any] = {"line": at.line, "col": at.col}
     if end is not None and end.state == at.state and (end.line, end.col) != (at.line, at.col):
         where.update(end_line=end.line, end_col=end.col)
     where["mapped"] = at.state
-    if anchor_prefix.strip():
-        where["paragraph"] = anchor_prefix.strip()
+    if number:
+        where["paragraph"] = number
     if at.block is not None:
         if at.block.finding:
             where["finding"] = at.block.finding
@@ -89,10 +89,10 @@ def build_items(returned: Returned, blocks: list[SourceBlock], index: LineIndex)
         item: dict[str, Any] = {"id": ident, "kind": raw.kind, "who": raw.author or "(not recorded)"}
         if raw.date:
             item["when"] = raw.date
-        item["where"] = _where(start, end, anchor.prefix if anchor else "")
+        item["where"] = _where(start, end, anchor.number if anchor else "")
         if raw.kind == "move" and raw.to is not None:
             to = locate(raw.to, returned.anchors, mapped, index)
-            item["to"] = _where(to, None, returned.anchors[raw.to.anchor].prefix if raw.to.anchor is not None else "")
+            item["to"] = _where(to, None, returned.anchors[raw.to.anchor].number if raw.to.anchor is not None else "")
         if raw.kind not in ("comment", "reply"):
             item["tracked"] = raw.comment != "not tracked"
         if raw.quote:
