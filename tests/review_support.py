@@ -46,7 +46,9 @@ class Returned:
         archive = zipfile.ZipFile(io.BytesIO(docx))
         self.parts = {n: archive.read(n) for n in archive.namelist()}
         self.document = etree.fromstring(self.parts["word/document.xml"])
-        self.footnotes = etree.fromstring(self.parts["word/footnotes.xml"]) if "word/footnotes.xml" in self.parts else None
+        self.footnotes = (
+            etree.fromstring(self.parts["word/footnotes.xml"]) if "word/footnotes.xml" in self.parts else None
+        )
         self.comments: list[etree._Element] = []
         self.extended: list[tuple[str, str | None]] = []  # (paraId, parent paraId)
         self.next_id = 900
@@ -66,8 +68,12 @@ class Returned:
         raise AssertionError(f"no paragraph contains {contains!r}")
 
     def _runs(self, p: etree._Element) -> list[etree._Element]:
-        return [r for r in p.iter(w("r")) if not any(a.tag in (w("del"), w("moveFrom")) for a in r.iterancestors())
-                and r.find(w("footnoteRef")) is None]
+        return [
+            r
+            for r in p.iter(w("r"))
+            if not any(a.tag in (w("del"), w("moveFrom")) for a in r.iterancestors())
+            and r.find(w("footnoteRef")) is None
+        ]
 
     def _split(self, p: etree._Element, at: int) -> None:
         """Split the run holding offset `at` of the paragraph's text so that a run starts there."""
@@ -107,8 +113,16 @@ class Returned:
         return str(self.next_id)
 
     # -- comments ------------------------------------------------------------------------------
-    def comment(self, quote: str, text: str, author: str = "Jane Smith", date: str = "2026-11-20T10:15:00Z",
-                within: str | None = None, reply_to: str | None = None, exact: bool = False) -> str:
+    def comment(
+        self,
+        quote: str,
+        text: str,
+        author: str = "Jane Smith",
+        date: str = "2026-11-20T10:15:00Z",
+        within: str | None = None,
+        reply_to: str | None = None,
+        exact: bool = False,
+    ) -> str:
         """A comment on `quote` (a reply when reply_to names an earlier comment's id). Returns its id."""
         cid = self._id()
         runs = self.runs_between(quote, within, exact)
@@ -151,8 +165,14 @@ class Returned:
         element.set(w("date"), date)
         return element
 
-    def delete(self, quote: str, author: str = "Jane Smith", date: str = "2026-11-20T10:20:00Z",
-               within: str | None = None, tag: str = "del") -> etree._Element:
+    def delete(
+        self,
+        quote: str,
+        author: str = "Jane Smith",
+        date: str = "2026-11-20T10:20:00Z",
+        within: str | None = None,
+        tag: str = "del",
+    ) -> etree._Element:
         runs = self.runs_between(quote, within)
         wrapper = self._revision(tag, author, date)
         runs[0].addprevious(wrapper)
@@ -172,8 +192,15 @@ class Returned:
         t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
         return run
 
-    def insert(self, before: str, text: str, author: str = "Jane Smith", date: str = "2026-11-20T10:25:00Z",
-               within: str | None = None, tag: str = "ins") -> etree._Element:
+    def insert(
+        self,
+        before: str,
+        text: str,
+        author: str = "Jane Smith",
+        date: str = "2026-11-20T10:25:00Z",
+        within: str | None = None,
+        tag: str = "ins",
+    ) -> etree._Element:
         """Insert `text` just before the text `before` (tracked)."""
         runs = self.runs_between(before, within)
         wrapper = self._revision(tag, author, date)
@@ -181,23 +208,37 @@ class Returned:
         runs[0].addprevious(wrapper)
         return wrapper
 
-    def insert_at_end(self, paragraph_contains: str, text: str, author: str = "Jane Smith",
-                      date: str = "2026-11-20T10:26:00Z") -> None:
+    def insert_at_end(
+        self, paragraph_contains: str, text: str, author: str = "Jane Smith", date: str = "2026-11-20T10:26:00Z"
+    ) -> None:
         p = self.paragraph(paragraph_contains)
         runs = self._runs(p)
         wrapper = self._revision("ins", author, date)
         wrapper.append(self._new_run(text, runs[-1]))
         runs[-1].addnext(wrapper)
 
-    def replace(self, quote: str, text: str, author: str = "Jane Smith", date: str = "2026-11-20T10:30:00Z",
-                within: str | None = None) -> None:
+    def replace(
+        self,
+        quote: str,
+        text: str,
+        author: str = "Jane Smith",
+        date: str = "2026-11-20T10:30:00Z",
+        within: str | None = None,
+    ) -> None:
         deleted = self.delete(quote, author, date, within)
         inserted = self._revision("ins", author, date)
         inserted.append(self._new_run(text, deleted[0]))
         deleted.addnext(inserted)
 
-    def move(self, quote: str, before: str, author: str = "Jane Smith", date: str = "2026-11-20T10:40:00Z",
-             within: str | None = None, to_within: str | None = None) -> None:
+    def move(
+        self,
+        quote: str,
+        before: str,
+        author: str = "Jane Smith",
+        date: str = "2026-11-20T10:40:00Z",
+        within: str | None = None,
+        to_within: str | None = None,
+    ) -> None:
         name = f"move{self._id()}"
         moved = self.delete(quote, author, date, within, tag="moveFrom")
         start = self._revision("moveFromRangeStart", author, date)
@@ -214,8 +255,14 @@ class Returned:
         end_to.set(w("id"), start_to.get(w("id")))
         target.addnext(end_to)
 
-    def new_paragraph_after(self, paragraph_contains: str, text: str, author: str = "Jane Smith",
-                            date: str = "2026-11-20T10:50:00Z", tracked: bool = True) -> None:
+    def new_paragraph_after(
+        self,
+        paragraph_contains: str,
+        text: str,
+        author: str = "Jane Smith",
+        date: str = "2026-11-20T10:50:00Z",
+        tracked: bool = True,
+    ) -> None:
         p = self.paragraph(paragraph_contains)
         new = etree.Element(w("p"))
         ppr = etree.SubElement(new, w("pPr"))
@@ -277,11 +324,13 @@ class Returned:
     # -- writing --------------------------------------------------------------------------------
     def data(self) -> bytes:
         parts = dict(self.parts)
-        parts["word/document.xml"] = etree.tostring(self.document, xml_declaration=True, encoding="UTF-8",
-                                                    standalone=True)
+        parts["word/document.xml"] = etree.tostring(
+            self.document, xml_declaration=True, encoding="UTF-8", standalone=True
+        )
         if self.footnotes is not None:
-            parts["word/footnotes.xml"] = etree.tostring(self.footnotes, xml_declaration=True, encoding="UTF-8",
-                                                         standalone=True)
+            parts["word/footnotes.xml"] = etree.tostring(
+                self.footnotes, xml_declaration=True, encoding="UTF-8", standalone=True
+            )
         if self.comments:
             root = etree.Element(w("comments"), nsmap={"w": W, "w14": W14})
             root.extend(self.comments)
@@ -293,14 +342,21 @@ class Returned:
                 if parent:
                     entry.set(f"{{{W15}}}paraIdParent", parent)
                 entry.set(f"{{{W15}}}done", "0")
-            parts["word/commentsExtended.xml"] = etree.tostring(ext, xml_declaration=True, encoding="UTF-8",
-                                                                standalone=True)
-            self._register(parts, "word/commentsExtended.xml",
-                           "application/vnd.openxmlformats-officedocument.wordprocessingml.commentsExtended+xml",
-                           EXT_RT)
-            self._register(parts, "word/comments.xml",
-                           "application/vnd.openxmlformats-officedocument.wordprocessingml.comments+xml",
-                           RT + "comments")
+            parts["word/commentsExtended.xml"] = etree.tostring(
+                ext, xml_declaration=True, encoding="UTF-8", standalone=True
+            )
+            self._register(
+                parts,
+                "word/commentsExtended.xml",
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.commentsExtended+xml",
+                EXT_RT,
+            )
+            self._register(
+                parts,
+                "word/comments.xml",
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.comments+xml",
+                RT + "comments",
+            )
         out = io.BytesIO()
         with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
             for name, data in parts.items():

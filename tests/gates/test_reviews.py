@@ -21,10 +21,23 @@ from cjji.review.log import HEADER, dump, review_summary
 POLICY = load_policy(ROOT)
 
 
-def item(ident: str, status: str = "open", response: str = "", line: int = 63, col: int = 58,
-         mapped: str = "exact", kind: str = "comment") -> dict[str, Any]:
-    entry: dict[str, Any] = {"id": ident, "kind": kind, "who": "Ann Clerk", "when": "2026-11-25T09:00:00Z",
-                             "where": {"line": line, "col": col, "mapped": mapped}, "quote": "72 of the 120 cases"}
+def item(
+    ident: str,
+    status: str = "open",
+    response: str = "",
+    line: int = 63,
+    col: int = 58,
+    mapped: str = "exact",
+    kind: str = "comment",
+) -> dict[str, Any]:
+    entry: dict[str, Any] = {
+        "id": ident,
+        "kind": kind,
+        "who": "Ann Clerk",
+        "when": "2026-11-25T09:00:00Z",
+        "where": {"line": line, "col": col, "mapped": mapped},
+        "quote": "72 of the 120 cases",
+    }
     if kind == "comment":
         entry["comment"] = "Our own count is 74."
     else:
@@ -34,12 +47,23 @@ def item(ident: str, status: str = "open", response: str = "", line: int = 63, c
     return entry
 
 
-def write_log(folder: Path, items: list[dict[str, Any]], report: str = EXAMPLE.name, name: str = "cps-2026-11-28") -> Path:
-    data = {"report": report, "body": "cps", "received": "2026-11-28",
-            "file": {"name": "back.docx", "sha256": "sha256:" + "0" * 64},
-            "export": {"digest": "sha256:" + "1" * 64, "version": "1", "source_sha256": "sha256:" + "2" * 64,
-                       "exported": "2026-11-20", "current": True},
-            "items": items}
+def write_log(
+    folder: Path, items: list[dict[str, Any]], report: str = EXAMPLE.name, name: str = "cps-2026-11-28"
+) -> Path:
+    data = {
+        "report": report,
+        "body": "cps",
+        "received": "2026-11-28",
+        "file": {"name": "back.docx", "sha256": "sha256:" + "0" * 64},
+        "export": {
+            "digest": "sha256:" + "1" * 64,
+            "version": "1",
+            "source_sha256": "sha256:" + "2" * 64,
+            "exported": "2026-11-20",
+            "current": True,
+        },
+        "items": items,
+    }
     path = folder / "reviews" / f"{name}.yml"
     path.parent.mkdir(exist_ok=True)
     path.write_text(dump(data, HEADER), encoding="utf-8")
@@ -59,7 +83,9 @@ def test_open_items_are_located_at_their_lines(example_copy: Path) -> None:
     write_log(example_copy, [item("c1"), item("t1", kind="replacement", line=63, col=99)])
     draft = findings(example_copy)
     assert [(f.file.endswith("report.md"), f.line, f.col, f.severity, f.rule) for f in draft] == [
-        (True, 63, 58, "info", "open"), (True, 63, 99, "info", "open")]
+        (True, 63, 58, "info", "open"),
+        (True, 63, 99, "info", "open"),
+    ]
     assert "comment from Ann Clerk: Our own count is 74." in draft[0].message
     assert "tracked change from Ann Clerk: '60 per cent' -> 'sixty per cent'" in draft[1].message
     assert "reviews/cps-2026-11-28.yml item c1" in draft[0].message
@@ -87,8 +113,14 @@ def test_rejected_without_a_reason_is_not_resolved(example_copy: Path, status: s
 
 
 def test_resolved_items_pass_publication(example_copy: Path) -> None:
-    write_log(example_copy, [item("c1", status="accepted"), item("c2", status="rejected", response="Six is right."),
-                             item("t1", status="accepted-with-change", response="Reworded.", kind="replacement")])
+    write_log(
+        example_copy,
+        [
+            item("c1", status="accepted"),
+            item("c2", status="rejected", response="Six is right."),
+            item("t1", status="accepted-with-change", response="Reworded.", kind="replacement"),
+        ],
+    )
     assert findings(example_copy, True) == []
 
 
@@ -129,8 +161,9 @@ RESPONSE = st.sampled_from(["", " ", "Checked: the figure stands.", "\t"])
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(decisions=st.lists(st.tuples(STATUS, RESPONSE), min_size=1, max_size=6))
-def test_publication_passes_exactly_when_every_item_is_resolved(example_copy: Path,
-                                                                  decisions: list[tuple[str, str]]) -> None:
+def test_publication_passes_exactly_when_every_item_is_resolved(
+    example_copy: Path, decisions: list[tuple[str, str]]
+) -> None:
     write_log(example_copy, [item(f"c{n}", status=s, response=r) for n, (s, r) in enumerate(decisions, 1)])
     resolved = all(s == "accepted" or (s in ("rejected", "accepted-with-change") and r.strip()) for s, r in decisions)
     errors = [f for f in findings(example_copy, True) if f.severity == "error"]

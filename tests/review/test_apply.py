@@ -40,8 +40,13 @@ def test_accepted_changes_of_every_kind(example_copy: Path, project: Path, revie
     log_file = imported(project, example_copy, doc)
     md = example_copy / "report.md"
     md.write_bytes(md.read_bytes().replace(b"\n", b"\r\n"))  # a Windows checkout
-    chosen = [*ids(log_file, "move"), *ids(log_file, "insertion"), *ids(log_file, "new-paragraph"),
-              *ids(log_file, "removed-paragraph"), *ids(log_file, "edit")]
+    chosen = [
+        *ids(log_file, "move"),
+        *ids(log_file, "insertion"),
+        *ids(log_file, "new-paragraph"),
+        *ids(log_file, "removed-paragraph"),
+        *ids(log_file, "edit"),
+    ]
     assert len(chosen) == 5
     code, out = review(project, "apply", str(log_file), *chosen, "--dry-run")
     assert code == 0 and "dry run: 5 change(s) not written" in out, out
@@ -54,7 +59,10 @@ def test_accepted_changes_of_every_kind(example_copy: Path, project: Path, revie
     assert "Victims' Code. Victims experience the whole of it.Each agency tends" in text  # as the reviewer moved it
     assert text.count("Victims experience the whole of it.") == 1
     assert r"they \*very\* rarely knew" in text  # markup the reviewer typed is escaped
-    assert "Priya Raman, His Majesty's Chief Inspector of Probation\n\nSigned on behalf of all three inspectorates." in text
+    assert (
+        "Priya Raman, His Majesty's Chief Inspector of Probation\n\nSigned on behalf of all three inspectorates."
+        in text
+    )
     assert "Witnesses who were not victims" not in text
     assert "Most went out of their way" in text
     log = read(log_file)
@@ -75,7 +83,10 @@ def test_refusals_say_why_and_change_nothing(example_copy: Path, project: Path, 
     assert review(project, "reject", str(log_file), replacement, "--response", "The figure is right.")[0] == 0
     code, out = review(project, "apply", str(log_file), deletion, comment, replacement, "x9")
     assert code == 1
-    assert f"refused {deletion}: the change crosses formatting in report.md ('victims.[^1] It came'); make it by hand" in out
+    assert (
+        f"refused {deletion}: the change crosses formatting in report.md ('victims.[^1] It came'); make it by hand"
+        in out
+    )
     assert f"refused {comment}: a comment proposes no change to make" in out
     assert f"refused {replacement}: it was rejected" in out
     assert "refused x9: there is no item with this id in the log" in out
@@ -84,13 +95,15 @@ def test_refusals_say_why_and_change_nothing(example_copy: Path, project: Path, 
     assert all("applied" not in i for i in read(log_file).items)
 
 
-def test_a_change_on_a_paragraph_moved_since_export_is_refused(example_copy: Path, project: Path,
-                                                                review_copy: bytes) -> None:
+def test_a_change_on_a_paragraph_moved_since_export_is_refused(
+    example_copy: Path, project: Path, review_copy: bytes
+) -> None:
     md = example_copy / "report.md"
     text = md.read_text(encoding="utf-8")
     moved = next(line for line in text.split("\n") if line.startswith("Poor communication remains"))
-    text = text.replace(moved + "\n\n", "").replace("## Timeliness {#charging-timeliness}\n",
-                                                    f"## Timeliness {{#charging-timeliness}}\n\n{moved}\n")
+    text = text.replace(moved + "\n\n", "").replace(
+        "## Timeliness {#charging-timeliness}\n", f"## Timeliness {{#charging-timeliness}}\n\n{moved}\n"
+    )
     md.write_text(text, encoding="utf-8")
     doc = Returned(review_copy)
     doc.replace("raised it repeatedly", "raised it often")

@@ -35,7 +35,7 @@ def test_every_block_is_anchored_once_and_points_at_its_source(review_copy: byte
     assert {a.kind for a in real} >= {"heading", "paragraph", "cell", "caption", "table-caption", "footnote"}
     straight = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"'})
     for anchor in real:
-        source = report.lines[anchor.line - 1][anchor.col - 1:]
+        source = report.lines[anchor.line - 1][anchor.col - 1 :]
         assert source.startswith(anchor.text.translate(straight)[:12]), (anchor, source)
     names = [a.name for a in returned.anchors]
     assert len(names) == len(set(names)) and all(len(n) <= 40 for n in names)

@@ -41,12 +41,20 @@ def test_word_noise_changes_nothing(example_copy: Path, review_copy: bytes) -> N
 
 def test_comments_and_replies(example_copy: Path, review_copy: bytes) -> None:
     doc = Returned(review_copy)
-    first = doc.comment("Northshire to 43 per cent", "Westvale disputes 43.\nSee our data.", author="Sam Lee",
-                        date="2026-11-21T08:00:00Z")
+    first = doc.comment(
+        "Northshire to 43 per cent",
+        "Westvale disputes 43.\nSee our data.",
+        author="Sam Lee",
+        date="2026-11-21T08:00:00Z",
+    )
     doc.comment("Northshire to 43 per cent", "Agreed with the lead inspector.", author="Kim Roe", reply_to=first)
     doc.comment("Victims’ Right to Review", "Capitalised as in the scheme's own name?", author="Sam Lee")
-    doc.comment("known in this report as the Victims’ Code", "Footnote: fine.", author="Sam Lee",
-                within="The Code of Practice for Victims of Crime in England and Wales is known")
+    doc.comment(
+        "known in this report as the Victims’ Code",
+        "Footnote: fine.",
+        author="Sam Lee",
+        within="The Code of Practice for Victims of Crime in England and Wales is known",
+    )
     doc.comment("Owen Fenwick", "Spelling of the name?", author="Sam Lee")  # in a list item
     doc.comment("Westvale", "Check this cell", author="Sam Lee", exact=True)  # a table cell
     doc.rsid_noise()
@@ -57,9 +65,13 @@ def test_comments_and_replies(example_copy: Path, review_copy: bytes) -> None:
     first_item = next(c for c in comments if c["quote"] == "Northshire to 43 per cent")
     line, col = where_in(example_copy, "Northshire to 43 per cent")
     assert first_item["where"]["line"] == line and first_item["where"]["col"] == col
-    assert first_item["where"]["end_line"] == line and first_item["where"]["end_col"] == col + len("Northshire to 43 per cent")
+    assert first_item["where"]["end_line"] == line and first_item["where"]["end_col"] == col + len(
+        "Northshire to 43 per cent"
+    )
     assert first_item["where"]["paragraph"] == "1.2" and first_item["where"]["mapped"] == "exact"
-    assert first_item["comment"] == "Westvale disputes 43.\nSee our data." and first_item["when"] == "2026-11-21T08:00:00Z"
+    assert (
+        first_item["comment"] == "Westvale disputes 43.\nSee our data." and first_item["when"] == "2026-11-21T08:00:00Z"
+    )
     assert reply["in_reply_to"] == first_item["id"] and reply["who"] == "Kim Roe"
     review = next(c for c in comments if c["quote"] == "Victims’ Right to Review")
     assert (review["where"]["line"], review["where"]["col"]) == where_in(example_copy, "Victims' Right to Review")
@@ -74,8 +86,13 @@ def test_comments_and_replies(example_copy: Path, review_copy: bytes) -> None:
 
 def test_tracked_changes_and_moves(example_copy: Path, review_copy: bytes) -> None:
     doc = Returned(review_copy)
-    doc.replace("11 working days", "eleven working days", author="Sam Lee", date="2026-11-22T10:00:00Z",
-                within="In Westvale, victims waited")
+    doc.replace(
+        "11 working days",
+        "eleven working days",
+        author="Sam Lee",
+        date="2026-11-22T10:00:00Z",
+        within="In Westvale, victims waited",
+    )
     doc.insert("rarely knew", "very ", author="Sam Lee")
     doc.delete(" Staff were caring and knowledgeable.", author="Kim Roe")
     doc.move("Victims experience the whole of it.", "Each agency tends", author="Sam Lee")
@@ -108,7 +125,9 @@ def test_untracked_edits_new_and_removed_paragraphs(example_copy: Path, review_c
     assert (edit["where"]["line"], edit["where"]["col"]) == where_in(example_copy, "Many went out")
     new = by_kind(items, "new-paragraph")
     assert {(n["proposed"]["new"], n["tracked"]) for n in new} == {
-        ("A paragraph typed without tracking.", False), ("A tracked new paragraph.", True)}
+        ("A paragraph typed without tracking.", False),
+        ("A tracked new paragraph.", True),
+    }
     (removed,) = by_kind(items, "removed-paragraph")
     assert removed["where"]["line"] == where_in(example_copy, "Witnesses who were not victims")[0]
 
@@ -125,10 +144,16 @@ def test_an_older_draft_maps_unchanged_moved_edited_and_deleted(example_copy: Pa
     moved = next(line for line in text.split("\n") if line.startswith("Poor communication remains"))
     deleted = next(line for line in text.split("\n") if line.startswith("Easy Read letters"))
     text = text.replace(moved + "\n\n", "").replace(deleted + "\n\n", "")
-    text = text.replace("rarely knew when a charging decision had been made.",
-                        "rarely knew when a charging decision had been made, or by whom.")
-    text = text.replace("# Foreword {#foreword .unnumbered}\n", "# Foreword {#foreword .unnumbered}\n\nA new first paragraph.\n")
-    text = text.replace("## Timeliness {#charging-timeliness}\n", f"## Timeliness {{#charging-timeliness}}\n\n{moved}\n")
+    text = text.replace(
+        "rarely knew when a charging decision had been made.",
+        "rarely knew when a charging decision had been made, or by whom.",
+    )
+    text = text.replace(
+        "# Foreword {#foreword .unnumbered}\n", "# Foreword {#foreword .unnumbered}\n\nA new first paragraph.\n"
+    )
+    text = text.replace(
+        "## Timeliness {#charging-timeliness}\n", f"## Timeliness {{#charging-timeliness}}\n\n{moved}\n"
+    )
     md.write_text(text, encoding="utf-8")
     items, warnings = items_of(example_copy, data)
     by_comment = {i["comment"]: i for i in items}
@@ -137,7 +162,8 @@ def test_an_older_draft_maps_unchanged_moved_edited_and_deleted(example_copy: Pa
     assert (unchanged["line"], unchanged["col"]) == where_in(example_copy, "committed staff in every agency")
     moved_item = by_comment["Moved paragraph"]["where"]
     assert moved_item["mapped"] == "moved" and (moved_item["line"], moved_item["col"]) == where_in(
-        example_copy, "Poor communication remains")
+        example_copy, "Poor communication remains"
+    )
     assert "has moved since the review copy was exported" in by_comment["Moved paragraph"]["note"]
     edited = by_comment["Edited paragraph"]["where"]
     assert edited["mapped"] == "edited" and edited["line"] == where_in(example_copy, "rarely knew when")[0]

@@ -31,10 +31,22 @@ def through_libreoffice(data: bytes, tmp_path: Path) -> bytes:
     source = tmp_path / "returned.docx"
     source.write_bytes(data)
     out = tmp_path / "out"
-    done = subprocess.run([SOFFICE or "soffice", "--headless", "--norestore",
-                           f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
-                           "--convert-to", "docx:MS Word 2007 XML", "--outdir", str(out), str(source)],
-                          capture_output=True, text=True, timeout=240)
+    done = subprocess.run(
+        [
+            SOFFICE or "soffice",
+            "--headless",
+            "--norestore",
+            f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+            "--convert-to",
+            "docx:MS Word 2007 XML",
+            "--outdir",
+            str(out),
+            str(source),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
     converted = out / "returned.docx"
     assert converted.is_file(), done.stderr
     return converted.read_bytes()
@@ -43,9 +55,19 @@ def through_libreoffice(data: bytes, tmp_path: Path) -> bytes:
 def summary(folder: Path, data: bytes) -> list[tuple[object, ...]]:
     blocks, index, _ = current_blocks(load(folder))
     items, _ = build_items(read_returned(data, "returned.docx"), blocks, index)
-    return sorted((i["kind"] if i["kind"] != "reply" else "comment", i["who"], i["where"]["line"], i["where"]["col"],
-                   i["where"]["mapped"], i.get("quote", ""), str(i.get("proposed")), i.get("comment", ""))
-                  for i in items)
+    return sorted(
+        (
+            i["kind"] if i["kind"] != "reply" else "comment",
+            i["who"],
+            i["where"]["line"],
+            i["where"]["col"],
+            i["where"]["mapped"],
+            i.get("quote", ""),
+            str(i.get("proposed")),
+            i.get("comment", ""),
+        )
+        for i in items
+    )
 
 
 def test_a_copy_saved_by_libreoffice_maps_the_same(example_copy: Path, review_copy: bytes, tmp_path: Path) -> None:

@@ -15,8 +15,12 @@ from cjji.review.log import read, review_summary
 
 
 def run(project: Path, *args: str) -> tuple[int, str]:
-    result = CliRunner().invoke(cli, [*args[:2], "--root", str(project), *args[2:]] if args[0] == "review"
-                                and args[1] in ("export", "import", "apply") else list(args))
+    result = CliRunner().invoke(
+        cli,
+        [*args[:2], "--root", str(project), *args[2:]]
+        if args[0] == "review" and args[1] in ("export", "import", "apply")
+        else list(args),
+    )
     return result.exit_code, result.output
 
 
@@ -40,10 +44,14 @@ def test_the_whole_loop(example_copy: Path, project: Path, exported: Path) -> No
     report_md = example_copy / "report.md"
     before = report_md.read_text(encoding="utf-8")
     doc = Returned(exported.read_bytes())
-    first = doc.comment("72 of the 120 cases", "Our own count is 74.", author="Ann Clerk",
-                        date="2026-11-25T09:00:00Z")
-    doc.comment("72 of the 120 cases", "We checked again: 72 is right.", author="Helen Whitcombe",
-                date="2026-11-26T09:00:00Z", reply_to=first)
+    first = doc.comment("72 of the 120 cases", "Our own count is 74.", author="Ann Clerk", date="2026-11-25T09:00:00Z")
+    doc.comment(
+        "72 of the 120 cases",
+        "We checked again: 72 is right.",
+        author="Helen Whitcombe",
+        date="2026-11-26T09:00:00Z",
+        reply_to=first,
+    )
     doc.replace("60 per cent", "sixty per cent", author="Ann Clerk", within="That is 60 per cent.")
     doc.insert("officers and prosecutors each", "some ", author="Ann Clerk")
     doc.delete(" The other six were not.", author="Ann Clerk")
@@ -83,16 +91,30 @@ def test_the_whole_loop(example_copy: Path, project: Path, exported: Path) -> No
 
     # decide: accept two changes, reject the deletion and the comment thread with reasons
     assert review(project, "accept", str(log_file), replacement["id"], insertion["id"])[0] == 0
-    code, out = review(project, "reject", str(log_file), deletion["id"], comment["id"], reply["id"],
-                       "--response", "Our file examination found six; the sentence stays.")
+    code, out = review(
+        project,
+        "reject",
+        str(log_file),
+        deletion["id"],
+        comment["id"],
+        reply["id"],
+        "--response",
+        "Our file examination found six; the sentence stays.",
+    )
     assert code == 0, out
     code, out = review(project, "reject", str(log_file), deletion["id"], "--response", "  ")
     assert code == 2 and "a rejection needs a reason" in out
 
     code, out = review(project, "apply", str(log_file))
     assert code == 0, out
-    assert "-Victims were told about the charging decision on time in 72 of the 120 cases we examined. That is 60 per" in out
-    assert "+Victims were told about the charging decision on time in 72 of the 120 cases we examined. That is sixty per" in out
+    assert (
+        "-Victims were told about the charging decision on time in 72 of the 120 cases we examined. That is 60 per"
+        in out
+    )
+    assert (
+        "+Victims were told about the charging decision on time in 72 of the 120 cases we examined. That is sixty per"
+        in out
+    )
     after = report_md.read_text(encoding="utf-8")
     assert "That is sixty per cent." in after
     assert "officers and prosecutors each" in after and "some officers and prosecutors each" in after
@@ -112,8 +134,9 @@ def test_the_whole_loop(example_copy: Path, project: Path, exported: Path) -> No
     assert "[reviews/" not in out, out
 
 
-def test_a_change_whose_paragraph_was_edited_since_import_is_refused(example_copy: Path, project: Path,
-                                                                      exported: Path) -> None:
+def test_a_change_whose_paragraph_was_edited_since_import_is_refused(
+    example_copy: Path, project: Path, exported: Path
+) -> None:
     doc = Returned(exported.read_bytes())
     doc.replace("60 per cent", "sixty per cent", within="That is 60 per cent.")
     returned = project / "back.docx"

@@ -1,10 +1,10 @@
 """`cjji review`: send a report out for review in Word and bring the answers back to report.md.
 
-    cjji review export REPORT --for BODY          write the review copy (Word)
-    cjji review import REPORT RETURNED.docx --from BODY   record its comments and changes
-    cjji review accept LOG ITEM... [--response TEXT]
-    cjji review reject LOG ITEM... --response TEXT
-    cjji review apply LOG [ITEM...] [--dry-run]   make accepted changes in report.md
+cjji review export REPORT --for BODY          write the review copy (Word)
+cjji review import REPORT RETURNED.docx --from BODY   record its comments and changes
+cjji review accept LOG ITEM... [--response TEXT]
+cjji review reject LOG ITEM... --response TEXT
+cjji review apply LOG [ITEM...] [--dry-run]   make accepted changes in report.md
 """
 
 from __future__ import annotations
@@ -54,8 +54,13 @@ def command() -> None:
 @command.command("export")
 @click.argument("report", type=click.Path(path_type=Path, file_okay=False))
 @click.option("--for", "body", required=True, help="Who it goes to, as a short name: cps, westvale-police, hmicfrs.")
-@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), default=None,
-              help="Where to write it (default: out/<id>/review/<id>-for-<body>.docx).")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Where to write it (default: out/<id>/review/<id>-for-<body>.docx).",
+)
 @click.option("--date", "when", default=None, help="Export date recorded in the file (default: today).")
 @root_option
 def export_command(report: Path, body: str, output: Path | None, when: str | None, root: Path | None) -> None:
@@ -81,10 +86,15 @@ def export_command(report: Path, body: str, output: Path | None, when: str | Non
         raise click.ClickException(str(exc)) from None
     click.echo(f"wrote {display_path(result.path)}: {result.anchors} paragraphs anchored to {loaded.display}")
     for block in result.unanchored:
-        click.echo(f"{loaded.display}:{block.line}:{block.col}: warning: this {block.kind} was not found in the "
-                   "Word file, so comments on it will be placed at the paragraph before", err=True)
-    click.echo(f"send it to {body}; when it comes back: cjji review import {display_path(loaded.dir)} "
-               f"<returned.docx> --from {body}")
+        click.echo(
+            f"{loaded.display}:{block.line}:{block.col}: warning: this {block.kind} was not found in the "
+            "Word file, so comments on it will be placed at the paragraph before",
+            err=True,
+        )
+    click.echo(
+        f"send it to {body}; when it comes back: cjji review import {display_path(loaded.dir)} "
+        f"<returned.docx> --from {body}"
+    )
 
 
 @command.command("import")
@@ -104,8 +114,9 @@ def import_command(report: Path, returned: Path, body: str, when: str | None, ro
     _project(root)  # inside a project; its policy is not needed to read a returned file
     loaded = _load(report)
     if not BODY.match(body):
-        raise click.BadParameter(f"'{body}' cannot name a body: use lower-case letters, digits and hyphens",
-                                 param_hint="--from")
+        raise click.BadParameter(
+            f"'{body}' cannot name a body: use lower-case letters, digits and hyphens", param_hint="--from"
+        )
     received = _date(when)
     display = display_path(returned)
     try:
@@ -114,8 +125,10 @@ def import_command(report: Path, returned: Path, body: str, when: str | None, ro
         raise click.ClickException(f"{exc}; nothing was changed") from None
     header = returned_doc.header
     if header.get("report") != loaded.id:
-        raise click.ClickException(f"{display} is a review copy of the report '{header.get('report')}', not of "
-                                   f"'{loaded.id}'; nothing was changed")
+        raise click.ClickException(
+            f"{display} is a review copy of the report '{header.get('report')}', not of "
+            f"'{loaded.id}'; nothing was changed"
+        )
     if header.get("body") != body:
         click.echo(f"note: the copy was exported for '{header.get('body')}' and comes back from '{body}'", err=True)
     blocks, index, sha = current_blocks(loaded)
@@ -125,16 +138,23 @@ def import_command(report: Path, returned: Path, body: str, when: str | None, ro
         "body": body,
         "received": received.isoformat(),
         "file": {"name": returned.name, "sha256": returned_doc.sha256},
-        "export": {"digest": str(header.get("digest", "")), "version": str(header.get("report_version", "")),
-                   "source_sha256": str(header.get("source_sha256", "")),
-                   "exported": str(header.get("exported", "")), "current": header.get("source_sha256") == sha},
+        "export": {
+            "digest": str(header.get("digest", "")),
+            "version": str(header.get("report_version", "")),
+            "source_sha256": str(header.get("source_sha256", "")),
+            "exported": str(header.get("exported", "")),
+            "current": header.get("source_sha256") == sha,
+        },
         "items": items,
     }
     path = log_path(loaded.dir, body, received)
     write_new(path, data)
     if header.get("source_sha256") != sha:
-        click.echo(f"note: report.md has changed since this copy was exported ({header.get('exported')}); "
-                   "unchanged paragraphs map exactly, the others are marked", err=True)
+        click.echo(
+            f"note: report.md has changed since this copy was exported ({header.get('exported')}); "
+            "unchanged paragraphs map exactly, the others are marked",
+            err=True,
+        )
     for warning in warnings:
         click.echo(f"warning: {warning}", err=True)
     kinds: dict[str, int] = {}
@@ -208,8 +228,9 @@ def apply_command(log_file: Path, items: tuple[str, ...], dry_run: bool, root: P
     report_dir = log_file.resolve().parent.parent
     loaded = _load(report_dir)
     if log.data.get("report") != loaded.id:
-        raise click.ClickException(f"{log.display} is for the report '{log.data.get('report')}', not "
-                                   f"'{loaded.id}'; nothing was changed")
+        raise click.ClickException(
+            f"{log.display} is for the report '{log.data.get('report')}', not '{loaded.id}'; nothing was changed"
+        )
     result = plan(loaded, policy, log, list(items))
     if result.diff:
         click.echo(result.diff, nl=False)

@@ -16,9 +16,17 @@ from cjji.report import Report
 from cjji.review.log import is_resolved, logs_of, read
 
 ID = "reviews"
-_KINDS = {"comment": "comment", "reply": "reply", "insertion": "tracked insertion", "deletion": "tracked deletion",
-          "replacement": "tracked change", "move": "tracked move", "edit": "untracked edit",
-          "new-paragraph": "new paragraph", "removed-paragraph": "removed paragraph"}
+_KINDS = {
+    "comment": "comment",
+    "reply": "reply",
+    "insertion": "tracked insertion",
+    "deletion": "tracked deletion",
+    "replacement": "tracked change",
+    "move": "tracked move",
+    "edit": "untracked edit",
+    "new-paragraph": "new paragraph",
+    "removed-paragraph": "removed paragraph",
+}
 
 
 def _summary(item: dict[str, object]) -> str:
@@ -44,9 +52,18 @@ def run(report: Report, context: Context) -> list[Finding]:
             continue
         if log.data.get("report") != report.id:
             line, col = log.positions.of(("report",))
-            findings.append(Finding(log.display, line, col, "error", ID, "other-report",
-                                    f"this review log is for the report '{log.data.get('report')}', not "
-                                    f"'{report.id}'", "move it to that report's reviews/ folder"))
+            findings.append(
+                Finding(
+                    log.display,
+                    line,
+                    col,
+                    "error",
+                    ID,
+                    "other-report",
+                    f"this review log is for the report '{log.data.get('report')}', not '{report.id}'",
+                    "move it to that report's reviews/ folder",
+                )
+            )
             continue
         for n, item in enumerate(log.items):
             status = item.get("status")
@@ -58,21 +75,43 @@ def run(report: Report, context: Context) -> list[Finding]:
             at = f"{log.display} item {item.get('id')}"
             if status in ("rejected", "accepted-with-change"):
                 rline, rcol = log.positions.of(("items", n, "status"))
-                findings.append(Finding(log.display, rline, rcol, severity, ID, "no-reason",
-                                        f"item {item.get('id')} is {status} without a response",
-                                        "write the reason in its response: the body will read it"))
+                findings.append(
+                    Finding(
+                        log.display,
+                        rline,
+                        rcol,
+                        severity,
+                        ID,
+                        "no-reason",
+                        f"item {item.get('id')} is {status} without a response",
+                        "write the reason in its response: the body will read it",
+                    )
+                )
                 continue
             item_severity: Severity = severity
             if not context.for_publication and mapped in ("moved", "edited", "deleted"):
                 item_severity = "warning"
             message = f"open review item ({at}): {_summary(item)}"
             if mapped in ("moved", "edited", "deleted", "generated"):
-                message += f" [its paragraph {'is generated text' if mapped == 'generated' else mapped + ' since export'}]"
-            findings.append(Finding(report.display, line, col, item_severity, ID, "open", message,
-                                    f"decide it in {log.display}: status accepted, accepted-with-change or "
-                                    "rejected with a response; `cjji review apply` makes accepted changes"))
+                message += (
+                    f" [its paragraph {'is generated text' if mapped == 'generated' else mapped + ' since export'}]"
+                )
+            findings.append(
+                Finding(
+                    report.display,
+                    line,
+                    col,
+                    item_severity,
+                    ID,
+                    "open",
+                    message,
+                    f"decide it in {log.display}: status accepted, accepted-with-change or "
+                    "rejected with a response; `cjji review apply` makes accepted changes",
+                )
+            )
     return findings
 
 
-GATE = Gate(ID, "Review logs: every comment and change from review is answered (errors only with --for-publication)",
-            run)
+GATE = Gate(
+    ID, "Review logs: every comment and change from review is answered (errors only with --for-publication)", run
+)

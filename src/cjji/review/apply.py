@@ -72,8 +72,9 @@ def _find_block(blocks: list[SourceBlock], where: dict[str, Any]) -> SourceBlock
 def _range(report: Report, block: SourceBlock, offset: int, old: str) -> tuple[int, int]:
     """report.text offsets of `old` at `offset` in the block's text; raises ApplyError with the reason."""
     text = block.text
-    if text[offset:offset + len(old)] != old and \
-            text[offset:offset + len(old)].translate(_STRAIGHT) != old.translate(_STRAIGHT):
+    if text[offset : offset + len(old)] != old and text[offset : offset + len(old)].translate(
+        _STRAIGHT
+    ) != old.translate(_STRAIGHT):
         raise ApplyError(f"the text '{old}' is no longer at the recorded place in the paragraph at line {block.line}")
     offsets = block.offsets
     if not old:
@@ -86,7 +87,7 @@ def _range(report: Report, block: SourceBlock, offset: int, old: str) -> tuple[i
     first, final = offsets[offset], offsets[offset + len(old) - 1]
     if first == NO_POSITION or final == NO_POSITION:
         raise ApplyError("the text is not in report.md as written (it comes from an escape or an entity)")
-    source = report.text[first:final + 1]
+    source = report.text[first : final + 1]
     if " ".join(source.translate(_STRAIGHT).split()) != " ".join(old.translate(_STRAIGHT).split()):
         raise ApplyError(f"the change crosses formatting in report.md ({source!r}); make it by hand")
     return first, final + 1
@@ -102,7 +103,7 @@ def _paragraph_lines(report: Report, block: SourceBlock) -> tuple[int, int]:
     first = starts[block.line - 1]
     last = max(block.end_line, block.line)
     end = starts[last] if last < len(starts) else len(report.text)
-    if report.text[end:end + 1] == "\n":
+    if report.text[end : end + 1] == "\n":
         end += 1
     return first, end
 
@@ -120,12 +121,14 @@ def _edits_for(item: dict[str, Any], report: Report, blocks: list[SourceBlock]) 
         if state in ("edited", "deleted"):
             raise ApplyError(f"its paragraph was {state} since the review copy was exported; make the change by hand")
         if state == "generated":
-            raise ApplyError("it is on text cjji generates (cover, contents, labels, the framework annex), "
-                             "not on report.md")
+            raise ApplyError(
+                "it is on text cjji generates (cover, contents, labels, the framework annex), not on report.md"
+            )
     block = _find_block(blocks, where)
     if block is None:
-        raise ApplyError(f"the paragraph at line {where.get('line')} has changed since the import; make the "
-                         "change by hand")
+        raise ApplyError(
+            f"the paragraph at line {where.get('line')} has changed since the import; make the change by hand"
+        )
     offset = int(where.get("offset", 0) or 0)
     if kind == "removed-paragraph":
         if block.kind not in ("paragraph", "heading"):
@@ -160,8 +163,9 @@ def plan(report: Report, policy: Policy, log: Log, ids: list[str]) -> Plan:
     if ids:
         chosen = [by_id[i] for i in ids if i in by_id]
     else:
-        chosen = [i for i in log.items if i.get("status") == "accepted" and not i.get("applied")
-                  and i.get("kind") in CHANGES]
+        chosen = [
+            i for i in log.items if i.get("status") == "accepted" and not i.get("applied") and i.get("kind") in CHANGES
+        ]
     blocks = source_blocks(report, number_headings=False, number_paragraphs=False)  # text, not numbers
     for item in chosen:
         ident = str(item.get("id"))
@@ -183,19 +187,34 @@ def plan(report: Report, policy: Policy, log: Log, ids: list[str]) -> Plan:
         except ApplyError as exc:
             result.refused[ident] = str(exc)
             continue
-        clash = next((e for e in result.edits for n in edits
-                      if n.start < e.end and e.start < n.end or (n.start == e.start and n.end == e.end)), None)
+        clash = next(
+            (
+                e
+                for e in result.edits
+                for n in edits
+                if n.start < e.end and e.start < n.end or (n.start == e.start and n.end == e.end)
+            ),
+            None,
+        )
         if clash is not None:
-            result.refused[ident] = f"it overlaps item {clash.item}, applied in this run; apply it after that one by hand"
+            result.refused[ident] = (
+                f"it overlaps item {clash.item}, applied in this run; apply it after that one by hand"
+            )
             continue
         result.edits.extend(edits)
         result.applied.append(ident)
     text = report.text
     for edit in sorted(result.edits, key=lambda e: (e.start, e.end), reverse=True):
-        text = text[:edit.start] + edit.text + text[edit.end:]
+        text = text[: edit.start] + edit.text + text[edit.end :]
     result.new_text = text
-    result.diff = "".join(difflib.unified_diff(report.text.splitlines(keepends=True), text.splitlines(keepends=True),
-                                               fromfile=f"a/{report.display}", tofile=f"b/{report.display}"))
+    result.diff = "".join(
+        difflib.unified_diff(
+            report.text.splitlines(keepends=True),
+            text.splitlines(keepends=True),
+            fromfile=f"a/{report.display}",
+            tofile=f"b/{report.display}",
+        )
+    )
     return result
 
 

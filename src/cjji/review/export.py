@@ -46,25 +46,89 @@ PROPERTY_FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
 BODY = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 # w:sectPr children that come after w:lnNumType (ECMA-376 order)
-_AFTER_LNNUM = {"pgNumType", "cols", "formProt", "vAlign", "noEndnote", "titlePg", "textDirection", "bidi",
-                "rtlGutter", "docGrid", "printerSettings", "sectPrChange"}
+_AFTER_LNNUM = {
+    "pgNumType",
+    "cols",
+    "formProt",
+    "vAlign",
+    "noEndnote",
+    "titlePg",
+    "textDirection",
+    "bidi",
+    "rtlGutter",
+    "docGrid",
+    "printerSettings",
+    "sectPrChange",
+}
 # w:settings children that come after w:trackRevisions
-_AFTER_TRACK = {"doNotTrackMoves", "doNotTrackFormatting", "documentProtection", "autoFormatOverride",
-                "styleLockTheme", "styleLockQFSet", "defaultTabStop", "autoHyphenation", "consecutiveHyphenLimit",
-                "hyphenationZone", "doNotHyphenateCaps", "showEnvelope", "summaryLength", "clickAndTypeStyle",
-                "defaultTableStyle", "evenAndOddHeaders", "bookFoldRevPrinting", "bookFoldPrinting",
-                "bookFoldPrintingSheets", "drawingGridHorizontalSpacing", "drawingGridVerticalSpacing",
-                "displayHorizontalDrawingGridEvery", "displayVerticalDrawingGridEvery",
-                "doNotUseMarginsForDrawingGridOrigin", "drawingGridHorizontalOrigin", "drawingGridVerticalOrigin",
-                "doNotShadeFormData", "noPunctuationKerning", "characterSpacingControl", "printTwoOnOne",
-                "strictFirstAndLastChars", "noLineBreaksAfter", "noLineBreaksBefore", "savePreviewPicture",
-                "doNotValidateAgainstSchema", "saveInvalidXml", "ignoreMixedContent", "alwaysShowPlaceholderText",
-                "doNotDemarcateInvalidXml", "saveXmlDataOnly", "useXSLTWhenSaving", "saveThroughXslt",
-                "showXMLTags", "alwaysMergeEmptyNamespace", "updateFields", "hdrShapeDefaults", "footnotePr",
-                "endnotePr", "compat", "docVars", "rsids", "mathPr", "attachedSchema", "themeFontLang",
-                "clrSchemeMapping", "doNotIncludeSubdocsInStats", "doNotAutoCompressPictures", "forceUpgrade",
-                "captions", "readModeInkLockDown", "smartTagType", "schemaLibrary", "shapeDefaults",
-                "doNotEmbedSmartTags", "decimalSymbol", "listSeparator"}
+_AFTER_TRACK = {
+    "doNotTrackMoves",
+    "doNotTrackFormatting",
+    "documentProtection",
+    "autoFormatOverride",
+    "styleLockTheme",
+    "styleLockQFSet",
+    "defaultTabStop",
+    "autoHyphenation",
+    "consecutiveHyphenLimit",
+    "hyphenationZone",
+    "doNotHyphenateCaps",
+    "showEnvelope",
+    "summaryLength",
+    "clickAndTypeStyle",
+    "defaultTableStyle",
+    "evenAndOddHeaders",
+    "bookFoldRevPrinting",
+    "bookFoldPrinting",
+    "bookFoldPrintingSheets",
+    "drawingGridHorizontalSpacing",
+    "drawingGridVerticalSpacing",
+    "displayHorizontalDrawingGridEvery",
+    "displayVerticalDrawingGridEvery",
+    "doNotUseMarginsForDrawingGridOrigin",
+    "drawingGridHorizontalOrigin",
+    "drawingGridVerticalOrigin",
+    "doNotShadeFormData",
+    "noPunctuationKerning",
+    "characterSpacingControl",
+    "printTwoOnOne",
+    "strictFirstAndLastChars",
+    "noLineBreaksAfter",
+    "noLineBreaksBefore",
+    "savePreviewPicture",
+    "doNotValidateAgainstSchema",
+    "saveInvalidXml",
+    "ignoreMixedContent",
+    "alwaysShowPlaceholderText",
+    "doNotDemarcateInvalidXml",
+    "saveXmlDataOnly",
+    "useXSLTWhenSaving",
+    "saveThroughXslt",
+    "showXMLTags",
+    "alwaysMergeEmptyNamespace",
+    "updateFields",
+    "hdrShapeDefaults",
+    "footnotePr",
+    "endnotePr",
+    "compat",
+    "docVars",
+    "rsids",
+    "mathPr",
+    "attachedSchema",
+    "themeFontLang",
+    "clrSchemeMapping",
+    "doNotIncludeSubdocsInStats",
+    "doNotAutoCompressPictures",
+    "forceUpgrade",
+    "captions",
+    "readModeInkLockDown",
+    "smartTagType",
+    "schemaLibrary",
+    "shapeDefaults",
+    "doNotEmbedSmartTags",
+    "decimalSymbol",
+    "listSeparator",
+}
 
 
 class ExportError(Exception):
@@ -90,16 +154,35 @@ class Anchor:
         return self.prefix + self.text + self.suffix
 
     def to_json(self) -> dict[str, object]:
-        return {"name": self.name, "kind": self.kind, "line": self.line, "col": self.col,
-                "end_line": self.end_line, "prefix": self.prefix, "text": self.text,
-                "finding": self.finding, "story": self.story, "suffix": self.suffix, "number": self.number}
+        return {
+            "name": self.name,
+            "kind": self.kind,
+            "line": self.line,
+            "col": self.col,
+            "end_line": self.end_line,
+            "prefix": self.prefix,
+            "text": self.text,
+            "finding": self.finding,
+            "story": self.story,
+            "suffix": self.suffix,
+            "number": self.number,
+        }
 
     @classmethod
     def from_json(cls, data: dict[str, object]) -> Anchor:
-        return cls(str(data["name"]), str(data["kind"]), int(data["line"]), int(data["col"]),  # type: ignore[call-overload]
-                   int(data["end_line"]), str(data["prefix"]), str(data["text"]),  # type: ignore[call-overload]
-                   str(data.get("finding", "")), str(data.get("story", "document")), str(data.get("suffix", "")),
-                   str(data.get("number", "")))
+        return cls(
+            str(data["name"]),
+            str(data["kind"]),
+            int(data["line"]),
+            int(data["col"]),  # type: ignore[call-overload]
+            int(data["end_line"]),
+            str(data["prefix"]),
+            str(data["text"]),  # type: ignore[call-overload]
+            str(data.get("finding", "")),
+            str(data.get("story", "document")),
+            str(data.get("suffix", "")),
+            str(data.get("number", "")),
+        )
 
 
 @dataclass
@@ -154,15 +237,16 @@ def _split(raw: str, block: SourceBlock) -> tuple[str, str] | None:
         return None
     start = raw.find(text)
     while start >= 0:
-        prefix, suffix = raw[:start], raw[start + len(text):]
+        prefix, suffix = raw[:start], raw[start + len(text) :]
         if (prefix == block.prefix or _LABEL.match(prefix)) and _SUFFIX.match(suffix):
             return prefix, suffix
         start = raw.find(text, start + 1)
     return None
 
 
-def match_paragraphs(paragraphs: list[etree._Element],
-                     blocks: list[SourceBlock]) -> list[tuple[etree._Element, int, str, str]]:
+def match_paragraphs(
+    paragraphs: list[etree._Element], blocks: list[SourceBlock]
+) -> list[tuple[etree._Element, int, str, str]]:
     """(paragraph, index in blocks, prefix, suffix) for each docx paragraph that shows a block, in
     order. The builder may write a number or label before the block's text ("3.4", "Table 2: ") and
     the cited criteria after a judgement (" [C1]"); those become the anchor's prefix and suffix."""
@@ -201,13 +285,18 @@ def _bookmark(p: etree._Element, ident: int, name: str) -> None:
 
 
 def _max_bookmark_id(*roots: etree._Element) -> int:
-    ids = [int(b.get(w("id"), "0")) for root in roots for b in root.iter(w("bookmarkStart"))
-           if (b.get(w("id")) or "").lstrip("-").isdigit()]
+    ids = [
+        int(b.get(w("id"), "0"))
+        for root in roots
+        for b in root.iter(w("bookmarkStart"))
+        if (b.get(w("id")) or "").lstrip("-").isdigit()
+    ]
     return max(ids, default=0)
 
 
-def anchor_document(document: etree._Element, footnotes: etree._Element | None,
-                    blocks: list[SourceBlock]) -> tuple[list[Anchor], list[SourceBlock]]:
+def anchor_document(
+    document: etree._Element, footnotes: etree._Element | None, blocks: list[SourceBlock]
+) -> tuple[list[Anchor], list[SourceBlock]]:
     """Add the bookmarks; returns the anchors and the blocks left without one."""
     body = document.find(w("body"))
     if body is None:
@@ -224,9 +313,21 @@ def anchor_document(document: etree._Element, footnotes: etree._Element | None,
         name = f"{ANCHOR_PREFIX}{len(anchors)}_{block.digest}"
         _bookmark(p, next_id, name)
         next_id += 1
-        anchors.append(Anchor(name, block.kind, block.line, block.col, block.end_line,
-                              block.prefix if prefix is None else prefix, block.text, block.finding, story,
-                              suffix, block.prefix.strip()))
+        anchors.append(
+            Anchor(
+                name,
+                block.kind,
+                block.line,
+                block.col,
+                block.end_line,
+                block.prefix if prefix is None else prefix,
+                block.text,
+                block.finding,
+                story,
+                suffix,
+                block.prefix.strip(),
+            )
+        )
         used.add(id(block))
 
     everything = list(body.iter(w("p")))  # these references keep each element's proxy (and id) alive
@@ -299,8 +400,9 @@ def _track_changes(settings: etree._Element) -> None:
 
 
 def map_xml(header: dict[str, object], anchors: list[Anchor]) -> bytes:
-    payload = json.dumps({**header, "anchors": [a.to_json() for a in anchors]}, ensure_ascii=False,
-                         separators=(",", ":"))
+    payload = json.dumps(
+        {**header, "anchors": [a.to_json() for a in anchors]}, ensure_ascii=False, separators=(",", ":")
+    )
     root = etree.Element(f"{{{REVIEW_NS}}}review", nsmap={None: REVIEW_NS})
     root.set("version", str(MAP_VERSION))
     etree.SubElement(root, f"{{{REVIEW_NS}}}map").text = payload
@@ -309,16 +411,20 @@ def map_xml(header: dict[str, object], anchors: list[Anchor]) -> bytes:
 
 def _item_props(item_id: str) -> bytes:
     ds = "http://schemas.openxmlformats.org/officeDocument/2006/customXml"
-    return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<ds:datastoreItem ds:itemID="{item_id}" '
-            f'xmlns:ds="{ds}"><ds:schemaRefs><ds:schemaRef ds:uri="{REVIEW_NS}"/></ds:schemaRefs>'
-            "</ds:datastoreItem>").encode()
+    return (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<ds:datastoreItem ds:itemID="{item_id}" '
+        f'xmlns:ds="{ds}"><ds:schemaRefs><ds:schemaRef ds:uri="{REVIEW_NS}"/></ds:schemaRefs>'
+        "</ds:datastoreItem>"
+    ).encode()
 
 
 def _serialise(root: etree._Element) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
-def review_copy(docx: bytes, report: Report, policy: Policy, body: str, exported: dt.date) -> tuple[bytes, int, list[SourceBlock]]:
+def review_copy(
+    docx: bytes, report: Report, policy: Policy, body: str, exported: dt.date
+) -> tuple[bytes, int, list[SourceBlock]]:
     """The review copy of a built docx: (bytes, number of anchors, blocks left unanchored)."""
     source = zipfile.ZipFile(io.BytesIO(docx))
     parts = {name: source.read(name) for name in source.namelist()}
@@ -337,16 +443,24 @@ def review_copy(docx: bytes, report: Report, policy: Policy, body: str, exported
     from cjji.digest import digest
 
     content_digest = digest(report.dir).value
-    header = {"format": "cjji-review-map", "version": MAP_VERSION, "report": report.id,
-              "report_version": str(report.meta.get("version", "")), "digest": content_digest,
-              "source_sha256": source_sha256(report), "body": body, "exported": exported.isoformat()}
+    header = {
+        "format": "cjji-review-map",
+        "version": MAP_VERSION,
+        "report": report.id,
+        "report_version": str(report.meta.get("version", "")),
+        "digest": content_digest,
+        "source_sha256": source_sha256(report),
+        "body": body,
+        "exported": exported.isoformat(),
+    }
     parts[MAP_PART] = map_xml(header, anchors)
     item_id = "{" + str(uuid.UUID(hashlib.sha256(parts[MAP_PART]).hexdigest()[:32])).upper() + "}"
     parts[MAP_PROPS_PART] = _item_props(item_id)
     parts["customXml/_rels/item1.xml.rels"] = (
         f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="{PKG_REL_NS}">'
         '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
-        'customXmlProps" Target="itemProps1.xml"/></Relationships>').encode()
+        'customXmlProps" Target="itemProps1.xml"/></Relationships>'
+    ).encode()
     rels = parse_xml(parts["word/_rels/document.xml.rels"], "word/_rels/document.xml.rels")
     ids = {r.get("Id") for r in rels}
     rel_id = next(f"rIdCjji{n}" for n in range(1, 1000) if f"rIdCjji{n}" not in ids)
@@ -359,9 +473,15 @@ def review_copy(docx: bytes, report: Report, policy: Policy, body: str, exported
     override = etree.SubElement(types, f"{{{CT_NS}}}Override")
     override.set("PartName", "/" + MAP_PROPS_PART)
     override.set("ContentType", "application/vnd.openxmlformats-officedocument.customXmlProperties+xml")
-    props = {"cjji-report": report.id, "cjji-version": header["report_version"], "cjji-digest": content_digest,
-             "cjji-source-sha256": header["source_sha256"], "cjji-body": body,
-             "cjji-exported": exported.isoformat(), "cjji-anchors": str(len(anchors))}
+    props = {
+        "cjji-report": report.id,
+        "cjji-version": header["report_version"],
+        "cjji-digest": content_digest,
+        "cjji-source-sha256": header["source_sha256"],
+        "cjji-body": body,
+        "cjji-exported": exported.isoformat(),
+        "cjji-anchors": str(len(anchors)),
+    }
     if "docProps/custom.xml" not in parts:
         override = etree.SubElement(types, f"{{{CT_NS}}}Override")
         override.set("PartName", "/docProps/custom.xml")
@@ -401,8 +521,10 @@ def export(report: Report, policy: Policy, body: str, dest: Path, exported: dt.d
     from cjji.build.docx import build_docx
 
     if not BODY.match(body):
-        raise ExportError(f"'{body}' cannot name a body: use lower-case letters, digits and hyphens "
-                          "(for example cps or westvale-police)")
+        raise ExportError(
+            f"'{body}' cannot name a body: use lower-case letters, digits and hyphens "
+            "(for example cps or westvale-police)"
+        )
     with tempfile.TemporaryDirectory(prefix="cjji-review-") as tmp:
         built = build_docx(report, policy, Path(tmp) / f"{report.id}.docx")
         data = built.read_bytes()

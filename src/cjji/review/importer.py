@@ -19,9 +19,9 @@ lines moved because other paragraphs changed); one found out of order maps with 
 from __future__ import annotations
 
 import difflib
-from bisect import bisect_right
 import hashlib
 import json
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -108,6 +108,7 @@ class Returned:
 
 # -- reading the returned file ------------------------------------------------------------------------
 
+
 def _custom_properties(package: Package) -> dict[str, str]:
     root = package.xml(package.related.get("package-custom-properties") or "docProps/custom.xml")
     if root is None:
@@ -120,8 +121,9 @@ def _custom_properties(package: Package) -> dict[str, str]:
 
 
 def read_map(package: Package, display: str) -> tuple[dict[str, Any], list[Anchor]]:
-    for name in sorted(n for n in package.parts if n.startswith("customXml/item") and "Props" not in n
-                       and n.endswith(".xml")):
+    for name in sorted(
+        n for n in package.parts if n.startswith("customXml/item") and "Props" not in n and n.endswith(".xml")
+    ):
         root = package.xml(name)
         if root is None or root.tag != f"{{{REVIEW_NS}}}review":
             continue
@@ -130,18 +132,25 @@ def read_map(package: Package, display: str) -> tuple[dict[str, Any], list[Ancho
             data = json.loads(node.text or "") if node is not None else None
         except json.JSONDecodeError:
             data = None
-        if not isinstance(data, dict) or data.get("format") != "cjji-review-map" or not isinstance(data.get("anchors"), list):
+        if (
+            not isinstance(data, dict)
+            or data.get("format") != "cjji-review-map"
+            or not isinstance(data.get("anchors"), list)
+        ):
             raise HostileFile(f"{display}: the review map in this file is damaged; export a new review copy")
         if data.get("version") != MAP_VERSION:
-            raise HostileFile(f"{display}: the review map is version {data.get('version')}; this cjji reads "
-                              f"version {MAP_VERSION}")
+            raise HostileFile(
+                f"{display}: the review map is version {data.get('version')}; this cjji reads version {MAP_VERSION}"
+            )
         try:
             anchors = [Anchor.from_json(a) for a in data["anchors"]]
         except (KeyError, TypeError, ValueError):
             raise HostileFile(f"{display}: the review map in this file is damaged; export a new review copy") from None
         return data, anchors
-    raise HostileFile(f"{display} is not a cjji review copy (it carries no review map); export one with "
-                      "`cjji review export` and send that file for review")
+    raise HostileFile(
+        f"{display} is not a cjji review copy (it carries no review map); export one with "
+        "`cjji review export` and send that file for review"
+    )
 
 
 def _revision(run: etree._Element, stop: etree._Element) -> tuple[str, etree._Element | None]:
@@ -207,13 +216,20 @@ def _story_paragraphs(root: etree._Element | None, story: str, names: dict[str, 
         return []
     out = []
     for p in root.iter(w("p")):
-        if story == "footnotes" and any(n.get(w("type")) in ("separator", "continuationSeparator")
-                                        for n in p.iterancestors(w("footnote"))):
+        if story == "footnotes" and any(
+            n.get(w("type")) in ("separator", "continuationSeparator") for n in p.iterancestors(w("footnote"))
+        ):
             continue
         para = _read_paragraph(p, story, names)
-        para.generated = _style(p) in GENERATED_STYLES or _style(p).startswith("TOC") or any(
-            "Table of Contents" in (g.get(w("val")) or "")
-            for sdt in p.iterancestors(w("sdt")) for g in sdt.iter(w("docPartGallery")))
+        para.generated = (
+            _style(p) in GENERATED_STYLES
+            or _style(p).startswith("TOC")
+            or any(
+                "Table of Contents" in (g.get(w("val")) or "")
+                for sdt in p.iterancestors(w("sdt"))
+                for g in sdt.iter(w("docPartGallery"))
+            )
+        )
         out.append(para)
     return out
 
@@ -248,8 +264,14 @@ def _comments(package: Package) -> dict[str, dict[str, Any]]:
         paragraphs = comment.findall(f".//{w('p')}")
         text = "\n".join("".join(run_text(r) for r in p.iter(w("r"))) for p in paragraphs).strip()
         last = paragraphs[-1].get(f"{{{W14_NS}}}paraId", "") if paragraphs else ""
-        found[comment.get(w("id"), "")] = {"author": comment.get(w("author"), ""), "date": comment.get(w("date"), ""),
-                                           "text": text, "para_id": last, "parent": "", "done": False}
+        found[comment.get(w("id"), "")] = {
+            "author": comment.get(w("author"), ""),
+            "date": comment.get(w("date"), ""),
+            "text": text,
+            "para_id": last,
+            "parent": "",
+            "done": False,
+        }
     extended = package.xml(package.related.get("commentsExtended"))
     if extended is not None:
         by_para = {c["para_id"]: cid for cid, c in found.items() if c["para_id"]}
@@ -287,8 +309,9 @@ def _changes(paras: list[Para]) -> list[RawItem]:
     moves_from: list[tuple[int, Segment]] = []
     moves_to: list[tuple[int, Segment]] = []
     for index, para in enumerate(paras):
-        new_paragraph = para.anchor is None and all(s.kind in ("ins", "moveTo") for s in para.segments) \
-            and bool(para.segments)
+        new_paragraph = (
+            para.anchor is None and all(s.kind in ("ins", "moveTo") for s in para.segments) and bool(para.segments)
+        )
         if new_paragraph and all(s.kind == "ins" for s in para.segments):
             first = para.segments[0]
             at = _point(paras, index, 0)
@@ -315,11 +338,24 @@ def _changes(paras: list[Para]) -> list[RawItem]:
                     new += segments[k].text
                 k += 1
             kind = "replacement" if old and new else "deletion" if old else "insertion"
-            items.append(RawItem(kind, author, date, _point(paras, index, start),
-                                 _point(paras, index, start + len(old)), quote=old, old=old, new=new))
+            items.append(
+                RawItem(
+                    kind,
+                    author,
+                    date,
+                    _point(paras, index, start),
+                    _point(paras, index, start + len(old)),
+                    quote=old,
+                    old=old,
+                    new=new,
+                )
+            )
     used: set[int] = set()
     for index, seg in moves_from:
-        match = next((n for n, (_, to) in enumerate(moves_to) if n not in used and normalise(to.text) == normalise(seg.text)), None)
+        match = next(
+            (n for n, (_, to) in enumerate(moves_to) if n not in used and normalise(to.text) == normalise(seg.text)),
+            None,
+        )
         start = _point(paras, index, seg.start)
         end = _point(paras, index, seg.start + len(seg.text))
         if match is None:
@@ -327,8 +363,19 @@ def _changes(paras: list[Para]) -> list[RawItem]:
             continue
         used.add(match)
         to_index, to = moves_to[match]
-        items.append(RawItem("move", seg.author, seg.date, start, end, quote=seg.text, old=seg.text, new=to.text,
-                             to=_point(paras, to_index, to.start)))
+        items.append(
+            RawItem(
+                "move",
+                seg.author,
+                seg.date,
+                start,
+                end,
+                quote=seg.text,
+                old=seg.text,
+                new=to.text,
+                to=_point(paras, to_index, to.start),
+            )
+        )
     for n, (index, seg) in enumerate(moves_to):
         if n not in used:
             at = _point(paras, index, seg.start)
@@ -347,8 +394,11 @@ def _untracked(paras: list[Para], anchors: list[Anchor]) -> list[RawItem]:
             items.append(RawItem("new-paragraph", "", "", at, at, new=para.original, comment="not tracked"))
             continue
         exported = anchors[para.anchor].docx_text
-        if anchors[para.anchor].kind == "generated" or para.original == exported or \
-                normalise(para.original) == normalise(exported):
+        if (
+            anchors[para.anchor].kind == "generated"
+            or para.original == exported
+            or normalise(para.original) == normalise(exported)
+        ):
             continue
         head = 0
         limit = min(len(exported), len(para.original))
@@ -361,14 +411,35 @@ def _untracked(paras: list[Para], anchors: list[Anchor]) -> list[RawItem]:
             head -= 1
         while tail > 0 and exported[len(exported) - tail].isalnum():
             tail -= 1
-        old = exported[head:len(exported) - tail]
-        new = para.original[head:len(para.original) - tail]
-        items.append(RawItem("edit", "", "", Point(para.anchor, head), Point(para.anchor, head + len(old)),
-                             quote=old, old=old, new=new, comment="not tracked"))
+        old = exported[head : len(exported) - tail]
+        new = para.original[head : len(para.original) - tail]
+        items.append(
+            RawItem(
+                "edit",
+                "",
+                "",
+                Point(para.anchor, head),
+                Point(para.anchor, head + len(old)),
+                quote=old,
+                old=old,
+                new=new,
+                comment="not tracked",
+            )
+        )
     for k, anchor in enumerate(anchors):
         if k not in seen and anchor.kind != "generated":
-            items.append(RawItem("removed-paragraph", "", "", Point(k, 0), Point(k, len(anchor.docx_text)),
-                                 quote=anchor.text, old=anchor.text, comment="not tracked"))
+            items.append(
+                RawItem(
+                    "removed-paragraph",
+                    "",
+                    "",
+                    Point(k, 0),
+                    Point(k, len(anchor.docx_text)),
+                    quote=anchor.text,
+                    old=anchor.text,
+                    comment="not tracked",
+                )
+            )
     return items
 
 
@@ -380,7 +451,8 @@ def _comment_items(paras: list[Para], package: Package) -> list[RawItem]:
     for index, para in enumerate(paras):
         for kind, cid, offset in para.markers:
             {"commentRangeStart": starts, "commentRangeEnd": ends, "commentReference": refs}[kind].setdefault(
-                cid, (index, offset))
+                cid, (index, offset)
+            )
     items: list[RawItem] = []
     for cid, comment in comments.items():
         start = starts.get(cid) or refs.get(cid)
@@ -390,9 +462,20 @@ def _comment_items(paras: list[Para], package: Package) -> list[RawItem]:
         if (end[0], end[1]) < (start[0], start[1]):
             start, end = end, start
         kind = "reply" if comment["parent"] else "comment"
-        items.append(RawItem(kind, comment["author"], comment["date"], _point(paras, *start), _point(paras, *end),
-                             quote=_quote(paras, start, end), comment=comment["text"], parent=comment["parent"],
-                             comment_id=cid, done=comment["done"]))
+        items.append(
+            RawItem(
+                kind,
+                comment["author"],
+                comment["date"],
+                _point(paras, *start),
+                _point(paras, *end),
+                quote=_quote(paras, start, end),
+                comment=comment["text"],
+                parent=comment["parent"],
+                comment_id=cid,
+                done=comment["done"],
+            )
+        )
     return items
 
 
@@ -406,8 +489,9 @@ def read_returned(data: bytes, display: str) -> Returned:
         raise HostileFile(f"{display} has no document body")
     for tag in ("object", "altChunk"):
         if document.find(f".//{w(tag)}") is not None:
-            raise HostileFile(f"{display} contains an embedded object; remove it and send comments and "
-                              "tracked changes only")
+            raise HostileFile(
+                f"{display} contains an embedded object; remove it and send comments and tracked changes only"
+            )
     paras = _story_paragraphs(document.find(w("body")), "document", names)
     notes = _story_paragraphs(package.xml(package.related.get("footnotes")), "footnotes", names)
     _claim_by_text(paras, anchors, "document")
@@ -420,6 +504,7 @@ def read_returned(data: bytes, display: str) -> Returned:
 
 
 # -- mapping to the current report.md ----------------------------------------------------------------
+
 
 @dataclass
 class Mapped:
@@ -436,7 +521,7 @@ def map_anchors(anchors: list[Anchor], blocks: list[SourceBlock]) -> list[Mapped
     new_keys = [(b.kind, normalise(b.text)) for b in blocks]
     matcher = difflib.SequenceMatcher(None, old_keys, new_keys, autojunk=False)
     used: set[int] = set()
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+    for tag, i1, i2, j1, _ in matcher.get_opcodes():
         if tag == "equal":
             for n in range(i2 - i1):
                 result[real[i1 + n]] = Mapped("exact", blocks[j1 + n])

@@ -66,7 +66,9 @@ def _where(at: Located, end: Located | None, number: str) -> dict[str, Any]:
     return where
 
 
-def build_items(returned: Returned, blocks: list[SourceBlock], index: LineIndex) -> tuple[list[dict[str, Any]], list[str]]:
+def build_items(
+    returned: Returned, blocks: list[SourceBlock], index: LineIndex
+) -> tuple[list[dict[str, Any]], list[str]]:
     """Log items (in report order) and warnings about paragraphs that moved or changed since export."""
     mapped: list[Mapped] = map_anchors(returned.anchors, blocks)
     counters: dict[str, int] = {}
@@ -119,10 +121,10 @@ def _note(at: Located) -> str:
     return {
         "moved": "the paragraph has moved since the review copy was exported; it was found by its text",
         "edited": "the paragraph was edited since the review copy was exported; the place shown is the paragraph "
-                  "most like it",
+        "most like it",
         "deleted": "the paragraph was deleted since the review copy was exported; the line shown is where it was",
         "generated": "this is on text cjji writes (the cover, contents, a label or the framework annex), not "
-                     "report.md: change the metadata or the policy if it is right",
+        "report.md: change the metadata or the policy if it is right",
     }.get(at.state, "")
 
 
@@ -162,10 +164,7 @@ def _emit(value: Any, indent: int, out: list[str]) -> None:
     if isinstance(value, dict):
         for key, item in value.items():
             name = key if _PLAIN_KEY.match(str(key)) else json.dumps(str(key))
-            if isinstance(item, dict) and item:
-                out.append(f"{pad}{name}:\n")
-                _emit(item, indent + 2, out)
-            elif isinstance(item, list) and item:
+            if isinstance(item, dict) and item or isinstance(item, list) and item:
                 out.append(f"{pad}{name}:\n")
                 _emit(item, indent + 2, out)
             elif isinstance(item, (dict, list)):
@@ -177,7 +176,7 @@ def _emit(value: Any, indent: int, out: list[str]) -> None:
             if isinstance(item, dict) and item:
                 inner: list[str] = []
                 _emit(item, indent + 2, inner)
-                inner[0] = f"{pad}- " + inner[0][indent + 2:]
+                inner[0] = f"{pad}- " + inner[0][indent + 2 :]
                 out.extend(inner)
             else:
                 out.append(f"{pad}- {_scalar(item)}\n")
@@ -208,20 +207,32 @@ def read(path: Path, policy_root: Path | None = None) -> Log:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        return Log(path, display, {}, Positions(), [error(GATE, "unreadable", display, 0, 0,
-                                                          f"cannot read the review log: {exc.strerror}")])
+        return Log(
+            path,
+            display,
+            {},
+            Positions(),
+            [error(GATE, "unreadable", display, 0, 0, f"cannot read the review log: {exc.strerror}")],
+        )
     if len(raw) > MAX_LOG_BYTES:
-        return Log(path, display, {}, Positions(), [error(GATE, "too-large", display, 0, 0,
-                                                          f"the review log is {len(raw) // 1048576} MB; the limit is 4 MB")])
+        return Log(
+            path,
+            display,
+            {},
+            Positions(),
+            [error(GATE, "too-large", display, 0, 0, f"the review log is {len(raw) // 1048576} MB; the limit is 4 MB")],
+        )
     try:
         text = raw.decode("utf-8")
         data, positions = load_yaml(text)
     except UnicodeDecodeError:
-        return Log(path, display, {}, Positions(), [error(GATE, "encoding", display, 0, 0,
-                                                          "the review log is not UTF-8 text")])
+        return Log(
+            path, display, {}, Positions(), [error(GATE, "encoding", display, 0, 0, "the review log is not UTF-8 text")]
+        )
     except YamlError as exc:
-        return Log(path, display, {}, Positions(), [error(GATE, "yaml", display, exc.line, exc.col, exc.message,
-                                                          exc.hint)])
+        return Log(
+            path, display, {}, Positions(), [error(GATE, "yaml", display, exc.line, exc.col, exc.message, exc.hint)]
+        )
     from cjji.schemacheck import load_schema, validate  # jsonschema takes half a second to import
 
     root = policy_root or _project_root(path)

@@ -51,8 +51,14 @@ class HostileFile(Exception):
     """The file is refused; the message says why, in plain English."""
 
 
-_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
-                          huge_tree=False, remove_blank_text=False)
+_PARSER = etree.XMLParser(
+    resolve_entities=False,
+    no_network=True,
+    load_dtd=False,
+    dtd_validation=False,
+    huge_tree=False,
+    remove_blank_text=False,
+)
 
 
 def parse_xml(data: bytes, name: str) -> etree._Element:
@@ -62,8 +68,10 @@ def parse_xml(data: bytes, name: str) -> etree._Element:
         raise HostileFile(f"{name} is not UTF-8 XML, as Word and LibreOffice write it")
     upper = data.upper()
     if b"<!DOCTYPE" in upper or b"<!ENTITY" in upper:
-        raise HostileFile(f"{name} declares a DOCTYPE or entities, which Word never writes "
-                          "(a way to make a reader fetch files or expand text without end)")
+        raise HostileFile(
+            f"{name} declares a DOCTYPE or entities, which Word never writes "
+            "(a way to make a reader fetch files or expand text without end)"
+        )
     try:
         root = etree.fromstring(data, _PARSER)
     except etree.XMLSyntaxError as exc:
@@ -103,15 +111,20 @@ def _check_directory(archive: zipfile.ZipFile) -> None:
         if info.flag_bits & 0x1:
             raise HostileFile("the file is encrypted; save it again without a password")
         if info.file_size > MAX_PART_BYTES:
-            raise HostileFile(f"the part {name} would be {info.file_size / 1048576:.0f} MB uncompressed; "
-                              f"the limit is {MAX_PART_BYTES // 1048576} MB")
+            raise HostileFile(
+                f"the part {name} would be {info.file_size / 1048576:.0f} MB uncompressed; "
+                f"the limit is {MAX_PART_BYTES // 1048576} MB"
+            )
         if info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
-            raise HostileFile(f"the part {name} expands {info.file_size // max(info.compress_size, 1)} times "
-                              "when unpacked: this is a zip bomb, not a Word document")
+            raise HostileFile(
+                f"the part {name} expands {info.file_size // max(info.compress_size, 1)} times "
+                "when unpacked: this is a zip bomb, not a Word document"
+            )
         total += info.file_size
     if total > MAX_TOTAL_BYTES:
-        raise HostileFile(f"the file would be {total / 1048576:.0f} MB unpacked; the limit is "
-                          f"{MAX_TOTAL_BYTES // 1048576} MB")
+        raise HostileFile(
+            f"the file would be {total / 1048576:.0f} MB unpacked; the limit is {MAX_TOTAL_BYTES // 1048576} MB"
+        )
 
 
 def _read_bounded(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int) -> bytes:
@@ -120,8 +133,9 @@ def _read_bounded(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int) 
     with archive.open(info) as handle:
         data = handle.read(limit + 1)
     if len(data) > limit:
-        raise HostileFile(f"the part {info.filename} is larger than the zip directory says: "
-                          "this is a zip bomb, not a Word document")
+        raise HostileFile(
+            f"the part {info.filename} is larger than the zip directory says: this is a zip bomb, not a Word document"
+        )
     return data
 
 
@@ -138,11 +152,16 @@ def _rels(package: Package, source: str) -> dict[str, str]:
         target = rel.get("Target") or ""
         if rel.get("TargetMode") == "External":
             if kind in ("oleObject", "package", "aFChunk", "subDocument", "attachedTemplate"):
-                raise HostileFile(f"the document links to an outside object or template ({target}); "
-                                  "cjji reads only self-contained Word files")
+                raise HostileFile(
+                    f"the document links to an outside object or template ({target}); "
+                    "cjji reads only self-contained Word files"
+                )
             continue
-        name = posixpath.normpath(posixpath.join(folder, target)).lstrip("/") if not target.startswith("/") \
+        name = (
+            posixpath.normpath(posixpath.join(folder, target)).lstrip("/")
+            if not target.startswith("/")
             else target.lstrip("/")
+        )
         found.setdefault(kind, name)
     return found
 
@@ -152,8 +171,10 @@ def open_docx(data: bytes, display: str) -> Package:
     if len(data) > MAX_FILE_BYTES:
         raise HostileFile(f"{display} is {len(data) / 1048576:.0f} MB; the limit is {MAX_FILE_BYTES // 1048576} MB")
     if data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise HostileFile(f"{display} is an old-style .doc file or a password-protected document; "
-                          "open it in Word and save it as a Word Document (.docx) without a password")
+        raise HostileFile(
+            f"{display} is an old-style .doc file or a password-protected document; "
+            "open it in Word and save it as a Word Document (.docx) without a password"
+        )
     if not data.startswith(b"PK\x03\x04"):
         raise HostileFile(f"{display} is not a Word .docx file")
     try:
@@ -169,11 +190,15 @@ def open_docx(data: bytes, display: str) -> Package:
                 continue
             low = info.filename.lower()
             if low.endswith(("vbaproject.bin", "vbadata.xml")):
-                raise HostileFile(f"{display} contains macros ({info.filename}); save it as a plain Word "
-                                  "Document (.docx), not a macro-enabled one (.docm)")
+                raise HostileFile(
+                    f"{display} contains macros ({info.filename}); save it as a plain Word "
+                    "Document (.docx), not a macro-enabled one (.docm)"
+                )
             if low.startswith(("word/embeddings/", "word/activex/")) or "/embeddings/" in low:
-                raise HostileFile(f"{display} contains an embedded object ({info.filename}); remove it "
-                                  "and send comments and tracked changes only")
+                raise HostileFile(
+                    f"{display} contains an embedded object ({info.filename}); remove it "
+                    "and send comments and tracked changes only"
+                )
             try:
                 parts[info.filename] = _read_bounded(archive, info, budget)
             except (zipfile.BadZipFile, zlib.error, OSError, RuntimeError, NotImplementedError, EOFError) as exc:
@@ -183,27 +208,31 @@ def open_docx(data: bytes, display: str) -> Package:
     types = package.xml("[Content_Types].xml")
     if types is None:
         raise HostileFile(f"{display} is a zip file but not a Word document (no [Content_Types].xml)")
-    defaults = {d.get("Extension", "").lower(): d.get("ContentType", "")
-                for d in types.iter(f"{{{CT_NS}}}Default")}
-    overrides = {o.get("PartName", "").lstrip("/"): o.get("ContentType", "")
-                 for o in types.iter(f"{{{CT_NS}}}Override")}
+    defaults = {d.get("Extension", "").lower(): d.get("ContentType", "") for d in types.iter(f"{{{CT_NS}}}Default")}
+    overrides = {
+        o.get("PartName", "").lstrip("/"): o.get("ContentType", "") for o in types.iter(f"{{{CT_NS}}}Override")
+    }
     for name in parts:
         package.content_types[name] = overrides.get(name, defaults.get(name.rsplit(".", 1)[-1].lower(), ""))
     for kind in [*overrides.values(), *defaults.values()]:
         if any(marker in kind for marker in MACRO_TYPES):
-            raise HostileFile(f"{display} contains macros or embedded objects ({kind}); save it as a plain "
-                              "Word Document (.docx)")
+            raise HostileFile(
+                f"{display} contains macros or embedded objects ({kind}); save it as a plain Word Document (.docx)"
+            )
     main = _rels(package, "").get("officeDocument", "")
     if not main or main not in parts:
         raise HostileFile(f"{display} is a zip file but not a Word document (no main document part)")
     if package.content_types.get(main) not in MAIN_TYPES:
-        raise HostileFile(f"{display} is not a Word document (its main part is "
-                          f"{package.content_types.get(main) or 'of no known type'})")
+        raise HostileFile(
+            f"{display} is not a Word document (its main part is "
+            f"{package.content_types.get(main) or 'of no known type'})"
+        )
     package.related = {"document": main, **_rels(package, main)}
     package.related.update({f"package-{k}": v for k, v in _rels(package, "").items()})
     if "aFChunk" in package.related or "oleObject" in package.related or "package" in package.related:
-        raise HostileFile(f"{display} contains an embedded document or object; remove it and send "
-                          "comments and tracked changes only")
+        raise HostileFile(
+            f"{display} contains an embedded document or object; remove it and send comments and tracked changes only"
+        )
     return package
 
 
@@ -222,9 +251,7 @@ def run_text(run: etree._Element) -> str:
             parts.append(child.text or "")
         elif tag in BREAK_TEXT:
             parts.append(BREAK_TEXT[tag])
-        elif tag == w("br") and child.get(w("type"), "textWrapping") == "textWrapping":
-            parts.append("\n")
-        elif tag == w("cr"):
+        elif tag == w("br") and child.get(w("type"), "textWrapping") == "textWrapping" or tag == w("cr"):
             parts.append("\n")
     return "".join(parts)
 
