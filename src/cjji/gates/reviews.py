@@ -34,8 +34,9 @@ def _summary(item: dict[str, object]) -> str:
     if item.get("kind") in ("comment", "reply"):
         said = " ".join(str(item.get("comment", "")).split())
     else:
-        proposed = item.get("proposed") if isinstance(item.get("proposed"), dict) else {}
-        old, new = str(proposed.get("old", "")), str(proposed.get("new", ""))  # type: ignore[union-attr]
+        proposed = item.get("proposed")
+        changes: dict[str, object] = proposed if isinstance(proposed, dict) else {}
+        old, new = str(changes.get("old", "")), str(changes.get("new", ""))
         said = f"'{old}' -> '{new}'" if old and new else f"delete '{old}'" if old else f"insert '{new}'"
     if len(said) > 120:
         said = said[:117] + "..."

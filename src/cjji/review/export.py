@@ -24,7 +24,7 @@ import uuid
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from lxml import etree
 
@@ -169,15 +169,16 @@ class Anchor:
         }
 
     @classmethod
-    def from_json(cls, data: dict[str, object]) -> Anchor:
+    def from_json(cls, data: dict[str, Any]) -> Anchor:
+        """From the map; raises KeyError, TypeError or ValueError when a field is missing or wrong."""
         return cls(
             str(data["name"]),
             str(data["kind"]),
             int(data["line"]),
-            int(data["col"]),  # type: ignore[call-overload]
+            int(data["col"]),
             int(data["end_line"]),
             str(data["prefix"]),
-            str(data["text"]),  # type: ignore[call-overload]
+            str(data["text"]),
             str(data.get("finding", "")),
             str(data.get("story", "document")),
             str(data.get("suffix", "")),
@@ -370,7 +371,7 @@ def _custom_properties(root: etree._Element | None, values: dict[str, str]) -> b
         prop.set("pid", str(pid))
         prop.set("name", name)
         etree.SubElement(prop, f"{{{VT_NS}}}lpwstr").text = value
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True))
 
 
 def _insert_ordered(parent: etree._Element, element: etree._Element, after: set[str]) -> None:
@@ -406,7 +407,7 @@ def map_xml(header: dict[str, object], anchors: list[Anchor]) -> bytes:
     root = etree.Element(f"{{{REVIEW_NS}}}review", nsmap={None: REVIEW_NS})
     root.set("version", str(MAP_VERSION))
     etree.SubElement(root, f"{{{REVIEW_NS}}}map").text = payload
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True))
 
 
 def _item_props(item_id: str) -> bytes:
@@ -419,7 +420,7 @@ def _item_props(item_id: str) -> bytes:
 
 
 def _serialise(root: etree._Element) -> bytes:
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True))
 
 
 def review_copy(
@@ -473,11 +474,11 @@ def review_copy(
     override = etree.SubElement(types, f"{{{CT_NS}}}Override")
     override.set("PartName", "/" + MAP_PROPS_PART)
     override.set("ContentType", "application/vnd.openxmlformats-officedocument.customXmlProperties+xml")
-    props = {
+    props: dict[str, str] = {
         "cjji-report": report.id,
-        "cjji-version": header["report_version"],
+        "cjji-version": str(header["report_version"]),
         "cjji-digest": content_digest,
-        "cjji-source-sha256": header["source_sha256"],
+        "cjji-source-sha256": str(header["source_sha256"]),
         "cjji-body": body,
         "cjji-exported": exported.isoformat(),
         "cjji-anchors": str(len(anchors)),

@@ -352,14 +352,14 @@ def _changes(paras: list[Para]) -> list[RawItem]:
             )
     used: set[int] = set()
     for index, seg in moves_from:
-        match = next(
-            (n for n, (_, to) in enumerate(moves_to) if n not in used and normalise(to.text) == normalise(seg.text)),
-            None,
+        wanted = normalise(seg.text)
+        match: int | None = next(
+            (n for n, (_, dest) in enumerate(moves_to) if n not in used and normalise(dest.text) == wanted), None
         )
-        start = _point(paras, index, seg.start)
-        end = _point(paras, index, seg.start + len(seg.text))
+        origin = _point(paras, index, seg.start)
+        finish = _point(paras, index, seg.start + len(seg.text))
         if match is None:
-            items.append(RawItem("deletion", seg.author, seg.date, start, end, quote=seg.text, old=seg.text))
+            items.append(RawItem("deletion", seg.author, seg.date, origin, finish, quote=seg.text, old=seg.text))
             continue
         used.add(match)
         to_index, to = moves_to[match]
@@ -368,8 +368,8 @@ def _changes(paras: list[Para]) -> list[RawItem]:
                 "move",
                 seg.author,
                 seg.date,
-                start,
-                end,
+                origin,
+                finish,
                 quote=seg.text,
                 old=seg.text,
                 new=to.text,

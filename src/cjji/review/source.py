@@ -175,7 +175,8 @@ def _figure_caption(walk: _Walk, inline: Token, finding: str) -> None:
     where = _find(text, title, start, end)
     offsets = list(range(where, where + len(title))) if where >= 0 else [NO_POSITION] * len(title)
     shown = smarten(title)
-    chars, kept = [], []
+    chars: list[str] = []
+    kept: list[int] = []
     for ch, at in zip(shown, offsets, strict=True):
         if ch in _SPACES:
             if chars and chars[-1] == " ":
