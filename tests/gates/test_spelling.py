@@ -131,12 +131,62 @@ def test_each_distinct_word_goes_to_hunspell_once_per_run(
     assert found.line == 6 and found.message == (
         "'Qwertyx' is not in the British English dictionary (500 times: also on lines 8, 10, 12, "
         "14, 16, 18, 20, 22, 24, 26 and 489 more)")
-    assert calls == [("-l", 6), ("-a", 2)]  # six distinct words not in the vocabulary; suggestions for one
+    # six distinct words not in the vocabulary; once per run, which of the vocabulary's compounds the
+    # dictionary lacks (they cover their families); suggestions for the one misspelt word
+    assert [flag for flag, _ in calls] == ["-l", "-l", "-a"] and calls[0] == ("-l", 6) and calls[2] == ("-a", 2)
     spelling.run(report, context(project))
-    assert len(calls) == 2  # the second report of a run asks hunspell nothing new
+    assert len(calls) == 3  # the second report of a run asks hunspell nothing new
 
 
 def test_installing_the_dictionary_invalidates_cached_results(monkeypatch: pytest.MonkeyPatch) -> None:
     installed = spelling.cache_token(context().policy)
     monkeypatch.setattr(spelling, "DICTIONARY_DIRS", (Path("/nonexistent"),))
     assert spelling.cache_token(context().policy) == "no-dictionary" != installed
+
+
+def test_one_root_word_covers_its_family(project: Path, tmp_path: Path) -> None:
+    # checks/vocabulary.yml lists neurodiversity and neurodivergent: their families pass
+    body = ("Neurodivergent people, neurodivergence and neurodiversities. A report word's family too: "
+            "neuroinclusiveness and neuroinclusion, but not neuroinclusove.")
+    found = spelling.run(load(_report(tmp_path, body, words=["neuroinclusive"])), context(project))
+    assert [f.message.split("'")[1] for f in found] == ["neuroinclusove"]
+
+
+def test_an_ordinary_word_in_a_name_does_not_excuse_a_misspelling_of_it(project: Path, tmp_path: Path) -> None:
+    # "Independent Office for Police Conduct" is a name; 'independant' is still wrong
+    found = spelling.run(load(_report(tmp_path, "An independant adviser helped.")), context(project))
+    assert [f.message.split("'")[1] for f in found] == ["independant"]
+
+
+def test_vocabulary_names_and_acronyms_are_words(project: Path, tmp_path: Path) -> None:
+    body = ("HMIP, the SFO, an EIA, OPCAT, Operation Soteria, Soteria's work, hardworking staff, "
+            "HMP Belmarsh, Dyfed-Powys Police and the Metropolitan Police Service.")
+    assert spelling.run(load(_report(tmp_path, body)), context(project)) == []
+
+
+def test_a_domain_as_link_text_is_not_spell_checked(project: Path, tmp_path: Path) -> None:
+    body = ("See [justiceinspectorates.gov.uk/hmicfrs/publications](https://www.justiceinspectorates.gov.uk/"
+            "hmicfrs/publications) and [www.gov.uk/guidance](https://www.gov.uk/guidance), or gov.uk.")
+    assert spelling.run(load(_report(tmp_path, body)), context(project)) == []
+
+
+def test_a_word_misspelt_several_times_is_one_finding_listing_its_lines(project: Path, tmp_path: Path) -> None:
+    body = "The recieve team.\n\nRecieve it.\n\nThey recieve letters and recieve calls."
+    [f] = spelling.run(load(_report(tmp_path, body)), context(project))
+    assert (f.line, f.col) == (6, 5)
+    assert f.message == "'recieve' is not in the British English dictionary (4 times: also on lines 8 and 10)"
+
+
+def test_a_suppressed_place_is_left_out_and_its_comment_counts_as_used(project: Path, tmp_path: Path) -> None:
+    from cjji import checking
+
+    body = "<!-- cjji-disable-next-line spelling -->\nThe Qwertyx team met.\n\nThe Qwertyx team met again."
+    report = load(_report(tmp_path, body))
+    found = [f for f in checking.report_findings(report, context(project)) if f.gate in ("spelling", "suppress")]
+    assert [(f.code, f.line) for f in found] == [("spelling/misspelt", 9)]
+    assert "times" not in found[0].message  # the suppressed place is not listed
+
+
+def test_suggestions_from_the_vocabulary_come_first(project: Path, tmp_path: Path) -> None:
+    [f] = spelling.run(load(_report(tmp_path, "Operation Soterai began.")), context(project))
+    assert f.hint.startswith("did you mean 'Soteria'")
