@@ -76,6 +76,45 @@ print(json.dumps({"seconds": time.perf_counter() - t, "rss_mb": rss}))
 """
 
 
+# A review copy of one report comes back with 200 comments and 200 tracked changes written as Word
+# writes them (tests/review_support.py); times the `cjji review import` command, start-up included.
+REVIEW = """
+import json, resource, shutil, subprocess, sys, time
+from pathlib import Path
+folder, root = Path(sys.argv[1]), Path(sys.argv[2])
+sys.path.insert(0, str(root / "tests"))
+from review_support import Returned, _text_of, w
+from cjji.policy import load_policy
+from cjji.report import load
+from cjji.review.export import export
+out = folder.parents[1] / "out" / "review-bench"
+copy = export(load(folder), load_policy(folder.parents[1]), "bench", out / "copy.docx")
+doc = Returned(copy.path.read_bytes())
+texts = ["".join(_text_of(r) for r in p.iter(w("r"))).split("\t")[-1] for p in doc.document.iter(w("p"))]
+unique = [t for t in texts if len(t) > 80 and texts.count(t) == 1]
+done = 0
+for k, text in enumerate(unique):
+    word = next((x for x in text.split() if x.isalpha() and len(x) > 4 and text.count(x) == 1), None)
+    if word is None or done == 400:
+        continue
+    (doc.comment(word, "Please check this.", within=text) if done % 2 else doc.replace(word, word.upper(), within=text))
+    done += 1
+doc.rsid_noise()
+(out / "returned.docx").write_bytes(doc.data())
+before = resource.getrusage(resource.RUSAGE_CHILDREN)
+command = [str(Path(sys.executable).parent / "cjji"), "review", "import", "--root", str(folder.parents[1]),
+           str(folder), str(out / "returned.docx"), "--from", "bench"]
+run = subprocess.run([sys.executable, "-c", sys.argv[3], str(folder), *command], capture_output=True, text=True)
+after = resource.getrusage(resource.RUSAGE_CHILDREN)
+shutil.rmtree(folder / "reviews", ignore_errors=True)
+measured = json.loads(run.stdout.strip().splitlines()[-1])
+if measured["rc"] != 0 or done != 400:
+    raise SystemExit(f"review import failed ({done} items): {measured['stderr']}")
+cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+print(json.dumps({**measured, "cpu": cpu}))
+"""
+
+
 def run_json(args: list[str], cwd: Path) -> dict:
     done = subprocess.run(args, cwd=cwd, capture_output=True, text=True)
     if done.returncode != 0:
@@ -183,6 +222,9 @@ def main() -> None:
         row("  `cjji build` command (+ start-up, gates, output checks)", cli, {"seconds": bare_total})
     except (RuntimeError, KeyError) as exc:
         rows.append({"step": "cjji build", "seconds": "n/a", "rss_mb": "", "target": f"not measured: {exc}"[:200]})
+
+    review = run_json([PY, "-c", REVIEW, str(folder), str(ROOT), MEASURE], repo)
+    row("cjji review import: 200 comments + 200 tracked changes", review, target=f"< 2 s (cpu {review['cpu']:.2f} s)")
 
     result = {"reports": len(folders), "words": total_words, "one_report_words": words, "cpus": os.cpu_count(),
               "python": sys.version.split()[0], "rows": rows}

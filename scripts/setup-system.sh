@@ -11,6 +11,8 @@ python3 -c "import ensurepip, venv" 2>/dev/null || packages+=(python3-venv)
 if [[ "${1:-}" == "--test" ]]; then
   # Chromium: the accessibility (axe-core) and script-injection tests in a real browser.
   packages+=(chromium fonts-dejavu-core)
+  # LibreOffice Writer: tests/review/ check what it writes when it saves a returned review copy.
+  packages+=(libreoffice-writer)
   # LibreOffice Writer: the tests render the Word file to check its contents and table widths.
   packages+=(libreoffice-writer)
   # tests/wordpress/: WordPress (/usr/share/wordpress), MariaDB and PHP's built-in web server, all
