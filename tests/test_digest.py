@@ -305,3 +305,18 @@ def test_attack_2_a_name_problem_is_shown_where_report_md_refers_to_the_file(exa
     (finding,) = name_findings(load(example_copy))
     assert finding.file.endswith("images/spare\u200b.png") and finding.line == 0
     assert "U+200B ZERO WIDTH SPACE" in finding.message and finding.severity == "error"
+
+
+def test_attack_2_check_and_build_refuse_a_folder_with_an_nfd_twin_naming_the_file(example_copy: Path) -> None:
+    (example_copy / "annex").mkdir()
+    (example_copy / "annex" / "caf\u00e9.csv").write_text("area,days\n")
+    (example_copy / "annex" / "cafe\u0301.csv").write_text("area,days\nforged,1\n")
+    root = ["--root", str(example_copy.parents[1])]
+    check = CliRunner().invoke(cli, ["check", "--no-cache", "-j", "1", str(example_copy), *root])
+    assert check.exit_code == 1, check.output
+    assert "annex/cafe<U+0301 COMBINING ACUTE ACCENT>.csv' is not in Unicode NFC form" in check.output
+    assert "clashes with" in check.output and "Traceback" not in check.output
+    build = CliRunner().invoke(cli, ["build", "--no-cache", "-f", "html", str(example_copy), *root])
+    assert build.exit_code == 1, build.output
+    assert "0 reports built, 1 not built" in build.output
+    assert not (example_copy.parents[1] / "out" / example_copy.name / f"{example_copy.name}.html").exists()
