@@ -76,6 +76,9 @@ def status_of(folder: Path, policy: Policy) -> bool:
     except SignoffError as exc:
         raise click.ClickException(str(exc)) from None
     print_status(report.display, report.meta, status, count(others, "error"), count(others, "warning"))
+    from cjji.review.log import review_summary  # per body: what came back from review in Word, and what is open
+    for body, n in sorted(review_summary(report.dir).items()):
+        click.echo(f"  review   {body}: {n['received']} received, {n['open']} open, {n['resolved']} resolved")
     return True
 
 
