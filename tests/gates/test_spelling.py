@@ -3,10 +3,13 @@ the report's own words; each misspelling at its line and column with hunspell's 
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from support import EXAMPLE, FIXTURES, ROOT
 
 from cjji.findings import Finding
@@ -190,3 +193,17 @@ def test_a_suppressed_place_is_left_out_and_its_comment_counts_as_used(project: 
 def test_suggestions_from_the_vocabulary_come_first(project: Path, tmp_path: Path) -> None:
     [f] = spelling.run(load(_report(tmp_path, "Operation Soterai began.")), context(project))
     assert f.hint.startswith("did you mean 'Soteria'")
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(words=st.lists(st.text(alphabet="abcXY/*#'’-_ 1é", min_size=1, max_size=12), max_size=6))
+def test_any_words_list_is_safe(tmp_path: Path, words: list[str]) -> None:
+    """Whatever an author puts in `words` ('and/or', '*foo', '#x'), the gate answers, and a word
+    written with a slash never turns another word into a model for hunspell."""
+    folder = tmp_path / "w"
+    folder.mkdir(exist_ok=True)
+    (folder / "report.md").write_text(
+        "---\nid: w\ntitle: T\nwords: " + json.dumps(words) + "\n---\n\nThe Qwertyx team met.\n", encoding="utf-8")
+    found = spelling.run(load(folder), context())
+    allowed = any(w == "Qwertyx" for entry in words for w in entry.split())
+    assert [f.message.split("'")[1] for f in found] == ([] if allowed else ["Qwertyx"])

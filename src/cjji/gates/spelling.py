@@ -41,6 +41,7 @@ INSTALL_HINT = "run `bash scripts/setup-system.sh` (it installs hunspell and hun
 
 # letters with apostrophes inside; a word touching a digit or underscore (R1, 2nd, fig_1) is an id
 WORD = re.compile(r"(?<![\w'’])[^\W\d_]+(?:['’][^\W\d_]+)*(?![\w])")
+_PLAIN_WORD = re.compile(r"[^\W\d_][\w'’-]*")
 _IZE = re.compile(r"^(\w+?)(i|y)z(e|es|ed|ing|ation|ations|er|ers|able)$", re.I)
 
 
@@ -118,7 +119,8 @@ def model_word(path: Path, word: str) -> str:
 def personal_dictionary(path: Path, words: Iterable[str]) -> Path | None:
     """A hunspell personal dictionary of the extra words, each with its model word
     ("neurodiversity/diversity"), written once per distinct list into the temporary folder."""
-    entries = sorted({w.replace("\u2019", "'") for w in words if w and not w.startswith("#")})
+    # only words: '/' would name a model word and a leading '*' forbid a word in hunspell's format
+    entries = sorted({w.replace("\u2019", "'") for w in words if _PLAIN_WORD.fullmatch(w)})
     if not entries:
         return None
     lines = []
@@ -288,7 +290,7 @@ def run(report: Report, context: Context) -> list[Finding]:
     verdict = known(spell, distinct | set(variants.values()))
     unknown = {w for w in distinct if not verdict[w]}
     if unknown and own:  # the report's own words, affix-aware too: asked only about what is left
-        mine = base.with_words([*extra, *own])
+        mine = base.with_words(own)  # a small dictionary: only what is still unknown is asked
         unknown = {w for w, ok in known(mine, unknown).items() if not ok}
     roots = compound_roots(base, [*extra, *own])
     relatives = {w: r for w in unknown if (r := _family(w, roots))}
