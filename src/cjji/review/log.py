@@ -142,6 +142,7 @@ def _yaml() -> Any:
     from ruamel.yaml import YAML
 
     yaml = YAML(typ="rt", pure=True)
+    yaml.preserve_quotes = True
     yaml.width = 100
     yaml.indent(mapping=2, sequence=4, offset=2)
     yaml.allow_unicode = True
@@ -233,19 +234,20 @@ def read(path: Path, policy_root: Path | None = None) -> Log:
         return Log(
             path, display, {}, Positions(), [error(GATE, "yaml", display, exc.line, exc.col, exc.message, exc.hint)]
         )
+    from cjji import resources
     from cjji.schemacheck import load_schema, validate  # jsonschema takes half a second to import
 
-    root = policy_root or _project_root(path)
-    schema = load_schema(root / "schemas" / "review-log.schema.json")
+    schema = load_schema(resources.schema("review-log.schema.json", policy_root or _project_root(path)))
     findings = validate(data, schema, positions, display, GATE)
     return Log(path, display, data if isinstance(data, dict) else {}, positions, findings)
 
 
-def _project_root(path: Path) -> Path:
+def _project_root(path: Path) -> Path | None:
+    """The project holding a log (its own schemas/ come first), if there is one above it."""
     for folder in path.resolve().parents:
-        if (folder / "schemas" / "review-log.schema.json").is_file():
+        if (folder / "checks").is_dir() and (folder / "schemas").is_dir():
             return folder
-    return Path(__file__).resolve().parents[3]
+    return None
 
 
 def logs_of(report_dir: Path) -> list[Path]:
