@@ -245,7 +245,8 @@ def _misspelling(lines, used, data, rng):  # type: ignore[no-untyped-def]
 
 
 def _acronym(lines, used, data, rng):  # type: ignore[no-untyped-def]
-    options = [(i, m) for i in _body_lines(lines, used) for m in re.finditer(r"([A-Z][\w’'&, -]+?) \(([A-Z]{3,8})\)", lines[i])]
+    definition = re.compile(r"([A-Z][\w’'&, -]+?) \(([A-Z]{3,8})\)")
+    options = [(i, m) for i in _body_lines(lines, used) for m in definition.finditer(lines[i])]
     if not options:
         return None
     i, m = rng.choice(options)
@@ -498,7 +499,8 @@ def table(result: dict[str, Any]) -> str:
         f"  {'kind of error':<26} {'seeded':>6} {'found':>6} {'recall':>7}  rules",
     ]
     for kind, v in result["by_kind"].items():
-        out.append(f"  {kind:<26} {v['seeded']:>6} {v['caught']:>6} {100 * v['recall']:>6.1f}%  {', '.join(v['rules'])}")
+        rules = ", ".join(v["rules"])
+        out.append(f"  {kind:<26} {v['seeded']:>6} {v['caught']:>6} {100 * v['recall']:>6.1f}%  {rules}")
     out += ["", f"  {'rule':<26} {'right':>6} {'wrong':>6} {'clean':>6} {'precision':>9}"]
     for code, v in result["by_rule"].items():
         out.append(f"  {code:<26} {v['true']:>6} {v['false']:>6} {v['clean']:>6} {100 * v['precision']:>8.1f}%")

@@ -266,7 +266,7 @@ class _Extractor:
         if found < 0:
             return cursor
         block.add(OBJECT, *source.place(found))
-        return end_of(source.text, found)
+        return int(end_of(source.text, found))
 
     def _image(self, image: Token, source: _Source, cursor: int, block: Block, following: str) -> int:
         src = source.text

@@ -8,7 +8,6 @@ from __future__ import annotations
 import importlib.util
 import json
 import sys
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -75,7 +74,8 @@ def test_the_committed_corpus_is_what_the_sentence_banks_build() -> None:
     for kind, reports in (("clean", clean), ("seeded", seeded)):
         for rid, lines in reports.items():
             on_disk = (CORPUS / kind / rid / "report.md").read_text(encoding="utf-8")
-            assert on_disk == "\n".join(lines).rstrip("\n") + "\n", f"{kind}/{rid}: run scripts/language_quality.py --write"
+            expected = "\n".join(lines).rstrip("\n") + "\n"
+            assert on_disk == expected, f"{kind}/{rid}: run scripts/language_quality.py --write"
     assert json.loads((CORPUS / "seeded" / "errors.json").read_text(encoding="utf-8")) == errors
 
 

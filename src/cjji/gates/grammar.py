@@ -121,13 +121,16 @@ def _matches(data: Any) -> list[Match]:
     return found
 
 
-def chunks(blocks: list[prose.Block], limit: int | None = None) -> list[tuple[str, list[int], list[tuple[prose.Block, int]]]]:
+Chunk = tuple[str, list[int], list[tuple[prose.Block, int]]]  # text, where each piece starts, its block
+
+
+def chunks(blocks: list[prose.Block], limit: int | None = None) -> list[Chunk]:
     """The blocks joined into texts of at most `limit` characters, each with where every piece
     starts in it and which block (and offset in the block) the piece is. A block longer than the
     limit is cut between sentences (or, for one enormous sentence, between words)."""
     limit = limit or MAX_CHARS
-    out: list[tuple[str, list[int], list[tuple[prose.Block, int]]]] = []
-    text, starts, members = "", [], []
+    out: list[Chunk] = []
+    text, starts, members = "", list[int](), list[tuple[prose.Block, int]]()
     for block in blocks:
         for offset, piece in _pieces(block.text, limit):
             if members and len(text) + len(SEPARATOR) + len(piece) > limit:

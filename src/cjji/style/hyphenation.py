@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from cjji.prose import Block
 from cjji.style.rule import Doc, Hit, Rule
 
 _HYPHENATED = re.compile(r"(?<![\w-])([A-Za-z]{2,})-([A-Za-z]{2,})(?![\w-])")
@@ -42,7 +43,7 @@ def check(rule: Rule, doc: Doc) -> Iterator[Hit]:
     alternatives = sorted(forms, key=len, reverse=True)
     pattern = re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(f).replace(r"\ ", r"\s+") for f in alternatives)
                          + r")(?![\w-])", re.I)
-    uses: dict[str, list[tuple[tuple[int, int], str, object, re.Match[str]]]] = {}
+    uses: dict[str, list[tuple[tuple[int, int], str, Block, re.Match[str]]]] = {}
     for block in blocks:
         for m in pattern.finditer(block.text):
             key, kind = forms[re.sub(r"\s+", " ", m.group().lower())]
@@ -53,5 +54,4 @@ def check(rule: Rule, doc: Doc) -> Iterator[Hit]:
         for _, kind, block, m in found:
             if kind != first:
                 values = {"match": m.group(), "other": first_match.group(), "line": line}
-                yield Hit(block, m.start(), rule.say(rule.message, **values),  # type: ignore[arg-type]
-                          rule.say(rule.hint, **values))
+                yield Hit(block, m.start(), rule.say(rule.message, **values), rule.say(rule.hint, **values))

@@ -30,7 +30,7 @@ def evaluate(formula: str, variables: dict[str, float]) -> float:
             right = value(node.right)
             if isinstance(node.op, ast.Div) and right == 0:
                 return 0.0
-            return _OPS[type(node.op)](value(node.left), right)
+            return float(_OPS[type(node.op)](value(node.left), right))
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
             return -value(node.operand)
         raise ValueError(f"cannot use {ast.unparse(node)!r} in a formula")

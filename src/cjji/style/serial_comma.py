@@ -22,7 +22,8 @@ def _pattern(max_words: int) -> re.Pattern[str]:
     return re.compile(rf"(?<![\w,])({item})((?:,\s+{item})+)(,?)\s+(and|or)\s+({item})(?![\w-])")
 
 
-_CLAUSE = re.compile(r"\b(?:we|they|it|he|she|there|this|that|which|who|was|were|is|are|had|has|have|did|will|would|could|should)\b", re.I)
+_CLAUSE = re.compile(r"\b(?:we|they|it|he|she|there|this|that|which|who|was|were|is|are|had|has|have|did|will"
+                     r"|would|could|should)\b", re.I)
 
 
 def check(rule: Rule, doc: Doc) -> Iterator[Hit]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from cjji.policy import Policy
 
@@ -56,7 +57,7 @@ def load(policy: Policy) -> Vocabulary:
     return found
 
 
-def _build(vocab: dict, body_data: dict) -> Vocabulary:  # type: ignore[type-arg]
+def _build(vocab: dict[str, Any], body_data: dict[str, Any]) -> Vocabulary:
     acronyms: dict[str, tuple[str, ...]] = {}
     well_known: set[str] = set()
     names: list[Name] = []
