@@ -168,3 +168,9 @@ def test_publication_passes_exactly_when_every_item_is_resolved(
     resolved = all(s == "accepted" or (s in ("rejected", "accepted-with-change") and r.strip()) for s, r in decisions)
     errors = [f for f in findings(example_copy, True) if f.severity == "error"]
     assert (errors == []) == resolved, (decisions, errors)
+
+
+def test_two_items_with_one_id_are_an_error(example_copy: Path) -> None:
+    write_log(example_copy, [item("c1", status="accepted"), item("c1", status="accepted")])
+    (found,) = findings(example_copy)
+    assert found.rule == "duplicate-id" and found.severity == "error" and "c1" in found.message

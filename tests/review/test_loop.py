@@ -10,6 +10,9 @@ from click.testing import CliRunner
 from review_support import Returned
 
 from cjji.cli import cli
+from cjji.gates import reviews
+from cjji.gates.base import Context
+from cjji.policy import load_policy
 from cjji.report import load
 from cjji.review.log import read, review_summary
 
@@ -104,6 +107,13 @@ def test_the_whole_loop(example_copy: Path, project: Path, exported: Path) -> No
     assert code == 0, out
     code, out = review(project, "reject", str(log_file), deletion["id"], "--response", "  ")
     assert code == 2 and "a rejection needs a reason" in out
+
+    # accepted is not enough for publication while report.md still has the old text
+    blocking = [f for f in reviews.run(load(example_copy), Context(load_policy(project), for_publication=True))
+                if f.severity == "error"]
+    assert {f.rule for f in blocking} == {"not-applied"} and len(blocking) == 2, blocking
+    assert f"item {replacement['id']} is accepted, but report.md still has the text it changes" in {
+        f.message for f in blocking}
 
     code, out = review(project, "apply", str(log_file))
     assert code == 0, out

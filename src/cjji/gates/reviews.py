@@ -43,8 +43,28 @@ def _summary(item: dict[str, object]) -> str:
     return f"{kind} from {item.get('who', 'a reviewer')}: {said}"
 
 
+_CHANGES = ("insertion", "deletion", "replacement", "move", "edit", "new-paragraph", "removed-paragraph")
+
+
+def _still_unchanged(report: Report, item: dict[str, object], cache: dict[str, set[str]]) -> bool:
+    """An accepted change not applied (by cjji or by hand): its paragraph is exactly as it was when
+    the change was imported. (A paragraph changed since is taken as dealt with.)"""
+    where = item.get("where")
+    if item.get("kind") not in _CHANGES or item.get("applied") or not isinstance(where, dict):
+        return False
+    if where.get("mapped") != "exact" or not where.get("block"):
+        return False
+    if "hashes" not in cache:
+        from cjji.review.importer import block_hash
+        from cjji.review.source import source_blocks
+
+        cache["hashes"] = {block_hash(b) for b in source_blocks(report, number_headings=False, number_paragraphs=False)}
+    return str(where["block"]) in cache["hashes"]
+
+
 def run(report: Report, context: Context) -> list[Finding]:
     findings: list[Finding] = []
+    cache: dict[str, set[str]] = {}
     severity: Severity = "error" if context.for_publication else "info"
     for path in logs_of(report.dir):
         log = read(path, context.policy.root)
@@ -66,8 +86,40 @@ def run(report: Report, context: Context) -> list[Finding]:
                 )
             )
             continue
+        seen: set[str] = set()
         for n, item in enumerate(log.items):
             status = item.get("status")
+            ident = str(item.get("id"))
+            if ident in seen:
+                line, col = log.positions.of(("items", n, "id"))
+                findings.append(
+                    Finding(
+                        log.display,
+                        line,
+                        col,
+                        "error",
+                        ID,
+                        "duplicate-id",
+                        f"two items have the id {ident}",
+                        "give each item its own id",
+                    )
+                )
+            seen.add(ident)
+            if status == "accepted" and _still_unchanged(report, item, cache):
+                line, col = log.positions.of(("items", n, "status"))
+                findings.append(
+                    Finding(
+                        log.display,
+                        line,
+                        col,
+                        severity,
+                        ID,
+                        "not-applied",
+                        f"item {ident} is accepted, but report.md still has the text it changes",
+                        f"make the change: `cjji review apply {log.display} {ident}`, or edit report.md by hand",
+                    )
+                )
+                continue
             if is_resolved(item):
                 continue
             where = item.get("where") if isinstance(item.get("where"), dict) else {}
