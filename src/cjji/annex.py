@@ -172,6 +172,10 @@ def _recommendations_table(report: Report, policy: Policy) -> str:
 
 
 def framework_annex(report: Report, policy: Policy) -> str:
+    """The annex, or '' for a document that is not an inspection report (the programme's plan
+    sets report.extra["framework_annex"] to False: the annex describes an inspection)."""
+    if report.extra.get("framework_annex") is False:
+        return ""
     parts = [
         _heading(1, TITLE, "framework"),
         "This annex shows how the inspection meets the joint inspection framework agreed by the "

@@ -39,31 +39,6 @@ class ProgrammeBuild:
     reason: str = ""  # why it was not built (empty when it was)
 
 
-def install_annex_hook() -> None:
-    """Leave the report framework annex ("How this inspection meets the joint inspection
-    framework") out of the plan: it describes an inspection, not a programme.
-
-    The builders call cjji.annex.framework_annex(report, policy) for every document; this wraps it,
-    once per process, so that a Report whose `extra["framework_annex"]` is False gets none. Every
-    other report gets exactly what it got before. (Asked of cjji.annex's owner as a one-line hook;
-    when it is there this wrapper is not needed.)"""
-    try:
-        import cjji.annex as annex
-    except ImportError:
-        return
-    original = annex.framework_annex
-    if getattr(original, "cjji_programme_hook", False):
-        return
-
-    def framework_annex(report: Report, policy: Policy) -> str:
-        if report.extra.get("framework_annex") is False:
-            return ""
-        return original(report, policy)
-
-    framework_annex.cjji_programme_hook = True  # type: ignore[attr-defined]
-    annex.framework_annex = framework_annex  # type: ignore[assignment]
-
-
 def _output_findings(report: Report, files: dict[str, Path], policy: Policy) -> list[Finding]:
     run: Any = outputs.run
     if len(inspect.signature(run).parameters) >= 3:
@@ -82,8 +57,7 @@ def build_programme(root: Path, year: str, policy: Policy, out: Path, formats: t
         return result
     report = document(programme, policy)
     assert report is not None
-    report.extra["framework_annex"] = False
-    install_annex_hook()
+    report.extra["framework_annex"] = False  # cjji.annex leaves it out
     folder = out / programme.id
     remove_stale_parts(folder)
     try:

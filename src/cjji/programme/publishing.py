@@ -29,7 +29,6 @@ from cjji import digest as content
 from cjji.findings import Finding, error
 from cjji.policy import Policy
 from cjji.programme import gates
-from cjji.programme.build import install_annex_hook
 from cjji.programme.document import document
 from cjji.programme.model import Programme, load_programme
 from cjji.programme.signoff import plan_status
@@ -79,7 +78,6 @@ def prepare(root: Path, year: str, policy: Policy, now: dt.datetime) -> Prepared
     prepared.signoffs = plan_status(programme, policy, now)
     report = document(programme, policy)
     if report is not None:
-        report.extra["framework_annex"] = False
-        install_annex_hook()
+        report.extra["framework_annex"] = False  # cjji.annex leaves it out
     prepared.document = report
     return prepared
