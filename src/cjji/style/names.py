@@ -24,22 +24,33 @@ _RUN = re.compile(rf"{_CAP}(?:\s+(?:{_LINK}\s+)*{_CAP})+")
 _ACT = re.compile(rf"((?:{_CAP}|{_LINK}|,)(?:[\s,]+(?:{_CAP}|{_LINK}))*)\s+Act(?:\s+(\d{{4}}))?\b")
 
 
+_PREPARED: dict[tuple[int, tuple[str, ...]], tuple[re.Pattern[str] | None, dict[str, list[Name]]]] = {}
+
+
+def _prepare(vocab: Vocabulary, kinds: tuple[str, ...]) -> tuple[re.Pattern[str] | None, dict[str, list[Name]]]:
+    """The pattern of every exact name and the index of names by word, built once per vocabulary
+    (the vocabulary itself is built once per policy, so its id is stable while it lives)."""
+    key = (id(vocab), kinds)
+    if key not in _PREPARED:
+        names = [n for n in vocab.names if not kinds or n.kind in kinds]
+        exact = sorted({_plain(n.text) for n in names}, key=len, reverse=True)
+        known = re.compile(r"(?<![\w])(?:" + "|".join(re.escape(t) for t in exact) + r")(?![\w])") if exact else None
+        _PREPARED[key] = (known, _index([n for n in names if n.kind != "statute" and " " in n.text]))
+    return _PREPARED[key]
+
+
 def check(rule: Rule, doc: Doc) -> Iterator[Hit]:
     vocab = doc.vocabulary
     if vocab is None:
         return
     cutoff = float(rule.get("cutoff", 0.9))
-    kinds = set(rule.get("kinds", []))
-    names = [n for n in vocab.names if (not kinds or n.kind in kinds or (n.kind == "statute" and "statute" in kinds))]
-    exact = sorted({_plain(n.text) for n in names}, key=len, reverse=True)
-    known = re.compile("|".join(rf"(?<![\w]){re.escape(t)}(?![\w])" for t in exact)) if exact else None
-    index = _index([n for n in names if n.kind != "statute" and " " in n.text])
+    known, index = _prepare(vocab, tuple(sorted(rule.get("kinds", []))))
     for block in doc.blocks_for(rule):
         yield from _statutes(rule, vocab, block, cutoff)
         text = _plain(block.text)  # same length: offsets stay right
         blanked = known.sub(lambda m: OBJECT * len(m.group()), text) if known else text
         for run in _RUN.finditer(blanked):
-            if OBJECT in run.group() or re.search(r"\bAct\b", run.group()):
+            if re.search(r"\bAct\b", run.group()):
                 continue
             hit = _near_miss(run.group(), index, cutoff)
             if hit:
@@ -81,10 +92,14 @@ def _near_miss(run: str, index: dict[str, list[Name]], cutoff: float) -> tuple[s
             piece = " ".join(words[i:j])
             if any(piece.lower() == t.lower() or _inflected(piece, t, n.kind) for t, n in candidates.items()):
                 break  # a right name (or its plural or possessive) from here: nothing wrong
+            lower = piece.lower()
             for text, name in candidates.items():
-                if abs(len(text.split()) - (j - i)) > 1:
+                if abs(len(text.split()) - (j - i)) > 1 or 2 * min(len(lower), len(text)) < cutoff * (len(lower) + len(text)):
+                    continue  # too different in length to be alike enough
+                matcher = SequenceMatcher(None, lower, text.lower())
+                if matcher.real_quick_ratio() < cutoff or matcher.quick_ratio() < cutoff:
                     continue
-                score = SequenceMatcher(None, piece.lower(), text.lower()).ratio()
+                score = matcher.ratio()
                 if score >= cutoff and (best is None or score > best[0]) and _same_words(piece, text):
                     best = (score, piece, name.canonical if not name.current else text)
     return (best[1], best[2]) if best else None
