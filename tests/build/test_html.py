@@ -135,7 +135,8 @@ def test_graded_findings_are_labelled_sections(example_page: Path, features_page
 
 def test_figure_has_alt_text_caption_and_copied_image(example_page: Path) -> None:
     page = text(example_page)
-    figure = re.search(r"<figure>\s*<img ([^>]*)>\s*<figcaption>([^<]*)</figcaption>\s*</figure>", page)
+    figure = re.search(r"<figure>\s*<img ([^>]*)>\s*(?:<p class=\"figure-full\">.*?</p>)?\s*"
+                       r"<figcaption>([^<]*)</figcaption>\s*</figure>", page, re.S)
     assert figure, "the chart should be a <figure>"
     attrs = dict(re.findall(r'(\w+)="([^"]*)"', figure.group(1)))
     assert attrs["alt"].startswith("Bar chart of average working days to tell victims")
@@ -145,6 +146,9 @@ def test_figure_has_alt_text_caption_and_copied_image(example_page: Path) -> Non
     copied = example_page.parent / attrs["src"]
     assert copied.read_bytes() == (EXAMPLE / "images" / "updates.png").read_bytes()
     assert 'title="Figure 1' not in page  # the caption is not repeated as a tooltip
+    # at phone width a link opens the chart full size (its labels are too small at 390 px)
+    assert ('<p class="figure-full"><a href="2026-victim-updates-assets/images/updates.png">Open the image full '
+            'size<span class="visually-hidden">: Figure 1: Days taken') in page
 
 
 def test_figure_keeps_its_id_and_inline_images_stay_inline(features_page: Path) -> None:

@@ -292,7 +292,11 @@ class ReportRenderer(RendererHTML):
         figure_id = _attr("id", str(ident)) if ident else ""
         caption = smarten(str(image.attrs.get("title") or ""))
         out = f"<figure{figure_id}>\n{self._img(plain, alt, env, with_title=False)}\n"
-        if caption:
+        full = env["cjji"].image_attrs(str(image.attrs.get("src", ""))).get("src", "")
+        if full:  # on a phone a chart's labels are small: the image full size, to zoom into
+            out += (f'<p class="figure-full"><a href="{html.escape(full)}">Open the image full size'
+                    f'<span class="visually-hidden">: {html.escape(caption or alt)}</span></a></p>\n')
+        if caption:  # last child of the figure, as HTML requires
             out += f"<figcaption>{html.escape(caption)}</figcaption>\n"
         return out + "</figure>\n"
 

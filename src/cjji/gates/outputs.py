@@ -140,7 +140,8 @@ CHECKS: dict[str, Callable[[Path], list[Finding]]] = {
 }
 
 
-def reader_findings(report: Report | None, files: dict[str, Path], policy: Any = None) -> list[Finding]:
+def reader_findings(report: Report | None, files: dict[str, Path], policy: Any = None, *,
+                    static: bool = False) -> list[Finding]:
     """What a reader of each built file would notice (cjji.build.readback): overprinted or lost
     text, a missing footer, list markup inside table cells, an empty Word contents. The formats
     are read side by side in threads (PDFium and lxml work outside Python's lock)."""
@@ -162,6 +163,10 @@ def reader_findings(report: Report | None, files: dict[str, Path], policy: Any =
     def read(fmt: str, path: Path) -> list[Finding]:
         shown = display_path(path)
         found: list[Finding] = []
+        if static and fmt in CHECKS:  # the file's own checks first, in the same thread
+            found += CHECKS[fmt](path)
+            if any(f.rule.endswith("-unreadable") for f in found):
+                return found
         try:
             if fmt == "pdf":
                 reading = readback.read_pdf(path, margins)
@@ -249,11 +254,4 @@ def _bands(policy: Any) -> tuple[float, float]:
 
 def run(report: Report, files: dict[str, Path], policy: Any = None) -> list[Finding]:
     """Findings about the files built for `report` ({format: path})."""
-    found: list[Finding] = []
-    for fmt, path in files.items():
-        check = CHECKS.get(fmt)
-        if check is not None:
-            found.extend(check(path))
-    if not any(f.rule.endswith("-unreadable") for f in found):
-        found.extend(reader_findings(report, files, policy))
-    return found
+    return reader_findings(report, files, policy, static=True)
