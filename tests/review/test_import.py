@@ -178,3 +178,27 @@ def test_comments_on_generated_text_say_so(example_copy: Path, review_copy: byte
     doc.comment(comment_on, "Title fine?", author="A")
     (found,), warnings = items_of(example_copy, doc.data())
     assert found["where"]["mapped"] == "generated" and "text cjji writes" in found["note"]
+
+
+def test_mapping_a_draft_where_every_paragraph_changed_stays_fast() -> None:
+    import random
+    import time
+
+    from cjji.review.export import Anchor
+    from cjji.review.importer import map_anchors
+    from cjji.review.source import SourceBlock
+
+    rng = random.Random(3)
+    words = ["victims", "were", "told", "late", "about", "charging", "decisions", "in", "many", "cases", "areas"]
+    texts = [" ".join(rng.choice(words) for _ in range(40)) + f" {n}." for n in range(3000)]
+    anchors = [Anchor(f"_cjji{n}_x", "paragraph", n + 1, 1, n + 1, "", t, "", "document") for n, t in enumerate(texts)]
+    blocks = [
+        SourceBlock("paragraph", t.replace(" late ", " very late ", 1) + " Revised.", "", [], n + 1, 1, n + 1)
+        for n, t in enumerate(texts)
+    ]
+    started = time.process_time()
+    mapped = map_anchors(anchors, blocks)
+    assert time.process_time() - started < 5
+    assert {m.state for m in mapped} <= {"edited", "deleted"}
+    assert sum(m.state == "edited" for m in mapped) > 2500  # nearly all found as edited, in place
+    assert all(m.block is blocks[n] for n, m in enumerate(mapped) if m.state == "edited")

@@ -47,6 +47,8 @@ from cjji.review.source import NO_POSITION, LineIndex, SourceBlock, normalise, s
 REVISIONS = {w("ins"): "ins", w("del"): "del", w("moveFrom"): "moveFrom", w("moveTo"): "moveTo"}
 ORIGINAL = ("same", "del", "moveFrom")
 LOOKAHEAD = 60
+FUZZY_PAIRS = 2500  # paragraph pairs compared for similarity in one changed stretch, at most
+MAX_ANCHORS = 200_000  # a 40,000-word report has about 3,000
 
 
 class ImportError_(Exception):  # noqa: N801 (ImportError is a builtin)
@@ -141,6 +143,10 @@ def read_map(package: Package, display: str) -> tuple[dict[str, Any], list[Ancho
         if data.get("version") != MAP_VERSION:
             raise HostileFile(
                 f"{display}: the review map is version {data.get('version')}; this cjji reads version {MAP_VERSION}"
+            )
+        if len(data["anchors"]) > MAX_ANCHORS:
+            raise HostileFile(
+                f"{display}: the review map lists {len(data['anchors'])} paragraphs; no report has so many"
             )
         try:
             anchors = [Anchor.from_json(a) for a in data["anchors"]]
@@ -541,12 +547,26 @@ def map_anchors(anchors: list[Anchor], blocks: list[SourceBlock]) -> list[Mapped
                 result[real[n]] = Mapped("moved", blocks[j])
                 continue
             best, score = None, 0.6
-            for j in range(j1, j2):
+            # the most similar block (by words) in the changed stretch, trying the same relative place
+            # first; a long stretch (a reworked chapter) is searched only near that place, so the work
+            # stays linear
+            here = j1 + n - i1
+            near = [j for j in (here, *range(here - 3, here + 4)) if j1 <= j < j2]
+            span = near if (i2 - i1) * (j2 - j1) > FUZZY_PAIRS else [*near, *range(j1, j2)]
+            old_words = old_keys[n][1].split()
+            for j in dict.fromkeys(span):
                 if j in used or new_keys[j][0] != old_keys[n][0]:
                     continue
-                ratio = difflib.SequenceMatcher(None, old_keys[n][1], new_keys[j][1]).ratio()
+                similar = difflib.SequenceMatcher(None, old_words, new_keys[j][1].split(), autojunk=False)
+                if similar.real_quick_ratio() <= score or similar.quick_ratio() <= score:
+                    continue
+                ratio = similar.ratio()
                 if ratio > score:
                     best, score = j, ratio
+                    if j == here and ratio > 0.8:
+                        break
+            if best is not None:
+                used.add(best)
             result[real[n]] = Mapped("edited", blocks[best]) if best is not None else Mapped("deleted", None)
     return result
 
