@@ -111,7 +111,8 @@ def report_path(url: str, what: str = "the image") -> str:
             parts.append(part)
     if not parts:
         raise Unresolved("missing-image" if what == "the image" else "empty-link",
-                         f"{what} '{name}' names a folder, not a file", "refer to the file itself, like images/chart.png")
+                         f"{what} '{name}' names a folder, not a file",
+                         "refer to the file itself, like images/chart.png")
     if parts[0] == SIGNOFFS:
         raise Unresolved("signoffs-file", f"{what} '{name}' is in the signoffs/ folder, which sign-offs do not cover",
                          "move the file to another folder of the report, such as images/")

@@ -42,7 +42,8 @@ def run(doc: dict[str, Any], to: str, *, args: tuple[str, ...] = (), timeout: fl
     except ToolError as exc:
         raise PandocError(f"pandoc could not run: {exc}") from None
     if done.returncode == 251 or b"Heap exhausted" in done.stderr or b"heap overflow" in done.stderr:
-        raise PandocError(f"pandoc needed more memory than the limit of {memory} MB (checks/limits.yml build.memory_mb)")
+        raise PandocError(f"pandoc needed more memory than the limit of {memory} MB "
+                          "(checks/limits.yml build.memory_mb)")
     if done.returncode != 0:
         raise PandocError(f"pandoc failed: {done.stderr.decode('utf-8', 'replace').strip()}")
     return done.stdout

@@ -167,7 +167,8 @@ def offline_env() -> dict[str, str]:
     return env
 
 
-def run_limited(command: list[str], data: bytes, seconds: int, what: str, limit_name: str) -> subprocess.CompletedProcess[bytes]:
+def run_limited(command: list[str], data: bytes, seconds: int, what: str,
+                limit_name: str) -> subprocess.CompletedProcess[bytes]:
     """Run `command` (offline where possible) with `data` on stdin; kill it and its children after
     `seconds`. Raises LimitError on the timeout."""
     full = [*_unshare(), *command]

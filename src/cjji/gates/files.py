@@ -17,8 +17,7 @@ from pathlib import Path
 from markdown_it.token import Token
 from PIL import Image, UnidentifiedImageError
 
-from cjji import resolve
-from cjji import digest
+from cjji import digest, resolve
 from cjji.digest import DigestError
 from cjji.findings import Finding, warning
 from cjji.gates import images
@@ -191,7 +190,7 @@ def run(report: Report, context: Context) -> list[Finding]:
             continue
         counted.add(found.rel)
         before, total = total, total + _pixels(found.path)
-        most = int(limits.get("max_total_pixels", DEFAULT_LIMITS["max_total_pixels"]))  # type: ignore[call-overload]
+        most = int(limits.get("max_total_pixels", DEFAULT_LIMITS["max_total_pixels"]))
         if before <= most < total:
             findings.append(report.finding(
                 ID, "images-too-many-pixels", line, col,
