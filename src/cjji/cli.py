@@ -19,16 +19,16 @@ so `cjji --version` answers without loading them.
 
 from __future__ import annotations
 
-import importlib
 import os
 import sys
-import time
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from cjji import __version__
 
+TYPE_CHECKING = False  # not `from typing import ...`: that module alone costs --version a tenth of its time
 if TYPE_CHECKING:
+    from pathlib import Path
+    from typing import Any
+
     import click
 
 #: name -> "module:attribute" of its click command. `cjji --help` lists them in this order.
@@ -70,6 +70,8 @@ _GROUP: click.Group | None = None
 
 def load_command(name: str) -> click.Command:
     """Import the module registered for NAME and return its click command."""
+    import importlib
+
     module_name, _, attribute = COMMANDS[name].partition(":")
     command: click.Command = getattr(importlib.import_module(module_name), attribute)
     return command
@@ -108,7 +110,7 @@ def _build_group() -> click.Group:
     return cli
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> click.Group:
     """`cli` (the click group) is built on first use, so importing this module stays cheap."""
     global _GROUP
     if name == "cli":
@@ -120,6 +122,8 @@ def __getattr__(name: str) -> Any:
 
 def crash_log_dir() -> Path:
     """Where crash logs go: the user's cache folder ($XDG_CACHE_HOME or ~/.cache), under cjji/."""
+    from pathlib import Path
+
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "cjji"
 
@@ -128,7 +132,9 @@ def write_crash_log(exc: BaseException) -> Path | None:
     """Write the traceback and the command line to a new log file; return its path (None if no
     folder could be written)."""
     import tempfile
+    import time
     import traceback
+    from pathlib import Path
 
     stamp = time.strftime("%Y%m%dT%H%M%S")
     text = (f"{VERSION_TEXT} on Python {sys.version.split()[0]} ({sys.platform})\n"
