@@ -195,13 +195,13 @@ def restyle(data: bytes, brand: Brand) -> bytes:
     caption = _paragraph_style(doc, "Caption", "Normal")
     _set_font(caption, fonts["body"], sizes["small"], colours["muted"])
     caption.font.italic = False
-    styles["Table"].element.find(qn("w:name")).set(qn("w:val"), f"{brand.name} Table")  # the branded table style
     details = _paragraph_style(doc, CALLOUT_DETAILS_STYLE)
     details.paragraph_format.left_indent = HANGING
     details.paragraph_format.space_after = Pt(0)
     details.font.italic = True
     _shade(details, colours["table_stripe"], colours["accent"])
     _table_style(doc, brand)
+    styles["Table"].element.find(qn("w:name")).set(qn("w:val"), f"{brand.name} Table")  # the branded table style
     for name in ("Header", "Footer"):
         _set_font(_paragraph_style(doc, name, "Normal"), fonts["body"], sizes["small"], colours["muted"])
 
