@@ -188,3 +188,14 @@ def test_attack_11_what_build_refuses_check_refuses_at_the_same_line(tmp_path: P
     [g] = caught.value.findings
     assert (f.gate, f.rule, f.line) == ("files", "missing-image", g.line)
     assert g.line > 0 and "images/no such.png" in g.message and "images/no such.png" in f.message
+
+
+def test_an_image_without_alt_text_is_refused_by_check_as_the_build_refuses_it(tmp_path: Path) -> None:
+    folder = report_with(tmp_path, "Text.\n\n![](images/chart.png)")
+    report = load(folder)
+    [f] = [f for f in check(folder) if f.severity == "error"]
+    with pytest.raises(BuildError) as caught:
+        convert(Source(report.tokens, report.dir, report.display, report.line_of), Options("docx"))
+    [g] = caught.value.findings
+    assert (f.gate, f.rule, f.line) == ("files", "image-no-alt", g.line) and f.col > 0
+    assert g.rule == "image-no-alt"

@@ -178,6 +178,11 @@ def run(report: Report, context: Context) -> list[Finding]:
             continue
         if not is_image or url_scheme(url) in _HTML_GATE_SCHEMES:
             continue
+        if not _token.content.strip():  # the Word and PDF builders refuse it (PDF/UA): say so here
+            findings.append(report.finding(
+                ID, "image-no-alt", line, col, f"the image '{local_path(url)}' has no alt text",
+                "describe what the image shows inside the brackets, like ![Bar chart of days taken, by area]"
+                "(images/chart.png): screen readers say it, and the PDF/UA standard requires it"))
         problems = _image_problems(report, url, limits, seen)
         for p in problems:
             message = f"the image '{local_path(url)}' {p.message}"
