@@ -43,7 +43,9 @@ def _summary(item: dict[str, object]) -> str:
     return f"{kind} from {item.get('who', 'a reviewer')}: {said}"
 
 
-_CHANGES = ("insertion", "deletion", "replacement", "move", "edit", "new-paragraph", "removed-paragraph")
+# changes whose own paragraph's text they alter (a new paragraph leaves the one before it as it was,
+# so whether it was added by hand cannot be told from that paragraph)
+_CHANGES = ("insertion", "deletion", "replacement", "move", "edit", "removed-paragraph")
 
 
 def _still_unchanged(report: Report, item: dict[str, object], cache: dict[str, set[str]]) -> bool:
