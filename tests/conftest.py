@@ -50,12 +50,38 @@ SLOW_MODULES = {
     "tests/review/test_export.py", "tests/review/test_loop.py", "tests/review/test_import.py",
     "tests/test_building.py", "tests/test_nothing_lost.py", "tests/test_xss.py", "tests/test_workflows.py",
     "tests/test_hostile_size.py", "tests/test_packaging.py", "tests/test_fuzz.py",
+    # git and ssh-keygen for every test: signing, sign-off records, status
+    "tests/commands/test_signoff.py", "tests/commands/test_sign.py", "tests/commands/test_status.py",
+    "tests/gates/test_signoffs.py", "tests/programme/test_commands.py",
+}
+# Single tests that take ten times a typical one (measured with -n 2 on the 2-core machine):
+# property tests with many examples, linear-time attacks, several reports through the CLI.
+SLOW_TESTS = {
+    "tests/test_commonmark_corpus.py::test_every_example_goes_through_every_gate",  # 655 full checks
+    "tests/gates/test_framework.py::test_any_front_matter_never_crashes_a_gate_and_every_finding_is_in_the_file",
+    "tests/gates/test_framework.py::test_any_body_never_crashes_a_gate_and_every_finding_is_in_the_file",
+    "tests/gates/test_html.py::test_thousands_of_tags_in_one_paragraph_are_located_in_linear_time",
+    "tests/gates/test_limits.py::test_attack_9_a_long_paragraph_of_emphasis_marks_is_refused_by_check",
+    "tests/gates/test_structure.py::test_any_body_never_makes_the_gate_fail",
+    "tests/gates/test_reviews.py::test_publication_passes_exactly_when_every_item_is_resolved",
+    "tests/gates/test_registry.py::test_a_crashing_gate_is_an_error_finding_and_the_others_still_run",
+    "tests/gates/test_registry.py::test_a_flood_of_one_rule_is_capped_with_a_count",
+    "tests/gates/test_spelling.py::test_the_project_word_list_allows_words_and_acronyms_in_every_report",
+    "tests/gates/test_spelling.py::test_the_hunspell_binary_missing_is_the_same_note",
+    "tests/gates/test_spelling.py::test_a_missing_dictionary_is_one_note_not_a_crash",
+    "tests/gates/test_spelling.py::test_installing_the_dictionary_invalidates_cached_results",
+    "tests/gates/test_grammar.py::test_without_a_server_grammar_is_skipped_and_the_run_says_so_once",
+    "tests/commands/test_check.py::test_one_bad_report_does_not_stop_the_others",
+    "tests/commands/test_check.py::test_human_format_is_path_line_col_grouped_with_summary",
+    "tests/commands/test_new.py::test_new_report_passes_the_schema_gate",
+    "tests/gates/test_style.py::test_the_example_report_follows_the_house_style",
 }
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
         module = item.path.relative_to(ROOT).as_posix()
-        if (module in SLOW_MODULES or item.get_closest_marker("browser") is not None
+        test = f"{module}::{item.originalname}" if isinstance(item, pytest.Function) else item.nodeid
+        if (module in SLOW_MODULES or test in SLOW_TESTS or item.get_closest_marker("browser") is not None
                 or item.get_closest_marker("wordpress") is not None):
             item.add_marker(pytest.mark.slow)
