@@ -7,8 +7,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
 from typing import Literal
 
-Severity = Literal["error", "warning", "info"]
-SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
+# todo: a placeholder still in a draft ("TODO", "TBC"); not an error while drafting, an error for
+# publication (cjji.gates.run_all), and a failure with --strict
+Severity = Literal["error", "todo", "warning", "info"]
+SEVERITIES: tuple[Severity, ...] = ("error", "todo", "warning", "info")
 
 
 @dataclass(frozen=True, order=True)
@@ -42,6 +44,11 @@ def warning(
     return Finding(file, line, col, "warning", gate, rule, message, hint)
 
 
+def todo(gate: str, rule: str, file: str, line: int, col: int, message: str, hint: str = "") -> Finding:
+    """A placeholder left in a draft: the message says what is still to do, like 'TODO: write the scope'."""
+    return Finding(file, line, col, "todo", gate, rule, f"TODO: {message}", hint)
+
+
 def count(findings: Iterable[Finding], severity: Severity) -> int:
     return sum(1 for f in findings if f.severity == severity)
 
@@ -63,7 +70,7 @@ def _escape_github(text: str, *, prop: bool = False) -> str:
 
 def format_github(f: Finding) -> str:
     """A GitHub Actions workflow command, so the finding sits on the pull-request diff."""
-    level = {"error": "error", "warning": "warning", "info": "notice"}[f.severity]
+    level = {"error": "error", "todo": "warning", "warning": "warning", "info": "notice"}[f.severity]
     props = [f"file={_escape_github(f.file, prop=True)}"]
     if f.line:
         props.append(f"line={f.line}")

@@ -68,4 +68,4 @@ def test_placeholder_criterion_text_and_source(tmp_path: Path) -> None:
     folder = variant(tmp_path, ('source: "Expectations for Prisons, 1.7"', 'source: "TBC"'))
     [finding] = run(criteria.GATE, folder)
     assert (finding.line, finding.col, finding.rule) == (line_of(folder, "TBC"), 99, "placeholder")
-    assert finding.message == "the source of criterion 2 is still a placeholder ('TBC')"
+    assert finding.message == "TODO: write the source of criterion 2: it still says 'TBC'"

@@ -57,7 +57,7 @@ def test_a_follow_up_without_the_earlier_report_in_the_repository_counts_what_it
     folder = variant(tmp_path, ("evidence: {custody_records: 80, interviews: 30}\n",
                                 "evidence: {custody_records: 80, interviews: 30}\n" + items))
     assert brief(run(follow_up.GATE, folder)) == [
-        (line_of(folder, "id: R3"), "placeholder", "the evidence for R3 is still a placeholder ('TODO')")]
+        (line_of(folder, "id: R3"), "placeholder", "TODO: write the evidence for R3: it still says 'TODO'")]
     assert follow_up.summary(load(folder)) == [
         "Of the 3 recommendations in Custody health care (2024), 1 had been achieved, 1 had been "
         "partially achieved and 1 had not been achieved.",

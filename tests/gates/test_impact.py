@@ -39,7 +39,7 @@ def test_placeholder_outcome(tmp_path: Path) -> None:
     folder = variant(tmp_path, ("outcome: no adverse impact identified", "outcome: TBC"))
     assert brief(run(impact.GATE, folder)) == [(
         line_of(folder, "outcome:"), "outcome-placeholder",
-        "the impact assessment's outcome is still a placeholder ('TBC')")]
+        "TODO: write the impact assessment's outcome: it still says 'TBC'")]
 
 
 def _all(folder: Path) -> list[tuple[str, int, str]]:

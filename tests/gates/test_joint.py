@@ -42,14 +42,14 @@ def test_placeholder_scope(tmp_path: Path) -> None:
     folder = variant(tmp_path, ('scope: "The inspection examined', 'scope: "TBC. The inspection examined'))
     [finding] = run(joint.GATE, folder)
     assert (finding.line, finding.rule) == (line_of(folder, "scope:"), "scope-placeholder")
-    assert finding.message == "the scope is still a placeholder ('TBC')"
+    assert finding.message == "TODO: write the scope: it still says 'TBC'"
 
 
 def test_placeholder_purpose_is_found_whatever_the_case(tmp_path: Path) -> None:
     folder = variant(tmp_path, ("purpose: \"The inspection", "purpose: \"Lorem Ipsum. The inspection"))
     assert brief(run(joint.GATE, folder)) == [(
         line_of(folder, "purpose:"), "purpose-placeholder",
-        "the purpose is still a placeholder ('Lorem Ipsum')")]
+        "TODO: write the purpose: it still says 'Lorem Ipsum'")]
 
 
 def test_short_purpose(tmp_path: Path) -> None:

@@ -49,7 +49,7 @@ def test_a_placeholder_reason(tmp_path: Path) -> None:
     folder = variant(tmp_path, ("no self-assessment to challenge.", "no self-assessment to challenge. TODO"))
     assert brief(run(principles.GATE, folder)) == [(
         line_of(folder, "self-assessment:"), "reason-placeholder",
-        "the reason principle 5 (Rigorous self-assessment) does not apply is a placeholder ('TODO')")]
+        "TODO: say why principle 5 (Rigorous self-assessment) does not apply: the reason still says 'TODO'")]
 
 
 def test_a_qualifying_principle_cannot_be_not_applicable(tmp_path: Path) -> None:
@@ -74,7 +74,7 @@ def test_disclosed_criteria_needs_the_criteria_gate_to_pass(tmp_path: Path) -> N
     folder = variant(tmp_path, ('criteria="C2"', 'criteria="C3"'))
     assert brief(run(principles.GATE, folder)) == [(
         line_of(folder, "disclosed-criteria:"), "not-evidenced",
-        "principle 7 (Disclosed criteria) is claimed as met, but the criteria check finds 2 problem(s)")]
+        "principle 7 (Disclosed criteria) is claimed as met, but the criteria check finds 1 problem(s)")]  # C3 undefined; C2 unused is a warning
 
 
 def test_value_for_money_needs_the_value_for_money_section(tmp_path: Path) -> None:
@@ -89,11 +89,24 @@ def test_value_for_money_needs_the_value_for_money_section(tmp_path: Path) -> No
 
 def test_impartial_evidence_needs_numbers(tmp_path: Path) -> None:
     folder = variant(tmp_path, ("evidence: {custody_records: 80, interviews: 30}",
-                                "evidence: {custody_records: 0}"))
+                                "evidence: {sources: [a thematic report]}"))
     assert brief(run(principles.GATE, folder)) == [(
         line_of(folder, "impartial-evidence:"), "not-evidenced",
         "principle 6 (Impartial evidence) is claimed as met, but the metadata declares no evidence "
         "base with numbers")]
+
+
+def test_counts_still_at_zero_are_a_draft_to_do_not_an_error(tmp_path: Path) -> None:
+    folder = variant(tmp_path, ("evidence: {custody_records: 80, interviews: 30}",
+                                "evidence: {custody_records: 0, interviews: 0}"))
+    [finding] = run(principles.GATE, folder)
+    assert (finding.severity, finding.rule, finding.line) == ("todo", "evidence-to-come", line_of(folder, "evidence: {custody"))
+    assert finding.message == "TODO: record the evidence base: every count is still 0"
+
+
+def test_an_unused_criterion_does_not_fail_principle_7(tmp_path: Path) -> None:
+    folder = variant(tmp_path, ('criteria="C2"', 'criteria="C1"'))
+    assert run(principles.GATE, folder) == []
 
 
 def test_an_evidence_review_cites_sources_instead_of_counting(tmp_path: Path) -> None:

@@ -84,7 +84,7 @@ def test_empty_recommendation(tmp_path: Path) -> None:
 def test_placeholder_recommendation(tmp_path: Path) -> None:
     folder = variant(tmp_path, ("Chief constables should make sure", "TODO: Chief constables should make sure"))
     assert brief(run(recommendations.GATE, folder)) == [
-        (line_of(folder, "TODO:"), "placeholder", "R2 is still a placeholder ('TODO')")]
+        (line_of(folder, "TODO:"), "placeholder", "TODO: write R2: it still says 'TODO'")]
 
 
 def test_real_bodies_are_addressed_by_name(tmp_path: Path) -> None:

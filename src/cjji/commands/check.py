@@ -23,12 +23,13 @@ from cjji.style import loader as style_rules
 
 def summary_line(results: list[ReportResult], seconds: float) -> str:
     findings = [f for r in results for f in r.findings]
-    errors, warnings = count(findings, "error"), count(findings, "warning")
+    errors, warnings, todos = count(findings, "error"), count(findings, "warning"), count(findings, "todo")
     reports = len(results)
     return (
         f"{reports} report{'s' if reports != 1 else ''} checked: "
         f"{errors} error{'s' if errors != 1 else ''}, "
-        f"{warnings} warning{'s' if warnings != 1 else ''} ({seconds:.2f} s)"
+        + (f"{todos} to do, " if todos else "")
+        + f"{warnings} warning{'s' if warnings != 1 else ''} ({seconds:.2f} s)"
     )
 
 
@@ -40,6 +41,7 @@ def print_results(results: Iterable[ReportResult], fmt: str, seconds: float) -> 
             "reports": len(results),
             "errors": count(findings, "error"),
             "warnings": count(findings, "warning"),
+            "todos": count(findings, "todo"),
             "seconds": round(seconds, 3),
         }
         click.echo(to_json(findings, summary))
@@ -121,5 +123,5 @@ def command(paths: tuple[Path, ...], fmt: str, strict: bool, for_publication: bo
             click.echo(f"note: {text}", err=True)
     print_results(results, fmt, time.perf_counter() - started)
     findings = [f for r in results for f in r.findings]
-    if count(findings, "error") or (strict and count(findings, "warning")):
+    if count(findings, "error") or (strict and (count(findings, "warning") or count(findings, "todo"))):
         sys.exit(1)

@@ -24,6 +24,7 @@ from cjji.gates import (
     spelling,
     structure,
     style,
+    todo,
 )
 from cjji.gates.base import Context, Gate
 from cjji.report import Report
@@ -37,6 +38,7 @@ ALL: list[Gate] = [
     impact.GATE,
     recommendations.GATE,
     follow_up.GATE,
+    todo.GATE,
     html.GATE,
     attributes.GATE,
     limits.GATE,
@@ -61,6 +63,8 @@ def run_all(report: Report, context: Context, gates: list[Gate] | None = None) -
                 gate.id, "internal-error", report.display, 0, 0,
                 f"the {gate.id} gate failed on this report ({type(exc).__name__}: {exc})",
                 "this is a bug in cjji, not in your report; please report it"))
+    if context.for_publication:  # a placeholder left in is no longer a draft's to-do: it blocks publication
+        findings = [replace(f, severity="error") if f.severity == "todo" else f for f in findings]
     return findings
 
 

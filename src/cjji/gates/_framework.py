@@ -16,7 +16,7 @@ from typing import Any
 
 from cjji.blocks import sections
 from cjji.dates import long_date as long_date  # re-exported: gates import it from here
-from cjji.findings import Finding, warning
+from cjji.findings import Finding, todo, warning
 from cjji.policy import Policy
 from cjji.report import Report
 
@@ -121,9 +121,9 @@ def check_reason(report: Report, gate: str, path: tuple[str | int, ...], reason:
     line, col = report.where(path)
     placeholder = placeholder_in(reason, policy)
     if placeholder:
-        return [report.finding(gate, "reason-placeholder", line, col,
-                               f"the reason {what} does not apply is a placeholder ('{placeholder}')",
-                               "say in a sentence why it does not apply to this inspection")]
+        return [todo(gate, "reason-placeholder", report.display, line, col,
+                     f"say why {what} does not apply: the reason still says '{placeholder}'",
+                     "say in a sentence why it does not apply to this inspection")]
     minimum = int(threshold(policy, "not_applicable_min_words"))
     words = word_count(reason)
     if words < minimum:

@@ -9,7 +9,7 @@ Police Custody, the Victims' Code) without marking a judgement against each one.
 from __future__ import annotations
 
 from cjji.blocks import judgements
-from cjji.findings import Finding
+from cjji.findings import Finding, todo
 from cjji.gates._framework import listing, mapping, placeholder_in, warn
 from cjji.gates.base import Context, Gate
 from cjji.policy import Policy
@@ -55,9 +55,9 @@ def _placeholders(report: Report, policy: Policy) -> list[Finding]:
             found = placeholder_in(value, policy) if isinstance(value, str) else None
             if found:
                 line, col = report.where(("criteria", i, field))
-                findings.append(report.finding(
-                    ID, "placeholder", line, col,
-                    f"the {field} of criterion {i + 1} is still a placeholder ('{found}')",
+                findings.append(todo(
+                    ID, "placeholder", report.display, line, col,
+                    f"write the {field} of criterion {i + 1}: it still says '{found}'",
                     "write the criterion in full, and the standard it comes from"))
     return findings
 

@@ -15,7 +15,7 @@ from collections import Counter
 from typing import Any
 
 from cjji.blocks import graded_blocks
-from cjji.findings import Finding
+from cjji.findings import Finding, todo
 from cjji.gates._framework import listing, mapping, placeholder_in
 from cjji.gates.base import Context, Gate
 from cjji.report import LoadError, Report, load
@@ -122,8 +122,8 @@ def run(report: Report, context: Context) -> list[Finding]:
         found = placeholder_in(evidence, context.policy) if isinstance(evidence, str) else None
         if found:
             line, col = report.where(PATH + ("items", n, "evidence"))
-            findings.append(report.finding(ID, "placeholder", line, col,
-                                           f"the evidence for {key[1]} is still a placeholder ('{found}')",
+            findings.append(todo(ID, "placeholder", report.display, line, col,
+                                 f"write the evidence for {key[1]}: it still says '{found}'",
                                            "say in a sentence what the inspection found"))
     return findings
 

@@ -7,7 +7,7 @@ are the schema gate's to report (it requires every field).
 
 from __future__ import annotations
 
-from cjji.findings import Finding
+from cjji.findings import Finding, todo
 from cjji.gates._framework import long_date, mapping, parse_date, placeholder_in
 from cjji.gates.base import Context, Gate
 from cjji.report import Report
@@ -56,9 +56,9 @@ def run(report: Report, context: Context) -> list[Finding]:
     placeholder = placeholder_in(outcome, context.policy) if isinstance(outcome, str) else None
     if placeholder:
         line, col = report.where(PATH + ("outcome",))
-        findings.append(report.finding(
-            ID, "outcome-placeholder", line, col,
-            f"the impact assessment's outcome is still a placeholder ('{placeholder}')",
+        findings.append(todo(
+            ID, "outcome-placeholder", report.display, line, col,
+            f"write the impact assessment's outcome: it still says '{placeholder}'",
             "write the outcome as the assessment records it, like 'no adverse impact identified'"))
     return findings
 

@@ -8,7 +8,7 @@ business process (framework 3.1) are the schema gate's to report, so they are sk
 
 from __future__ import annotations
 
-from cjji.findings import Finding
+from cjji.findings import Finding, todo
 from cjji.gates._framework import listing, placeholder_in, threshold, word_count
 from cjji.gates.base import Context, Gate
 from cjji.policy import Policy
@@ -57,9 +57,9 @@ def _substantive(report: Report, policy: Policy, field: str, what: str) -> list[
     line, col = report.where((field,))
     placeholder = placeholder_in(value, policy)
     if placeholder:
-        return [report.finding(
-            ID, f"{field}-placeholder", line, col,
-            f"the {field} is still a placeholder ('{placeholder}')",
+        return [todo(
+            ID, f"{field}-placeholder", report.display, line, col,
+            f"write the {field}: it still says '{placeholder}'",
             f"write out {what} (framework 5.5 asks for a clearly defined scope and purpose)")]
     minimum = int(threshold(policy, f"{field}_min_words"))
     words = word_count(value)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from cjji.blocks import recommendations, sections
-from cjji.findings import Finding
+from cjji.findings import Finding, todo
 from cjji.gates import criteria
 from cjji.gates._framework import (
     check_coverage_map,
@@ -57,8 +57,8 @@ def _unmet_need(report: Report, policy: Policy, need: str) -> tuple[str, str] | 
     """(what is missing, how to fix it) for the evidence a principle needs, or None."""
     if need == "recommendations" and not recommendations(report):
         return "the report makes no recommendations", 'add at least one ::: {.recommendation #R1 owner="..."} block'
-    if need == "disclosed-criteria":
-        problems = len(criteria.check(report, policy))
+    if need == "disclosed-criteria":  # errors only: an unused criterion or a placeholder do not fail it
+        problems = sum(1 for f in criteria.check(report, policy) if f.severity == "error")
         if not criteria.declared(report):
             return "no criteria are declared", "declare the criteria under criteria: in the metadata"
         if problems:
@@ -68,7 +68,7 @@ def _unmet_need(report: Report, policy: Policy, need: str) -> tuple[str, str] | 
     if kind == "sources" and not _has_evidence_base(report, kind):
         return ("the metadata lists no sources for this evidence review",
                 'list them under evidence:, like {sources: ["HMI Probation, a thematic report (2021)"]}')
-    if kind == "counts" and not _has_evidence_base(report, kind):
+    if kind == "counts" and not _has_evidence_base(report, kind) and not _counts_to_come(report):
         return ("the metadata declares no evidence base with numbers",
                 "record the evidence under evidence:, like {case_files: 120, interviews: 45}")
     if need.startswith("cross-cutting:") and not _covered(report, need.split(":", 1)[1]):
@@ -76,6 +76,12 @@ def _unmet_need(report: Report, policy: Policy, need: str) -> tuple[str, str] | 
         return (f"no section covers the cross-cutting issue '{issue}'",
                 f"write the section and list it under cross_cutting: {issue}: {{sections: [...]}}")
     return None
+
+
+def _counts_to_come(report: Report) -> bool:
+    """Counts are declared but every one is still 0: a draft before fieldwork (`cjji new`)."""
+    counts = [v for k, v in mapping(report.meta.get("evidence")).items() if k != "sources"]
+    return bool(counts) and all(v == 0 and not isinstance(v, bool) for v in counts)
 
 
 def _check_principle(report: Report, policy: Policy, principle: dict[str, Any], entry: Any) -> list[Finding]:
@@ -97,6 +103,11 @@ def _check_principle(report: Report, policy: Policy, principle: dict[str, Any], 
     findings = check_section_refs(report, ID, path, _label(principle))
     need = principle.get("needs")
     unmet = _unmet_need(report, policy, need) if isinstance(need, str) else None
+    if need == "evidence-base" and _evidence_kind(report, policy) == "counts" and _counts_to_come(report):
+        line, col = report.where(("evidence",), key=True)
+        findings.append(todo(ID, "evidence-to-come", report.display, line, col,
+                             "record the evidence base: every count is still 0",
+                             "give the numbers once fieldwork is done, like {case_files: 120, interviews: 45}"))
     if unmet:
         line, col = report.where(path, key=True)
         findings.append(report.finding(

@@ -3,8 +3,8 @@
 Each recommendation block has a unique id of the form set in thresholds (R1, R2, ...), numbered
 without gaps in document order; addressees (`to="name; name"`, resolved against checks/bodies.yml
 by cjji.bodies: an unknown body is a warning with a suggestion, and is published as written; or
-the older `owner="CODE"` with codes from checks/agencies.yml); and, if it has one, a real due date. `cjji recommendations` exports them so follow-up can be tracked
-(Annex A principle 1).
+the older `owner="CODE"` with codes from checks/agencies.yml); and, if it has one, a real due
+date. `cjji recommendations` exports them so follow-up can be tracked (Annex A principle 1).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import re
 
 from cjji.blocks import Block, recommendations
 from cjji.bodies import addressees, split_to, suggestion
-from cjji.findings import Finding
+from cjji.findings import Finding, todo
 from cjji.gates._framework import agencies, mapping, parse_date, placeholder_in, threshold, warn
 from cjji.gates.base import Context, Gate
 from cjji.policy import Policy
@@ -129,9 +129,9 @@ def run(report: Report, context: Context) -> list[Finding]:
                                            f"{block.id or 'this recommendation'} has no text",
                                            "write the recommendation between the ::: lines"))
         elif placeholder:
-            findings.append(report.finding(
-                ID, "placeholder", block.line + 1, 1,
-                f"{block.id or 'this recommendation'} is still a placeholder ('{placeholder}')",
+            findings.append(todo(
+                ID, "placeholder", report.display, block.line + 1, 1,
+                f"write {block.id or 'this recommendation'}: it still says '{placeholder}'",
                 "write what should be done, by whom and by when"))
     return findings
 

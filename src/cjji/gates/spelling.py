@@ -29,6 +29,7 @@ from pathlib import Path
 
 from cjji import prose, suppress
 from cjji.findings import Finding
+from cjji.gates._framework import placeholder_in
 from cjji.gates.base import Context, Gate
 from cjji.policy import Policy
 from cjji.report import Report
@@ -325,8 +326,8 @@ def _one_per_word(report: Report, context: Context, places: list[tuple[str, pros
     lines: dict[str, list[tuple[int, int]]] = {}  # the word in lower case -> its places
     first: dict[str, str] = {}  # ... -> as first written
     for word, block, offset in places:
-        if word not in wrong:
-            continue
+        if word not in wrong or placeholder_in(word, context.policy):
+            continue  # a placeholder (TODO, TBC) is the todo gate's
         line, col = block.position(offset)
         rule = "british" if wrong[word][0] == "house" else "misspelt"
         probe = settings.finding(report.display, ID, rule, "error", line, col, "")
