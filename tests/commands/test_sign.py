@@ -89,6 +89,9 @@ def test_a_delegate_signs_within_the_delegation(gk: Gatekeepers) -> None:  # noq
     result = sign(gk, "chief-inspector-HMIProbation", "deputy")
     assert result.exit_code == 0, result.output
     assert "delegated by probation.chief@test.example" in result.output
+    assert ("note: as a delegate, this sign-off counts from the time it lands on the main branch (the "
+            f"merge), not from the time written in it: merge it before your delegation ends ({today})") \
+        in result.output.replace("\n", " ")
 
 
 def test_an_expired_delegate_cannot_sign(gk: Gatekeepers) -> None:  # noqa: F811

@@ -89,3 +89,8 @@ def command(report: Path, role: str, key: Path, identity: str | None, root: Path
                f"{authority.how}) at {utc_text(now)}\n"
                f"content {current.value}\n"
                f"wrote {display_path(path)} and its .sig: commit both")
+    if role not in holder.roles:  # a delegate: the time that counts is the merge, not this one
+        ends = [d.valid_until for d in reg.delegations if d.delegate == identity and d.role == role]
+        click.echo(f"note: as a delegate, this sign-off counts from the time it lands on the {reg.branch} "
+                   f"branch (the merge), not from the time written in it: merge it before your delegation "
+                   f"ends ({max(ends) if ends else 'see checks/gatekeepers.yml'}), Europe/London")

@@ -150,8 +150,8 @@ def verify_site(site: Path, project: Path | None, *, rebuild: bool = True,
             problems.extend(found)
             if record is not None:
                 records.append(record)
-            shared_checked = False
-        if rebuild and records:
+        shared_checked = False
+        if rebuild:
             found = _verify_shared(site, manifest, records, anchors, Path(tmp) / "shared", accounted)
             shared_checked = not any(p.startswith("the site's shared pages") for p in found)
             problems.extend(found)
@@ -425,7 +425,8 @@ def expected_shared(project: Path, records: list[dict[str, Any]], base_url: str)
         return {"error": "the policy does not load: " + "; ".join(f.message for f in exc.findings[:3])}
     versions = tuple(sorted((mf.version_from_json(r) for r in records),
                             key=lambda v: (v.published_at, v.report_id, v.version)))
-    release = Release(versions, (), max(v.published_at for v in versions))
+    release = Release(versions, (), max((v.published_at for v in versions),
+                                        default=dt.datetime(2000, 1, 1, tzinfo=dt.UTC)))
     pages = Renderer(project, policy, base_url).shared_pages(release)
     return {"inputs": pv.inputs_digest(project), "files": {rel: _sha(data) for rel, data in pages.items()}}
 
