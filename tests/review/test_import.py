@@ -172,7 +172,7 @@ def test_an_older_draft_maps_unchanged_moved_edited_and_deleted(example_copy: Pa
     assert len(warnings) == 3 and any("deleted" in w for w in warnings)
 
 
-@pytest.mark.parametrize("comment_on", ["Keeping victims informed", "Recommendation R1"])
+@pytest.mark.parametrize("comment_on", ["Keeping victims informed", "Recommendation 1"])
 def test_comments_on_generated_text_say_so(example_copy: Path, review_copy: bytes, comment_on: str) -> None:
     doc = Returned(review_copy)
     doc.comment(comment_on, "Title fine?", author="A")

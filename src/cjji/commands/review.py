@@ -166,7 +166,7 @@ def import_command(report: Path, returned: Path, body: str, when: str | None, ro
 
 
 def _decide(log_file: Path, items: tuple[str, ...], status: str, response: str | None) -> None:
-    from cjji.review.log import read, update
+    from cjji.review.log import LogChanged, read, update
 
     log = read(log_file)
     if log.findings:
@@ -180,7 +180,10 @@ def _decide(log_file: Path, items: tuple[str, ...], status: str, response: str |
     change: dict[str, str] = {"status": status}
     if response is not None:
         change["response"] = response
-    update(log_file, {i: dict(change) for i in items})
+    try:
+        update(log, {i: dict(change) for i in items})
+    except LogChanged as exc:
+        raise click.ClickException(str(exc)) from None
     click.echo(f"{log.display}: {', '.join(items)} {status}")
 
 
@@ -217,7 +220,7 @@ def apply_command(log_file: Path, items: tuple[str, ...], dry_run: bool, root: P
     print the diff, and record them as applied. A change whose paragraph moved or was edited since
     the export is refused with the reason."""
     from cjji.review.apply import plan, write
-    from cjji.review.log import read
+    from cjji.review.log import LogChanged, read
 
     _, policy = open_project(root)
     log = read(log_file)
@@ -241,7 +244,10 @@ def apply_command(log_file: Path, items: tuple[str, ...], dry_run: bool, root: P
     elif dry_run:
         click.echo(f"dry run: {len(result.applied)} change(s) not written")
     else:
-        write(loaded, log, result)
+        try:
+            write(loaded, log, result)
+        except LogChanged as exc:
+            raise click.ClickException(str(exc)) from None
         click.echo(f"applied {', '.join(result.applied)} to {loaded.display}; recorded in {log.display}")
     if result.refused:
         raise SystemExit(1)

@@ -25,7 +25,7 @@ from cjji import atomic
 from cjji.policy import Policy
 from cjji.report import Report
 from cjji.review.importer import block_hash
-from cjji.review.log import Log, update
+from cjji.review.log import Log, LogChanged, updated_text
 from cjji.review.source import NO_POSITION, SourceBlock, source_blocks
 
 CHANGES = ("insertion", "deletion", "replacement", "move", "edit", "new-paragraph", "removed-paragraph")
@@ -222,12 +222,6 @@ def write(report: Report, log: Log, result: Plan, today: dt.date | None = None) 
     """Write report.md (keeping its BOM and line endings) and record the applied items in the log."""
     if not result.applied:
         return
-    raw = report.path.read_bytes()
-    text = result.new_text
-    if b"\r\n" in raw:
-        text = text.replace("\n", "\r\n")
-    prefix = "\ufeff" if raw.startswith(b"\xef\xbb\xbf") else ""
-    atomic.write_text(report.path, prefix + text)
     stamp = (today or dt.date.today()).isoformat()
     changes: dict[str, dict[str, Any]] = {}
     for ident in result.applied:
@@ -235,4 +229,13 @@ def write(report: Report, log: Log, result: Plan, today: dt.date | None = None) 
         changes[ident] = {"applied": stamp}
         if item.get("status") == "open":
             changes[ident]["status"] = "accepted"
-    update(log.path, changes)
+    log_text = updated_text(log, changes)  # first: a log changed meanwhile stops everything (LogChanged)
+    raw = report.path.read_bytes()
+    if raw.decode("utf-8", "replace").removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n") != report.text:
+        raise LogChanged(f"{report.display} changed while cjji was working; nothing was written, run it again")
+    text = result.new_text
+    if b"\r\n" in raw:
+        text = text.replace("\n", "\r\n")
+    prefix = "\ufeff" if raw.startswith(b"\xef\xbb\xbf") else ""
+    atomic.write_text(report.path, prefix + text)
+    atomic.write_text(log.path, log_text)

@@ -40,6 +40,7 @@ class Log:
     data: dict[str, Any]
     positions: Positions
     findings: list[Finding] = field(default_factory=list)  # problems with the file itself
+    text: str = ""  # the file as read (an update checks it has not changed since)
 
     @property
     def items(self) -> list[dict[str, Any]]:
@@ -150,6 +151,7 @@ def _yaml() -> Any:
 
 
 _PLAIN_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
+_NOT_PRINTABLE = re.compile("[^\t\n\r\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]")
 
 
 def _scalar(value: Any) -> str:
@@ -157,7 +159,9 @@ def _scalar(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, int):
         return str(value)
-    return json.dumps(str(value), ensure_ascii=False)  # a JSON string is a YAML double-quoted scalar
+    # a JSON string is a YAML double-quoted scalar, once the characters YAML does not allow in a
+    # file (controls, DEL, C1, surrogates, U+FEFF, U+FFFE/F) and line separators are escaped
+    return _NOT_PRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(str(value), ensure_ascii=False))
 
 
 def _emit(value: Any, indent: int, out: list[str]) -> None:
@@ -239,7 +243,7 @@ def read(path: Path, policy_root: Path | None = None) -> Log:
 
     schema = load_schema(resources.schema("review-log.schema.json", policy_root or _project_root(path)))
     findings = validate(data, schema, positions, display, GATE)
-    return Log(path, display, data if isinstance(data, dict) else {}, positions, findings)
+    return Log(path, display, data if isinstance(data, dict) else {}, positions, findings, text)
 
 
 def _project_root(path: Path) -> Path | None:
@@ -257,17 +261,73 @@ def logs_of(report_dir: Path) -> list[Path]:
     return sorted(p for p in folder.glob("*.yml") if p.is_file() and not p.name.startswith("."))
 
 
-def update(path: Path, changes: dict[str, dict[str, Any]]) -> None:
-    """Set fields of items by id, keeping the rest of the file (comments included) as it was."""
-    yaml = _yaml()
-    data = yaml.load(path.read_text(encoding="utf-8"))
-    for item in data.get("items", []):
-        if item.get("id") in changes:
-            for key, value in changes[item["id"]].items():
-                item[key] = value
-    out = io.StringIO()
-    yaml.dump(data, out)
-    atomic.write_text(path, out.getvalue())
+class LogChanged(Exception):
+    """A file (the log, or report.md) changed since cjji read it: nothing is written."""
+
+
+def _extent(lines: list[str], start: int, indent: int) -> int:
+    """The line after the value of the key on line `start` (a value may run over several lines)."""
+    end = start + 1
+    while end < len(lines) and (not lines[end].strip() or len(lines[end]) - len(lines[end].lstrip(" ")) > indent):
+        end += 1
+    while end > start + 1 and not lines[end - 1].strip():
+        end -= 1
+    return end
+
+
+def _edited(log: Log, changes: dict[str, dict[str, Any]]) -> str:
+    """The log's text with the changed fields rewritten in place (everything else as it was)."""
+    lines = log.text.split("\n")
+    edits: list[tuple[int, int, str]] = []
+    items = log.data.get("items")
+    for n, item in enumerate(items if isinstance(items, list) else []):
+        if not isinstance(item, dict) or str(item.get("id")) not in changes:
+            continue
+        for key, value in changes[str(item.get("id"))].items():
+            written = f"{key}: {_scalar(value)}"
+            at = log.positions.keys.get(("items", n, key))
+            if at is not None:
+                line, col = at
+                edits.append((line - 1, _extent(lines, line - 1, col - 1), lines[line - 1][: col - 1] + written))
+            else:
+                line, col = log.positions.keys.get(("items", n, "status")) or log.positions.keys[("items", n, "id")]
+                end = _extent(lines, line - 1, col - 1)
+                edits.append((end, end, " " * (col - 1) + written))
+    for start, end, text in sorted(edits, key=lambda e: (e[0], e[1]), reverse=True):
+        lines[start:end] = [text]
+    return "\n".join(lines)
+
+
+def update(log: Log, changes: dict[str, dict[str, Any]]) -> None:
+    atomic.write_text(log.path, updated_text(log, changes))
+
+
+def updated_text(log: Log, changes: dict[str, dict[str, Any]]) -> str:
+    """The log with fields of items set by id. Only those lines change: the rest of the file (an
+    author's comments and layout) stays as it was. The result is read back and compared with what was
+    meant. Raises LogChanged if the file changed since it was read."""
+    if log.path.read_text(encoding="utf-8") != log.text:
+        raise LogChanged(f"{log.display} changed while cjji was reading it; nothing was written, run it again")
+    expected = json.loads(json.dumps(log.data))
+    for item in expected.get("items", []):
+        if isinstance(item, dict) and str(item.get("id")) in changes:
+            item.update(changes[str(item.get("id"))])
+    text = _edited(log, changes)
+    try:
+        written, _ = load_yaml(text)
+    except YamlError:
+        written = None
+    if written != expected:  # a layout the line edits cannot handle: rewrite through ruamel.yaml
+        yaml = _yaml()
+        data = yaml.load(log.text)
+        for item in data.get("items", []):
+            if str(item.get("id")) in changes:
+                for key, value in changes[str(item["id"])].items():
+                    item[key] = value
+        out = io.StringIO()
+        yaml.dump(data, out)
+        text = out.getvalue()
+    return text
 
 
 def review_summary(report_dir: Path) -> dict[str, dict[str, int]]:
