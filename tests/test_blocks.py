@@ -70,7 +70,7 @@ def test_labels_come_from_checks_blocks_yml() -> None:
     assert set(labels.kinds) == set(KINDS)  # the schema lists exactly the dialect's kinds
     assert labels.kinds["notable-practice"] == "Notable practice"
     assert (labels.table, labels.annex) == ("Table", "Annex")
-    assert labels.agencies["CPS"] == "Crown Prosecution Service"
+    assert labels.policy is not None  # names addressees through cjji.bodies
 
 
 def test_finding_labels_use_the_id_or_the_number_of_its_kind() -> None:
@@ -81,7 +81,7 @@ def test_finding_labels_use_the_id_or_the_number_of_its_kind() -> None:
                    "::: notable-practice\nC.\n:::\n")
     counts: dict[str, int] = {}
     labels = list(finding_labels(tokens, labels_of(None), counts).values())
-    assert labels == ["Notable practice 1", "Recommendation R1", "Notable practice 2"]
+    assert labels == ["Notable practice 1", "Recommendation 1", "Notable practice 2"]  # never "R1"
     more = finding_labels(parse("::: notable-practice\nD.\n:::\n"), labels_of(None), counts)
     assert list(more.values()) == ["Notable practice 3"]  # numbers carry on into the annex
 
@@ -100,9 +100,15 @@ def test_finding_details_name_the_addressee_and_due_date() -> None:
     from cjji.blocks import finding_details, labels_of
     from cjji.markdown import parse
 
-    labels = labels_of(None)
-    labels.agencies.update({"CPS": "Crown Prosecution Service", "MoJ": "Ministry of Justice"})
+    from support import ROOT
+
+    from cjji.policy import load_policy
+
+    labels = labels_of(load_policy(ROOT))
     [div] = [t for t in parse('::: {.recommendation #R1 owner="CPS MoJ" due="2027-06-30"}\nX.\n:::\n')
              if t.type == "div_open"]
     assert finding_details(div, labels) == ("For: Crown Prosecution Service and Ministry of Justice. "
                                             "Due: 30 June 2027.")
+    [div] = [t for t in parse('::: {.recommendation #R1 to="Cleveland Police; the DHSC"}\nX.\n:::\n')
+             if t.type == "div_open"]
+    assert finding_details(div, labels) == "For: Cleveland Police and Department of Health and Social Care."

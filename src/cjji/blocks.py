@@ -9,14 +9,14 @@ computed once per report and kept in `report.extra`.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from markdown_it.token import Token
 
+from cjji.dates import long_date_of
 from cjji.markdown import classes
 from cjji.report import Report
 
@@ -251,33 +251,31 @@ class Labels:
     kinds: dict[str, str]  # class -> "Recommendation"
     table: str = "Table"
     annex: str = "Annex"
-    agencies: dict[str, str] = field(default_factory=dict)  # owner code -> name (checks/agencies.yml)
+    policy: Any = None  # names the addressees (cjji.bodies: checks/bodies.yml, checks/agencies.yml)
 
 
 def labels_of(policy: Any) -> Labels:
     """checks/blocks.yml's labels. A project without that file (an older copy of checks/) gets
     each kind's class in words ("notable-practice" -> "Notable practice")."""
     data = policy.get("blocks") if policy is not None else None
-    listed = policy.get("agencies", {}).get("agencies", []) if policy is not None else []
-    agencies = {str(a["code"]): str(a["name"]) for a in listed if isinstance(a, dict) and "code" in a}
     if not isinstance(data, dict):
-        return Labels({kind: kind.replace("-", " ").capitalize() for kind in KINDS}, agencies=agencies)
-    return Labels(dict(data["kinds"]), str(data.get("table", "Table")), str(data.get("annex", "Annex")), agencies)
+        return Labels({kind: kind.replace("-", " ").capitalize() for kind in KINDS}, policy=policy)
+    return Labels(dict(data["kinds"]), str(data.get("table", "Table")), str(data.get("annex", "Annex")), policy)
 
 
 def finding_details(token: Token, labels: Labels) -> str:
     """Who a finding is addressed to and when it is due, as every format prints it under the
     label: "For: Crown Prosecution Service. Due: 30 June 2027." ('' when neither is given)."""
+    from cjji.bodies import addressees  # cjji.bodies reads policy; blocks stays below it
+
     parts = []
-    owners = split_criteria(token.attrs.get("owner")) if token.attrs.get("owner") else ()
-    if owners:
-        names = [labels.agencies.get(code, code) for code in owners]
+    names = [a.name for a in addressees(token.attrs, labels.policy)]
+    if names:
         parts.append("For: " + (", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else names[0]) + ".")
     due = str(token.attrs.get("due") or "")
     if due:
         try:
-            day = dt.date.fromisoformat(due)
-            parts.append(f"Due: {day.day} {day:%B %Y}.")
+            parts.append(f"Due: {long_date_of(due)}.")
         except ValueError:
             parts.append(f"Due: {due}.")
     return " ".join(parts)
@@ -294,8 +292,9 @@ def finding_kind(token: Token) -> str | None:
 
 
 def finding_labels(tokens: list[Token], labels: Labels, counts: dict[str, int] | None = None) -> dict[int, str]:
-    """Index of each graded finding's div_open -> its label: "Recommendation R1" with an id, else
-    its number among the findings of its kind ("Notable practice 2"). `counts` carries the numbers
+    """Index of each graded finding's div_open -> its label: its kind and its number among the
+    findings of that kind ("Recommendation 1", "Notable practice 2"), whatever its id (issue 16:
+    real reports read "Recommendation 1", never "Recommendation R1"). `counts` carries the numbers
     on from an earlier token stream (the report, then the framework annex) and is updated."""
     counts = counts if counts is not None else {}
     found = {}
@@ -306,8 +305,7 @@ def finding_labels(tokens: list[Token], labels: Labels, counts: dict[str, int] |
         if kind is None:
             continue
         counts[kind] = counts.get(kind, 0) + 1
-        ident = str(token.attrs.get("id") or "")
-        found[i] = f"{labels.kinds.get(kind, kind)} {ident or counts[kind]}"
+        found[i] = f"{labels.kinds.get(kind, kind)} {counts[kind]}"
     return found
 
 

@@ -10,17 +10,17 @@ register and the writers.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from cjji.blocks import Block
 from cjji.policy import Policy
 
 SEPARATOR = ";"
 
 
-def _entries(policy: Policy, name: str) -> list[dict[str, Any]]:
-    data = policy.get(name) or {}
+def _entries(policy: Policy | None, name: str) -> list[dict[str, Any]]:
+    data = (policy.get(name) if policy is not None else None) or {}
     return [i for i in data.get(name, []) if isinstance(i, dict)] if isinstance(data, dict) else []
 
 
@@ -37,7 +37,7 @@ def _key(text: str) -> str:
     return " ".join(words[1:] if words[:1] == ["the"] else words)
 
 
-def _index(policy: Policy) -> dict[str, dict[str, Any]]:
+def _index(policy: Policy | None) -> dict[str, dict[str, Any]]:
     """Every way of writing a body -> its entry (first entry wins when two share a name)."""
     found: dict[str, dict[str, Any]] = {}
     for body in _entries(policy, "bodies"):
@@ -47,11 +47,11 @@ def _index(policy: Policy) -> dict[str, dict[str, Any]]:
     return found
 
 
-def _agency_body(policy: Policy, code: str) -> dict[str, Any] | None:
+def _agency_body(policy: Policy | None, code: str) -> dict[str, Any] | None:
     return next((b for b in _entries(policy, "bodies") if b.get("agency") == code), None)
 
 
-def resolve(policy: Policy, written: str) -> Addressee:
+def resolve(policy: Policy | None, written: str) -> Addressee:
     body = _index(policy).get(_key(written))
     if body is None:
         return Addressee(written, written.strip(), None)
@@ -69,11 +69,11 @@ def split_to(value: str) -> list[str]:
     return [part.strip() for part in value.split(SEPARATOR) if part.strip()]
 
 
-def addressees(block: Block, policy: Policy) -> list[Addressee]:
-    """The block's addressees in the order written: `to=` entries, then `owner=` codes."""
-    found = [resolve(policy, part) for part in split_to(block.attrs.get("to", ""))]
+def addressees(attrs: Mapping[str, Any], policy: Policy | None) -> list[Addressee]:
+    """A finding's addressees (its attributes) in the order written: `to=` entries, then `owner=` codes."""
+    found = [resolve(policy, part) for part in split_to(str(attrs.get("to") or ""))]
     known = {str(a.get("code")): a for a in _entries(policy, "agencies")}
-    for code in block.attrs.get("owner", "").split():
+    for code in str(attrs.get("owner") or "").split():
         body = _agency_body(policy, code)
         name = known.get(code, {}).get("name") or (body or {}).get("name") or code
         found.append(Addressee(code, str(name), str(body["id"]) if body else None,

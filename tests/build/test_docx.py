@@ -87,7 +87,7 @@ def test_paragraphs_are_numbered_by_chapter(doc: DocumentObject) -> None:
 
 
 def test_recommendation_is_a_labelled_callout(doc: DocumentObject) -> None:
-    assert styled(doc, "Callout Label") == ["Recommendation R1"]
+    assert styled(doc, "Callout Label") == ["Recommendation 1"]
     assert styled(doc, "Callout")[0].startswith("2.1\tBy 30 June 2027")
 
 

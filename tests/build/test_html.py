@@ -126,8 +126,8 @@ def test_span_attributes_become_data_attributes(example_page: Path, features_pag
 def test_graded_findings_are_labelled_sections(example_page: Path, features_page: Path) -> None:
     page = text(example_page)
     assert ('<section id="R1" class="callout recommendation" data-owner="CPS" data-due="2027-06-30" '
-            'aria-labelledby="R1-label">\n<p class="callout-label" id="R1-label">Recommendation R1</p>') in page
-    assert 'aria-labelledby="CC1-label"' in page and ">Cause of concern CC1<" in page
+            'aria-labelledby="R1-label">\n<p class="callout-label" id="R1-label">Recommendation 1</p>') in page
+    assert 'aria-labelledby="CC1-label"' in page and ">Cause of concern 1<" in page
     features = text(features_page)
     assert ">Notable practice 1</p>" in features  # no id: numbered among its kind
     assert '<div class="aside">' in features  # other classes stay plain divs

@@ -67,7 +67,7 @@ def test_text_has_cover_numbers_quotes_and_no_raw_html(built: Path) -> None:
     assert "1 March 2027" in text
     assert "© Crown copyright 2027" in text
     assert "1.1   The “victims’ code” says victims should be told. It’s the law." in text
-    assert "Recommendation R1" in text
+    assert "Recommendation 1" in text
     assert "raw html block is dropped" not in text
     assert "Page 1 of" in text
     assert "Figure 1: Days taken, by area" in text and "Figure 1: Figure 1" not in text  # authors number figures

@@ -48,7 +48,7 @@ def test_first_publication_makes_the_whole_site(signed: Gatekeepers, site: Path)
     assert "Joint thematic inspection" in report and "Lead inspectorate" in report
     assert "His Majesty&#39;s Inspectorate of Constabulary and Fire &amp; Rescue Services" in report
     assert "(PDF, " in report and " pages)" in report
-    assert "Recommendation R1" in report and "another format" in report
+    assert "Recommendation 1" in report and "another format" in report
     assert verify(signed.root, site).exit_code == 0
 
 

@@ -98,7 +98,7 @@ def test_real_bodies_are_addressed_by_name(tmp_path: Path) -> None:
     from framework_support import context
 
     [first, _] = blocks_of(load(folder))
-    found = addressees(first, context().policy)
+    found = addressees(first.attrs, context().policy)
     assert [a.body for a in found] == ["cleveland", "dhsc", "lord-chancellor"]
     assert found[0].name == "Cleveland Police"
 

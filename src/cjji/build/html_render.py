@@ -8,7 +8,7 @@ markdown-it's own HTML renderer:
   numbered paragraphs get `id="paragraph-3.2"` and a visible number;
 - attributes of spans, divs, links and headings other than id and class become `data-*`
   attributes (`criteria="C1"` -> `data-criteria="C1"`);
-- graded findings (`::: {.recommendation #R1}`) become sections labelled "Recommendation R1";
+- graded findings (`::: {.recommendation #R1}`) become sections labelled "Recommendation 1";
 - an image alone in a paragraph becomes <figure> with its title as <figcaption>; a
   `Table: caption` paragraph after a table becomes that table's <caption>;
 - footnotes link both ways with link text a screen reader can speak;
@@ -237,7 +237,7 @@ class ReportRenderer(RendererHTML):
         kind = finding_kind(token)
         if kind is None:
             return f"<div{_attrs(token)}>\n"
-        # cjji.blocks decides the label, for every format: "Recommendation R1", "Notable practice 2"
+        # cjji.blocks decides the label, for every format: "Recommendation 1", "Notable practice 2"
         label = finding_labels([token], opts.labels, opts.callout_counts)[0]
         ident = safe_id(str(token.attrs.get("id") or ""))
         label_id = unique_id(f"{ident or kind}-label", opts.used_ids)

@@ -33,7 +33,7 @@ def rows(report: Report, policy: Policy) -> list[dict[str, Any]]:
     for block in graded_blocks(report):
         if block.kind not in TRACKED:
             continue
-        to = addressees(block, policy)
+        to = addressees(block.attrs, policy)
         out.append({
             "report_id": report.id,
             "report_title": title if isinstance(title, str) else "",

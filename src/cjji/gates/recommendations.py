@@ -40,7 +40,7 @@ def _owner(report: Report, block: Block, policy: Policy) -> list[Finding]:
                                'add to="..." naming who must act, such as to="Cleveland Police; '
                                'Crown Prosecution Service" (names from checks/bodies.yml)')]
     findings = []
-    for addressee in addressees(block, policy):
+    for addressee in addressees(block.attrs, policy):
         if addressee.body is not None or addressee.code is not None:
             continue
         if addressee.written in block.attrs.get("owner", "").split():

@@ -301,7 +301,7 @@ def summary_of(report: Report) -> str:
 def recommendations(report: Report, policy: Policy) -> tuple[Recommendation, ...]:
     found = []
     for block in blocks.recommendations(report):
-        owners = [a.name for a in addressees(block, policy)]
+        owners = [a.name for a in addressees(block.attrs, policy)]
         paragraphs = "".join(f"<p>{html.escape(p)}</p>" for p in block.text.split("\n\n") if p)
         found.append(Recommendation(block.id, ", ".join(owners), block.attrs.get("due"), paragraphs))
     return tuple(found)
