@@ -157,7 +157,7 @@ def test_attack_11_percent_31_is_the_same_file_for_the_gate_and_the_site(tmp_pat
         assert not any(b"<script" in p.read_bytes() for p in assets.iterdir())
 
 
-def test_attack_11_the_script_file_is_inspected_when_it_is_the_one_named(tmp_path: Path) -> None:
+def test_a_script_svg_is_inspected_when_it_is_the_one_named(tmp_path: Path) -> None:
     folder = report_with(tmp_path, "![A chart.](images/chart1.svg)")
     (folder / "images" / "chart1.svg").write_bytes(SCRIPT_SVG)
     [f] = [f for f in check(folder) if f.severity == "error" and f.gate == "files"]
