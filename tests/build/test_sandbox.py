@@ -107,6 +107,7 @@ def test_the_root_holds_the_digested_files_and_the_brand_and_nothing_else(projec
         expected = {f"report/{rel}" for rel in signed.files} | {rel for rel, _ in brand_files(brand)}
         assert on_disk == expected and links == []
         assert {rel: box.files[f"report/{rel}"] for rel in signed.files} == signed.files
+        assert box.report_digest() == signed.value
         assert "templates/typst/cjji.typ" in on_disk and "templates/logos/cjji.svg" in on_disk
         assert not any(SECRET in (box.root / rel).read_text(errors="replace") for rel in on_disk)
         root = box.root

@@ -60,6 +60,14 @@ class Sandbox:
     files: dict[str, str] = field(default_factory=dict)  # path inside root -> "sha256:<hex>" of the copy
     report: dict[str, Path] = field(default_factory=dict)  # report-relative path -> its copy
 
+    def report_digest(self) -> str:
+        """The content digest (cjji.digest's canonical form) of the report files Typst was given:
+        equal to the signed digest exactly when the PDF is made from the signed bytes."""
+        from cjji.digest import PREFIX, Digest
+
+        files = {rel: self.files[f"{REPORT_DIR}/{rel}"] for rel in self.report}
+        return PREFIX + hashlib.sha256(Digest("", files).manifest().encode("utf-8")).hexdigest()
+
 
 def build_limits(policy: Any) -> dict[str, int]:
     """`build:` of checks/limits.yml (seconds, memory_mb), with defaults for what it leaves out."""
