@@ -20,6 +20,7 @@ from typing import Any
 
 import pytest
 from hostile_support import check, corpus, crashes, make_project, report_with, security_errors
+from publish_support import FAKE_CLOCK_CJJI
 
 from cjji.build.html import HtmlBuildError, build_html
 from cjji.policy import load_policy
@@ -75,7 +76,7 @@ def test_check_does_not_report_harmless_look_alikes(hostile_project: Path) -> No
 
 
 def test_build_and_publish_refuse_every_vector(hostile_project: Path) -> None:
-    env = {**os.environ, "CJJI_NOW": PUBLISH_TIME}
+    env = {**os.environ, "CJJI_TEST_CLOCK": PUBLISH_TIME}  # the clock of FAKE_CLOCK_CJJI
     hostile = [str(hostile_project / "reports" / folder_name("xss", n)) for n in range(len(VECTORS))]
     build = subprocess.run([str(CJJI), "build", "--no-cache", "-f", "html", "--root", str(hostile_project),
                             *hostile], capture_output=True, text=True, timeout=600, env=env)
@@ -83,7 +84,7 @@ def test_build_and_publish_refuse_every_vector(hostile_project: Path) -> None:
     assert "Traceback" not in build.stdout + build.stderr
     assert f"0 reports built, {len(VECTORS)} not built" in build.stdout
     assert not any((hostile_project / "out").rglob("*.html")) if (hostile_project / "out").exists() else True
-    publish = subprocess.run([str(CJJI), "publish", "--now", PUBLISH_TIME, "--root", str(hostile_project),
+    publish = subprocess.run([*FAKE_CLOCK_CJJI, "publish", "--root", str(hostile_project),
                               "--site", str(hostile_project / "site"), *hostile],
                              capture_output=True, text=True, timeout=600, env=env)
     assert publish.returncode in (1, 2), publish.stdout[-2000:] + publish.stderr[-2000:]

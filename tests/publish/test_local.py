@@ -9,12 +9,12 @@ import os
 import random
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 from publish_support import (
+    FAKE_CLOCK_CJJI,
     REPORT,
     gk,  # noqa: F401
     keys,  # noqa: F401
@@ -28,7 +28,6 @@ from signoff_support import Gatekeepers
 from cjji.policy import load_policy
 from cjji.publish.local import verify_folder
 
-CJJI = Path(sys.executable).parent / "cjji"
 KILLS = 15
 
 
@@ -53,16 +52,17 @@ def test_publish_killed_at_random_moments_leaves_the_complete_old_or_new_site(
     new_version(signed, 2, '{type: major, note: "Corrected chapter 3."}',
                 body_edit=("We found committed staff", "We found dedicated staff"))
     policy = load_policy(signed.root)
-    command = [str(CJJI), "publish", "--root", str(signed.root), "--site", str(site), "--now", "2027-01-15T10:00"]
+    command = [*FAKE_CLOCK_CJJI, "publish", "--root", str(signed.root), "--site", str(site)]
+    clock = {**os.environ, "CJJI_TEST_CLOCK": "2027-01-15T10:00"}  # a real run takes no --now
     started = time.monotonic()
-    subprocess.run(command, check=True, capture_output=True)
+    subprocess.run(command, check=True, capture_output=True, env=clock)
     full_run = time.monotonic() - started
     assert _versions(site) == {1, 2}
     seen = {"old": 0, "new": 0}
     rng = random.Random(7)
     for n in range(KILLS):
         _point(site, old_build)
-        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=clock)
         # every other kill aims at the end of the run, where the site is written and switched
         time.sleep(rng.uniform(0.0, full_run) if n % 2 else rng.uniform(0.8 * full_run, 1.05 * full_run))
         process.send_signal(signal.SIGKILL)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from click.testing import CliRunner
+from publish_support import frozen_clock
 from support import EXAMPLE, ROOT
 from wordpress_support import SLUG, everything, fetch
 
@@ -17,8 +18,8 @@ pytestmark = [pytest.mark.wordpress, pytest.mark.xdist_group("wordpress")]
 def publish(site, monkeypatch, now: str):  # type: ignore[no-untyped-def]
     for name, value in site.env().items():
         monkeypatch.setenv(name, value)
-    return CliRunner().invoke(cli, ["publish", "--target", "wordpress", "--now", now,
-                                    "--root", str(ROOT), str(EXAMPLE)])
+    with frozen_clock(now):  # a real publication takes no --now
+        return CliRunner().invoke(cli, ["publish", "--target", "wordpress", "--root", str(ROOT), str(EXAMPLE)])
 
 
 def test_cjji_publish_puts_the_example_report_on_wordpress_once(wordpress, monkeypatch):
