@@ -37,7 +37,8 @@ def _label(principle: dict[str, Any]) -> str:
 def _evidence_kind(report: Report, policy: Policy) -> str:
     """'counts' or 'sources': what the report's type must record (checks/report_types.yml)."""
     kinds = {t.get("id"): t.get("evidence") for t in entries(policy, "report_types")}
-    return str(kinds.get(report.meta.get("type")) or "counts")
+    kind = report.meta.get("type")
+    return str(kinds.get(kind) or "counts") if isinstance(kind, str) else "counts"
 
 
 def _has_evidence_base(report: Report, kind: str) -> bool:
