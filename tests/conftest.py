@@ -52,7 +52,7 @@ SLOW_MODULES = {
     "tests/test_hostile_size.py", "tests/test_packaging.py", "tests/test_fuzz.py",
     # git and ssh-keygen for every test: signing, sign-off records, status
     "tests/commands/test_signoff.py", "tests/commands/test_sign.py", "tests/commands/test_status.py",
-    "tests/gates/test_signoffs.py", "tests/programme/test_commands.py",
+    "tests/gates/test_signoffs.py", "tests/programme/test_commands.py", "tests/test_signoff.py",
 }
 # Single tests that take ten times a typical one (measured with -n 2 on the 2-core machine):
 # property tests with many examples, linear-time attacks, several reports through the CLI.
@@ -75,6 +75,14 @@ SLOW_TESTS = {
     "tests/commands/test_check.py::test_human_format_is_path_line_col_grouped_with_summary",
     "tests/commands/test_new.py::test_new_report_passes_the_schema_gate",
     "tests/gates/test_style.py::test_the_example_report_follows_the_house_style",
+    "tests/test_checking.py::test_cached_and_parallel_results_equal_a_cold_serial_run",
+    "tests/test_checking.py::test_a_policy_change_rechecks_everything",
+    "tests/test_checking.py::test_a_schema_change_rechecks_everything",
+    "tests/test_cache.py::test_attack_10_a_force_committed_cache_entry_in_a_fresh_clone_is_refused",
+    "tests/test_cache.py::test_attack_10_a_same_size_edit_with_the_old_mtime_is_caught_by_a_draft_check",
+    "tests/test_digest.py::test_attack_2_check_for_publication_sign_and_publish_refuse_a_forged_nfd_twin",
+    "tests/test_digest.py::test_attack_2_check_and_build_refuse_a_folder_with_an_nfd_twin_naming_the_file",
+    "tests/test_cli.py::test_findings_exit_1",
 }
 
 
