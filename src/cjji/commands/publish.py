@@ -165,7 +165,7 @@ def _inside(path: Path, folder: Path) -> bool:
 def _dry_run_folder(dry_site: Path, served_site: Path) -> Path:
     """The dry run's site link, in a folder emptied for it; never the served site or its builds."""
     folder = dry_site.parent.resolve()
-    served = [served_site.absolute(), served_site.resolve(),
+    served = [served_site.absolute(), served_site.parent.resolve() / served_site.name, served_site.resolve(),
               served_site.parent.resolve() / f"{served_site.name}-versions"]
     if dry_site.absolute() == served_site.absolute() or any(
             _inside(folder, s) or _inside(s, folder) for s in served):
