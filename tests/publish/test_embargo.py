@@ -78,3 +78,10 @@ def test_a_uk_time_is_never_earlier_than_any_reading_of_it(wall: dt.datetime) ->
     for fold in (0, 1):
         assert instant >= wall.replace(tzinfo=LONDON, fold=fold).astimezone(UTC)
     assert instant.astimezone(LONDON).replace(tzinfo=None) >= wall - dt.timedelta(hours=1)
+
+
+@given(st.text(min_size=1).filter(lambda t: t.strip()), st.booleans())
+def test_attack_5_whatever_time_is_written_a_real_run_refuses_it(text: str, by_environment: bool) -> None:
+    option, environ = (None, {"CJJI_NOW": text}) if by_environment else (text, {})
+    with pytest.raises(ClockRefused):
+        now(option, environ, dry_run=False)
