@@ -339,3 +339,15 @@ def test_a_shallow_clone_still_verifies_and_says_what_it_could_not_check(
     result = CliRunner().invoke(cli, ["verify-site", str(site), "--root", str(clone), "--skip-rebuild"])
     assert result.exit_code == 0, result.output
     assert "has no full history of the main branch" in result.output
+
+
+def test_a_link_on_the_site_is_refused_before_anything_reads_it(signed: Gatekeepers, site: Path) -> None:
+    assert publish(signed.root, site).exit_code == 0
+    build = site.resolve()
+    statement = next(build.glob(f"{V1}/qa-lead-*.json"))
+    statement.unlink()
+    statement.symlink_to(signed.keys["cps-qa"])  # a private key of the machine running verify-site
+    result = verify(signed.root, site, "--skip-rebuild")
+    assert result.exit_code == 1
+    assert f"{V1}/{statement.name} is a link: a published site holds only files" in result.output
+    assert "OPENSSH PRIVATE KEY" not in result.output

@@ -133,6 +133,10 @@ def verify_site(site: Path, project: Path | None, *, rebuild: bool = True,
         manifest = mf.read_manifest(site)
     except mf.ManifestError:
         return problems
+    links = [p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_symlink()]
+    if links:  # publish never makes one; a link could make this check read files outside the site
+        return [*problems, *(f"{rel} is a link: a published site holds only files; nothing else was "
+                             "verified" for rel in links)]
     anchors = Anchors(project)
     if notes is not None and not anchors.history:
         notes.append(f"{project} has no full history of the {anchors.branch} branch (not a git clone, or a "
