@@ -299,3 +299,28 @@ def test_pull_request_files_that_are_not_from_the_api_are_refused(gk: Gatekeeper
                                    "--key", str(gk.keys["recorder"])])
     assert bad.exit_code != 0 and "is not JSON from GitHub's API" in bad.output
     assert not isinstance(bad.exception, Exception) or isinstance(bad.exception, SystemExit)
+
+
+def test_any_list_of_reviews_gives_a_message_never_a_traceback(gk: Gatekeepers, tmp_path: Path) -> None:  # noqa: F811
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    base, head = _pull_request(gk, tmp_path)
+    scalars = st.none() | st.booleans() | st.integers() | st.text(max_size=8)
+    review = st.fixed_dictionaries({}, optional={
+        "id": st.integers(1, 5) | scalars,
+        "state": st.sampled_from(["APPROVED", "DISMISSED", "CHANGES_REQUESTED", "COMMENTED"]) | scalars,
+        "user": st.fixed_dictionaries({}, optional={"login": st.sampled_from(["test-cps-chief", "x"]) | scalars}),
+        "commit_id": st.just(head) | scalars,
+        "submitted_at": st.just("2026-11-20T14:03:22Z") | scalars})
+
+    @settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(reviews=st.lists(review | scalars, max_size=4))
+    def check(reviews: list[object]) -> None:
+        result = from_pull_request(gk, tmp_path, base, head, reviews)  # type: ignore[arg-type]
+        assert result.exit_code in (0, 1, 2), result.output
+        assert not isinstance(result.exception, Exception) or isinstance(result.exception, SystemExit), \
+            repr(result.exception)
+        records(gk)  # every record left has its signature beside it
+
+    check()

@@ -4,7 +4,10 @@ Drafts (`cjji check`): the status is information and never fails the check. Publ
 (`cjji check --for-publication`): a missing, stale or invalid sign-off is an error.
 
 Unlike the other gates this one reads beyond report.md: the content digest covers every file in
-the report folder, and the statements in signoffs/ are verified with ssh-keygen.
+the report folder, the statements in signoffs/ are verified with ssh-keygen (a review record
+only if the sign-off workflow's key signed it), and a delegate's signing time is the time the
+statement landed on the protected branch (git history), never the time it claims; until it
+lands it is "unconfirmed", which publishing refuses.
 """
 
 from __future__ import annotations
