@@ -83,6 +83,7 @@ SLOW_TESTS = {
     "tests/test_digest.py::test_attack_2_check_for_publication_sign_and_publish_refuse_a_forged_nfd_twin",
     "tests/test_digest.py::test_attack_2_check_and_build_refuse_a_folder_with_an_nfd_twin_naming_the_file",
     "tests/test_cli.py::test_findings_exit_1",
+    "tests/test_commonmark_corpus.py::test_the_base_report_builds_every_format",
 }
 
 
