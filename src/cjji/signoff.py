@@ -452,15 +452,44 @@ def _git(cwd: Path, *args: str) -> str | None:
 def branch_ref(top: Path, branch: str) -> str | None:
     """The commit the protected branch is at: as the server has it (origin/<branch>, what a fresh
     CI checkout fetched) when there is a remote, else the local branch."""
-    for ref in (f"refs/remotes/origin/{branch}", f"refs/heads/{branch}"):
-        sha = _git(top, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
-        if sha:
-            return sha.strip()
-    return None
+    return _refs(top, branch)[0]
 
 
 def is_shallow(top: Path) -> bool:
-    return (_git(top, "rev-parse", "--is-shallow-repository") or "").strip() == "true"
+    return _refs(top, DEFAULT_BRANCH)[1]
+
+
+_REFS: dict[tuple[str, str, tuple[tuple[int, int], ...]], tuple[str | None, bool]] = {}
+
+
+def _refs(top: Path, branch: str) -> tuple[str | None, bool]:
+    """(the branch's commit, whether the clone is shallow), asked of git once for as long as the
+    repository's ref files stay as they are (a check of 200 reports asks git twice, not 1,600 times)."""
+    git_dir = top / ".git"
+    names = ("packed-refs", "shallow", "HEAD", f"refs/heads/{branch}", f"refs/remotes/origin/{branch}")
+    stamp: tuple[tuple[int, int], ...] | None = None
+    if git_dir.is_dir():
+        stats = []
+        for name in names:
+            try:
+                st = (git_dir / name).stat()
+                stats.append((st.st_mtime_ns, st.st_size))
+            except OSError:
+                stats.append((0, -1))
+        stamp = tuple(stats)
+    key = (str(top), branch, stamp or ())
+    if stamp is not None and key in _REFS:
+        return _REFS[key]
+    sha = None
+    for ref in (f"refs/remotes/origin/{branch}", f"refs/heads/{branch}"):
+        out = _git(top, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
+        if out:
+            sha = out.strip()
+            break
+    found = (sha, (_git(top, "rev-parse", "--is-shallow-repository") or "").strip() == "true")
+    if stamp is not None:
+        _REFS[key] = found
+    return found
 
 
 _HISTORY: dict[tuple[str, str], dict[str, list[tuple[str, str, dt.datetime]]]] = {}
