@@ -26,7 +26,7 @@ DEFAULTS: dict[str, Any] = {
     "not_applicable_min_words": 8,
     "cross_cutting_min_words": 1,
     "recommendation_id_pattern": r"^R[0-9]+$",
-    "placeholders": [r"\bTBC\b", r"\bTBD\b", r"\bTODO\b", "lorem ipsum", r"\bto follow\b"],
+    "placeholders": [r"\bTBC\b", r"\bTBD\b", r"\bTODO\b", "lorem ipsum", r"(?:^|[(\[])\s*to follow\b"],
 }
 
 
@@ -44,7 +44,7 @@ def placeholder_in(text: str, policy: Policy) -> str | None:
     for pattern in _compiled(tuple(threshold(policy, "placeholders"))):
         found = pattern.search(text)
         if found:
-            return found.group(0)
+            return found.group(0).lstrip(" \t([")  # "(to follow" is reported as "to follow"
     return None
 
 
