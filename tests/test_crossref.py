@@ -34,10 +34,11 @@ def test_empty_links_read_as_what_they_point_at() -> None:
     assert _texts(tokens)[3].startswith("As  shows")  # the parsed tokens are not changed
 
 
-def test_links_to_boxes_and_figures_ask_the_labeller() -> None:
-    tokens = parse("# A {#a}\n\nSee [](#R2).\n")
-    filled = fill(tokens, number(tokens), {"R2": "recommendation 2"}.get)
-    assert _texts(filled)[1] == "See recommendation 2."
+def test_links_to_findings_and_annexes_read_as_their_labels() -> None:
+    tokens = parse("# A {#a}\n\n::: {.recommendation #R1}\nX.\n:::\n\n::: {.recommendation #rec-train}\nY.\n:::\n\n"
+                   "# How we did it {#method .annex}\n\nSee [](#rec-train) and [](#method).\n")
+    filled = fill(tokens, number(tokens))
+    assert _texts(filled)[-1] == "See recommendation 2 and annex A."
 
 
 @given(st.text(alphabet="ab #[]()\n{}.", max_size=80))

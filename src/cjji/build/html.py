@@ -30,6 +30,7 @@ from cjji.build.brand import Brand, load_brand
 from cjji.build.html_render import ContentsEntry, RenderOptions, render_tokens, sanitise
 from cjji.build.numbering import Numbering, number
 from cjji.build.pandoc_ast import BuildError
+from cjji.build.publication import report_numbering, resolved_tokens
 from cjji.build.typography import smarten
 from cjji.dates import long_date
 from cjji.digest import DigestError
@@ -230,21 +231,18 @@ def _inspectorates(report: Report) -> list[str]:
 def render_body(report: Report, policy: Policy, image_attrs: Callable[[str], dict[str, str]],
                 *, brand: Brand) -> tuple[Markup, list[ContentsEntry]]:
     """The sanitised body (report, then the framework annex) and its contents entries."""
-    numbering = number(report.tokens, paragraphs=brand.number_paragraphs)
-    if not brand.number_headings:
-        numbering = Numbering(headings={}, paragraphs=numbering.paragraphs)
-    options = RenderOptions(numbering=numbering, image_attrs=image_attrs,
+    tokens = resolved_tokens(report, policy, brand)  # the same numbers and cross-references as Word and PDF
+    options = RenderOptions(numbering=report_numbering(report, brand), image_attrs=image_attrs,
                             used_ids=set(report.section_ids), labels=labels_of(policy))
-    notes = next((i for i, t in enumerate(report.tokens) if t.type == "footnote_block_open"),
-                 len(report.tokens))
-    parts = [render_tokens(report.tokens[:notes], options)]
+    notes = next((i for i, t in enumerate(tokens) if t.type == "footnote_block_open"), len(tokens))
+    parts = [render_tokens(tokens[:notes], options)]
     annex = _annex_tokens(report, policy)
     if annex:
         options.numbering = number(annex, paragraphs=False)
         parts.append(render_tokens(annex, options))
-    if notes < len(report.tokens):  # footnotes come last, after the annex
+    if notes < len(tokens):  # footnotes come last, after the annex
         options.numbering = Numbering()
-        parts.append(render_tokens(report.tokens[notes:], options))
+        parts.append(render_tokens(tokens[notes:], options))
     return Markup(sanitise("".join(parts))), options.contents
 
 

@@ -214,9 +214,11 @@ class ReportRenderer(RendererHTML):
         if tokens[idx].hidden:
             return ""
         number = env["cjji"].numbering.paragraphs.get(idx)
+        ident = safe_id(tokens[idx].attrs.get("id"))  # an author's {#p-fees}: a link target, never printed
+        anchor = f'<span id="{ident}"></span>' if ident else ""
         if not number:
-            return "<p>"
-        return (f'<p class="numbered" id="paragraph-{number}">'
+            return f"<p>{anchor}"
+        return (f'<p class="numbered" id="paragraph-{number}">{anchor}'
                 f'<span class="paragraph-number">{number}</span> ')
 
     # spans, divs, links ------------------------------------------------------------------------

@@ -289,6 +289,11 @@ class Converter:
             image = next(c for c in inline.children or [] if c.type == "image")
             return [self.figure(image)]
         inlines = self.inlines(inline)
+        ident = safe_id(token.attrs.get("id"))  # an author's {#p-fees}: a link target, never printed
+        if ident:  # Typst: a label on an empty box; Word: a bookmark
+            anchor = (el("RawInline", ["typst", f"#box[]<{ident}>"]) if self.options.target == "typst"
+                      else el("Span", [attr(ident), []]))
+            inlines = [anchor, *inlines]
         if token.hidden:
             return [el("Plain", inlines)]
         num = self.numbering.paragraphs.get(i)

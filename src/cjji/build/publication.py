@@ -12,8 +12,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from markdown_it.token import Token
+
+from cjji import crossref
 from cjji.blocks import labels_of
 from cjji.build.brand import Brand
+from cjji.build.numbering import Numbering, number
 from cjji.build.pandoc_ast import Node, Options, Source, Target, convert, defined_ids
 from cjji.build.typst_markup import escape_markup
 from cjji.dates import long_date
@@ -102,12 +106,25 @@ def numbering_options(report: Report, brand: Brand) -> tuple[bool, bool]:
     return headings, paragraphs
 
 
+def report_numbering(report: Report, brand: Brand) -> Numbering:
+    """The chapter, section and paragraph numbers every format prints for this report."""
+    headings, paragraphs = numbering_options(report, brand)
+    numbering = number(report.tokens, paragraphs=paragraphs)
+    return numbering if headings else Numbering(headings={}, paragraphs=numbering.paragraphs)
+
+
+def resolved_tokens(report: Report, policy: Policy, brand: Brand) -> list[Token]:
+    """The report's tokens with each empty cross-reference written in ("paragraph 6.9"), for every writer."""
+    return crossref.fill(report.tokens, report_numbering(report, brand), labels_of(policy))
+
+
 def body_blocks(report: Report, policy: Policy, brand: Brand, target: Target) -> list[Node]:
     """The report's blocks followed by the framework annex, for `target`."""
     headings, paragraphs = numbering_options(report, brand)
     options = Options(target, number_headings=headings, number_paragraphs=paragraphs,
                       typst_root=brand.root, labels=labels_of(policy))
-    blocks = convert(Source(report.tokens, report.dir, report.display, report.line_of), options)
+    tokens = resolved_tokens(report, policy, brand)
+    blocks = convert(Source(tokens, report.dir, report.display, report.line_of), options)
     annex = annex_markdown(report, policy)
     if annex:
         tokens = parse(annex)

@@ -137,9 +137,11 @@ def source_items(tokens: list[Token], display: str, line_of: Any = None) -> tupl
     return body, notes
 
 
-def report_items(report: Any, annex_markdown: str = "") -> tuple[list[Item], list[Item]]:
-    """Items of the report and of its generated framework annex (which the builders append)."""
-    body, notes = source_items(report.tokens, report.display, report.line_of)
+def report_items(report: Any, annex_markdown: str = "", tokens: list[Token] | None = None
+                 ) -> tuple[list[Item], list[Item]]:
+    """Items of the report (its tokens as the writers get them, cross-references written in:
+    cjji.build.publication.resolved_tokens) and of its generated framework annex."""
+    body, notes = source_items(tokens if tokens is not None else report.tokens, report.display, report.line_of)
     if annex_markdown:
         from cjji.markdown import parse
 

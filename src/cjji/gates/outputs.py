@@ -156,8 +156,12 @@ def reader_findings(report: Report | None, files: dict[str, Path], policy: Any =
     if report is not None:
         policy = policy if policy is not None else _policy_for(report)
         annex = _annex(report, policy)
-        body, notes = readback.report_items(report, annex)
-        labels = _labels(report, policy, annex)
+        from cjji.build.brand import load_brand
+        from cjji.build.publication import resolved_tokens
+
+        tokens = resolved_tokens(report, policy, load_brand(policy.root))  # what the writers were given
+        body, notes = readback.report_items(report, annex, tokens)
+        labels = _labels(report, tokens, policy, annex)
         margins = _bands(policy)
 
     def read(fmt: str, path: Path) -> list[Finding]:
@@ -227,7 +231,7 @@ def _annex(report: Report, policy: Any) -> str:
         return ""
 
 
-def _labels(report: Report, policy: Any, annex: str) -> list[Any]:
+def _labels(report: Report, tokens: list[Any], policy: Any, annex: str) -> list[Any]:
     """The labels every format must show in order (cjji.build.readback.label_items)."""
     from cjji.blocks import labels_of
     from cjji.build import readback
@@ -236,7 +240,7 @@ def _labels(report: Report, policy: Any, annex: str) -> list[Any]:
     from cjji.markdown import parse
 
     headings, paragraphs = numbering_options(report, load_brand(policy.root)) if policy is not None else (True, True)
-    streams = [(report.tokens, report.display, report.line_of)]
+    streams = [(tokens, report.display, report.line_of)]
     if annex:
         streams.append((parse(annex), f"{report.display} (framework annex)", None))
     return readback.label_items(streams, labels_of(policy), headings=headings, paragraphs=paragraphs)
