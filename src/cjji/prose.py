@@ -389,6 +389,12 @@ def _tolerant_find(content: str, src: str, cursor: int, before: int = -1) -> tup
     return -1, None
 
 
+def readable_blocks(report: Report, max_chars: int) -> list[Block]:
+    """The prose blocks a language gate reads: one longer than `max_chars` (checks/limits.yml) is
+    the limits gate's to refuse, and spelling or style on it could take minutes."""
+    return [b for b in extract(report).blocks if len(b.text) <= max_chars]
+
+
 def extract(report: Report) -> Prose:
     """The report's prose (computed once per report and kept on it)."""
     cached = report.extra.get("prose")

@@ -39,6 +39,16 @@ def test_attack_9_a_long_paragraph_of_emphasis_marks_is_refused_by_check(tmp_pat
                                 "text.max_block_characters), because the PDF would take minutes to lay it out")
 
 
+def test_the_language_gates_leave_a_block_over_the_limit_to_the_limits_gate(tmp_path: Path) -> None:
+    """Spelling and style read a 1 MB paragraph for minutes; the limits gate already refuses it."""
+    from cjji.gates import spelling, style
+
+    folder = report_with(tmp_path, "Intro.\n\n" + "Teh cat sat. " * 1_000)  # 13,000 characters, one misspelling
+    report = load(folder)
+    for gate in (spelling.GATE, style.GATE):
+        assert not [f for f in gate.run(report, context()) if f.line == FIRST + 2], gate.id
+
+
 def test_attack_9_a_huge_table_is_refused_at_its_first_line(tmp_path: Path) -> None:
     table = "| a | b | c | d |\n|---|---|---|---|\n" + "| 1 | 2 | 3 | 4 |\n" * 1300
     folder = report_with(tmp_path, "Intro.\n\n" + table)

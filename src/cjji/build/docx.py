@@ -37,6 +37,7 @@ from cjji.build.pandoc_ast import (
 )
 from cjji.build.publication import LANGUAGE, Publication, body_blocks, publication
 from cjji.build.reference_docx import reference_docx
+from cjji.build.sandbox import build_limits
 from cjji.policy import Policy
 from cjji.report import Report
 
@@ -55,7 +56,9 @@ def build_docx(report: Report, policy: Policy, dest: Path) -> Path:
     blocks = body_blocks(report, policy, brand, "docx")
     meta = {"lang": meta_string(LANGUAGE), "toc-title": meta_string("Contents")}
     args = (f"--reference-doc={reference_docx(brand)}", "--toc", "--toc-depth=2")
-    data = pandoc.run(document(blocks, meta), "docx", args=args)
+    limits = build_limits(policy)  # checks/limits.yml, as for the PDF
+    data = pandoc.run(document(blocks, meta), "docx", args=args, timeout=limits["seconds"],
+                      memory_mb=limits["memory_mb"])
     doc = Document(io.BytesIO(data))
     set_properties(doc, pub)
     add_cover(doc, pub, brand, policy)

@@ -32,6 +32,7 @@ from typing import Any
 
 from cjji import prose
 from cjji.findings import Finding
+from cjji.gates import limits
 from cjji.gates.base import Context, Gate
 from cjji.policy import Policy
 from cjji.report import Report
@@ -180,7 +181,7 @@ def run(report: Report, context: Context) -> list[Finding]:
     limit = int(config.get("max_chars", MAX_CHARS))
     found: list[tuple[prose.Block, int, Match, str]] = []
     try:
-        for text, starts, members in chunks(prose.extract(report).blocks, limit):
+        for text, starts, members in chunks(limits.readable_blocks(report, context), limit):
             for match in check_text(url, text, language, disabled, timeout):
                 i = max(bisect_right(starts, match.offset) - 1, 0)
                 block, base = members[i]

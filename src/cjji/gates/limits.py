@@ -14,6 +14,7 @@ from typing import Any
 
 from markdown_it.token import Token
 
+from cjji import prose
 from cjji.findings import Finding
 from cjji.gates.base import Context, Gate
 from cjji.report import Report
@@ -29,6 +30,11 @@ def text_limits(policy: Any) -> dict[str, int]:
     `max_block_characters`: this gate already refuses it, and reading it can take minutes."""
     data = (policy.get("limits") or {}).get("text") or {}
     return {**DEFAULT_LIMITS, **{k: int(v) for k, v in data.items()}}
+
+
+def readable_blocks(report: Report, context: Context) -> list[prose.Block]:
+    """The prose the language gates read: a block over max_block_characters is this gate's to refuse."""
+    return prose.readable_blocks(report, text_limits(context.policy)["max_block_characters"])
 
 
 def _limits(context: Context) -> dict[str, int]:

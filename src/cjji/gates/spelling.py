@@ -29,6 +29,7 @@ from pathlib import Path
 
 from cjji import prose, suppress
 from cjji.findings import Finding
+from cjji.gates import limits
 from cjji.gates._framework import placeholder_in
 from cjji.gates.base import Context, Gate
 from cjji.policy import Policy
@@ -281,7 +282,7 @@ def run(report: Report, context: Context) -> list[Finding]:
     use_ize = bool(config.get("ize_endings", True))
 
     places: list[tuple[str, prose.Block, int]] = []
-    for block in prose.extract(report).blocks:
+    for block in limits.readable_blocks(report, context):
         for m in WORD.finditer(block.text):
             word = m.group().replace("\u2019", "'")
             if len(word) > 1 and word not in allowed:

@@ -3,8 +3,8 @@ it. Each rule extends one of Vale's rule types; see cjji.style."""
 
 from __future__ import annotations
 
-from cjji import prose
 from cjji.findings import Finding
+from cjji.gates import limits
 from cjji.gates.base import Context, Gate
 from cjji.gates.spelling import report_words
 from cjji.report import Report
@@ -18,7 +18,7 @@ ID = "style"
 
 def run(report: Report, context: Context) -> list[Finding]:
     words = [*settings.wordlist(context.policy), *report_words(report)]
-    doc = Doc(prose.extract(report).blocks, frozenset(w for w in words if not w.islower()),
+    doc = Doc(limits.readable_blocks(report, context), frozenset(w for w in words if not w.islower()),
               vocabulary.load(context.policy))
     findings = []
     for rule in rules(context.policy):
