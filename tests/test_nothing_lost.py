@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from hostile_support import make_project, report_with
+from publish_support import FAKE_CLOCK_CJJI
 from support import EXAMPLE
 
 CJJI = Path(sys.executable).with_name("cjji")
@@ -50,17 +51,17 @@ def leftovers(folder: Path) -> list[str]:
 
 
 def cjji(project: Path, *args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
-    done = subprocess.run([str(CJJI), *args], cwd=project, capture_output=True, text=True, timeout=timeout,
-                          env={**os.environ, "CJJI_NOW": NOW})
+    done = subprocess.run([*FAKE_CLOCK_CJJI, *args], cwd=project, capture_output=True, text=True, timeout=timeout,
+                          env={**os.environ, "CJJI_TEST_CLOCK": NOW})  # a real publish takes no --now
     assert "Traceback" not in done.stdout + done.stderr and "internal error" not in done.stderr, done.stderr
     return done
 
 
 def kill_after(project: Path, seconds: float, *args: str) -> None:
     """Start `cjji ARGS` and SIGKILL it and every process it started after `seconds`."""
-    child = subprocess.Popen([str(CJJI), *args], cwd=project, stdout=subprocess.DEVNULL,
+    child = subprocess.Popen([*FAKE_CLOCK_CJJI, *args], cwd=project, stdout=subprocess.DEVNULL,
                              stderr=subprocess.DEVNULL, start_new_session=True,
-                             env={**os.environ, "CJJI_NOW": NOW})
+                             env={**os.environ, "CJJI_TEST_CLOCK": NOW})
     time.sleep(seconds)
     with contextlib.suppress(ProcessLookupError):  # it may have finished already
         os.killpg(child.pid, signal.SIGKILL)
@@ -90,7 +91,7 @@ def test_no_command_changes_a_report_source(project: Path) -> None:
     cjji(project, "status")
     cjji(project, "digest", f"reports/{EXAMPLE.name}")
     cjji(project, "recommendations")
-    cjji(project, "publish", "--now", NOW)
+    cjji(project, "publish")
     cjji(project, "verify-site")
     refused = cjji(project, "new", EXAMPLE.name)
     assert refused.returncode != 0
@@ -129,10 +130,10 @@ def test_a_killed_check_leaves_a_cache_that_gives_the_same_answers(project: Path
 
 
 def test_a_killed_publish_leaves_the_site_whole(project: Path) -> None:
-    assert cjji(project, "publish", "--now", NOW).returncode == 1  # the others are refused
+    assert cjji(project, "publish").returncode == 1  # the others are refused
     published = (project / "site").resolve()
     for delay in (0.5, 1.0, 1.8):
-        kill_after(project, delay, "publish", "--now", NOW)
+        kill_after(project, delay, "publish")
         assert (project / "site").resolve() == published
         assert cjji(project, "verify-site").returncode == 0
 
