@@ -7,34 +7,32 @@ are the schema gate's to report (it requires every field).
 
 from __future__ import annotations
 
+from cjji.digest import DigestError
 from cjji.findings import Finding, todo
 from cjji.gates._framework import long_date, mapping, parse_date, placeholder_in
 from cjji.gates.base import Context, Gate
 from cjji.report import Report
+from cjji.resolve import Unresolved, report_files, resolve
 
 ID = "impact"
 PATH = ("impact_assessment",)
 
 
 def _document(report: Report, name: object) -> list[Finding]:
+    """The assessment document is one of the report's own digested files (cjji.resolve), like an
+    image: inside the folder, not hidden, not in signoffs/, covered by the sign-off."""
     if not isinstance(name, str) or not name.strip():
         return []
     line, col = report.where(PATH + ("file",))
-    folder = report.dir.resolve()
     try:
-        target = (folder / name).resolve()
-        inside = folder in target.parents
-        exists = inside and target.is_file()
-    except (OSError, ValueError):  # a name no file can have (NUL byte, far too long)
-        inside, exists = True, False
-    if not inside:
-        return [report.finding(ID, "file-outside", line, col,
-                               f"the impact assessment '{name}' must be a file inside the report folder",
-                               f"put it in {report.dir.name}/ and give its name only")]
-    if not exists:
-        return [report.finding(ID, "file-missing", line, col,
-                               f"the impact assessment document '{name}' is not in the report folder",
-                               f"add {name} to {report.dir.name}/, or correct the file name")]
+        resolve(name, report_files(report), "the impact assessment document")
+    except Unresolved as problem:
+        hint = f"add {name} to {report.dir.name}/, or correct the file name" \
+            if problem.rule == "missing-file" else problem.hint
+        return [report.finding(ID, "file-missing" if problem.rule == "missing-file" else "file-outside",
+                               line, col, problem.message, hint)]
+    except DigestError:
+        return []  # the files gate says what is wrong with the folder
     return []
 
 
