@@ -79,8 +79,19 @@ def build_one(report_dir: Path, policy: Policy, out: Path, formats: tuple[str, .
     return result
 
 
-def _build_in_worker(report_dir: Path, root: Path, out: Path, formats: tuple[str, ...]) -> BuildResult:
-    return build_one(report_dir, load_policy(root), out, formats)
+_WORKER_POLICY: Policy | None = None
+
+
+def _init_worker(root: Path) -> None:
+    """Load the policy once per worker process, not once per report (it is the slow part of a
+    small build)."""
+    global _WORKER_POLICY
+    _WORKER_POLICY = load_policy(root)
+
+
+def _build_in_worker(report_dir: Path, out: Path, formats: tuple[str, ...]) -> BuildResult:
+    assert _WORKER_POLICY is not None
+    return build_one(report_dir, _WORKER_POLICY, out, formats)
 
 
 def _cached(entry: object, out: Path, digests: FileDigests, display: str) -> BuildResult | None:
@@ -127,8 +138,9 @@ def build_all(
                 on_done(folder)
     todo = [d for d in dirs if d not in results]
     if jobs > 1 and len(todo) > 1:
-        with ProcessPoolExecutor(max_workers=min(jobs, len(todo)), mp_context=POOL_CONTEXT) as pool:
-            futures = {pool.submit(_build_in_worker, d, policy.root, out, formats): d for d in todo}
+        with ProcessPoolExecutor(max_workers=min(jobs, len(todo)), mp_context=POOL_CONTEXT,
+                                 initializer=_init_worker, initargs=(policy.root,)) as pool:
+            futures = {pool.submit(_build_in_worker, d, out, formats): d for d in todo}
             for future in as_completed(futures):
                 results[futures[future]] = future.result()
                 on_done(futures[future])
