@@ -53,6 +53,15 @@ SLOW_MODULES = {
     # git and ssh-keygen for every test: signing, sign-off records, status
     "tests/commands/test_signoff.py", "tests/commands/test_sign.py", "tests/commands/test_status.py",
     "tests/gates/test_signoffs.py", "tests/programme/test_commands.py", "tests/test_signoff.py",
+    # a whole report through the language gates (hunspell, a fake LanguageTool server) in every test
+    "tests/gates/test_spelling.py", "tests/gates/test_grammar.py", "tests/gates/test_style.py",
+    "tests/test_suppress.py",
+    # several reports, or a whole programme, through the CLI in every test
+    "tests/commands/test_check.py", "tests/commands/test_recommendations.py", "tests/programme/test_end_to_end.py",
+    "tests/programme/test_ranking.py", "tests/programme/test_qualifying.py",
+    "tests/review/test_apply.py", "tests/review/test_libreoffice.py", "tests/review/test_hostile.py",
+    # corpora and fuzzing
+    "tests/style/test_language_quality.py", "tests/programme/test_fuzz.py", "tests/wordpress/test_errors.py",
 }
 # Single tests that take ten times a typical one (measured with -n 2 on the 2-core machine):
 # property tests with many examples, linear-time attacks, several reports through the CLI.
@@ -84,6 +93,11 @@ SLOW_TESTS = {
     "tests/test_digest.py::test_attack_2_check_and_build_refuse_a_folder_with_an_nfd_twin_naming_the_file",
     "tests/test_cli.py::test_findings_exit_1",
     "tests/test_commonmark_corpus.py::test_the_base_report_builds_every_format",
+    "tests/test_cache.py::test_attack_10_check_for_publication_never_takes_a_result_from_the_cache",
+    "tests/commands/test_new.py::test_a_new_report_has_no_errors_of_its_own_making_only_things_to_do",
+    "tests/test_prose.py::test_every_commonmark_spec_example_maps_its_words_back",
+    "tests/test_prose.py::test_any_inline_markup_keeps_words_at_their_place",
+    "tests/review/test_log.py::test_what_is_written_reads_back_the_same",
 }
 
 
