@@ -75,3 +75,13 @@ def test_text_has_cover_numbers_quotes_and_no_raw_html(built: Path) -> None:
 
 def test_typst_values() -> None:
     assert typst_value({"a": [1, "x\"y"], "b": None, "c": True}) == '("a": (1, "x\\"y", ), "b": none, "c": true,)'
+
+
+def test_the_pdf_uses_only_the_pinned_fonts(pdf: pikepdf.Pdf) -> None:
+    """Fonts the machine happens to have (Arial, say) never reach the PDF: the bytes must be the same
+    wherever verify-site rebuilds them."""
+    names = set()
+    for page in pdf.pages:
+        for font in (page.Resources.get("/Font") or {}).values():
+            names.add(str(font.get("/BaseFont", "")).split("+")[-1])
+    assert names and all(n.startswith(("LiberationSans", "LiberationMono", "DejaVuSansMono")) for n in names), names

@@ -132,15 +132,22 @@ def typst_root(report_dir: Path, brand: Any) -> Iterator[Sandbox]:
 # ---------------------------------------------------------------------------------------------
 # Running Typst in a child process
 
+# The only fonts a PDF may use, whatever else the machine has (an installed Arial would change the
+# bytes, and verify-site could not rebuild them elsewhere): Liberation, installed by
+# scripts/setup-system.sh, and the fonts the typst wheel embeds. brand.yml's first choice, Arial,
+# is therefore never used in the PDF; Liberation Sans has its metrics.
+FONT_DIRS = ("/usr/share/fonts/truetype/liberation",)
+
 _CHILD = r"""
 import json, resource, sys
-memory, seconds, root, packages, timestamp, standard = json.loads(sys.argv[1])
+memory, seconds, root, packages, timestamp, standard, fonts = json.loads(sys.argv[1])
 resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
 resource.setrlimit(resource.RLIMIT_CPU, (seconds, seconds + 5))
 source = sys.stdin.buffer.read()
 try:
     import typst
-    compiler = typst.Compiler(root=root, package_path=packages, package_cache_path=packages)
+    compiler = typst.Compiler(root=root, package_path=packages, package_cache_path=packages,
+                              font_paths=fonts, ignore_system_fonts=True)
     data = compiler.compile(source, format="pdf", pdf_standards=[standard], timestamp=timestamp)
 except MemoryError:
     sys.stderr.write(json.dumps({"kind": "memory"}))
@@ -203,7 +210,8 @@ def compile_typst(source: str, box: Sandbox, timestamp: int, limits: dict[str, i
     seconds, memory_mb = int(limits["seconds"]), int(limits["memory_mb"])
     packages = box.root.parent / "packages"  # empty: no package can be imported
     packages.mkdir(exist_ok=True)
-    args = json.dumps([memory_mb * 1048576, seconds, str(box.root), str(packages), timestamp, standard])
+    fonts = [d for d in FONT_DIRS if Path(d).is_dir()]
+    args = json.dumps([memory_mb * 1048576, seconds, str(box.root), str(packages), timestamp, standard, fonts])
     done = run_limited([sys.executable, "-I", "-c", _CHILD, args], source.encode("utf-8"), seconds,
                        "making the PDF", "build.seconds")
     if done.returncode == 0:
