@@ -45,6 +45,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import IO, Any
 
+from cjji.dates import long_date
 from cjji.publish.embargo import describe
 from cjji.publish.target import (
     Change,
@@ -579,7 +580,7 @@ def _render(versions: list[ReportVersion], media: dict[tuple[int, str], Media]) 
         rows.append(("Last updated", _time(latest.last_updated)))
     rows += [("Inspection type", e(meta.inspection_type)), ("Lead inspectorate", e(meta.lead))]
     if meta.inspectorates:
-        rows.append(("Other inspectorates", e(", ".join(meta.inspectorates))))
+        rows.append(("Participating inspectorates", e(", ".join((meta.lead, *meta.inspectorates)))))
     rows.append(("Version", str(latest.version)))
     parts = [
         f'<div class="cjji-report" data-cjji-report="{e(latest.report_id)}" '
@@ -600,9 +601,10 @@ def _render(versions: list[ReportVersion], media: dict[tuple[int, str], Media]) 
                          f"{_downloads(version, media, inline=True)}</li>")
         parts.append("</ul>")
     if latest.signoffs:
-        parts.append('<h2 id="sign-offs">Signed off by</h2><ul class="cjji-signoffs">')
-        parts += [f"<li>{e(s.identity)}, {e(s.role)} ({e(s.signed_at)})</li>"
-                  for s in latest.signoffs]
+        # roles, not people's e-mail addresses (as the site's page): the signed statements carry
+        # the identities for anyone who verifies them
+        parts.append('<h2 id="sign-offs">Signed off</h2><ul class="cjji-signoffs">')
+        parts += [f"<li>{e(s.role)} ({e(s.signed_at)})</li>" for s in latest.signoffs]
         parts.append("</ul>")
     parts.append('<h2 id="change-history">Change history</h2><ul class="cjji-history">')
     parts += [f"<li>{_time(c.date)}: {e(c.note)} (version {c.version})</li>"
@@ -638,7 +640,7 @@ def _linked_body(version: ReportVersion, media: dict[tuple[int, str], Media]) ->
 
 
 def _time(day: dt.date) -> str:
-    return f'<time datetime="{day.isoformat()}">{day.day} {day:%B %Y}</time>'
+    return f'<time datetime="{day.isoformat()}">{long_date(day)}</time>'
 
 
 # -- the record -----------------------------------------------------------------------------
