@@ -228,14 +228,14 @@ def registry_problems(reg: Registry, policy: Policy) -> list[str]:
     listed = {p for principals, _ in entries for p in principals}
     for principals, namespaces in entries:
         who = ", ".join(principals)
-        recorder = any(p in reg.recorders for p in principals)
+        is_recorder = any(p in reg.recorders for p in principals)
         if namespaces is None:
             problems.append(f"checks/allowed_signers: the key of {who} has no namespaces= option, so it "
-                            f"could sign anything; add namespaces=\"{REVIEW_NAMESPACE if recorder else NAMESPACE}\"")
-        elif recorder and namespaces != [REVIEW_NAMESPACE]:
+                            f"could sign anything; add namespaces=\"{REVIEW_NAMESPACE if is_recorder else NAMESPACE}\"")
+        elif is_recorder and namespaces != [REVIEW_NAMESPACE]:
             problems.append(f"checks/allowed_signers: the sign-off workflow's key ({who}) must be listed "
                             f"with namespaces=\"{REVIEW_NAMESPACE}\" only, so it cannot sign as a gatekeeper")
-        elif not recorder and REVIEW_NAMESPACE in namespaces:
+        elif not is_recorder and REVIEW_NAMESPACE in namespaces:
             problems.append(f"checks/allowed_signers: {who} is not a recorder in checks/gatekeepers.yml, "
                             f"so its key must not have the namespace {REVIEW_NAMESPACE}")
     for recorder in reg.recorders.values():

@@ -104,7 +104,7 @@ def read_event(path: Path) -> dict[str, Any]:
     needed = (("action",), ("review", "id"), ("review", "state"), ("review", "user", "login"),
               ("pull_request", "number"), ("pull_request", "head", "sha"))
     missing = [".".join(p) for p in needed if _get(event, *p) is None]
-    if missing:
+    if missing or not isinstance(event, dict):  # not a dict: everything is missing
         raise click.ClickException(f"{path} is not a GitHub pull_request_review event payload "
                                    f"(missing: {', '.join(missing)})")
     return event
@@ -270,7 +270,8 @@ def read_json_values(path: Path) -> list[Any]:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise click.ClickException(f"cannot read {path}: {exc}") from None
-    decoder, values, at = json.JSONDecoder(), [], 0
+    decoder, at = json.JSONDecoder(), 0
+    values: list[Any] = []
     while True:
         while at < len(text) and text[at].isspace():
             at += 1

@@ -228,11 +228,13 @@ def _consultation(programme: Programme, policy: Policy) -> str:
     for entry in log.data.get("consultees") or []:
         if not isinstance(entry, dict):
             continue
-        kind = entry.get("kind") if entry.get("kind") in tables else "wider"
+        kind = entry.get("kind")
+        kind = kind if isinstance(kind, str) and kind in tables else "wider"
         name = entry.get("consultee", "")
         if kind == "statutory" and isinstance(name, str) and name in statutory:
             name = statutory[name].name
-        response = entry.get("response") if isinstance(entry.get("response"), dict) else {}
+        response = entry.get("response")
+        response = response if isinstance(response, dict) else {}
         if response.get("received"):
             said = f"{response.get('summary', '')}"
         elif response.get("not_received"):

@@ -52,7 +52,8 @@ def _plan(programme: Programme, policy: Policy, for_publication: bool, today: dt
                                   f"'{chair}' is not a criminal justice inspectorate: CJCIG is chaired by one of "
                                   "the chief inspectors (framework 7.5)",
                                   "use one of: " + ", ".join(policy.cj_inspectorates)))
-    period = data.get("period") if isinstance(data.get("period"), dict) else {}
+    period = data.get("period")
+    period = period if isinstance(period, dict) else {}
     start, end = rules.parse_date(period.get("start")), rules.parse_date(period.get("end"))
     if start and end and end <= start:
         found.append(plan.finding("plan", "period", ("period", "end"), "the period ends before it starts",
@@ -62,7 +63,8 @@ def _plan(programme: Programme, policy: Policy, for_publication: bool, today: dt
                                   f"the {programme.year} programme's period starts in {start.year}",
                                   f"start the period in {programme.year}, or move the plan"))
     agreed = rules.parse_date(data.get("agreed"))
-    publication = data.get("publication") if isinstance(data.get("publication"), dict) else {}
+    publication = data.get("publication")
+    publication = publication if isinstance(publication, dict) else {}
     published = rules.parse_date(publication.get("date"))
     if agreed and published and published < agreed:
         found.append(plan.finding("plan", "publication-date", ("publication", "date"),
@@ -82,7 +84,8 @@ def _risk_sources(programme: Programme, policy: Policy) -> list[Finding]:
     assert plan is not None
     found = []
     sources = rules.risk_sources(policy)
-    given = plan.data.get("risk_sources") if isinstance(plan.data.get("risk_sources"), dict) else {}
+    given = plan.data.get("risk_sources")
+    given = given if isinstance(given, dict) else {}
     minimum = rules.setting(policy, "rationale_min_words")
     for ident, source in sources.items():
         text = given.get(ident)

@@ -165,7 +165,7 @@ def _plan(path: Path, schema: Path, findings: list[Finding]) -> Plan | None:
 def _report_refs(root: Path, year: str) -> list[ReportRef]:
     """Reports under reports/ whose metadata says `proposal: <year>/<id>`. Unreadable reports are
     skipped: `cjji check` reports them."""
-    refs = []
+    refs: list[ReportRef] = []
     reports = root / "reports"
     if not reports.is_dir():
         return refs

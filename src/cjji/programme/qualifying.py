@@ -80,11 +80,12 @@ def failures(proposal: Source, policy: Policy) -> list[Failure]:
             found.append(Failure("scope-and-purpose", (field_name,),
                                  f"its {field_name} is not clearly defined ({word_count(text)} words; at least "
                                  f"{minimum} are needed)", f"write out {what} in a few full sentences"))
-    principles = data.get("principles") if isinstance(data.get("principles"), dict) else {}
+    principles = data.get("principles")
+    principles = principles if isinstance(principles, dict) else {}
     minimum = rules.setting(policy, "principle_min_words")
     for ident, name in rules.required_principles(policy).items():
-        text = principles.get(ident)
-        text = text if isinstance(text, str) else ""
+        value = principles.get(ident)
+        text = value if isinstance(value, str) else ""
         if not text.strip():
             found.append(Failure("principles", ("principles",),
                                  f"it does not say how it meets the Annex A principle '{name}'",

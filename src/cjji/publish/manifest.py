@@ -187,6 +187,8 @@ def read_manifest(site: Path) -> dict[str, Any]:
     ]
     if problems:
         raise ManifestError(f"{path} does not match schemas/manifest.schema.json: " + "; ".join(problems[:5]))
+    if not isinstance(data, dict):  # the schema requires an object: unreachable unless it changes
+        raise ManifestError(f"{path} is not a JSON object")
     return data
 
 

@@ -203,11 +203,11 @@ def verify_version(site: Path, folder: Path, anchors: Anchors, work: Path, rebui
     problems: list[str] = []
     claimed = str(record.get("content_digest", ""))
     try:
-        kept = content.digest(folder / pv.SOURCE)
+        digest = content.digest(folder / pv.SOURCE)
     except content.DigestError as exc:
         return [f"{name}: its kept sources cannot be digested: {exc}"], None
-    if kept.value != claimed or prov.get("content_digest") != claimed:
-        return [f"{name}: the kept sources (source/) digest to {kept.value}, not to the signed content "
+    if digest.value != claimed or prov.get("content_digest") != claimed:
+        return [f"{name}: the kept sources (source/) digest to {digest.value}, not to the signed content "
                 f"digest {claimed}: they are not what was signed"], None
     problems += _anchor_policy(folder, prov, anchors, name)
     project = work / "project"
@@ -437,7 +437,8 @@ def expected_shared(project: Path, records: list[dict[str, Any]], base_url: str)
 
 def _verify_shared(site: Path, manifest: dict[str, Any], records: list[dict[str, Any]], anchors: Anchors,
                    work: Path, accounted: set[str]) -> list[str]:
-    build = manifest.get("build") if isinstance(manifest.get("build"), dict) else {}
+    build = manifest.get("build")
+    build = build if isinstance(build, dict) else {}
     commit = build.get("commit") if isinstance(build.get("commit"), str) else None
     project = work / "project"
     if build.get("inputs") == pv.inputs_digest(anchors.project):

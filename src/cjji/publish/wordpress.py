@@ -418,7 +418,7 @@ class WordPressTarget:
             "slug": report_id, "status": ANY_STATUS, "context": "edit"})
         if not found:
             return None
-        post = found[0]
+        post: dict[str, Any] = found[0]
         record = _record(post)
         if record is None or record.get("report_id") != report_id:
             raise self.client.error(step, f"a post with the address /{report_id}/ (id "
@@ -454,10 +454,9 @@ class WordPressTarget:
                     )
                 media[key] = known[key]
                 continue
-            found = existing.get(upload.slug)
-            if found is not None:
-                found = self._usable_or_removed(found, upload)
-            media[key] = found or self._upload(upload)
+            item = existing.get(upload.slug)
+            reused = self._usable_or_removed(item, upload) if item is not None else None
+            media[key] = reused or self._upload(upload)
             progress.files[report_id] = progress.files.get(report_id, 0) + 1
         return media
 
