@@ -97,11 +97,10 @@ def test_tables_are_numbered_in_reading_order_and_annexes_lettered() -> None:
 
 
 def test_finding_details_name_the_addressee_and_due_date() -> None:
-    from cjji.blocks import finding_details, labels_of
-    from cjji.markdown import parse
-
     from support import ROOT
 
+    from cjji.blocks import finding_details, labels_of
+    from cjji.markdown import parse
     from cjji.policy import load_policy
 
     labels = labels_of(load_policy(ROOT))

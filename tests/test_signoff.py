@@ -385,7 +385,8 @@ def test_allowed_signers_lines_must_each_name_one_namespace(gk: Gatekeepers) -> 
     allowed = gk.root / "checks" / "allowed_signers"
     text = allowed.read_text()
     allowed.write_text(text.replace('cps.qa@test.example namespaces="cjji-report-signoff" ', "cps.qa@test.example ")
-                       .replace('namespaces="cjji-review-record"', 'namespaces="cjji-review-record,cjji-report-signoff"'))
+                       .replace('namespaces="cjji-review-record"',
+                                'namespaces="cjji-review-record,cjji-report-signoff"'))
     policy = load_policy(gk.root)
     problems = registry_problems(registry(policy), policy)
     assert any("the key of cps.qa@test.example has no namespaces= option" in p for p in problems)

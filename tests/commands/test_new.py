@@ -55,8 +55,10 @@ def test_a_new_report_has_no_errors_of_its_own_making_only_things_to_do(project:
 
     strict = CliRunner().invoke(cli, ["check", "--no-cache", "--strict", "--root", str(project), folder])
     assert strict.exit_code == 1 and "to do" in strict.output
-    publication = CliRunner().invoke(cli, ["check", "--for-publication", "--format", "json", "--root", str(project), folder])
+    publication = CliRunner().invoke(
+        cli, ["check", "--for-publication", "--format", "json", "--root", str(project), folder])
     assert publication.exit_code == 1
     found = json.loads(publication.stdout)["findings"]
     assert not [f for f in found if f["severity"] == "todo"]
-    assert any(f["severity"] == "error" and f["message"] == "TODO: write the scope: it still says 'TODO'" for f in found)
+    assert any(f["severity"] == "error" and f["message"] == "TODO: write the scope: it still says 'TODO'"
+               for f in found)

@@ -74,7 +74,8 @@ def test_disclosed_criteria_needs_the_criteria_gate_to_pass(tmp_path: Path) -> N
     folder = variant(tmp_path, ('criteria="C2"', 'criteria="C3"'))
     assert brief(run(principles.GATE, folder)) == [(
         line_of(folder, "disclosed-criteria:"), "not-evidenced",
-        "principle 7 (Disclosed criteria) is claimed as met, but the criteria check finds 1 problem(s)")]  # C3 undefined; C2 unused is a warning
+        # C3 undefined; C2 unused is a warning
+        "principle 7 (Disclosed criteria) is claimed as met, but the criteria check finds 1 problem(s)")]
 
 
 def test_value_for_money_needs_the_value_for_money_section(tmp_path: Path) -> None:
@@ -100,7 +101,8 @@ def test_counts_still_at_zero_are_a_draft_to_do_not_an_error(tmp_path: Path) -> 
     folder = variant(tmp_path, ("evidence: {custody_records: 80, interviews: 30}",
                                 "evidence: {custody_records: 0, interviews: 0}"))
     [finding] = run(principles.GATE, folder)
-    assert (finding.severity, finding.rule, finding.line) == ("todo", "evidence-to-come", line_of(folder, "evidence: {custody"))
+    assert (finding.severity, finding.rule, finding.line) == (
+        "todo", "evidence-to-come", line_of(folder, "evidence: {custody"))
     assert finding.message == "TODO: record the evidence base: every count is still 0"
 
 

@@ -92,10 +92,11 @@ def test_real_bodies_are_addressed_by_name(tmp_path: Path) -> None:
     folder = variant(tmp_path, ('owner="HMPPS"', 'to="Cleveland Police; the Department of Health and Social '
                                 'Care; Lord Chancellor and Secretary of State for Justice"'))
     assert run(recommendations.GATE, folder) == []
+    from framework_support import context
+
     from cjji.blocks import recommendations as blocks_of
     from cjji.bodies import addressees
     from cjji.report import load
-    from framework_support import context
 
     [first, _] = blocks_of(load(folder))
     found = addressees(first.attrs, context().policy)

@@ -136,7 +136,8 @@ def test_a_companion_needs_a_file_or_an_address(tmp_path: Path) -> None:
 
 
 def test_an_impact_assessment_kept_elsewhere_needs_no_file(tmp_path: Path) -> None:
-    old = "impact_assessment: {kind: equality, completed: 2027-06-01, file: impact-assessment.md, outcome: no adverse impact identified}"
+    old = ("impact_assessment: {kind: equality, completed: 2027-06-01, file: impact-assessment.md, "
+           "outcome: no adverse impact identified}")
     assert _good_variant(tmp_path, (old, "impact_assessment: {kind: equality, completed: 2021-06-01, "
                                          "reference: HMCPSI equality impact assessment 2021/07}")) == []
     found = _good_variant(tmp_path / "b", (old, "impact_assessment: {kind: equality, completed: 2021-06-01}"))
@@ -146,7 +147,8 @@ def test_an_impact_assessment_kept_elsewhere_needs_no_file(tmp_path: Path) -> No
 def test_a_criterion_may_be_a_whole_published_standard(tmp_path: Path) -> None:
     standard = ('  - {id: C2, source: "Expectations for Police Custody", '
                 'address: "https://www.example.org/expectations-for-police-custody"}\n')
-    old = '  - {id: C2, text: "Health information passes with the person from custody into prison.", source: "Expectations for Prisons, 1.7"}\n'
+    old = ('  - {id: C2, text: "Health information passes with the person from custody into prison.", '
+           'source: "Expectations for Prisons, 1.7"}\n')
     assert _good_variant(tmp_path, (old, standard)) == []
 
 

@@ -138,12 +138,14 @@ def test_links_to_paragraph_ids_and_the_generated_annex_lead_somewhere(tmp_path:
     annex_id = next(t.attrs["id"] for t in parse(framework_annex(load(GOOD), context().policy)) if t.attrs.get("id"))
     folder = variant(tmp_path,
                      ("nobody had asked about their medication.", "nobody had asked about their medication. {#p-wait}"),
-                     ("In 22 of 40 transfers", f"As [](#p-wait) and [the annex](#{annex_id}) show, in 22 of 40 transfers"))
+                     ("In 22 of 40 transfers",
+                      f"As [](#p-wait) and [the annex](#{annex_id}) show, in 22 of 40 transfers"))
     assert [f for f in run(structure.GATE, folder) if f.rule == "broken-link"] == []
 
 
 def test_a_paragraph_id_is_taken_off_the_text_and_counts_as_an_id(tmp_path: Path) -> None:
-    folder = variant(tmp_path, ("nobody had asked about their medication.", "nobody had asked about their medication. {#findings}"))
+    folder = variant(tmp_path, ("nobody had asked about their medication.",
+                                "nobody had asked about their medication. {#findings}"))
     report = load(folder)
     assert "{#findings}" not in "".join(t.content for t in report.walk())
     assert [f.rule for f in run(structure.GATE, folder)] == ["duplicate-id"]

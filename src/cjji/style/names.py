@@ -94,7 +94,8 @@ def _near_miss(run: str, index: dict[str, list[Name]], cutoff: float) -> tuple[s
                 break  # a right name (or its plural or possessive) from here: nothing wrong
             lower = piece.lower()
             for text, name in candidates.items():
-                if abs(len(text.split()) - (j - i)) > 1 or 2 * min(len(lower), len(text)) < cutoff * (len(lower) + len(text)):
+                if (abs(len(text.split()) - (j - i)) > 1
+                        or 2 * min(len(lower), len(text)) < cutoff * (len(lower) + len(text))):
                     continue  # too different in length to be alike enough
                 matcher = SequenceMatcher(None, lower, text.lower())
                 if matcher.real_quick_ratio() < cutoff or matcher.quick_ratio() < cutoff:
