@@ -51,10 +51,10 @@ def test_cross_cutting_impact_and_recommendations() -> None:
     assert "| Victim and witness experience | Not applicable: The inspection was about" in text
     assert ("An equality impact assessment was completed on 1 June 2027 (framework paragraph 12.2). "
             "Outcome: no adverse impact identified.") in text
-    assert ("| [R2](#R2) | Chief constables should make sure a health care professional is available "
+    assert ("| [2](#R2) | Chief constables should make sure a health care professional is available "
             "in every custody suite at all times. | Police forces \\(chief constables\\); National "
             "Police Chiefs' Council | 30 June 2028 |") not in text  # parentheses are not escaped
-    assert ("| [R2](#R2) | Chief constables should make sure a health care professional is available "
+    assert ("| [2](#R2) | Chief constables should make sure a health care professional is available "
             "in every custody suite at all times. | Police forces (chief constables); National Police "
             "Chiefs' Council | 30 June 2028 |") in text
 
@@ -75,7 +75,7 @@ def test_escape_keeps_text_on_one_line() -> None:
 def test_recommendations_list_alone() -> None:
     text = recommendations_list(load(GOOD), context().policy)
     assert text.startswith("# Recommendations {#annex-recommendations .unnumbered}\n\n| No. |")
-    assert text.count("\n| [R") == 2
+    assert text.count("](#R") == 2  # numbered 1, 2 and linked to each recommendation
 
 
 def test_no_recommendations(tmp_path: Path) -> None:
@@ -136,3 +136,29 @@ def test_escape_leaves_nothing_that_parses_as_markup() -> None:
     assert kinds <= {"text", "softbreak"}, kinds
     blocks = [t.type for t in tokens if t.type.endswith("_open")]
     assert "heading_open" not in blocks and "bullet_list_open" not in blocks
+
+
+def test_the_annex_reports_the_follow_up_and_names_addressees_and_standards(tmp_path: Path) -> None:
+    """Issue 16: follow-up counts are generated; addressees come from to=; a whole standard links to it."""
+    from framework_support import variant
+
+    from cjji.markdown import parse
+
+    folder = variant(tmp_path,
+                     ('owner="HMPPS"', 'to="Cleveland Police; the CPS"'),
+                     ('  - {id: C2, text: "Health information passes with the person from custody into prison.", '
+                      'source: "Expectations for Prisons, 1.7"}',
+                      '  - {id: C2, source: "Expectations for Prisons", address: "https://www.example.org/expectations"}'),
+                     ("evidence: {custody_records: 80, interviews: 30}\n",
+                      "evidence: {custody_records: 80, interviews: 30}\nfollows_up:\n  title: Custody 2024\n  items:\n"
+                      '    - {id: R1, kind: recommendation, status: achieved, evidence: "Done in both forces."}\n'
+                      '    - {id: R2, kind: recommendation, status: not-achieved, evidence: "[Nothing](x) yet."}\n'))
+    from framework_support import context
+
+    text = framework_annex(load(folder), context().policy)
+    assert "Of the 2 recommendations in Custody 2024, 1 had been achieved and 1 had not been achieved." in text
+    assert "Cleveland Police; Crown Prosecution Service" in text
+    assert "[Expectations for Prisons](<https://www.example.org/expectations>)" in text
+    assert "The published standard as a whole" in text
+    links = [c.attrs.get("href") for t in parse(text) for c in t.children or [] if c.type == "link_open"]
+    assert "x" not in links  # evidence text is escaped, never a link

@@ -19,9 +19,9 @@ from typing import Any
 
 from cjji.attributes import is_id
 from cjji.blocks import Section, enclosing_heading, judgements, recommendations, sections
+from cjji.bodies import addressees
 from cjji.build.numbering import number
 from cjji.gates._framework import (
-    agencies,
     coverage_sections,
     cross_cutting_issues,
     listing,
@@ -107,7 +107,12 @@ def _criteria(report: Report) -> str:
         item = mapping(item)
         ident = str(item.get("id", ""))
         where = ", ".join(section_link(report, s) for s in cited.get(ident, []))
-        rows.append([escape(ident), escape(item.get("text", "")), escape(item.get("source", "")), where])
+        text = item.get("text") or "The published standard as a whole"
+        source = escape(item.get("source", ""))
+        address = item.get("address")
+        if isinstance(address, str) and address.startswith("https://") and not _SPECIAL.search(address):
+            source = f"[{source}](<{address}>)" if source else f"<{address}>"
+        rows.append([escape(ident), escape(text), source, where])
     intro = ("We judged the agencies against these criteria, and disclosed them before fieldwork "
              "(Annex A, principle 7).")
     if not rows:
@@ -151,24 +156,31 @@ def _impact(report: Report) -> str:
     return escape(text)
 
 
-def _owner_names(owner: str, known: dict[str, dict[str, Any]]) -> str:
-    return "; ".join(str(known.get(code, {}).get("name", code)) for code in owner.split())
-
-
 def _recommendations_table(report: Report, policy: Policy) -> str:
-    known = agencies(policy)
     rows = []
-    for block in recommendations(report):
+    for n, block in enumerate(recommendations(report), start=1):  # numbered as every format labels them
         due = parse_date(block.attrs.get("due"))
         rows.append([
-            link(block.id, block.id) if block.id else " ",
+            link(n, block.id) if block.id else escape(n),
             escape(block.text),
-            escape(_owner_names(block.attrs.get("owner", ""), known)),
+            escape("; ".join(a.name for a in addressees(block.attrs, policy))),
             escape(long_date(due)) if due else escape(block.attrs.get("due", "")),
         ])
     if not rows:
         return "This report makes no recommendations."
     return _table(["No.", "Recommendation", "Addressed to", "Due by"], rows)
+
+
+def _follow_up(report: Report) -> str:
+    """The generated counts ("Of the 4 recommendations in X, 1 had been achieved ...") and each
+    earlier item's status and evidence (Annex A principles 1 and 10)."""
+    from cjji.gates.follow_up import items, summary
+
+    rows = [[escape(i.get("id", "")), escape(str(i.get("kind", "")).replace("-", " ")),
+             escape(str(i.get("status", "")).replace("-", " ")), escape(i.get("evidence", ""))]
+            for i in items(report)]
+    return "\n\n".join([*(escape(sentence) for sentence in summary(report)),
+                         _table(["Earlier item", "Kind", "Status", "What we found"], rows)])
 
 
 def framework_annex(report: Report, policy: Policy) -> str:
@@ -191,6 +203,8 @@ def framework_annex(report: Report, policy: Policy) -> str:
         _heading(2, "Recommendations", "framework-recommendations"),
         _recommendations_table(report, policy),
     ]
+    if isinstance(report.meta.get("follows_up"), dict):
+        parts += [_heading(2, "Follow-up of the earlier inspection", "framework-follow-up"), _follow_up(report)]
     return "\n\n".join(parts) + "\n"
 
 
