@@ -147,7 +147,10 @@ def logo_png(svg: Path) -> bytes:
     import typst
 
     source = f'#set page(width: auto, height: auto, margin: 0pt)\n#image("{svg.name}", height: 3cm)'
-    return typst.compile(source.encode(), root=str(svg.parent), format="png", ppi=300)  # type: ignore[no-any-return]
+    # typst's stubs make input and root one constrained type (both str, or both bytes), but bytes
+    # input is the source itself while root is always a path: no overload matches the real call
+    png: bytes = typst.compile(source.encode(), root=str(svg.parent), format="png", ppi=300)  # type: ignore[call-overload]
+    return png
 
 
 def add_cover(doc: DocumentObject, pub: Publication, brand: Brand, policy: Policy) -> None:

@@ -282,7 +282,8 @@ def page_context(report: Report, policy: Policy, brand: Brand, folder: str,
                           "alt": smarten(names.get(code, {}).get("name", code))})
     joint_rel = PurePosixPath("logos", brand.joint_logo.name)
     assets.setdefault(joint_rel, _asset(folder, joint_rel, brand.joint_logo))
-    publication = meta.get("publication") if isinstance(meta.get("publication"), dict) else {}
+    given = meta.get("publication")
+    publication: dict[str, Any] = given if isinstance(given, dict) else {}
     date_text, date_iso = _long_date(publication.get("date"))
     kind = str(meta.get("type", "joint inspection"))
     type_label = kind.replace("-", " ").capitalize()

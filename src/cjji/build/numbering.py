@@ -10,6 +10,7 @@ A chapter whose heading has the class `unnumbered` (or `{-}`) numbers nothing.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from markdown_it.token import Token
@@ -26,7 +27,7 @@ class Numbering:
 TABLE_CAPTION = "Table:"
 
 
-def is_table_caption(tokens: list[Token], i: int) -> bool:
+def is_table_caption(tokens: Sequence[Token], i: int) -> bool:
     """Is tokens[i] a paragraph_open of a `Table: caption` paragraph right after a table?"""
     return (
         i > 0
@@ -37,7 +38,7 @@ def is_table_caption(tokens: list[Token], i: int) -> bool:
     )
 
 
-def is_figure(tokens: list[Token], i: int) -> bool:
+def is_figure(tokens: Sequence[Token], i: int) -> bool:
     """Is tokens[i] a paragraph_open of a paragraph holding one image and nothing else?"""
     if i + 1 >= len(tokens) or tokens[i + 1].type != "inline":
         return False

@@ -52,6 +52,7 @@ from cjji.markdown import classes
 API_VERSION = [1, 23, 1, 1]  # pandoc 3.9 (pypandoc-binary); tests check it against the bundled pandoc
 Target = Literal["docx", "typst"]
 Node = dict[str, Any]
+Cell = list[Any]  # pandoc's Cell is a tuple, [Attr, Alignment, RowSpan, ColSpan, [Block]]: JSON writes it as a list
 GATE = "build"
 
 PARAGRAPH_STYLE = "Numbered Paragraph"  # docx styles made by reference_docx.py
@@ -133,7 +134,8 @@ def stringify(inlines: list[Node]) -> str:
     """The plain text of a list of inline elements."""
     parts: list[str] = []
     for node in inlines:
-        kind, content = node["t"], node.get("c")
+        kind = node["t"]
+        content: Any = node.get("c")  # its shape depends on kind (pandoc's JSON); None for Space and breaks
         if kind == "Str":
             parts.append(content)
         elif kind in ("Space", "SoftBreak", "LineBreak"):
@@ -334,11 +336,11 @@ class Converter:
 
     def table(self, i: int, close: int) -> Node:
         tokens = self.source.tokens
-        head: list[list[Node]] = []
-        body: list[list[Node]] = []
+        head: list[list[Cell]] = []
+        body: list[list[Cell]] = []
         aligns: list[str] = []
         rows = head
-        row: list[Node] | None = None
+        row: list[Cell] | None = None
         j = i + 1
         while j < close:
             t = tokens[j]
@@ -532,7 +534,7 @@ CHAR_PT = 5.8  # width of one character of bold 9 pt text, generously
 CELL_PADDING_PT = 14  # both insets of a cell
 
 
-def column_widths(rows: list[list[Node]]) -> list[Node]:
+def column_widths(rows: list[list[Cell]]) -> list[Node]:
     """ColWidth of each column from its content: a column's share of the text width follows its
     longest cell (capped, so one long cell does not squeeze the others), and is never narrower
     than its longest word (a header "Recommendation" must not break as "Recommendatio/n"). A

@@ -13,14 +13,16 @@ import io
 import json
 import subprocess
 from pathlib import Path
+from typing import cast
 
 from docx import Document
+from docx.document import Document as WordDocument
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT, WD_TAB_LEADER
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt, RGBColor
-from docx.styles.style import BaseStyle
+from docx.styles.style import BaseStyle, CharacterStyle, ParagraphStyle
 
 from cjji import atomic
 from cjji.build.brand import Brand
@@ -35,9 +37,9 @@ def rgb(colour: str) -> RGBColor:
     return RGBColor.from_string(colour.removeprefix("#").upper())
 
 
-def _set_font(style: BaseStyle, families: list[str], size: float | None = None, colour: str | None = None,
+def _set_font(style: CharacterStyle, families: list[str], size: float | None = None, colour: str | None = None,
               bold: bool | None = None) -> None:
-    font = style.font  # type: ignore[attr-defined]
+    font = style.font
     font.name = families[0]
     rpr = style.element.get_or_add_rPr()
     fonts = rpr.find(qn("w:rFonts"))
@@ -72,21 +74,23 @@ def _shade(ppr_owner: BaseStyle, fill: str, border: str | None = None) -> None:
     ppr.append(shd)
 
 
-def _paragraph_style(doc: Document, name: str, base: str = "Body Text") -> BaseStyle:  # type: ignore[valid-type]
-    styles = doc.styles  # type: ignore[attr-defined]
+def _paragraph_style(doc: WordDocument, name: str, base: str = "Body Text") -> ParagraphStyle:
+    # python-docx leaves Styles.__getitem__ and add_style unannotated: every name used here is a
+    # paragraph style of pandoc's reference.docx, or one added here as a paragraph style
+    styles = doc.styles
     try:
-        return styles[name]
+        return cast(ParagraphStyle, styles[name])
     except KeyError:
-        style = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+        style = cast(ParagraphStyle, styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH))
         style.base_style = styles[base]
         style.quick_style = True
         return style
 
 
-def _defaults(doc: Document, colour: str) -> None:  # type: ignore[valid-type]
+def _defaults(doc: WordDocument, colour: str) -> None:
     """Language and text colour as document defaults (a table style's header colour can override
     these, but not a colour set on the Normal style)."""
-    defaults = doc.styles.element.find(qn("w:docDefaults"))  # type: ignore[attr-defined]
+    defaults = doc.styles.element.find(qn("w:docDefaults"))
     rpr = defaults.find(f"{qn('w:rPrDefault')}/{qn('w:rPr')}")
     rpr.find(qn("w:lang")).set(qn("w:val"), LANGUAGE)
     colour_element = OxmlElement("w:color")
@@ -94,9 +98,9 @@ def _defaults(doc: Document, colour: str) -> None:  # type: ignore[valid-type]
     rpr.find(qn("w:sz")).addprevious(colour_element)
 
 
-def _table_style(doc: Document, brand: Brand) -> None:  # type: ignore[valid-type]
+def _table_style(doc: WordDocument, brand: Brand) -> None:
     """Pandoc's 'Table' style: header row filled with the primary colour, light rules between rows."""
-    style = doc.styles["Table"]  # type: ignore[attr-defined]
+    style = doc.styles["Table"]
     element = style.element
     for old in element.findall(qn("w:tblStylePr")):
         element.remove(old)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cjji.findings import Finding, error
 from cjji.report import Report, display_path
@@ -19,6 +19,9 @@ from cjji.report import Report, display_path
 ID = "outputs"
 DESCRIPTION = "the built Word, PDF and HTML files carry their title, language, tags and alt text"
 LANGUAGE = "en-GB"
+
+if TYPE_CHECKING:
+    from markdown_it.token import Token
 
 
 def _problem(path: Path, rule: str, message: str, hint: str = "") -> Finding:
@@ -240,7 +243,8 @@ def _labels(report: Report, tokens: list[Any], policy: Any, annex: str) -> list[
     from cjji.markdown import parse
 
     headings, paragraphs = numbering_options(report, load_brand(policy.root)) if policy is not None else (True, True)
-    streams = [(tokens, report.display, report.line_of)]
+    # (tokens, display, line_of): the annex is generated text, with no line of the report to point at
+    streams: list[tuple[list[Any], str, Callable[[Token], int] | None]] = [(tokens, report.display, report.line_of)]
     if annex:
         streams.append((parse(annex), f"{report.display} (framework annex)", None))
     return readback.label_items(streams, labels_of(policy), headings=headings, paragraphs=paragraphs)
