@@ -9,6 +9,7 @@ window (DisplayDocTitle) and /Alt on every Figure. HTML: cjji.build.html_check's
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -206,11 +207,22 @@ def reader_findings(report: Report | None, files: dict[str, Path], policy: Any =
     notes_expected = [0] * (readback.note_count(report.tokens) if report is not None else 0)
     for item in body + notes + labels:
         item.words  # noqa: B018  (computed once here, not in three threads at once)
-    if len(files) == 1:
-        return [f for fmt, path in files.items() for f in read(fmt, path)]
-    with ThreadPoolExecutor(max_workers=len(files)) as pool:
-        futures = [pool.submit(read, fmt, path) for fmt, path in files.items()]
-        return [f for future in futures for f in future.result()]
+    # PDFium is not thread-safe, and pypdfium2 frees its objects in finalisers that run on whatever
+    # thread collects them: reading the PDF beside the others once crashed the process (a segfault
+    # in a test run). So the PDF is read here, alone, and its objects are freed before the Word
+    # and HTML readers (lxml, thread-safe) run side by side.
+    found: dict[str, list[Finding]] = {}
+    if "pdf" in files:
+        found["pdf"] = read("pdf", files["pdf"])
+        gc.collect()
+    others = [(fmt, path) for fmt, path in files.items() if fmt != "pdf"]
+    if len(others) > 1:
+        with ThreadPoolExecutor(max_workers=len(others)) as pool:
+            futures = {fmt: pool.submit(read, fmt, path) for fmt, path in others}
+            found.update({fmt: future.result() for fmt, future in futures.items()})
+    else:
+        found.update({fmt: read(fmt, path) for fmt, path in others})
+    return [f for fmt in files for f in found[fmt]]
 
 
 def _policy_for(report: Report) -> Any:
