@@ -113,7 +113,9 @@ POKE_EVERY_ELEMENT = """() => {
     for (const type of ['mouseover', 'mouseenter', 'focus', 'animationstart', 'toggle', 'load', 'error'])
       el.dispatchEvent(new Event(type));
     if (el.href && typeof el.href === 'string' && !/^(https?|mailto):/i.test(el.href)) links.push(el.href);
-    if (el.tagName !== 'A' && el.tagName !== 'AREA' && typeof el.click === 'function') el.click();
+    // links are not clicked (their addresses are checked above); nor is anything inside one (a
+    // figure's image inside its "open full size" link), whose click would only follow the link
+    if (!el.closest('a, area') && typeof el.click === 'function') el.click();
   }
   return links;
 }"""

@@ -15,7 +15,7 @@ from publish_support import (
 from signoff_support import Gatekeepers
 
 from cjji.policy import Policy, load_policy
-from cjji.publish.embargo import now
+from cjji.publish.embargo import parse_time
 from cjji.publish.plan import decide, default_builder
 from cjji.report import Report
 
@@ -29,7 +29,7 @@ def _broken_word_file(report: Report, policy: Policy, out: Path, formats: tuple[
 
 
 def test_a_built_file_that_fails_the_outputs_gate_is_not_published(signed: Gatekeepers, tmp_path: Path) -> None:
-    decision = decide(signed.report, load_policy(signed.root), [], now(AFTER_EMBARGO), tmp_path / "work",
+    decision = decide(signed.report, load_policy(signed.root), [], parse_time(AFTER_EMBARGO), tmp_path / "work",
                       build=_broken_word_file)
     assert decision.action == "refused"
     assert decision.message == "not published: the built files failed 1 output check(s)"
