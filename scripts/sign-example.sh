@@ -8,6 +8,8 @@ cd "$(dirname "$0")/.."
 CJJI=${CJJI:-.venv/bin/cjji}
 REPORT=reports/2026-victim-updates
 KEYS=examples/keys
+# a fresh clone checks the keys out readable by all; ssh-keygen uses a private key only if it is not
+chmod 600 "$KEYS"/EXAMPLE-ONLY-* && chmod 644 "$KEYS"/EXAMPLE-ONLY-*.pub
 rm -f "$REPORT"/signoffs/*.json "$REPORT"/signoffs/*.json.sig
 sign() { "$CJJI" sign "$REPORT" --role "$1" --key "$KEYS/EXAMPLE-ONLY-$2"; }
 sign chief-inspector-HMCPSI catherine.ellwood

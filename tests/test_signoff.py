@@ -453,3 +453,18 @@ def test_a_shallow_clone_gives_no_trusted_time(gk: Gatekeepers, tmp_path: Path) 
     status = report_status(folder, load(folder).meta, load_policy(clone))
     best = role(status, "chief-inspector-HMIProbation").best
     assert best is not None and best.state == "unconfirmed" and best.time_source == "claimed"
+
+
+def test_a_private_key_others_can_read_is_refused_with_the_fix(tmp_path: Path) -> None:
+    """A fresh clone checks keys out 0644, and ssh-keygen then ignores them: say so, with the fix."""
+    from support import ROOT
+
+    from cjji.signoff import SignoffError
+
+    key = tmp_path / "key"
+    shutil.copyfile(ROOT / "examples" / "keys" / "EXAMPLE-ONLY-helen.marsh", key)
+    key.chmod(0o644)
+    with pytest.raises(SignoffError, match=r"can be read by other users.*chmod 600"):
+        sign_bytes(b"data", key)
+    key.chmod(0o600)
+    assert sign_bytes(b"data", key).startswith(b"-----BEGIN SSH SIGNATURE-----")

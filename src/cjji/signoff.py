@@ -372,6 +372,9 @@ def sign_bytes(data: bytes, key: Path, namespace: str = NAMESPACE) -> bytes:
     """Sign `data` with an SSH private key (or a .pub whose private half is in ssh-agent)."""
     if not key.is_file():
         raise SignoffError(f"the key file {key} does not exist")
+    if key.suffix != ".pub" and key.stat().st_mode & 0o077:  # ssh-keygen ignores such a key
+        raise SignoffError(f"the private key {key} can be read by other users, so ssh-keygen will not use "
+                           f"it; make it yours alone with `chmod 600 {key}` and sign again")
     result = _ssh_keygen(["-Y", "sign", "-q", "-f", str(key), "-n", namespace], data, interactive=True)
     if result.returncode != 0 or not result.stdout.startswith(b"-----BEGIN SSH SIGNATURE-----"):
         raise SignoffError(f"ssh-keygen could not sign with {key} (wrong passphrase, or not an SSH "

@@ -202,7 +202,7 @@ def _payloads():  # type: ignore[no-untyped-def]
 def test_any_payload_gives_a_message_never_a_traceback(gk: Gatekeepers, tmp_path: Path) -> None:  # noqa: F811
     from hypothesis import HealthCheck, given, settings
 
-    @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+    @settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck))
     @given(event=_payloads())
     def check(event: dict[str, object]) -> None:
         path = tmp_path / "event.json"
@@ -314,7 +314,7 @@ def test_any_list_of_reviews_gives_a_message_never_a_traceback(gk: Gatekeepers, 
         "commit_id": st.just(head) | scalars,
         "submitted_at": st.just("2026-11-20T14:03:22Z") | scalars})
 
-    @settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
+    @settings(max_examples=8, deadline=None, suppress_health_check=list(HealthCheck))
     @given(reviews=st.lists(review | scalars, max_size=4))
     def check(reviews: list[object]) -> None:
         result = from_pull_request(gk, tmp_path, base, head, reviews)  # type: ignore[arg-type]

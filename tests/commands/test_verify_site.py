@@ -318,7 +318,9 @@ def test_attack_4_the_example_workflow_key_does_not_count_for_real_reports(tmp_p
     path = folder / "signoffs" / "qa-lead-HMCPSI--helen.marsh@hmcpsi.example.review.json"
     path.parent.mkdir()
     path.write_bytes(data)
-    key = ROOT / "examples" / "keys" / "EXAMPLE-ONLY-signoff-workflow"
+    key = tmp_path / "workflow-key"  # a fresh clone checks the key out 0644; ssh-keygen wants 0600
+    shutil.copyfile(ROOT / "examples" / "keys" / "EXAMPLE-ONLY-signoff-workflow", key)
+    key.chmod(0o600)
     path.with_name(path.name + ".sig").write_bytes(sign_bytes(data, key, REVIEW_NAMESPACE))
     schema = ROOT / "schemas" / "signoff.schema.json"
     verdict = check_statement(path, "2027-real-report", 1, digest(folder), reg, schema, utc_now())
