@@ -25,7 +25,7 @@ from cjji.findings import Finding, error
 from cjji.gates import outputs
 from cjji.gates.base import Context
 from cjji.policy import Policy, load_policy
-from cjji.report import LoadError, display_path, load
+from cjji.report import LoadError, Report, display_path, load
 
 
 @dataclass
@@ -45,6 +45,26 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
+def build_checked(report: Report, policy: Policy, folder: Path, formats: tuple[str, ...], display: str
+                  ) -> tuple[dict[str, Path], list[Finding], str]:
+    """Build a report that has passed its checks into `folder`, then read the files back (the
+    outputs gate): (files, error findings, why it failed or ''). Never raises for bad input."""
+    remove_stale_parts(folder)  # left by a killed build
+    try:
+        files = build_report(report, policy, folder, formats)
+    except BuildError as exc:
+        return {}, list(exc.findings), "it could not be built"
+    except PandocError as exc:
+        return {}, [error("build", "pandoc", display, 0, 0, str(exc))], "it could not be built"
+    except Exception as exc:  # a builder's own located error (the HTML builder's HtmlBuildError)
+        finding = getattr(exc, "finding", None)
+        if not isinstance(finding, Finding):
+            raise
+        return {}, [finding], "it could not be built"
+    findings = _errors(outputs.run(report, files, policy))
+    return files, findings, f"the built files failed {_plural(len(findings), 'output check')}" if findings else ""
+
+
 def build_one(report_dir: Path, policy: Policy, out: Path, formats: tuple[str, ...]) -> BuildResult:
     """Check and build one report; never raises for bad input."""
     result = BuildResult(display_path(report_dir / "report.md"))
@@ -57,25 +77,9 @@ def build_one(report_dir: Path, policy: Policy, out: Path, formats: tuple[str, .
     if result.findings:
         result.reason = f"the checks found {_plural(len(result.findings), 'error')} (run `cjji check`)"
         return result
-    remove_stale_parts(out / report.id)  # left by a killed build; only now is the id a checked folder name
-    try:
-        result.files = build_report(report, policy, out / report.id, formats)
-    except BuildError as exc:
-        result.findings, result.reason = exc.findings, "it could not be built"
-        return result
-    except PandocError as exc:
-        result.findings = [error("build", "pandoc", result.display, 0, 0, str(exc))]
-        result.reason = "it could not be built"
-        return result
-    except Exception as exc:  # a builder's own located error (the HTML builder's HtmlBuildError)
-        finding = getattr(exc, "finding", None)
-        if not isinstance(finding, Finding):
-            raise
-        result.findings, result.reason = [finding], "it could not be built"
-        return result
-    result.findings = _errors(outputs.run(report, result.files, policy))
-    if result.findings:
-        result.reason = f"the built files failed {_plural(len(result.findings), 'output check')}"
+    # out/<id>: only now, after the checks, is the id a checked folder name
+    result.files, result.findings, result.reason = build_checked(report, policy, out / report.id, formats,
+                                                                 result.display)
     return result
 
 
