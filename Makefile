@@ -6,9 +6,6 @@ PY := $(VENV)/bin/python
 CJJI := $(VENV)/bin/cjji
 STAMP := $(VENV)/.installed-$(shell sha256sum pyproject.toml scripts/setup-system.sh | sha256sum | cut -c1-12)
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
-# test workers: one more than the cores, because a quarter of the suite's time is spent waiting on
-# pandoc, Typst, Chromium, git and killed subprocesses, which a third worker fills (measured: 75% busy)
-TEST_JOBS ?= $(shell echo $$(( $(JOBS) + 1 )))
 
 .DEFAULT_GOAL := all
 .PHONY: all setup setup-test check build test test-fast lint lint-quality bench sign publish serve clean
@@ -35,10 +32,10 @@ build: setup ## build Word, PDF and HTML into out/
 	$(CJJI) build $(REPORTS)
 
 test: setup-test ## run the whole test suite
-	$(VENV)/bin/pytest -q -n $(TEST_JOBS) --dist loadgroup
+	$(VENV)/bin/pytest -q -n $(JOBS) --dist loadgroup
 
 test-fast: setup ## the edit loop: every test not marked slow (no builds, browser or WordPress), in under a minute
-	$(VENV)/bin/pytest -q -n $(TEST_JOBS) --dist loadgroup -m "not slow"
+	$(VENV)/bin/pytest -q -n $(JOBS) --dist loadgroup -m "not slow"
 
 lint: setup ## ruff and mypy (configured in pyproject.toml); both must report no errors
 	$(VENV)/bin/ruff check src tests scripts
