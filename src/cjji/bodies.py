@@ -20,8 +20,7 @@ SEPARATOR = ";"
 
 
 def _entries(policy: Policy | None, name: str) -> list[dict[str, Any]]:
-    data = (policy.get(name) if policy is not None else None) or {}
-    return [i for i in data.get(name, []) if isinstance(i, dict)] if isinstance(data, dict) else []
+    return policy.entries(name) if policy is not None else []
 
 
 @dataclass(frozen=True)

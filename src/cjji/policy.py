@@ -34,6 +34,12 @@ class Policy:
     def get(self, name: str, default: Any = None) -> Any:
         return self.files.get(name, default)
 
+    def entries(self, name: str) -> list[dict[str, Any]]:
+        """The list of entries in checks/<name>.yml (its one top-level key is also <name>)."""
+        data = self.get(name, {})
+        items = data.get(name, []) if isinstance(data, dict) else []
+        return [i for i in items if isinstance(i, dict)]
+
     @property
     def inspectorates(self) -> dict[str, dict[str, Any]]:
         """code -> {name, short_name, criminal_justice, ...}"""

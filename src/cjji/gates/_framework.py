@@ -53,10 +53,8 @@ def word_count(text: str) -> int:
 
 
 def entries(policy: Policy, name: str) -> list[dict[str, Any]]:
-    """The list of entries in checks/<name>.yml (its one top-level key is also <name>)."""
-    data = policy.get(name, {})
-    items = data.get(name, []) if isinstance(data, dict) else []
-    return [i for i in items if isinstance(i, dict)]
+    """The list of entries in checks/<name>.yml (Policy.entries)."""
+    return policy.entries(name)
 
 
 def principles(policy: Policy) -> list[dict[str, Any]]:
