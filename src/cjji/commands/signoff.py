@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -110,33 +111,35 @@ def read_event(path: Path) -> dict[str, Any]:
     return event
 
 
-def remove_records(project: Path, review_ids: set[int]) -> list[Path]:
-    """Delete the records (and their signatures) made from reviews that no longer approve."""
-    removed = []
+def _statements(project: Path) -> Iterator[tuple[Path, dict[str, Any]]]:
+    """(path, data) of every readable sign-off statement or review record in the project."""
     for folder in report_dirs(project, [project / REPORTS]):
         for path in statement_files(folder):
             try:
                 data = json.loads(path.read_bytes())
             except (OSError, ValueError):
                 continue
-            if isinstance(data, dict) and _get(data, "review", "id") in review_ids:
-                path.unlink()
-                path.with_name(path.name + ".sig").unlink(missing_ok=True)
-                removed.append(path)
+            if isinstance(data, dict):
+                yield path, data
+
+
+def remove_records(project: Path, review_ids: set[int]) -> list[Path]:
+    """Delete the records (and their signatures) made from reviews that no longer approve."""
+    removed = []
+    for path, data in _statements(project):
+        if _get(data, "review", "id") in review_ids:
+            path.unlink()
+            path.with_name(path.name + ".sig").unlink(missing_ok=True)
+            removed.append(path)
     return removed
 
 
 def recorded_ids(project: Path) -> set[int]:
     found = set()
-    for folder in report_dirs(project, [project / REPORTS]):
-        for path in statement_files(folder):
-            try:
-                data = json.loads(path.read_bytes())
-            except (OSError, ValueError):
-                continue
-            review_id = _get(data, "review", "id") if isinstance(data, dict) else None
-            if isinstance(review_id, int) and path.with_name(path.name + ".sig").is_file():
-                found.add(review_id)
+    for path, data in _statements(project):
+        review_id = _get(data, "review", "id")
+        if isinstance(review_id, int) and path.with_name(path.name + ".sig").is_file():
+            found.add(review_id)
     return found
 
 
