@@ -6,8 +6,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
+from publish_support import page, publish, sign_all
 from review_support import Returned
+from signoff_support import Gatekeepers, gk, keys  # noqa: F401
 
 from cjji.cli import cli
 from cjji.gates import reviews
@@ -160,3 +163,37 @@ def test_a_change_whose_paragraph_was_edited_since_import_is_refused(
     assert code == 1
     assert re.search(r"refused t1: the paragraph at line \d+ has changed since the import", out), out
     assert report_md.read_text(encoding="utf-8") == edited
+
+
+@pytest.mark.slow
+def test_the_loop_ends_in_a_signed_publication_of_what_was_decided(
+    example_copy: Path, project: Path, exported: Path, gk: Gatekeepers, tmp_path: Path  # noqa: F811
+) -> None:
+    """Export, a factual-accuracy change comes back, gatekeepers sign, publish: a sign-off given
+    while an item is open, or before the decision was applied, never publishes."""
+    doc = Returned(exported.read_bytes())
+    doc.replace("60 per cent", "sixty per cent", author="Ann Clerk", within="That is 60 per cent.")
+    returned = project / "back.docx"
+    returned.write_bytes(doc.data())
+    assert review(project, "import", str(example_copy), str(returned), "--from", "cps", "--date", "2026-11-28")[0] == 0
+    log_file = example_copy / "reviews" / "cps-2026-11-28.yml"
+    item = read(log_file).items[0]["id"]
+    site = tmp_path / "public" / "site"
+
+    sign_all(gk)  # signed with the item still open
+    result = publish(project, site)
+    assert result.exit_code != 0 and "[reviews/open]" in result.output, result.output
+    assert not (site / "reports" / example_copy.name).exists()
+
+    assert review(project, "accept", str(log_file), item)[0] == 0
+    assert review(project, "apply", str(log_file))[0] == 0
+    result = publish(project, site)  # the decision changed the content the gatekeepers signed
+    assert result.exit_code != 0 and "[signoffs/stale]" in result.output, result.output
+    assert "changed since: report.md (changed), reviews/cps-2026-11-28.yml (changed)" in result.output
+    assert not (site / "reports" / example_copy.name).exists()
+
+    sign_all(gk)
+    result = publish(project, site)
+    assert result.exit_code == 0, result.output
+    served = page(site, f"reports/{example_copy.name}/index.html")
+    assert "That is sixty per cent." in served and "That is 60 per cent." not in served
