@@ -45,3 +45,67 @@ def test_links_to_findings_and_annexes_read_as_their_labels() -> None:
 def test_any_text_fills_without_error_and_keeps_its_token_count(text: str) -> None:
     tokens = parse(text)
     assert len(fill(tokens, number(tokens))) == len(tokens)
+
+
+FIGURES_AND_TABLES = """# Findings {#findings}
+
+![Bar chart: three areas.](images/a.png "Figure 7: Days taken"){#fig-days}
+
+| Area | Cases |
+| --- | --- |
+| North | 10 |
+
+Table: Cases by area {#tbl-cases}
+
+| Area | Late |
+| --- | --- |
+| South | 2 |
+
+Table: Late cases {#tbl-late}
+
+![Line chart: rising.](images/b.png){#fig-trend}
+
+See [](#fig-trend), [](#fig-days), [](#tbl-late) and [](#tbl-cases).
+"""
+
+
+def test_links_to_figures_and_tables_read_as_their_numbers() -> None:
+    tokens = parse(FIGURES_AND_TABLES)
+    texts = _texts(fill(tokens, number(tokens)))
+    # numbered in reading order, whatever the author typed in a caption ("Figure 7")
+    assert texts[-1] == "See figure 2, figure 1, table 2 and table 1."
+
+
+def test_a_figure_caption_gets_the_model_s_number_once() -> None:
+    from cjji.blocks import figure_caption, figure_numbers, labels_of
+
+    tokens = parse(FIGURES_AND_TABLES)
+    numbers = figure_numbers(tokens)
+    images = [c for t in tokens if t.type == "inline" for c in t.children or [] if c.type == "image"]
+    captions = [figure_caption(image, n, labels_of(None)) for image, n in zip(images, numbers.values(), strict=True)]
+    assert captions == ["Figure 1: Days taken", "Figure 2"]
+
+
+def test_summary_paragraphs_are_numbered_s1_s2_and_read_so() -> None:
+    tokens = parse('# Summary {#summary paragraphs="S"}\n\nOne. {#p-one}\n\nTwo.\n\n## Causes {#causes}\n\n'
+                   'Three. {#p-three}\n\n# Leadership {#leadership}\n\nFour.\n\nSee [](#p-three), [](#p-one) '
+                   'and [](#leadership).\n')
+    numbering = number(tokens)
+    assert sorted(numbering.paragraphs.values()) == ["1.1", "1.2", "S1", "S2", "S3"]
+    assert list(numbering.headings.values()) == ["1"]  # the summary and its sections take no number
+    assert _texts(fill(tokens, numbering))[-1] == "See paragraph S3, paragraph S1 and chapter 1."
+
+
+def test_a_welsh_edition_reads_its_references_in_welsh() -> None:
+    from pathlib import Path
+
+    from cjji.blocks import labels_of
+    from cjji.policy import load_policy
+
+    labels = labels_of(load_policy(Path(__file__).resolve().parents[1]), "cy")
+    tokens = parse(FIGURES_AND_TABLES.replace("# Findings {#findings}", "# Canfyddiadau {#findings}\n\nUn. {#p-un}")
+                   + "\n::: {.recommendation #R1}\nX.\n:::\n\n# Dull {#method .annex}\n\n"
+                   "[](#p-un), [](#findings), [](#R1), [](#method).\n")
+    texts = _texts(fill(tokens, number(tokens), labels))
+    assert texts[-4] == "See ffigur 2, ffigur 1, tabl 2 and tabl 1."
+    assert texts[-1] == "paragraff 1.1, pennod 1, argymhelliad 1, atodiad A."

@@ -25,7 +25,7 @@ CLASS = re.compile(CLASS_PATTERN)
 ID_HINT = "an id starts with a letter, then only letters, digits, '-' and '_', like victims-code or R1"
 CLASS_HINT = "a class starts with a letter, then only letters, digits, '-' and '_', like .cross-cutting"
 # attributes no writer (pandoc's docx and typst writers, the HTML page) gives a meaning to
-WRITER_SAFE = frozenset({"criteria", "owner", "to", "due", "width"})
+WRITER_SAFE = frozenset({"criteria", "owner", "to", "due", "width", "paragraphs"})
 # attributes markdown-it itself sets on a token (not written by the author in { })
 PARSER_SET: dict[str, frozenset[str]] = {
     "image": frozenset({"src", "alt", "title"}),

@@ -9,9 +9,10 @@ computed once per report and kept in `report.extra`.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from markdown_it.token import Token
@@ -244,23 +245,83 @@ def enclosing_heading(report: Report, token_index: int) -> Section | None:
 
 
 # -- labels the reader sees: one place for Word, PDF and HTML -----------------------------------
+ENGLISH = "en"
+_ENGLISH_WORDS = {"figure": "Figure", "contents": "Contents", "chapter": "chapter", "section": "section",
+                  "paragraph": "paragraph", "for": "For", "due": "Due", "and": "and", "and_before_vowel": "and"}
+
+
 @dataclass(frozen=True)
 class Labels:
-    """The wording of labels, from checks/blocks.yml (see `labels_of`)."""
+    """The wording of labels in one language: checks/blocks.yml (English) or an entry of
+    checks/labels.yml (see `labels_of`)."""
 
     kinds: dict[str, str]  # class -> "Recommendation"
     table: str = "Table"
     annex: str = "Annex"
     policy: Any = None  # names the addressees (cjji.bodies: checks/bodies.yml, checks/agencies.yml)
+    figure: str = "Figure"
+    contents: str = "Contents"
+    words: dict[str, str] = field(default_factory=lambda: dict(_ENGLISH_WORDS))  # chapter, for, due, and ...
+    language: str = "en-GB"  # the BCP 47 tag every format declares (Word, PDF /Lang, <html lang>)
+    months: tuple[str, ...] = ()  # month names for dates; empty: English
+    code: str = ENGLISH  # the report's `lang`
+
+    def word(self, key: str) -> str:
+        return self.words.get(key) or _ENGLISH_WORDS[key]
+
+    def date(self, value: Any) -> str:
+        """A long date in this language ("30 June 2027", "30 Mehefin 2027"); ValueError if not a date."""
+        day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
+        if not self.months:
+            return long_date_of(day)
+        return f"{day.day} {self.months[day.month - 1]} {day.year}"
+
+    def join(self, names: list[str]) -> str:
+        """"A, B and C" in this language (Welsh "a", "ac" before a vowel)."""
+        if len(names) < 2:
+            return "".join(names)
+        last = names[-1]
+        conjunction = self.word("and_before_vowel") if last[:1].lower() in "aeiouwyâêîôûŵŷ" else self.word("and")
+        return ", ".join(names[:-1]) + f" {conjunction} " + last
 
 
-def labels_of(policy: Any) -> Labels:
-    """checks/blocks.yml's labels. A project without that file (an older copy of checks/) gets
-    each kind's class in words ("notable-practice" -> "Notable practice")."""
+def report_language(meta: Any) -> str:
+    """The language a report is written in: its `lang` field ("cy" for a Welsh edition), else English."""
+    value = meta.get("lang") if isinstance(meta, dict) else None
+    return value.strip() if isinstance(value, str) and value.strip() else ENGLISH
+
+
+def labels_of(policy: Any, language: Any = None) -> Labels:
+    """The labels of `language` (a code such as "cy", or a report's metadata): English from
+    checks/blocks.yml, any other language from checks/labels.yml. A project without blocks.yml (an
+    older copy of checks/) gets each kind's class in words ("notable-practice" -> "Notable practice");
+    a language labels.yml does not list gets English (the schema gate names the unknown `lang`)."""
+    if hasattr(language, "meta"):  # a Report
+        language = language.meta
+    code = report_language(language) if isinstance(language, dict) else (str(language or "") or ENGLISH)
+    if code != ENGLISH and policy is not None:
+        entry = (policy.get("labels") or {}).get("languages", {}).get(code)
+        if isinstance(entry, dict):
+            return _labels(entry, policy, code)
     data = policy.get("blocks") if policy is not None else None
     if not isinstance(data, dict):
         return Labels({kind: kind.replace("-", " ").capitalize() for kind in KINDS}, policy=policy)
-    return Labels(dict(data["kinds"]), str(data.get("table", "Table")), str(data.get("annex", "Annex")), policy)
+    return _labels(data, policy, ENGLISH)
+
+
+def _labels(data: dict[str, Any], policy: Any, code: str) -> Labels:
+    words = dict(_ENGLISH_WORDS)
+    words.update({k: str(v) for k, v in (data.get("references") or {}).items()})
+    words.update({k: str(v) for k, v in (data.get("details") or {}).items()})
+    return Labels(dict(data["kinds"]), str(data.get("table", "Table")), str(data.get("annex", "Annex")), policy,
+                  figure=str(data.get("figure", "Figure")), contents=str(data.get("contents", "Contents")),
+                  words=words, language=str(data.get("language", "en-GB")),
+                  months=tuple(str(m) for m in data.get("months") or ()), code=code)
+
+
+def reference_text(label: str) -> str:
+    """How a label reads in running text: "Recommendation 2" -> "recommendation 2"."""
+    return label[:1].lower() + label[1:]
 
 
 def finding_details(token: Token, labels: Labels) -> str:
@@ -271,13 +332,13 @@ def finding_details(token: Token, labels: Labels) -> str:
     parts = []
     names = [a.name for a in addressees(token.attrs, labels.policy)]
     if names:
-        parts.append("For: " + (", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else names[0]) + ".")
+        parts.append(f"{labels.word('for')}: {labels.join(names)}.")
     due = str(token.attrs.get("due") or "")
     if due:
         try:
-            parts.append(f"Due: {long_date_of(due)}.")
+            parts.append(f"{labels.word('due')}: {labels.date(due)}.")
         except ValueError:
-            parts.append(f"Due: {due}.")
+            parts.append(f"{labels.word('due')}: {due}.")
     return " ".join(parts)
 
 
@@ -327,6 +388,52 @@ def table_numbers(tokens: list[Token], start: int = 0) -> dict[int, int]:
     order = [i for i, t in enumerate(tokens) if t.type == "table_open" and not inside[i]]
     order += [i for i, t in enumerate(tokens) if t.type == "table_open" and inside[i]]
     return {i: start + n for n, i in enumerate(order, 1)}
+
+
+def _figure_opens(tokens: list[Token]) -> list[int]:
+    from cjji.build.numbering import is_figure  # numbering reads cjji.markdown only: no cycle at import
+
+    return [i for i, t in enumerate(tokens) if t.type == "paragraph_open" and is_figure(tokens, i)]
+
+
+def figure_numbers(tokens: list[Token], start: int = 0) -> dict[int, int]:
+    """Index of each figure's paragraph_open (an image alone in its paragraph) -> its number,
+    counting on from `start`, in reading order: figures in footnotes after the body's, as tables."""
+    inside = _in_footnote(tokens)
+    opens = _figure_opens(tokens)
+    order = [i for i in opens if not inside[i]] + [i for i in opens if inside[i]]
+    return {i: start + n for n, i in enumerate(order, 1)}
+
+
+_TYPED_NUMBER = re.compile(r"^\s*(?:figure|fig\.|chart)\s+\d+\s*[:.\u2013\u2014-]?\s*", re.IGNORECASE)
+
+
+def typed_figure_number(title: str, labels: Labels) -> re.Match[str] | None:
+    """A number the author typed at the start of a caption ("Figure 1: ..."), which cjji writes itself."""
+    own = re.compile(rf"^\s*{re.escape(labels.figure)}\s+\d+\s*[:.\u2013\u2014-]?\s*", re.IGNORECASE)
+    return own.match(title) or _TYPED_NUMBER.match(title)
+
+
+def figure_caption(image: Token, number: int, labels: Labels) -> str:
+    """A figure's caption as every format prints it: "Figure 2: <the image title>", the number
+    decided here ("Figure 2" alone when the image has no title). A number the author typed at the
+    start of the title is replaced, so old captions ("Figure 1: Days taken") are not numbered twice."""
+    title = " ".join(str(image.attrs.get("title", "") or "").split())
+    typed = typed_figure_number(title, labels)
+    if typed:
+        title = title[typed.end():]
+    label = f"{labels.figure} {number}"
+    return f"{label}: {title}" if title else label
+
+
+def table_id(tokens: list[Token], table_open: int) -> str:
+    """The id of a table: the id at the end of its caption (`Table: Cases by area {#tbl-cases}`)."""
+    close = next((j for j in range(table_open, len(tokens)) if tokens[j].type == "table_close"), None)
+    if close is None or close + 1 >= len(tokens):
+        return ""
+    from cjji.build.numbering import is_table_caption
+
+    return str(tokens[close + 1].attrs.get("id") or "") if is_table_caption(tokens, close + 1) else ""
 
 
 def is_annex(token: Token) -> bool:

@@ -149,3 +149,59 @@ def test_a_paragraph_id_is_taken_off_the_text_and_counts_as_an_id(tmp_path: Path
     report = load(folder)
     assert "{#findings}" not in "".join(t.content for t in report.walk())
     assert [f.rule for f in run(structure.GATE, folder)] == ["duplicate-id"]
+
+
+# -- issue 16: cross-references that would print nothing, and the summary's S numbers -------------
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _body(tmp_path, body: str):
+    import shutil
+
+    from cjji.report import load
+
+    source = next(p for p in (ROOT / "tests" / "fixtures").rglob("2027-all-constructs") if p.is_dir())
+    folder = tmp_path / source.name
+    shutil.copytree(source, folder)
+    text = (folder / "report.md").read_text()
+    head = text[: text.index("---", 4) + 4]
+    (folder / "report.md").write_text(head + "\n" + body)
+    return load(folder)
+
+
+def _structure(report):
+    from cjji.gates import structure
+    from cjji.gates.base import Context
+    from cjji.policy import load_policy
+
+    return [f for f in structure.run(report, Context(load_policy(ROOT))) if f.severity == "error"]
+
+
+def test_an_empty_link_to_something_without_a_number_is_an_error_at_its_column(tmp_path) -> None:
+    report = _body(tmp_path, "# Summary {#summary}\n\n[A judgement]{.judgement criteria=\"C1\" #j1}\n\n"
+                             "::: {#plain}\nA plain box.\n:::\n\nSee [](#j1), [](#plain), "
+                             "[](#annex-framework-criteria) and [](#summary).\n")
+    found = _structure(report)
+    lines = report.text.split("\n")
+    n = next(k for k, line in enumerate(lines) if line.startswith("See [](#j1)"))
+    assert [(f.rule, f.line) for f in found] == [("unnamed-reference", n + 1)] * 3
+    ids = ("j1", "plain", "annex-framework-criteria")
+    assert [f.col for f in found] == [lines[n].index(f"](#{i})") + 1 for i in ids]
+    assert "would show as an empty link" in found[0].message
+    assert "[the table below](#j1)" in found[0].hint
+
+
+def test_an_empty_link_to_the_generated_annex_is_an_error(tmp_path) -> None:
+    report = _body(tmp_path, "# Summary {#summary}\n\nSee [](#annex-framework-criteria).\n")
+    assert [f.rule for f in _structure(report)] == ["unnamed-reference"]
+
+
+def test_a_paragraph_prefix_belongs_on_a_chapter_and_each_letter_once(tmp_path) -> None:
+    report = _body(tmp_path, '# Summary {#summary paragraphs="S"}\n\nOne.\n\n## Part {#part paragraphs="T"}\n\n'
+                             'Two.\n\n# Again {#again paragraphs="S"}\n\nThree.\n')
+    found = _structure(report)
+    lines = report.text.split("\n")
+    assert [(f.rule, f.line) for f in found] == [
+        ("prefix-not-chapter", lines.index('## Part {#part paragraphs="T"}') + 1),
+        ("prefix-twice", lines.index('# Again {#again paragraphs="S"}') + 1)]
+    assert "first is on line" in found[1].message

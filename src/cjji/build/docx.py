@@ -29,6 +29,7 @@ from docx.text.paragraph import Paragraph
 from cjji import atomic
 from cjji.build import pandoc
 from cjji.build.brand import Brand, load_brand
+from cjji.build.numbering import paragraph_series
 from cjji.build.pandoc_ast import (
     HEADING_NUMBER_STYLE,
     PARAGRAPH_NUMBER_STYLE,
@@ -298,9 +299,9 @@ def real_numbering(doc: DocumentObject) -> dict[object, str]:
         if is_heading:
             _set_numbering(para, headings, 0 if _para_style(para) == "Heading1" else 1)
         else:
-            chapter = number.rsplit(".", 1)[0]
+            chapter, level_text = paragraph_series(number)  # "3" and "3.%1", or "S" and "S%1"
             if chapter not in chapters:
-                chapters[chapter] = _add_list(numbering, [("", f"{chapter}.%1", "tab")])
+                chapters[chapter] = _add_list(numbering, [("", level_text, "tab")])
             _set_numbering(para, chapters[chapter], 0)
     bound = {style_id for style_id, _ in HEADING_LEVELS}
     for para in body.iter(qn("w:p")):  # headings that were not numbered stay so

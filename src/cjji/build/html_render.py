@@ -34,12 +34,14 @@ from cjji.attributes import WRITER_SAFE, safe_classes, safe_id
 from cjji.blocks import (
     Labels,
     criteria_marker,
+    figure_caption,
     finding_details,
     finding_kind,
     finding_labels,
     is_annex,
     labels_of,
     letter,
+    table_id,
 )
 from cjji.build.numbering import TABLE_CAPTION, Numbering, is_figure, is_table_caption
 from cjji.build.typography import smarten
@@ -71,6 +73,7 @@ class RenderOptions:
     contents: list[ContentsEntry] = field(default_factory=list)  # filled while rendering
     callout_counts: dict[str, int] = field(default_factory=dict)  # carried on from the report to its annex
     table_count: int = 0
+    figure_count: int = 0
     annex_count: int = 0
     labels: Labels = field(default_factory=lambda: labels_of(None))  # checks/blocks.yml (cjji.blocks)
 
@@ -141,6 +144,7 @@ class ReportRenderer(RendererHTML):
             if token.type == "paragraph_open":
                 if is_figure(tokens, i):
                     image = next(c for c in tokens[i + 1].children or [] if c.type == "image")
+                    env["cjji"].figure_count += 1  # in reading order, footnotes last: as cjji.blocks numbers them
                     out.append(self._figure(image, options, env))
                     skip.update((i + 1, i + 2))
                     continue
@@ -292,7 +296,7 @@ class ReportRenderer(RendererHTML):
         ident = safe_id(image.attrs.get("id"))
         plain = Token("image", "img", 0, attrs={k: v for k, v in image.attrs.items() if k != "id"})
         figure_id = _attr("id", str(ident)) if ident else ""
-        caption = smarten(str(image.attrs.get("title") or ""))
+        caption = smarten(figure_caption(image, env["cjji"].figure_count, env["cjji"].labels))
         out = f"<figure{figure_id}>\n{self._img(plain, alt, env, with_title=False)}\n"
         full = env["cjji"].image_attrs(str(image.attrs.get("src", ""))).get("src", "")
         if full:  # on a phone a chart's labels are small: the image full size, to zoom into
@@ -317,8 +321,10 @@ class ReportRenderer(RendererHTML):
         caption = f"{number}: {caption}" if caption else number
         label = f'aria-labelledby="{caption_id}"'
         caption = f'<caption id="{caption_id}">{caption}</caption>\n'
+        ident = safe_id(table_id(list(tokens), idx))  # `Table: ... {#tbl-cases}`: a link target
+        own = _attrs(tokens[idx]) if not ident else _attr("id", ident) + _attrs(tokens[idx])
         return (f'<div class="table-wrap" role="region" {label} tabindex="0">\n'
-                f"<table{_attrs(tokens[idx])}>\n{caption}")
+                f"<table{own}>\n{caption}")
 
     def table_close(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
         return "</table>\n</div>\n"

@@ -5,7 +5,9 @@ Level-1 headings are chapters (1, 2, 3 ...); level-2 headings are numbered withi
 inspectorate reports do (1.1, 1.2, ... then 2.1): top-level paragraphs and paragraphs directly
 inside a fenced div (recommendations and other findings), not those in lists, quotes, tables or
 footnotes, and not a table's `Table: caption` paragraph or a figure (an image alone in a paragraph).
-A chapter whose heading has the class `unnumbered` (or `{-}`) numbers nothing.
+A chapter whose heading has the class `unnumbered` (or `{-}`) numbers nothing. A chapter whose
+heading carries `paragraphs="S"` (a custody report's summary) takes no chapter number, and its
+paragraphs are numbered with that prefix: S1, S2, ... (its sections are not numbered).
 """
 
 from __future__ import annotations
@@ -25,6 +27,15 @@ class Numbering:
 
 
 TABLE_CAPTION = "Table:"
+PREFIX_ATTRIBUTE = "paragraphs"  # `# Summary {#summary paragraphs="S"}`: paragraphs S1, S2 ...
+
+
+def paragraph_prefix(token: Token) -> str:
+    """The prefix a chapter heading gives its paragraphs ("S"), or '' (numbered by chapter)."""
+    if token.type != "heading_open" or token.tag != "h1":
+        return ""
+    value = str(token.attrs.get(PREFIX_ATTRIBUTE) or "").strip()
+    return value if value.isalpha() and value.isascii() else ""
 
 
 def is_table_caption(tokens: Sequence[Token], i: int) -> bool:
@@ -50,18 +61,20 @@ def number(tokens: list[Token], *, paragraphs: bool = True) -> Numbering:
     result = Numbering()
     chapter = section = para = 0
     numbered = False
+    prefix = ""  # a chapter numbering its paragraphs S1, S2 ... (paragraph_prefix)
     containers: list[str] = []  # open block containers, innermost last
     for i, token in enumerate(tokens):
         if token.type == "heading_open":
             level = int(token.tag[1:])
             unnumbered = "unnumbered" in classes(token) or token.attrs.get("-") is not None
             if level == 1:
-                numbered = not unnumbered
+                prefix = paragraph_prefix(token)
+                numbered = not unnumbered or bool(prefix)
                 section = para = 0
-                if numbered:
+                if numbered and not prefix:
                     chapter += 1
                     result.headings[i] = str(chapter)
-            elif level == 2 and numbered and not unnumbered:
+            elif level == 2 and numbered and not prefix and not unnumbered:
                 section += 1
                 result.headings[i] = f"{chapter}.{section}"
         elif token.type.startswith("footnote_block"):
@@ -81,5 +94,15 @@ def number(tokens: list[Token], *, paragraphs: bool = True) -> Numbering:
             and not is_figure(tokens, i)
         ):
             para += 1
-            result.paragraphs[i] = f"{chapter}.{para}"
+            result.paragraphs[i] = f"{prefix}{para}" if prefix else f"{chapter}.{para}"
     return result
+
+
+def paragraph_series(number: str) -> tuple[str, str]:
+    """(series, Word level text) of a paragraph number, for list numbering that restarts with each
+    chapter: "3.2" -> ("3", "3.%1"); a prefixed summary's "S4" -> ("S", "S%1")."""
+    if "." in number:
+        chapter = number.rsplit(".", 1)[0]
+        return chapter, f"{chapter}.%1"
+    prefix = number.rstrip("0123456789")
+    return prefix, f"{prefix}%1"

@@ -37,9 +37,12 @@ from cjji.blocks import (
     Labels,
     annex_letters,
     criteria_marker,
+    figure_caption,
+    figure_numbers,
     finding_details,
     finding_labels,
     labels_of,
+    table_id,
     table_numbers,
 )
 from cjji.build.numbering import Numbering, is_figure, is_table_caption, number
@@ -174,6 +177,8 @@ class Converter:
         self.finding_labels = finding_labels(tokens, labels, counters)
         self.table_numbers = table_numbers(tokens, counters.get("table", 0))
         counters["table"] = counters.get("table", 0) + len(self.table_numbers)
+        self.figure_numbers = figure_numbers(tokens, counters.get("figure", 0))  # "Figure 2: ..." (cjji.blocks)
+        counters["figure"] = counters.get("figure", 0) + len(self.figure_numbers)
         self.annex_letters = annex_letters(tokens, counters.get("annex", 0))
         counters["annex"] = counters.get("annex", 0) + len(self.annex_letters)
         self.ids = set(self.options.link_targets) | defined_ids(tokens)
@@ -289,7 +294,7 @@ class Converter:
         if is_figure(tokens, i):
             self.line = self.source.line_of(inline) or self.line
             image = next(c for c in inline.children or [] if c.type == "image")
-            return [self.figure(image)]
+            return [self.figure(image, self.figure_numbers.get(i, 0))]
         inlines = self.inlines(inline)
         ident = safe_id(token.attrs.get("id"))  # an author's {#p-fees}: a link target, never printed
         if ident:  # Typst: a label on an empty box; Word: a bookmark
@@ -374,7 +379,7 @@ class Converter:
                       else [el("Str", number)])]
         colspecs = [[el(a), w] for a, w in zip(aligns, column_widths(head + body), strict=True)]
         return el("Table", [
-            attr(),
+            attr(safe_id(table_id(tokens, i))),  # `Table: ... {#tbl-cases}`: a link target
             [None, caption],
             colspecs,
             [attr(), [[attr(), r] for r in head]],
@@ -382,10 +387,10 @@ class Converter:
             [attr(), []],
         ])
 
-    def figure(self, image: Token) -> Node:
+    def figure(self, image: Token, number: int = 0) -> Node:
         alt = self.inlines_of(image.children or [])
         title = str(image.attrs.get("title", "") or "")
-        caption_inlines = text_inlines(smarten(title))
+        caption_inlines = text_inlines(smarten(figure_caption(image, number, self.labels) if number else title))
         ident = str(image.attrs.get("id", ""))
         src = self.image_source(image)
         if src is None:

@@ -148,9 +148,76 @@ def _broken_links(report: Report, context: Context) -> list[Finding]:
     return findings
 
 
+def _unnamed_references(report: Report, context: Context) -> list[Finding]:
+    """A link with no words reads as what it points at (cjji.crossref); one pointing at something
+    cjji cannot name (a span, a plain div, an unnumbered paragraph, the generated annex) would
+    print as an empty link in every format."""
+    from cjji.crossref import empty_links
+
+    empty = [(token, ident) for token in report.tokens if token.type == "inline"
+             for _, ident in empty_links(token)]
+    if not empty:
+        return []
+    from cjji.blocks import labels_of
+    from cjji.build.brand import BrandError, load_brand
+    from cjji.build.publication import report_numbering
+    from cjji.crossref import targets
+
+    try:
+        numbering = report_numbering(report, load_brand(context.policy.root))
+    except BrandError:
+        return []  # the build reports a broken brand.yml
+    named = targets(report.tokens, numbering, labels_of(context.policy, report))
+    defined = {str(t.attrs["id"]) for t in report.walk() if t.attrs.get("id")}
+    if any(ident not in defined and ident not in named for _, ident in empty):
+        defined |= _annex_ids(report, context)  # the generated annex's headings have no number to print
+    findings = []
+    for token, ident in empty:
+        if ident in named or ident not in defined:  # a missing id is _broken_links' finding
+            continue
+        line = report.line_of(token)
+        findings.append(report.finding(
+            ID, "unnamed-reference", line, _column(report, line, f"](#{ident})"),
+            f"the link to '#{ident}' has no words, and what it points at has no number or label to "
+            "print: it would show as an empty link",
+            f"write the words yourself, like [the table below](#{ident}); a link with no words names "
+            "a chapter, section, numbered paragraph, finding, figure, table or annex"))
+    return findings
+
+
+def _paragraph_prefixes(report: Report) -> list[Finding]:
+    """`paragraphs="S"` numbers a chapter's paragraphs S1, S2 ...: on a chapter only, once per letter."""
+    from cjji.build.numbering import PREFIX_ATTRIBUTE
+
+    findings = []
+    seen: dict[str, int] = {}
+    for token in report.tokens:
+        value = token.attrs.get(PREFIX_ATTRIBUTE)
+        if token.type != "heading_open" or value is None or not token.map:
+            continue
+        line = token.map[0] + 1
+        col = _column(report, line, PREFIX_ATTRIBUTE)
+        if token.tag != "h1":
+            findings.append(report.finding(
+                ID, "prefix-not-chapter", line, col,
+                f'{PREFIX_ATTRIBUTE}="{value}" is on a level {token.tag[1:]} heading: only a chapter (#) '
+                "numbers its paragraphs with a letter",
+                f'move {PREFIX_ATTRIBUTE}="{value}" to the chapter heading, like # Summary {{#summary '
+                f'{PREFIX_ATTRIBUTE}="{value}"}}'))
+        elif str(value) in seen:
+            findings.append(report.finding(
+                ID, "prefix-twice", line, col,
+                f"the paragraphs of two chapters would both be numbered {value}1, {value}2 ... (the first "
+                f"is on line {seen[str(value)]}): a reference to {value}1 would be ambiguous",
+                "give each chapter its own letter, or remove one of them"))
+        seen.setdefault(str(value), line)
+    return findings
+
+
 def run(report: Report, context: Context) -> list[Finding]:
     return (_empty_headings(report) + _duplicate_ids(report) + _skipped_levels(report)
-            + _nested_chapters(report) + _broken_links(report, context))
+            + _nested_chapters(report) + _broken_links(report, context)
+            + _unnamed_references(report, context) + _paragraph_prefixes(report))
 
 
 GATE = Gate(ID, "Every heading has words, every id is used once and every #link leads to one, levels do not "
