@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from support import FIXTURES
 
-from cjji.checking import check_all
+from cjji.checking import check_all, warm_results
+from cjji.cli import cli
+from cjji.findings import Finding
 from cjji.policy import load_policy
 from cjji.project import changed_report_dirs, report_dirs
 
@@ -123,3 +127,114 @@ def test_changed_mode_sees_files_with_accented_names(project: Path) -> None:
     assert [d.name for d in changed_report_dirs(project, "HEAD")] == ["2027-valid"]
     git(project, "add", "-A")
     assert [d.name for d in changed_report_dirs(project, "HEAD")] == ["2027-valid"]
+
+
+FRAMEWORK_GOOD = FIXTURES / "framework" / "2027-good"
+FOLLOWS_UP = """follows_up:
+  title: Custody health care (2024)
+  report: 2024-custody
+  items:
+    - {id: R1, kind: recommendation, status: achieved, evidence: "Every suite now has a nurse at night."}
+    - {id: R2, kind: recommendation, status: partially-achieved, evidence: "One force of two has done so."}
+"""
+EVIDENCE = "evidence: {custody_records: 80, interviews: 30}\n"
+
+
+def _follow_up_pair(project: Path) -> tuple[Path, Path]:
+    """reports/2027-good follows up reports/2024-custody (whose two recommendations it accounts for)."""
+    later = project / "reports" / "2027-good"
+    shutil.copytree(FRAMEWORK_GOOD, later)
+    md = later / "report.md"
+    md.write_text(md.read_text(encoding="utf-8").replace(EVIDENCE, EVIDENCE + FOLLOWS_UP, 1), encoding="utf-8")
+    earlier = project / "reports" / "2024-custody"
+    shutil.copytree(FRAMEWORK_GOOD, earlier)
+    md = earlier / "report.md"
+    md.write_text(md.read_text(encoding="utf-8").replace("id: 2027-good", "id: 2024-custody"), encoding="utf-8")
+    return later, earlier
+
+
+def _add_recommendation_r3(earlier: Path) -> None:
+    md = earlier / "report.md"
+    md.write_text(md.read_text(encoding="utf-8").replace(
+        "\n# Methodology", '\n::: {.recommendation #R3 owner="HMPPS" due="2028-09-30"}\n'
+        "His Majesty's Prison and Probation Service should share custody records.\n:::\n\n# Methodology", 1),
+        encoding="utf-8")
+
+
+def _not_accounted(findings: list[Finding]) -> list[str]:
+    return [f.message for f in findings if f.gate == "follow-up"]
+
+
+def test_a_follow_up_is_checked_again_when_the_report_it_follows_up_changes(project: Path) -> None:
+    """The follow-up gate reads the earlier report: its digest is part of the follow-up's cache entry."""
+    later, earlier = _follow_up_pair(project)
+    policy = load_policy(project)
+    [first] = check_all([later], policy)
+    assert _not_accounted(first.findings) == []
+    [warm] = check_all([later], policy)
+    assert warm.cached  # unchanged: the cache still answers
+    _add_recommendation_r3(earlier)  # the follow-up's own folder is untouched
+    [again] = check_all([later], policy)
+    assert not again.cached
+    assert _not_accounted(again.findings) == ["the recommendation R3 of 2024-custody is not accounted for"]
+    warm_again = warm_results([later], project)
+    assert warm_again is not None and _not_accounted(warm_again[0][0].findings) == _not_accounted(again.findings)
+
+
+def test_a_warm_command_run_sees_the_earlier_report_change_too(project: Path) -> None:
+    later, earlier = _follow_up_pair(project)
+    runner = CliRunner()
+    args = ["check", "--root", str(project), "-j", "1", str(later)]
+    assert runner.invoke(cli, args).exit_code == 0
+    assert warm_results([later], project) is not None  # the next run answers from the cache alone
+    assert runner.invoke(cli, args).exit_code == 0
+    _add_recommendation_r3(earlier)
+    assert warm_results([later], project) is None
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 1, result.output
+    assert "the recommendation R3 of 2024-custody is not accounted for" in result.output
+
+
+def test_a_follow_up_of_a_report_not_in_the_repository_is_rechecked_when_it_appears(project: Path) -> None:
+    later, earlier = _follow_up_pair(project)
+    shutil.rmtree(earlier)
+    policy = load_policy(project)
+    [first] = check_all([later], policy)
+    assert [f.rule for f in first.findings if f.gate == "follow-up"] == ["earlier-missing"]
+    shutil.copytree(FRAMEWORK_GOOD, earlier)
+    md = earlier / "report.md"
+    md.write_text(md.read_text(encoding="utf-8").replace("id: 2027-good", "id: 2024-custody"), encoding="utf-8")
+    [again] = check_all([later], policy)
+    assert not again.cached and _not_accounted(again.findings) == []
+
+
+def test_a_result_that_read_a_folder_outside_the_reports_is_not_cached(project: Path) -> None:
+    later, _ = _follow_up_pair(project)
+    md = later / "report.md"
+    md.write_text(md.read_text(encoding="utf-8").replace("report: 2024-custody", "report: ../checks"), encoding="utf-8")
+    policy = load_policy(project)
+    check_all([later], policy)
+    [again] = check_all([later], policy)
+    assert not again.cached  # '../checks' is no sibling report: its digest is not recorded, so nothing is kept
+
+
+def test_the_cache_names_the_same_environment_as_the_language_gates() -> None:
+    from cjji import cache
+    from cjji.gates import grammar, spelling
+
+    assert cache.GRAMMAR_ENV == grammar.ENV
+    assert cache.DICTIONARY_DIRS == spelling.DICTIONARY_DIRS
+
+
+def test_a_warm_check_answers_without_loading_the_policy_or_the_gates(project: Path) -> None:
+    later, _ = _follow_up_pair(project)
+    assert CliRunner().invoke(cli, ["check", "--root", str(project), str(later)]).exit_code == 0
+    probe = ("import sys; from cjji.cli import main\n"
+             f"sys.argv = ['cjji', 'check', '--root', {str(project)!r}, {str(later)!r}]\n"
+             "try:\n    main()\nexcept SystemExit as exc:\n    assert not exc.code, exc.code\n"
+             "print(sorted(m for m in sys.modules if m.startswith(('cjji.gates', 'cjji.policy', 'cjji.report', "
+             "'jsonschema', 'ruamel', 'markdown_it'))))")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=project, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "[]", done.stdout
+    assert "1 report checked: 0 errors" in done.stdout

@@ -2,30 +2,42 @@
 
 `build_all` adds the build cache (.cache/build/, keyed on what the check findings depend on plus
 templates/, the formats asked for, SOURCE_DATE_EPOCH and the pandoc and Typst versions, with every
-file read again, never trusted by size and date; a hit is used only if every output still has the
-recorded SHA-256) and a process pool over the machine's cores. Results come back in the order of
-the folders given. It raises cjji.cache.CacheError when .cache/ is committed to git.
+file read again, never trusted by size and date, and the other reports its gates read; a hit is
+used only if every output still has the recorded SHA-256) and a process pool over the machine's
+cores (cjji.run's loop, shared with `cjji check`). Results come back in the order of the folders
+given. It raises cjji.cache.CacheError when .cache/ is committed to git.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
+from cjji import resources
 from cjji.atomic import remove_stale_parts
 from cjji.build import build_report
 from cjji.build.pandoc import PandocError
 from cjji.build.pandoc_ast import BuildError
-from cjji.cache import FileDigests, ResultCache, folder_digest, make_key, refuse_tracked, toolchain
-from cjji.checking import POOL_CONTEXT, findings_key, report_findings
+from cjji.cache import (
+    FileDigests,
+    ResultCache,
+    findings_key,
+    folder_digest,
+    make_key,
+    reads_of,
+    refuse_tracked,
+    toolchain,
+)
+from cjji.checking import cacheable_reads, gate_reads, report_findings
 from cjji.findings import Finding, error
 from cjji.gates import outputs
 from cjji.gates.base import Context
-from cjji.policy import Policy, load_policy
+from cjji.policy import Policy
 from cjji.report import LoadError, Report, display_path, load
+from cjji.run import each_report
 
 
 @dataclass
@@ -35,6 +47,7 @@ class BuildResult:
     findings: list[Finding] = field(default_factory=list)
     reason: str = ""  # why it was not built (empty when it was)
     cached: bool = False
+    reads: list[Path] = field(default_factory=list)  # other folders its gates read (the cache keys on them)
 
 
 def _errors(findings: list[Finding]) -> list[Finding]:
@@ -73,6 +86,7 @@ def build_one(report_dir: Path, policy: Policy, out: Path, formats: tuple[str, .
     except LoadError as exc:
         result.findings, result.reason = [exc.finding], "it could not be read"
         return result
+    result.reads = gate_reads(report)
     result.findings = _errors(report_findings(report, Context(policy=policy)))
     if result.findings:
         result.reason = f"the checks found {_plural(len(result.findings), 'error')} (run `cjji check`)"
@@ -83,19 +97,8 @@ def build_one(report_dir: Path, policy: Policy, out: Path, formats: tuple[str, .
     return result
 
 
-_WORKER_POLICY: Policy | None = None
-
-
-def _init_worker(root: Path) -> None:
-    """Load the policy once per worker process, not once per report (it is the slow part of a
-    small build)."""
-    global _WORKER_POLICY
-    _WORKER_POLICY = load_policy(root)
-
-
-def _build_in_worker(report_dir: Path, out: Path, formats: tuple[str, ...]) -> BuildResult:
-    assert _WORKER_POLICY is not None
-    return build_one(report_dir, _WORKER_POLICY, out, formats)
+def _build_task(report_dir: Path, context: Context, out: Path, formats: tuple[str, ...]) -> BuildResult:
+    return build_one(report_dir, context.policy, out, formats)
 
 
 def _cached(entry: object, out: Path, digests: FileDigests, display: str) -> BuildResult | None:
@@ -125,38 +128,28 @@ def build_all(
     on_done: Callable[[Path], None] = lambda _: None,
 ) -> list[BuildResult]:
     refuse_tracked(policy.root)  # CacheError: a committed .cache/ is never trusted
-    results: dict[Path, BuildResult] = {}
     keys: dict[Path, str] = {}
     cache = ResultCache(policy.root, "build")
     # A build re-reads every source and output: its files may be published, so a same-size edit
     # with the old mtime put back must never look up to date.
     digests = FileDigests(policy.root / ".cache" / "file-digests.json", trust_stat=False)
+    base = make_key(findings_key(policy.digest, False),
+                    folder_digest(resources.folder("templates", policy.root), digests),
+                    ",".join(formats), str(out.resolve()), toolchain()) if use_cache else ""
+
+    def lookup(folder: Path) -> BuildResult | None:
+        keys[folder] = make_key(base, folder.name, folder_digest(folder, digests))
+        return _cached(cache.get(keys[folder], folder, digests), out, digests, display_path(folder / "report.md"))
+
+    task = partial(_build_task, out=out, formats=formats)
+    results, worked_out = each_report(dirs, task, Context(policy), jobs=jobs,
+                                      cached=lookup if use_cache else (lambda _: None), on_done=on_done)
     if use_cache:
-        base = make_key(findings_key(policy, False), folder_digest(policy.root / "templates", digests),
-                        ",".join(formats), str(out.resolve()), toolchain())
-        for folder in dirs:
-            keys[folder] = make_key(base, folder.name, folder_digest(folder, digests))
-            hit = _cached(cache.get(keys[folder]), out, digests, display_path(folder / "report.md"))
-            if hit:
-                results[folder] = hit
-                on_done(folder)
-    todo = [d for d in dirs if d not in results]
-    if jobs > 1 and len(todo) > 1:
-        with ProcessPoolExecutor(max_workers=min(jobs, len(todo)), mp_context=POOL_CONTEXT,
-                                 initializer=_init_worker, initargs=(policy.root,)) as pool:
-            futures = {pool.submit(_build_in_worker, d, out, formats): d for d in todo}
-            for future in as_completed(futures):
-                results[futures[future]] = future.result()
-                on_done(futures[future])
-    else:
-        for folder in todo:
-            results[folder] = build_one(folder, policy, out, formats)
-            on_done(folder)
-    if use_cache:
-        for folder in todo:
-            result = results[folder]
-            if not result.reason:
+        fresh = set(worked_out)
+        for folder, result in zip(dirs, results, strict=True):
+            if folder in fresh and not result.reason and cacheable_reads(folder, result.reads):
                 cache.put(keys[folder], {fmt: {"path": os.path.relpath(path, out), "sha256": digests.of(path)}
-                                         for fmt, path in result.files.items()})
+                                         for fmt, path in result.files.items()},
+                          reads_of(folder, result.reads, digests))
         digests.save()
-    return [results[d] for d in dirs]
+    return results

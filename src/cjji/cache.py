@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import cjji
-from cjji.atomic import write_text
+from cjji import resources
 
 FORMAT = 2
 CACHE_DIR = ".cache"
@@ -90,6 +90,56 @@ def tool_digest() -> str:
     return digest.hexdigest()
 
 
+def policy_digest(root: Path) -> str:
+    """SHA-256 over every file in the project's checks/ and the schemas/ in use (the project's own
+    or the installed copy): the bytes the policy is loaded and validated from. `Policy.digest`."""
+    digest = hashlib.sha256()
+    checks = root / "checks"
+    for path in sorted(p for p in checks.rglob("*") if p.is_file()):
+        digest.update(path.relative_to(checks).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    schemas = resources.folder("schemas", root)  # the report schema judges reports too: a change re-checks them all
+    for path in sorted(p for p in schemas.rglob("*") if p.is_file()):
+        digest.update(b"schemas/" + path.relative_to(schemas).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+# What the language gates' verdicts depend on besides checks/: the grammar server named in the
+# environment (gates.grammar.ENV) and the hunspell program and dictionaries installed
+# (gates.spelling.DICTIONARY_DIRS; tests/test_cache.py keeps these names in step with the gates).
+GRAMMAR_ENV = "CJJI_LANGUAGETOOL_URL"
+DICTIONARY_DIRS = (Path("/usr/share/hunspell"), Path("/usr/share/myspell/dicts"))
+
+
+def machine_token() -> str:
+    """The grammar server from the environment, the hunspell program, and the name, size and
+    modification time of every installed hunspell dictionary: read without loading the policy
+    or the gates, so a warm `cjji check` can answer from the cache alone."""
+    import shutil
+
+    parts = [f"{GRAMMAR_ENV}={os.environ.get(GRAMMAR_ENV, '').strip()}", f"hunspell={shutil.which('hunspell')}"]
+    for folder in DICTIONARY_DIRS:
+        try:
+            names = sorted(os.listdir(folder))
+        except OSError:
+            continue
+        for name in names:
+            if name.endswith((".dic", ".aff")):
+                try:
+                    stat = (folder / name).stat()
+                except OSError:
+                    continue
+                parts.append(f"{folder / name}:{stat.st_size}:{stat.st_mtime_ns}")
+    return "\n".join(parts)
+
+
+def findings_key(policy_digest: str, for_publication: bool) -> str:
+    """Everything a report's findings depend on besides the files it reads: cjji's code, checks/
+    and schemas/ (`policy_digest`), the mode, the grammar server and the spelling dictionary.
+    `cjji build` keys on it too, so a build is never 'up to date' when `cjji check` would fail."""
+    mode = "publication" if for_publication else "draft"
+    return make_key(tool_digest(), policy_digest, mode, machine_token())
+
+
 class FileDigests:
     """sha256 of files, remembered by (size, mtime_ns, ctime_ns, inode) across runs; with
     trust_stat=False every file is read again (what matters never trusts the index)."""
@@ -121,6 +171,8 @@ class FileDigests:
 
     def save(self) -> None:
         if self.changed:
+            from cjji.atomic import write_text  # tempfile and shutil: not needed by a warm check
+
             write_text(self.index, json.dumps({"format": FORMAT, "files": self.entries}))
             self.changed = False
 
@@ -139,21 +191,38 @@ def folder_digest(folder: Path, files: FileDigests) -> str:
     return digest.hexdigest()
 
 
+def reads_of(folder: Path, others: list[Path], files: FileDigests) -> dict[str, str]:
+    """The digest of each other folder a result read (a follow-up reads the report it follows
+    up), by its path relative to FOLDER: recorded beside the result and compared on every hit."""
+    return {os.path.relpath(other, folder): folder_digest(other, files) for other in others}
+
+
 class ResultCache:
+    """Entries under .cache/<kind>/: {key, value, reads}. `reads` holds the digest of every folder
+    outside the report's own that the result depended on; a hit needs each one unchanged."""
+
     def __init__(self, root: Path, kind: str) -> None:
         self.dir = root / ".cache" / kind
 
-    def get(self, key: str) -> Any | None:
+    def get(self, key: str, folder: Path | None = None, files: FileDigests | None = None) -> Any | None:
         try:
             entry = json.loads((self.dir / f"{key}.json").read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return None
         if not isinstance(entry, dict) or entry.get("key") != key or "value" not in entry:
             return None
+        reads = entry.get("reads", {})
+        if not isinstance(reads, dict) or (reads and (folder is None or files is None)):
+            return None
+        for rel, digest in reads.items():
+            if folder is None or files is None or folder_digest(folder / rel, files) != digest:
+                return None  # a folder the result read has changed (or the entry is damaged)
         return entry["value"]
 
-    def put(self, key: str, value: Any) -> None:
-        write_text(self.dir / f"{key}.json", json.dumps({"key": key, "value": value}))
+    def put(self, key: str, value: Any, reads: dict[str, str] | None = None) -> None:
+        from cjji.atomic import write_text
+
+        write_text(self.dir / f"{key}.json", json.dumps({"key": key, "value": value, "reads": reads or {}}))
 
 
 def make_key(*parts: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
 from typing import Literal
@@ -88,3 +89,11 @@ def to_json(findings: Iterable[Finding], summary: Mapping[str, object]) -> str:
         indent=2,
         ensure_ascii=False,
     )
+
+
+def display_path(path: os.PathLike[str] | str) -> str:
+    """How a finding names its file: relative to the current folder when inside it (editors make
+    that clickable), else absolute."""
+    absolute = os.path.abspath(path)
+    relative = os.path.relpath(absolute)
+    return str(absolute) if relative.startswith("..") else relative

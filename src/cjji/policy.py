@@ -7,12 +7,12 @@ typo in policy is a located error, never a silent default. Files in sub-folders
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from cjji import resources
+from cjji.cache import policy_digest
 from cjji.findings import Finding, error
 from cjji.report import display_path
 from cjji.schemacheck import load_schema, validate
@@ -66,14 +66,13 @@ def load_policy(root: Path) -> Policy:
     checks = root / "checks"
     policy = Policy(root=root)
     findings: list[Finding] = []
-    digest = hashlib.sha256()
     if not checks.is_dir():
         raise PolicyError([error("policy", "missing", display_path(checks), 0, 0,
                                  "the policy folder checks/ is missing",
                                  "run cjji from the project folder, or pass --root")])
+    policy.digest = policy_digest(root)  # before parsing: an edit made while loading changes the key
     for path in sorted(p for p in checks.rglob("*") if p.is_file()):
         rel = path.relative_to(checks).as_posix()
-        digest.update(rel.encode() + b"\0" + path.read_bytes() + b"\0")
         if path.suffix not in (".yml", ".yaml"):
             continue
         name = rel.rsplit(".", 1)[0]
@@ -97,8 +96,4 @@ def load_policy(root: Path) -> Policy:
         policy.files[name] = data
     if findings:
         raise PolicyError(findings)
-    schemas = resources.folder("schemas", root)  # the report schema judges reports too: a change re-checks them all
-    for path in sorted(p for p in schemas.rglob("*") if p.is_file()):
-        digest.update(b"schemas/" + path.relative_to(schemas).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
-    policy.digest = digest.hexdigest()
     return policy

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -11,7 +10,7 @@ from typing import Any
 from markdown_it.token import Token
 
 from cjji import markdown
-from cjji.findings import Finding, error
+from cjji.findings import Finding, display_path, error
 from cjji.yamlload import Positions, YamlError, load_yaml
 
 REPORT_FILE = "report.md"
@@ -131,13 +130,6 @@ class Report:
 
 _CONTAINERS = frozenset({"blockquote_open", "list_item_open", "bullet_list_open", "ordered_list_open",
                          "div_open", "footnote_open"})
-
-
-def display_path(path: Path) -> str:
-    """Relative to the current folder when inside it (editors make that clickable), else absolute."""
-    absolute = os.path.abspath(path)
-    relative = os.path.relpath(absolute)
-    return str(absolute) if relative.startswith("..") else relative
 
 
 def _load_error(display: str, line: int, col: int, rule: str, message: str, hint: str = "") -> LoadError:

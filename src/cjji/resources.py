@@ -11,7 +11,6 @@ No other module works out these paths.
 
 from __future__ import annotations
 
-import importlib.resources
 from pathlib import Path
 from typing import Literal
 
@@ -26,6 +25,8 @@ class ResourceError(Exception):
 
 def packaged(folder: Folder) -> Path:
     """The copy of schemas/ or templates/ installed with cjji."""
+    import importlib.resources  # only for a project without its own copy (it costs start-up time)
+
     data = importlib.resources.files("cjji") / PACKAGE_DATA / folder
     if data.is_dir():
         return Path(str(data))  # cjji is installed as files (never zipped): Jinja and Typst read paths

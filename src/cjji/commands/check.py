@@ -10,15 +10,11 @@ from pathlib import Path
 
 import click
 
-from cjji import gates
 from cjji.cache import CacheError
-from cjji.checking import ReportResult, check_all
-from cjji.commands.options import open_project, progress_bar, root_option
+from cjji.checking import ReportResult, check_all, notes, warm_results
+from cjji.commands.options import find_project, open_project, progress_bar, root_option
 from cjji.findings import count, format_github, format_human, to_json
-from cjji.gates import grammar, spelling
-from cjji.gates.base import Context
 from cjji.project import ProjectError, changed_report_dirs, report_dirs
-from cjji.style import loader as style_rules
 
 
 def summary_line(results: list[ReportResult], seconds: float) -> str:
@@ -85,6 +81,7 @@ def command(paths: tuple[Path, ...], fmt: str, strict: bool, for_publication: bo
     then a one-line summary. Exits 1 if any error was found (or any warning, with --strict).
     """
     if list_gates:
+        from cjji import gates
         from cjji.gates import outputs  # run by `cjji build` on the files it writes
 
         listed = [(g.id, g.description) for g in gates.ALL]
@@ -94,9 +91,11 @@ def command(paths: tuple[Path, ...], fmt: str, strict: bool, for_publication: bo
             click.echo(f"{gate_id.ljust(width)}  {description}")
         return
     started = time.perf_counter()
-    project, policy = open_project(root)
+    project = find_project(root)
     if list_rules:
-        for line in style_rules.listing(policy):
+        from cjji.style import loader as style_rules
+
+        for line in style_rules.listing(open_project(project)[1]):
             click.echo(line)
         return
     if base is not None:
@@ -111,16 +110,24 @@ def command(paths: tuple[Path, ...], fmt: str, strict: bool, for_publication: bo
         dirs = report_dirs(project, list(paths))
     if not dirs:
         raise click.ClickException("no reports found; create one with `cjji new <id>`")
-    show_progress = fmt == "human" and sys.stderr.isatty() and len(dirs) > 1
     try:
-        with progress_bar(len(dirs), show_progress) as done:
-            results = check_all(dirs, policy, for_publication=for_publication, jobs=jobs,
-                                use_cache=not no_cache, on_done=done)
+        # a warm draft check answers from the cache without loading the policy or the gates
+        warm = None if no_cache or for_publication else warm_results(dirs, project)
+        if warm is not None:
+            results, said = warm
+        else:
+            _, policy = open_project(project)
+            show_progress = fmt == "human" and sys.stderr.isatty() and len(dirs) > 1
+            with progress_bar(len(dirs), show_progress) as done:
+                results = check_all(dirs, policy, for_publication=for_publication, jobs=jobs,
+                                    use_cache=not no_cache, on_done=done)
+            from cjji.gates.base import Context
+
+            said = notes(Context(policy, for_publication))
     except CacheError as exc:
         raise click.ClickException(str(exc)) from None
-    for module in (spelling, grammar):  # said once per run, not once per report
-        if text := module.note(Context(policy, for_publication)):
-            click.echo(f"note: {text}", err=True)
+    for text in said:  # said once per run, not once per report
+        click.echo(f"note: {text}", err=True)
     print_results(results, fmt, time.perf_counter() - started)
     findings = [f for r in results for f in r.findings]
     if count(findings, "error") or (strict and (count(findings, "warning") or count(findings, "todo"))):

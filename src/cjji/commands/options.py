@@ -5,12 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from cjji.findings import format_human
-from cjji.policy import Policy, PolicyError, load_policy
 from cjji.project import ProjectError, find_root
+
+if TYPE_CHECKING:
+    from cjji.policy import Policy
 
 root_option = click.option(
     "--root",
@@ -20,13 +23,21 @@ root_option = click.option(
 )
 
 
-def open_project(root: Path | None) -> tuple[Path, Policy]:
-    """Find the project and load its policy, or exit 2 with the located problems."""
+def find_project(root: Path | None) -> Path:
+    """Find the project (without loading its policy), or exit 2 saying where it looked."""
     try:
-        found = find_root(root)
-        return found, load_policy(found)
+        return find_root(root)
     except ProjectError as exc:
         raise click.ClickException(str(exc)) from None
+
+
+def open_project(root: Path | None) -> tuple[Path, Policy]:
+    """Find the project and load its policy, or exit 2 with the located problems."""
+    from cjji.policy import PolicyError, load_policy  # loaded only by the commands that need it
+
+    found = find_project(root)
+    try:
+        return found, load_policy(found)
     except PolicyError as exc:
         for finding in exc.findings:
             click.echo(format_human(finding), err=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from cjji.findings import Finding
 from cjji.policy import Policy
@@ -23,3 +24,6 @@ class Gate:
     id: str
     description: str
     run: Callable[[Report, Context], list[Finding]]
+    # the folders besides the report's own that `run` reads (a follow-up reads the earlier report):
+    # the results cache keys on them too (cjji.checking)
+    reads: Callable[[Report], list[Path]] | None = None

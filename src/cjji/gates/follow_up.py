@@ -12,6 +12,7 @@ item may be invented. The counts sentence (`summary`) is generated, never typed.
 from __future__ import annotations
 
 from collections import Counter
+from pathlib import Path
 from typing import Any
 
 from cjji.blocks import graded_blocks
@@ -65,11 +66,17 @@ def summary(report: Report) -> list[str]:
     return sentences
 
 
-def _earlier(report: Report) -> Report | None:
+def reads(report: Report) -> list[Path]:
+    """The earlier report's folder, which this gate reads (the results cache keys on it too)."""
     ident = mapping(report.meta.get("follows_up")).get("report")
-    if not isinstance(ident, str):
+    return [report.dir.parent / ident] if isinstance(ident, str) else []
+
+
+def _earlier(report: Report) -> Report | None:
+    folders = reads(report)
+    if not folders:
         return None
-    folder = report.dir.parent / ident
+    folder = folders[0]
     try:
         return load(folder) if (folder / "report.md").is_file() else None
     except LoadError:
@@ -129,4 +136,4 @@ def run(report: Report, context: Context) -> list[Finding]:
 
 
 GATE = Gate(ID, "A follow-up accounts for every earlier recommendation, cause of concern and area for "
-                "improvement, with a status and evidence (Annex A principles 1 and 10)", run)
+                "improvement, with a status and evidence (Annex A principles 1 and 10)", run, reads)
