@@ -59,22 +59,47 @@ def test_document_language_is_british_english(doc: DocumentObject) -> None:
     assert lang.get(qn("w:val")) == "en-GB"
 
 
-def test_cover_page_title_subtitle_date_and_logos_lead_first(doc: DocumentObject) -> None:
+def test_cover_brand_band_logos_lead_first_and_joint_mark(doc: DocumentObject) -> None:
+    band = doc.tables[0]
+    cell = band.rows[0].cells[0]
+    assert [p.style.name for p in cell.paragraphs] == ["Title", "Subtitle"]
+    assert cell.paragraphs[0].text == "Every construct of the report dialect"
+    tcpr = cell._tc.tcPr
+    assert tcpr.find(qn("w:shd")).get(qn("w:fill")).lower() == "1d4e5f"  # brand.yml primary
+    tblpr = band._tbl.tblPr
+    assert tblpr.find(qn("w:tblW")).get(qn("w:w")) == "11906"  # the page's whole width, 210 mm
+    assert tblpr.find(qn("w:tblInd")).get(qn("w:w")) == "-1417"  # reaching back over the 25 mm margin
     paragraphs = doc.paragraphs
-    assert paragraphs[0].style.name == "Title" and paragraphs[0].text == "Every construct of the report dialect"
-    assert paragraphs[1].style.name == "Subtitle"
-    assert paragraphs[2].text == "1 March 2027"
-    logos = [p.get("descr") for p in paragraphs[3]._p.iter(qn("wp:docPr"))]
+    assert paragraphs[0].text == "1 March 2027"
+    logos = [p.get("descr") for p in paragraphs[1]._p.iter(qn("wp:docPr"))]
     assert logos == [
         "His Majesty's Inspectorate of Constabulary and Fire & Rescue Services logo",
         "His Majesty's Crown Prosecution Service Inspectorate logo",
     ]
-    assert "Open Government Licence v3.0" in paragraphs[4].text
-    assert "© Crown copyright 2027" in paragraphs[4].text
+    assert [p.get("descr") for p in paragraphs[2]._p.iter(qn("wp:docPr"))] == ["Criminal justice joint inspection logo"]
+
+
+def test_inside_cover_licence_link_and_who_we_are_come_before_the_contents(doc: DocumentObject) -> None:
+    texts = [p.text for p in doc.paragraphs]
+    licence = next(p for p in doc.paragraphs if "Open Government Licence v3.0" in p.text)
+    assert "© Crown copyright 2027" in licence.text  # the report's year, not the build's
+    links = licence._p.findall(qn("w:hyperlink"))
+    targets = {licence.part.rels[link.get(qn("r:id"))].target_ref for link in links}
+    assert "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/" in targets
+    formats = next(t for t in texts if "other formats" in t)
+    assert "cjji.publications@cjji-reports.invalid" in formats  # templates/site/site.yml's contact
+    every = ["".join(t.text or "" for t in p.iter(qn("w:t"))) for p in doc.element.body.iter(qn("w:p"))]
+    who = every.index("Who we are")
+    contents = every.index("Contents")  # the contents' title, inside its w:sdt
+    assert every.index(licence.text) < who < contents < every.index("Foreword")
+    texts = every
+    statements = texts[who:contents]
+    assert any(t.startswith("His Majesty's Inspectorate of Constabulary and Fire & Rescue Services inspects")
+               for t in statements)
 
 
 def test_real_heading_styles_with_chapter_numbers(doc: DocumentObject) -> None:
-    assert styled(doc, "Heading 1")[:3] == ["Foreword", "1 Summary", "2 Recommendations"]
+    assert styled(doc, "Heading 1")[:4] == ["Who we are", "Foreword", "1 Summary", "2 Recommendations"]
     assert styled(doc, "Heading 2")[0] == "1.1 Findings in detail"
     assert "A third-level heading" in styled(doc, "Heading 3")
 
@@ -92,27 +117,32 @@ def test_recommendation_is_a_labelled_callout(doc: DocumentObject) -> None:
 
 
 def test_table_header_repeats_and_caption_describes_the_table(doc: DocumentObject) -> None:
-    table = doc.tables[0]._tbl
+    table = doc.tables[1]._tbl
     assert table.find(f"{qn('w:tr')}/{qn('w:trPr')}/{qn('w:tblHeader')}") is not None
     props = table.find(qn("w:tblPr"))
     assert props.find(qn("w:tblCaption")).get(qn("w:val")) == "Table 1: Cases by area"
     assert props.find(qn("w:tblDescription")).get(qn("w:val")) == "Table 1: Cases by area"
-    assert [c.text for c in doc.tables[0].rows[0].cells] == ["Area", "Cases", "Told on time"]
+    assert [c.text for c in doc.tables[1].rows[0].cells] == ["Area", "Cases", "Told on time"]
 
 
 def test_images_describe_themselves_with_alt_text_not_caption(doc: DocumentObject) -> None:
-    descriptions = [p.get("descr") for p in doc.element.body.iter(qn("wp:docPr"))][2:]  # after the logos
+    descriptions = [p.get("descr") for p in doc.element.body.iter(qn("wp:docPr"))][3:]  # after the logos and mark
     assert descriptions == [CHART_ALT, "logo mark"]
     assert not [p for p in doc.element.body.iter(qn("wp:docPr")) if p.get("title")]  # caption not read twice
     assert "Figure 1: Days taken, by area" in styled(doc, "Image Caption")
 
 
-def test_header_title_and_page_x_of_y_footer(doc: DocumentObject) -> None:
-    section = doc.sections[0]
-    assert section.different_first_page_header_footer  # nothing on the cover
-    assert section.header.paragraphs[0].text == "Every construct of the report dialect"
-    fields = [t.text.strip() for t in section.footer._element.iter(qn("w:instrText"))]
-    assert fields == ["PAGE", "NUMPAGES"]
+def test_sections_cover_bare_front_matter_roman_body_from_page_1(doc: DocumentObject) -> None:
+    cover, front, body = doc.sections
+    assert cover.top_margin == 0 and not cover._sectPr.findall(qn("w:footerReference"))  # band at the top edge
+    numbers = front._sectPr.find(qn("w:pgNumType"))
+    assert (numbers.get(qn("w:fmt")), numbers.get(qn("w:start"))) == ("lowerRoman", "2")  # the cover is i
+    assert [t.text.strip() for t in front.footer._element.iter(qn("w:instrText"))] == ["PAGE"]
+    numbers = body._sectPr.find(qn("w:pgNumType"))
+    assert (numbers.get(qn("w:fmt")), numbers.get(qn("w:start"))) == ("decimal", "1")
+    assert body.header.paragraphs[0].text == "Every construct of the report dialect"
+    assert body.footer.paragraphs[0].text.startswith("Page ")
+    assert [t.text.strip() for t in body.footer._element.iter(qn("w:instrText"))] == ["PAGE"]
 
 
 def test_footnotes_raw_html_and_annex(doc: DocumentObject, built: Path) -> None:

@@ -1,8 +1,10 @@
 """Word: pandoc with the branded reference document, then python-docx for what pandoc can't do.
 
 Added after pandoc: core properties (title, subject, the inspectorates as authors, keywords,
-en-GB, fixed dates, nobody's name), a cover page (title, subtitle, date, the inspectorates' logos
-with the lead first, the licence notice), a header and a "Page X of Y" footer, table header rows
+en-GB, fixed dates, nobody's name), a cover page (the brand band with title and subtitle, date,
+the inspectorates' logos with the lead first, the joint mark), the front matter of
+cjji.build.publication.front_matter (inside cover, "Who we are") in a section numbered in roman,
+a header and a "Page X" footer in the body (which starts again at 1), table header rows
 that repeat on every page (w:tblHeader), table captions as w:tblCaption/w:tblDescription, image
 descriptions (wp:docPr/@descr) holding the alt text, and our own docProps/app.xml (Application
 "cjji" and the real word count instead of pandoc's template figures; no page count, which only
@@ -15,15 +17,17 @@ from __future__ import annotations
 import datetime as dt
 import io
 import zipfile
+from copy import deepcopy
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from docx import Document
 from docx.document import Document as DocumentObject
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Mm, Pt
+from docx.shared import Mm, Pt, RGBColor
 from docx.text.paragraph import Paragraph
 
 from cjji import atomic
@@ -36,7 +40,7 @@ from cjji.build.pandoc_ast import (
     document,
     meta_string,
 )
-from cjji.build.publication import LANGUAGE, Publication, body_blocks, publication
+from cjji.build.publication import LANGUAGE, FrontMatter, Publication, body_blocks, front_matter, publication
 from cjji.build.reference_docx import reference_docx
 from cjji.build.sandbox import build_limits
 from cjji.policy import Policy
@@ -62,7 +66,7 @@ def build_docx(report: Report, policy: Policy, dest: Path) -> Path:
                       memory_mb=limits["memory_mb"])
     doc = Document(io.BytesIO(data))
     set_properties(doc, pub)
-    add_cover(doc, pub, brand, policy)
+    add_cover(doc, pub, brand, policy, front_matter(report, policy, brand))
     add_header_footer(doc, pub)
     mark_tables(doc)
     set_image_descriptions(doc)
@@ -154,18 +158,25 @@ def logo_png(svg: Path) -> bytes:
     return png
 
 
-def add_cover(doc: DocumentObject, pub: Publication, brand: Brand, policy: Policy) -> None:
-    """Title, subtitle, date, logos (lead first) and the licence notice, then a page break."""
+def add_cover(doc: DocumentObject, pub: Publication, brand: Brand, policy: Policy,
+              front: FrontMatter | None = None) -> None:
+    """The cover (the brand band with title and subtitle, the date, the inspectorates' logos with
+    the lead first, the joint mark), then the front matter (inside cover: copyright, licence,
+    ISBN and number, other formats; "Who we are"), before pandoc's contents. The cover is a
+    section of its own with no top margin, header or footer; the front matter and the contents
+    are a section numbered i, ii, iii (the cover counts as i, as in the PDF); the body restarts
+    at 1 (see sections)."""
     body = doc.element.body
     anchor = body[0] if len(body) and body[0].tag != qn("w:sectPr") else None  # pandoc's contents
-    _insert_before(anchor, doc, pub.title, "Title")
-    if pub.subtitle:
-        _insert_before(anchor, doc, pub.subtitle, "Subtitle")
+    band = _band(doc, pub, brand)
+    if anchor is not None:
+        anchor.addprevious(band)
     if pub.long_date:
-        _insert_before(anchor, doc, pub.long_date, "Date")
+        date = _insert_before(anchor, doc, pub.long_date, "Date")
+        date.paragraph_format.space_before = Pt(24)
     names = policy.inspectorates
     logos = _insert_before(anchor, doc, "", "Body Text")
-    logos.paragraph_format.space_before = Pt(36)
+    logos.paragraph_format.space_before = Pt(30)
     for k, code in enumerate(pub.inspectorates):
         path = brand.logo(code)
         if path is None:
@@ -174,11 +185,158 @@ def add_cover(doc: DocumentObject, pub: Publication, brand: Brand, policy: Polic
             logos.add_run("   ")
         logos.add_run().add_picture(io.BytesIO(logo_png(path)), height=LOGO_HEIGHT)
         _describe_last_picture(logos, f"{names.get(code, {}).get('name', code)} logo")
-    notice = _insert_before(anchor, doc, brand.licence_text(pub.year), "Body Text")
-    notice.paragraph_format.space_before = Pt(120)
-    for run in notice.runs:
-        run.font.size = Pt(brand.sizes["small"])
-    notice.add_run().add_break(WD_BREAK.PAGE)
+    mark = _insert_before(anchor, doc, "", "Body Text")
+    mark.paragraph_format.space_before = Pt(330 if len(pub.inspectorates) <= 3 else 270)
+    mark.add_run().add_picture(io.BytesIO(logo_png(brand.joint_logo)), height=Mm(14))
+    _describe_last_picture(mark, f"{brand.name} logo")
+    _section_break(anchor, doc, "cover")
+    notices = (front.notices if front is not None else
+               [[(brand.licence_text(pub.year), "")]])
+    for n, paragraph in enumerate(notices):
+        para = _insert_before(anchor, doc, "", "Body Text")
+        if n == 0:
+            para.paragraph_format.space_before = Pt(560 - 45 * min(len(notices), 8))
+        for text, href in paragraph:
+            run = _hyperlink(doc, para, text, href) if href else para.add_run(text)
+            run.font.size = Pt(brand.sizes["small"])
+    if front is not None and front.who_we_are:
+        _insert_before(anchor, doc, front.who_we_are_title, "Heading 1")  # starts its own page
+        for statement in front.who_we_are:
+            para = _insert_before(anchor, doc, "", "Body Text")
+            run = para.add_run(statement.name)
+            run.bold = True
+            run.font.color.rgb = RGBColor.from_string(brand.colours["primary"][1:].upper())
+            para.add_run(" " + statement.does)
+    if anchor is not None and anchor.tag == qn("w:sdt"):  # the contents start a page, and end the front matter
+        heading = anchor.find(f"{qn('w:sdtContent')}/{qn('w:p')}")
+        if heading is not None:
+            heading.get_or_add_pPr().insert(1, OxmlElement("w:pageBreakBefore"))
+        closing = _insert_before(None, doc, "", "Body Text")
+        anchor.addnext(closing._p)
+        _section_break(closing._p.getnext(), doc, "front", after=closing)
+    else:
+        _insert_before(anchor, doc, "", "Body Text").add_run().add_break(WD_BREAK.PAGE)
+
+
+def _band(doc: DocumentObject, pub: Publication, brand: Brand) -> object:
+    """The cover's brand band: one cell as wide as the page (its indent reaches back over the left
+    margin), filled with the primary colour, holding the title and subtitle in white."""
+    width = _twips(Mm(210))
+    margin = _twips(Mm(brand.margins_mm["left"]))
+    table = doc.add_table(rows=1, cols=1)
+    tbl = table._tbl
+    tblpr = tbl.tblPr
+    for old in list(tblpr):
+        if old.tag in (qn("w:tblStyle"), qn("w:tblW"), qn("w:tblInd"), qn("w:tblLook")):
+            tblpr.remove(old)
+    for tag, attrs in (("w:tblW", {"w:w": str(width), "w:type": "dxa"}),
+                       ("w:tblInd", {"w:w": str(-margin), "w:type": "dxa"}),
+                       ("w:tblLayout", {"w:type": "fixed"})):
+        element = OxmlElement(tag)
+        for key, value in attrs.items():
+            element.set(qn(key), value)
+        tblpr.append(element)
+    caption = OxmlElement("w:tblCaption")  # a layout table: say what it is
+    caption.set(qn("w:val"), "Cover")
+    tblpr.append(caption)
+    for col in tbl.findall(f"{qn('w:tblGrid')}/{qn('w:gridCol')}"):
+        col.set(qn("w:w"), str(width))
+    cell = table.rows[0].cells[0]
+    tcpr = cell._tc.get_or_add_tcPr()
+    tcw = OxmlElement("w:tcW")
+    tcw.set(qn("w:w"), str(width))
+    tcw.set(qn("w:type"), "dxa")
+    shd = OxmlElement("w:shd")
+    for key, value in (("w:val", "clear"), ("w:color", "auto"), ("w:fill", brand.colours["primary"][1:])):
+        shd.set(qn(key), value)
+    mar = OxmlElement("w:tcMar")
+    for side, size in (("top", Mm(30 if len(pub.title) <= 80 else 20)), ("left", Mm(brand.margins_mm["left"])),
+                       ("bottom", Mm(22)), ("right", Mm(brand.margins_mm["right"]))):
+        edge = OxmlElement(f"w:{side}")
+        edge.set(qn("w:w"), str(_twips(size)))
+        edge.set(qn("w:type"), "dxa")
+        mar.append(edge)
+    borders = OxmlElement("w:tcBorders")
+    for side in ("top", "left", "bottom", "right"):
+        edge = OxmlElement(f"w:{side}")
+        edge.set(qn("w:val"), "nil")
+        borders.append(edge)
+    for old in list(tcpr):
+        if old.tag != qn("w:tcW"):
+            tcpr.remove(old)
+    for old in tcpr.findall(qn("w:tcW")):
+        tcpr.remove(old)
+    tcpr.extend([tcw, borders, shd, mar])
+    on_band = RGBColor.from_string("FFFFFF")
+    title = cell.paragraphs[0]
+    title.style = doc.styles["Title"]
+    run = title.add_run(pub.title)
+    run.font.color.rgb = on_band
+    if len(pub.title) > 80:
+        run.font.size = Pt(brand.sizes["title"] * (0.6 if len(pub.title) > 160 else 0.75))
+    if pub.subtitle:
+        sub = cell.add_paragraph(style=doc.styles["Subtitle"])
+        sub.add_run(pub.subtitle).font.color.rgb = on_band
+    return tbl
+
+
+def _twips(length: int) -> int:
+    return int(round(length / 635))  # EMU to twentieths of a point
+
+
+def _hyperlink(doc: DocumentObject, paragraph: Paragraph, text: str, href: str) -> Any:
+    """A run inside an external hyperlink (w:hyperlink r:id) in the Hyperlink character style."""
+    from docx.opc.constants import RELATIONSHIP_TYPE
+    from docx.text.run import Run
+
+    rid = paragraph.part.relate_to(href, RELATIONSHIP_TYPE.HYPERLINK, is_external=True)
+    link = OxmlElement("w:hyperlink")
+    link.set(qn("r:id"), rid)
+    link.set(qn("w:history"), "1")
+    paragraph._p.append(link)
+    run = OxmlElement("w:r")
+    link.append(run)
+    result = Run(run, paragraph)
+    result.text = text
+    result.style = doc.styles["Hyperlink"]
+    return result
+
+
+def _section_break(anchor: object | None, doc: DocumentObject, kind: str, after: Paragraph | None = None) -> None:
+    """End a section before `anchor`: the cover (no top margin, so the band reaches the page's top
+    edge) or the front matter (numbered i, ii ... from ii: the cover is i)."""
+    final = doc.element.body.find(qn("w:sectPr"))
+    sect = deepcopy(final)
+    for old in list(sect):
+        if old.tag in (qn("w:headerReference"), qn("w:footerReference"), qn("w:titlePg"), qn("w:pgNumType")):
+            sect.remove(old)
+    if kind == "cover":
+        margins = sect.find(qn("w:pgMar"))
+        if margins is not None:
+            margins.set(qn("w:top"), "0")
+            margins.set(qn("w:header"), "0")
+    else:
+        numbers = OxmlElement("w:pgNumType")
+        numbers.set(qn("w:fmt"), "lowerRoman")
+        numbers.set(qn("w:start"), "2")
+        _place_pgnumtype(sect, numbers)
+    para = after if after is not None else _insert_before(anchor, doc, "", "Body Text")
+    ppr = para._p.get_or_add_pPr()
+    spacing = OxmlElement("w:spacing")  # the section's last paragraph takes no room
+    spacing.set(qn("w:before"), "0")
+    spacing.set(qn("w:after"), "0")
+    ppr.append(spacing)
+    ppr.append(sect)
+
+
+def _place_pgnumtype(sect: Any, numbers: Any) -> None:
+    later = next((c for c in sect if c.tag in (qn("w:cols"), qn("w:formProt"), qn("w:vAlign"), qn("w:noEndnote"),
+                                                qn("w:titlePg"), qn("w:textDirection"), qn("w:bidi"),
+                                                qn("w:rtlGutter"), qn("w:docGrid"))), None)
+    if later is not None:
+        later.addprevious(numbers)
+    else:
+        sect.append(numbers)
 
 
 def _describe_last_picture(paragraph: Paragraph, text: str) -> None:
@@ -206,19 +364,45 @@ def _field(paragraph: Paragraph, instruction: str) -> None:
 
 
 def add_header_footer(doc: DocumentObject, pub: Publication) -> None:
-    """The title in the header and 'Page X of Y' in the footer, none on the cover page."""
-    for section in doc.sections:
-        section.different_first_page_header_footer = True
-        header = section.header.paragraphs[0]
-        header.text = pub.title
-        header.style = doc.styles["Header"]  # made by reference_docx.py, like "Footer"
+    """With the cover and front matter in sections of their own (add_cover): no header or footer on
+    the cover; the front matter's page number in roman; in the body the title in the header and
+    'Page X' in the footer, X counting from the body's first page (as the PDF prints them)."""
+    sections = list(doc.sections)
+    body = sections[-1]
+    final = body._sectPr
+    numbers = OxmlElement("w:pgNumType")  # the body starts again at 1
+    numbers.set(qn("w:fmt"), "decimal")
+    numbers.set(qn("w:start"), "1")
+    for old in final.findall(qn("w:pgNumType")):
+        final.remove(old)
+    _place_pgnumtype(final, numbers)
+    if len(sections) == 1:  # no section of its own for the cover: leave the first page bare
+        body.different_first_page_header_footer = True
+    for section in sections[1:-1]:  # the front matter
+        section.different_first_page_header_footer = False
+        section.header.is_linked_to_previous = False
+        section.footer.is_linked_to_previous = False
         footer = section.footer.paragraphs[0]
         footer.style = doc.styles["Footer"]
         footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        footer.add_run("Page ")
         _field(footer, "PAGE")
+    if len(sections) > 1:
+        body.different_first_page_header_footer = False
+    body.header.is_linked_to_previous = False
+    body.footer.is_linked_to_previous = False
+    header = body.header.paragraphs[0]
+    header.text = pub.title
+    header.style = doc.styles["Header"]  # made by reference_docx.py, like "Footer"
+    footer = body.footer.paragraphs[0]
+    footer.style = doc.styles["Footer"]
+    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    footer.add_run("Page ")
+    _field(footer, "PAGE")
+    if len(sections) == 1:
         footer.add_run(" of ")
         _field(footer, "NUMPAGES")
+    # else no "of Y": NUMPAGES would count the cover and front matter too, and LibreOffice shows
+    # SECTIONPAGES (the body's own count) as a fixed "1"
 
 
 def mark_tables(doc: DocumentObject) -> None:

@@ -30,7 +30,7 @@ from cjji.build.brand import Brand, load_brand
 from cjji.build.html_render import ContentsEntry, RenderOptions, render_tokens, sanitise
 from cjji.build.numbering import Numbering, number
 from cjji.build.pandoc_ast import BuildError
-from cjji.build.publication import report_numbering, resolved_tokens
+from cjji.build.publication import FrontMatter, front_matter, report_numbering, resolved_tokens
 from cjji.build.typography import smarten
 from cjji.dates import long_date
 from cjji.digest import DigestError
@@ -305,6 +305,22 @@ def page_context(report: Report, policy: Policy, brand: Brand, folder: str,
         "licence": licence_notice(brand, date_iso[:4] or str(dt.date.today().year)),
         "css": Markup(page_css(brand)),
         "report_id": report.id,
+        "front": front_context(front_matter(report, policy, brand)),
+    }
+
+
+def front_context(front: FrontMatter) -> dict[str, Any]:
+    """The front matter (cjji.build.publication.front_matter) for report.html.j2: its notices as
+    safe HTML with their links, "Who we are" as name and statement."""
+    def paragraph(segments: list[tuple[str, str]]) -> Markup:
+        return Markup("").join(Markup('<a href="{}">{}</a>').format(href, smarten(text)) if href
+                               else Markup.escape(smarten(text)) for text, href in segments)
+
+    return {
+        "about_title": front.about_title,
+        "notices": [paragraph(p) for p in front.notices],
+        "who_we_are_title": front.who_we_are_title,
+        "who_we_are": [{"name": smarten(s.name), "does": smarten(s.does)} for s in front.who_we_are],
     }
 
 

@@ -13,7 +13,7 @@ from cjji import atomic
 from cjji.build import pandoc
 from cjji.build.brand import Brand, load_brand
 from cjji.build.pandoc_ast import BuildError, document, typst_string
-from cjji.build.publication import Publication, body_blocks, project_relative, publication
+from cjji.build.publication import FrontMatter, Publication, body_blocks, front_matter, project_relative, publication
 from cjji.build.sandbox import LimitError, ToolError, build_limits, compile_typst, typst_root
 from cjji.digest import DigestError
 from cjji.findings import error
@@ -64,6 +64,17 @@ def logos(pub: Publication, brand: Brand, names: dict[str, dict[str, Any]]) -> l
     return found
 
 
+def front_value(front: FrontMatter) -> dict[str, Any]:
+    """The front matter as the template's `front` dictionary (plain strings: no markup is read)."""
+    return {
+        # typst_string collapses white space at the ends of a string: keep it as flags
+        "notices": [[{"text": text, "href": href, "before": text[:1].isspace(), "after": text[-1:].isspace()}
+                     for text, href in paragraph] for paragraph in front.notices],
+        "who_title": front.who_we_are_title,
+        "who": [{"name": s.name, "does": s.does} for s in front.who_we_are],
+    }
+
+
 def typst_source(report: Report, policy: Policy, brand: Brand, limits: dict[str, int] | None = None) -> str:
     pub = publication(report, policy)
     limits = limits or build_limits(policy)
@@ -75,8 +86,8 @@ def typst_source(report: Report, policy: Policy, brand: Brand, limits: dict[str,
         "authors": pub.authors,
         "keywords": pub.keywords,
         "date": pub.long_date,
-        "licence": brand.licence_text(pub.year),
         "logos": logos(pub, brand, policy.inspectorates),
+        "front": front_value(front_matter(report, policy, brand)),
     }
     args = ", ".join(f"{k}: {typst_value(v)}" for k, v in params.items())
     return "\n".join([

@@ -1,13 +1,16 @@
-"""What Word and PDF share: the document's properties, and its body as pandoc blocks.
+"""What every writer shares: the document's properties, its front matter, and its body.
 
 The body is the report's own token stream followed by the generated framework annex (if
-cjji.annex exists), both converted by cjji.build.pandoc_ast.
+cjji.annex exists), both converted by cjji.build.pandoc_ast. The front matter (inside cover and
+"Who we are", before the contents) is decided here once (`front_matter`), as plain text with
+links; the Word, PDF and HTML writers only lay it out.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,9 +21,10 @@ from cjji import crossref
 from cjji.blocks import labels_of
 from cjji.build.brand import Brand
 from cjji.build.numbering import Numbering, number
-from cjji.build.pandoc_ast import Node, Options, Source, Target, convert, defined_ids
+from cjji.build.pandoc_ast import BuildError, Node, Options, Source, Target, convert, defined_ids
 from cjji.build.typst_markup import escape_markup
 from cjji.dates import long_date
+from cjji.findings import error
 from cjji.markdown import parse
 from cjji.names import inspectorate_name
 from cjji.policy import Policy
@@ -92,6 +96,136 @@ def publication(report: Report, policy: Policy) -> Publication:
         date=date,
         timestamp=build_timestamp(date),
     )
+
+
+# The front matter's fixed words, in one place (a Welsh edition would take its own from here).
+FRONT_MATTER_TEXT = {
+    "who_we_are": "Who we are",
+    "about": "About this report",
+    "isbn": "ISBN",
+    "number": "Publication number",
+    "formats": ("This report is available in other formats, such as large print, easy read, audio or "
+                "Braille, on request. To ask for one, or to tell us about a problem with its accessibility, "
+                "contact the {team} at {email}."),
+    "reply": " We aim to reply within {days} working days.",
+    "commissioned": "This inspection was commissioned by {who}.",
+}
+SITE_SETTINGS = "templates/site/site.yml"
+
+Segment = tuple[str, str]  # (text, link address or "")
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One inspectorate's "Who we are" entry: its name on the report's date and what it does."""
+
+    code: str
+    name: str
+    does: str  # the rest of the sentence that starts with the name ("inspects probation services ...")
+
+    @property
+    def text(self) -> str:
+        return f"{self.name} {self.does}"
+
+
+@dataclass(frozen=True)
+class FrontMatter:
+    """What comes before the contents in every format: the inside cover's notices (Crown
+    copyright and the Open Government Licence, the ISBN and publication number when given, the
+    alternative-formats statement with the site's contact) and "Who we are"."""
+
+    notices: list[list[Segment]]  # paragraphs of the inside cover, each a run of linked or plain text
+    who_we_are_title: str
+    who_we_are: list[Statement]
+    about_title: str
+
+    def plain(self, paragraph: list[Segment]) -> str:
+        return "".join(text for text, _ in paragraph)
+
+
+_BARE_ADDRESS = re.compile(r"(https?://)?[a-z0-9-]+(\.[a-z0-9-]+)+/[^\s]*[^\s.,;:)]")
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
+
+
+def linked(text: str, links: dict[str, str] | None = None) -> list[Segment]:
+    """`text` as segments: each phrase in `links` linked to its address, each bare web address
+    ("nationalarchives.gov.uk/doc/...") to itself, each e-mail address to mailto:."""
+    links = links or {}
+    spans: list[tuple[int, int, str]] = []
+    for phrase, href in links.items():
+        at = text.find(phrase)
+        if phrase and at >= 0:
+            spans.append((at, at + len(phrase), href))
+    for pattern, make in ((_BARE_ADDRESS, lambda m: m if m.startswith("http") else "https://" + m),
+                          (_EMAIL, lambda m: "mailto:" + m)):
+        for match in pattern.finditer(text):
+            if not any(a < match.end() and match.start() < b for a, b, _ in spans):
+                spans.append((match.start(), match.end(), make(match.group(0))))
+    segments: list[Segment] = []
+    cursor = 0
+    for start, end, href in sorted(spans):
+        if start > cursor:
+            segments.append((text[cursor:start], ""))
+        segments.append((text[start:end], href))
+        cursor = end
+    if cursor < len(text):
+        segments.append((text[cursor:], ""))
+    return segments
+
+
+def _who_we_are(policy: Policy, code: str, date: dt.date | None) -> str:
+    """checks/inspectorates.yml `who_we_are`, from the earlier name in use on `date` if it has its own."""
+    entry = policy.inspectorates.get(code, {})
+    text = str(entry.get("who_we_are", "") or "")
+    if date is not None:
+        for earlier in entry.get("earlier_names", []):  # oldest first
+            if date <= dt.date.fromisoformat(str(earlier["until"])):
+                text = str(earlier.get("who_we_are", "") or text)
+                break
+    return " ".join(text.split())
+
+
+def site_contact(root: Path, display: str) -> dict[str, Any]:
+    """The site configuration's contact (templates/site/site.yml): who answers requests for other
+    formats. A missing or broken file is a located build error, never a made-up address."""
+    from cjji.publish.site import SiteError, load_settings
+
+    try:
+        contact = load_settings(root).get("contact", {})
+    except SiteError as exc:
+        raise BuildError([error("build", "site-settings", display, 0, 0,
+                                f"the front matter needs the contact for other formats: {exc}",
+                                f"{SITE_SETTINGS} holds it (contact: email, team)")]) from None
+    return dict(contact) if isinstance(contact, dict) else {}
+
+
+def front_matter(report: Report, policy: Policy, brand: Brand) -> FrontMatter:
+    """The front matter of `report`, the same in every format."""
+    pub = publication(report, policy)
+    text = FRONT_MATTER_TEXT
+    notices: list[list[Segment]] = [linked(brand.licence_text(pub.year), {brand.licence_name: brand.licence_url})]
+    given = report.meta.get("publication")
+    details = given if isinstance(given, dict) else {}
+    for k in ("isbn", "number"):
+        if isinstance(details.get(k), str) and details[k].strip():
+            notices.append([(f"{text[k]}: {details[k].strip()}", "")])
+    commissioned = report.meta.get("commissioned_by")
+    if isinstance(commissioned, str) and commissioned.strip():
+        notices.append([(text["commissioned"].format(who=" ".join(commissioned.split()).rstrip(".")), "")])
+    contact = site_contact(brand.root, report.display)
+    email, team = str(contact.get("email", "")).strip(), str(contact.get("team", "")).strip()
+    if email:
+        formats = text["formats"].format(team=team or brand.publisher, email=email)
+        days = contact.get("response_days")
+        if isinstance(days, int) and not isinstance(days, bool):
+            formats += text["reply"].format(days=days)
+        notices.append(linked(formats))
+    statements = []
+    for code, name in zip(pub.inspectorates, pub.authors, strict=True):
+        does = _who_we_are(policy, code, pub.date)
+        if does:
+            statements.append(Statement(code, name, does[0].lower() + does[1:]))
+    return FrontMatter(notices, text["who_we_are"], statements, text["about"])
 
 
 def numbering_options(report: Report, brand: Brand) -> tuple[bool, bool]:

@@ -78,13 +78,24 @@ def _paragraph_style(doc: WordDocument, name: str, base: str = "Body Text") -> P
     # python-docx leaves Styles.__getitem__ and add_style unannotated: every name used here is a
     # paragraph style of pandoc's reference.docx, or one added here as a paragraph style
     styles = doc.styles
-    try:
-        return cast(ParagraphStyle, styles[name])
-    except KeyError:
-        style = cast(ParagraphStyle, styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH))
-        style.base_style = styles[base]
-        style.quick_style = True
-        return style
+    found = _named(doc, name)
+    if found is not None:
+        return cast(ParagraphStyle, found)
+    style = cast(ParagraphStyle, styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH))
+    style.base_style = _named(doc, base)
+    style.quick_style = True
+    return style
+
+
+def _named(doc: WordDocument, name: str) -> BaseStyle | None:
+    """The style whose name is `name`, case aside. Not `styles[name]`: for a name it does not know
+    python-docx falls back to the style id, with a deprecation warning ("Caption" in pandoc's
+    reference is spelled with a capital, where python-docx expects Word's internal "caption")."""
+    wanted = name.casefold()
+    for style in doc.styles:
+        if (style.name or "").casefold() == wanted:
+            return cast(BaseStyle, style)
+    return None
 
 
 def _defaults(doc: WordDocument, colour: str) -> None:
