@@ -2,7 +2,8 @@
 
 CommonMark 0.31 plus: GFM pipe tables, strikethrough, footnotes (`[^1]`), pandoc-style attributes
 on headings (`# Title {#id .class}`), an id at the end of a paragraph (`... text. {#p-fees}`),
-images, links, inline code and bracketed spans
+definition lists (a glossary: a term, then `: its meaning` on the next line), images, links,
+inline code and bracketed spans
 (`[text]{.judgement criteria="C1"}`), and pandoc-style fenced divs (`::: {.recommendation #R1}`).
 Everything reports/README.md documents comes from here; the builders turn the same token
 stream into pandoc's document tree, so a heading the checker sees is a heading in every output.
@@ -20,6 +21,7 @@ from markdown_it.token import Token
 from mdit_py_plugins.attrs import attrs_plugin
 from mdit_py_plugins.attrs.parse import ParseError
 from mdit_py_plugins.attrs.parse import parse as parse_attrs_text
+from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
 _DIV_OPEN = re.compile(r"^(:{3,})[ \t]*(\{[^\n]*\}|[A-Za-z][\w-]*)[ \t]*:*[ \t]*$")
@@ -150,6 +152,7 @@ def parser() -> MarkdownIt:
         MarkdownIt("commonmark", {"html": True})
         .enable(["table", "strikethrough"])
         .use(footnote_plugin)
+        .use(deflist_plugin)
         .use(attrs_plugin, spans=True)
     )
     md.block.ruler.before(

@@ -43,15 +43,13 @@ def test_status_of_a_partly_signed_report(gk: Gatekeepers) -> None:  # noqa: F81
 def test_status_shows_the_other_gates_warnings(gk: Gatekeepers) -> None:  # noqa: F811
     report_md = gk.report / "report.md"
     text = report_md.read_text()
-    scoped = ("value-for-money: {not_applicable: \"Value for money was examined in the 2025 joint "
-              "inspection of case progression, so this inspection did not repeat that work.\"}")
-    assert "  value-for-money: {sections: [value]}\n" in text
-    before, after = text.rsplit("value-for-money: {sections: [value]}", 1)  # the cross_cutting one
-    report_md.write_text(before + scoped + after)
+    unused = '  - {id: C9, text: "Victims are offered a named contact.", source: "Victims\' Code, Right 4"}\n'
+    assert "\ncriteria:\n" in text
+    report_md.write_text(text.replace("\ncriteria:\n", "\ncriteria:\n" + unused, 1))
     findings = check_report(gk.report, Context(load_policy(gk.root))).findings
     others = [f for f in findings if f.gate != "signoffs"]
     warnings, errors = count(others, "warning"), count(others, "error")
-    assert warnings >= 1  # the cross-cutting gate warns that an issue is scoped out
+    assert warnings >= 1  # the criteria gate warns that no judgement cites C9
     assert (f"checks   {errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)} "
             "from the other gates") in status(gk)
 

@@ -421,7 +421,7 @@ def render_tokens(tokens: Sequence[Token], options: RenderOptions) -> str:
 
 # The second wall: whatever the renderer emits passes this allow-list and nothing else does.
 ALLOWED_TAGS = frozenset({
-    "a", "abbr", "blockquote", "br", "caption", "code", "del", "div", "em", "figcaption",
+    "a", "abbr", "blockquote", "br", "caption", "code", "dd", "del", "div", "dl", "dt", "em", "figcaption",
     "figure", "h2", "h3", "h4", "h5", "h6", "hr", "img", "li", "ol", "p", "pre", "s", "section",
     "span", "strong", "sub", "sup", "table", "tbody", "td", "th", "thead", "tr", "ul",
 })

@@ -245,6 +245,8 @@ class Converter:
             return [el("OrderedList", [[start, el("Decimal"), el(delim)], self.items(i + 1, close)])]
         if kind == "table_open":
             return [self.table(i, close)]
+        if kind == "dl_open":  # a glossary: term, then its meaning (Word's Definition styles, Typst's term list)
+            return [el("DefinitionList", self.definitions(i + 1, close))]
         if kind == "div_open":
             return [self.div(i, close)]
         if kind in ("footnote_open", "footnote_block_open"):
@@ -262,6 +264,24 @@ class Converter:
                 i = close + 1
             else:
                 i += 1
+        return result
+
+    def definitions(self, start: int, end: int) -> list[list[Any]]:
+        """A definition list's items: [term inlines, [each definition's blocks]]."""
+        tokens = self.source.tokens
+        result: list[list[Any]] = []
+        i = start
+        while i < end:
+            token = tokens[i]
+            close = self._close.get(i, i)
+            if token.type == "dt_open":
+                inline = tokens[i + 1] if i + 1 < close and tokens[i + 1].type == "inline" else None
+                result.append([self.inlines(inline) if inline is not None else [], []])
+            elif token.type == "dd_open":
+                if not result:
+                    result.append([[], []])
+                result[-1][1].append(self.blocks(i + 1, close))
+            i = close + 1 if token.nesting == 1 else i + 1
         return result
 
     def heading(self, i: int) -> Node:

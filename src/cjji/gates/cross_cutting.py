@@ -2,7 +2,11 @@
 
 Each issue in checks/cross_cutting.yml is covered by sections tagged `.cross-cutting` that say
 something (thresholds: cross_cutting_min_words, 1 by default), or scoped out with a reason.
-Scoping one out is a warning, so gatekeepers see it when they sign off.
+Scoping one out with a reason is information, not a warning: the framework asks inspections to
+"have regard to" the three issues (11.1), and a reasoned decision that one does not apply (a
+custody inspection has no victims or witnesses) is that regard. Real custody reports scope out
+victim and witness experience, so a warning would fail every one under --strict. Gatekeepers
+still see the reason: in the check's output and in the generated framework annex they sign.
 """
 
 from __future__ import annotations
@@ -19,7 +23,6 @@ from cjji.gates._framework import (
     cross_cutting_issues,
     mapping,
     threshold,
-    warn,
 )
 from cjji.gates.base import Context, Gate
 from cjji.policy import Policy
@@ -45,10 +48,10 @@ def _check_issue(report: Report, policy: Policy, issue: dict[str, Any], entry: A
     if isinstance(reason, str):
         line, col = report.where(path + ("not_applicable",))
         return [
-            warn(report, ID, "scoped-out", line, col,
-                 f"the cross-cutting issue '{name}' is scoped out of this inspection: {reason.strip()}",
-                 "gatekeepers see this when they sign off; cover it in a section tagged "
-                 "{.cross-cutting} if it does apply"),
+            Finding(report.display, line, col, "info", ID, "scoped-out",
+                    f"the cross-cutting issue '{name}' is scoped out of this inspection: {reason.strip()}",
+                    "gatekeepers see this, and the framework annex prints it; cover it in a section "
+                    "tagged {.cross-cutting} if it does apply"),
             *check_reason(report, ID, path + ("not_applicable",), reason,
                           f"the cross-cutting issue '{name}'", policy),
         ]
