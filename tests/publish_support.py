@@ -20,7 +20,7 @@ from signoff_support import REQUIRED, Gatekeepers, gk, keys, set_version  # noqa
 from cjji.cli import cli
 from cjji.publish import embargo
 from cjji.publish.embargo import parse_time
-from cjji.publish.target import Change, PublishedFile, Release, ReportMetadata, ReportVersion, Withdrawal
+from cjji.publish.target import Body, Change, PublishedFile, Release, ReportMetadata, ReportVersion, Withdrawal
 
 SIGNERS = dict(zip(REQUIRED, ["cps-chief", "police-chief", "probation-chief", "cps-qa"], strict=True))
 REPORT = "2026-victim-updates"
@@ -143,7 +143,7 @@ def stand_in_version(folder: Path, report_id: str, version: int = 1, *, date: st
             inspectorate_codes=codes, business_process=process.replace("-", " ").capitalize(),
             business_process_id=process, publication_date=day),
         files={"pdf": pdf_file},
-        html_body=f'<h2 id="summary">Summary</h2><p>The findings of {report_id}.</p>',
+        body=Body((f'<h2 id="summary">Summary</h2><p>The findings of {report_id}.</p>',)),
         change=this, history=(*history, this), recommendations=(),
         content_digest="sha256:" + hashlib.sha256(report_id.encode() + bytes([version])).hexdigest(),
         signoffs=(), embargo=moment, published_at=moment,

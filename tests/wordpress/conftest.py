@@ -41,7 +41,7 @@ from wordpress_support import EXAMPLE_NOW
 
 from cjji.policy import load_policy
 from cjji.publish.embargo import embargo_of
-from cjji.publish.plan import body_assets, body_of, file_info, metadata, recommendations
+from cjji.publish.plan import file_info, metadata, recommendations, rendered_body
 from cjji.publish.target import Change, ReportVersion
 from cjji.report import load
 
@@ -292,8 +292,7 @@ def example_version(example_build: dict[str, Path]):  # type: ignore[no-untyped-
     no sign-offs)."""
     report, policy = load(EXAMPLE), load_policy(ROOT)
     embargo = embargo_of(report.meta["publication"])
-    body = body_of(example_build["html"].read_text(encoding="utf-8"))
-    assets = body_assets(example_build["html"].parent, body, example_build.values())
+    body, assets = rendered_body(example_build["html"])
 
     def make(version: int = 1, history: tuple[Change, ...] = (), *, note: str = "First published.",
              published_at: dt.datetime = EXAMPLE_NOW, files: dict[str, Path] | None = None,
@@ -303,7 +302,7 @@ def example_version(example_build: dict[str, Path]):  # type: ignore[no-untyped-
         return ReportVersion(
             report_id=report.id, version=version, metadata=metadata(report, policy),
             files={fmt: file_info(fmt, path) for fmt, path in paths.items()},
-            html_body=body, change=change, history=(*history, change),
+            body=body, change=change, history=(*history, change),
             recommendations=recommendations(report, policy),
             content_digest=f"sha256:{version:064x}", signoffs=(), embargo=embargo,
             published_at=published_at, assets=assets,

@@ -21,6 +21,7 @@ from wordpress_support import (
 )
 
 from cjji.publish.plan import file_info
+from cjji.publish.target import Body
 from cjji.publish.wordpress import WordPressError
 
 pytestmark = [pytest.mark.wordpress, pytest.mark.xdist_group("wordpress")]
@@ -169,8 +170,9 @@ def test_an_image_wordpress_does_not_accept_is_a_clear_error(wordpress, example_
     version = example_version()
     path = f"{SLUG}-assets/images/chart.svg"
     asset = replace(file_info("asset", svg), name=path)
-    version = replace(version, assets={path: asset},
-                      html_body=version.html_body + f'<p><img src="{path}" alt="A chart"></p>')
+    body = Body((*version.body.parts[:-1], version.body.parts[-1] + '<p><img src="', '" alt="A chart"></p>'),
+                (*version.body.refs, path))
+    version = replace(version, assets={path: asset}, body=body)
     with pytest.raises(WordPressError) as refused:
         target_for(wordpress.env()).publish(release_of(version))
     message = str(refused.value)

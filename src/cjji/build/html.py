@@ -6,12 +6,20 @@ landmarks, a contents list, the metadata, the licence notice and a stylesheet ge
 templates/brand.yml (templates/html/style.css.j2). The page is written atomically; the report's
 images and the logos are copied beside it into `<stem>-assets/`. The same inputs give the same
 bytes. The framework annex (cjji.annex), where it exists, is rendered at the end.
+
+Beside the page it writes `<stem>.body.json` for publishing (cjji.publish): the page's content
+(the template's `content` block: contents list and body, without the page's header) as
+`parts`, HTML, with each reference to an image kept apart in `refs` (its path beside the page,
+`<stem>-assets/images/a.png`): between parts[i] and parts[i+1] stands the address of refs[i].
+Each publishing target puts its own address there, so nothing reads the HTML back.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
@@ -23,7 +31,7 @@ import jinja2
 from markupsafe import Markup
 from PIL import Image, UnidentifiedImageError
 
-from cjji import resolve
+from cjji import resolve, resources
 from cjji.atomic import write_bytes, write_text
 from cjji.blocks import labels_of
 from cjji.build.brand import Brand, load_brand
@@ -40,7 +48,6 @@ from cjji.policy import Policy
 from cjji.report import Report
 
 GATE = "build"
-TEMPLATE_DIR = Path("templates") / "html"
 PAGE_TEMPLATE = "report.html.j2"
 CSS_TEMPLATE = "style.css.j2"
 _COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -70,7 +77,7 @@ class Asset:
 def html_environment(root: Path) -> jinja2.Environment:
     """The Jinja2 environment of templates/html/ (the publishing site extends page.html.j2)."""
     return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(root / TEMPLATE_DIR),
+        loader=jinja2.FileSystemLoader(resources.folder("templates", root) / "html"),
         autoescape=lambda name: bool(name and name.endswith(".html.j2")),
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
@@ -183,15 +190,52 @@ def _asset(folder: str, rel: PurePosixPath, source: Path) -> Asset:
     return Asset(source, quote(f"{folder}/{rel.as_posix()}"), rel)
 
 
-def _image_resolver(report: Report, folder: str, assets: dict[PurePosixPath, Asset]
-                    ) -> Callable[[str], dict[str, str]]:
+def _image_resolver(report: Report, folder: str, assets: dict[PurePosixPath, Asset],
+                    refs: list[str] | None = None, mark: str = "") -> Callable[[str], dict[str, str]]:
+    """src/width/height of an image. With `refs`, the src is a one-off mark (`mark` + its index in
+    `refs`, where its path beside the page is appended): the one place a reference is made."""
     def image_attrs(src: str) -> dict[str, str]:
         path = _report_image(report, src)
         rel = PurePosixPath(resolve.resolve(src, resolve.report_files(report)).rel)
         asset = assets.setdefault(rel, _asset(folder, rel, path))
-        return {"src": asset.href, **_size(path)}
+        href = asset.href
+        if refs is not None:
+            refs.append(f"{folder}/{rel.as_posix()}")
+            href = f"{mark}{len(refs) - 1}x"
+        return {"src": href, **_size(path)}
 
     return image_attrs
+
+
+@dataclass(frozen=True)
+class RenderedBody:
+    """What the page shows below its header, with each image reference kept apart: between
+    parts[i] and parts[i+1] stands the address of refs[i] (a path beside the page)."""
+
+    parts: tuple[str, ...]
+    refs: tuple[str, ...]
+
+    def html(self) -> str:
+        """As the page has it: each reference as its URL-quoted relative path."""
+        return self.parts[0] + "".join(quote(r) + p for r, p in zip(self.refs, self.parts[1:], strict=True))
+
+    def record(self) -> bytes:
+        return (json.dumps({"format": BODY_FORMAT, "parts": list(self.parts), "refs": list(self.refs)},
+                           indent=1, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+BODY_FORMAT = "cjji-html-body/1"
+BODY_SUFFIX = ".body.json"
+
+
+def body_record(page: Path) -> Path:
+    """Where build_html writes the rendered body of `page` for publishing."""
+    return page.with_name(page.stem + BODY_SUFFIX)
+
+
+def _split(text: str, mark: str, refs: list[str]) -> RenderedBody:
+    pieces = re.split(re.escape(mark) + r"(\d+)x", text)  # a random mark: no author can write it
+    return RenderedBody(tuple(pieces[0::2]), tuple(refs[int(n)] for n in pieces[1::2]))
 
 
 def _copy_assets(assets: dict[PurePosixPath, Asset], folder: Path) -> None:
@@ -326,23 +370,37 @@ def front_context(front: FrontMatter) -> dict[str, Any]:
 
 def render_page(report: Report, policy: Policy, dest: Path) -> tuple[str, dict[PurePosixPath, Asset]]:
     """The page's HTML text and the files it needs beside it (nothing written yet)."""
-    brand = load_brand(policy.root)
-    folder = f"{dest.stem}-assets"
-    assets: dict[PurePosixPath, Asset] = {}
-    body, contents = render_body(report, policy, _image_resolver(report, folder, assets),
-                                 brand=brand)
-    context = page_context(report, policy, brand, folder, assets)
-    template = html_environment(policy.root).get_template(PAGE_TEMPLATE)
-    page = template.render(body=body, contents=_contents_tree(contents), **context)
+    page, assets, _ = render_page_and_body(report, policy, dest)
     return page, assets
 
 
+def render_page_and_body(report: Report, policy: Policy, dest: Path
+                         ) -> tuple[str, dict[PurePosixPath, Asset], RenderedBody]:
+    """The page's HTML text, the files it needs beside it and its content for publishing."""
+    brand = load_brand(policy.root)
+    folder = f"{dest.stem}-assets"
+    assets: dict[PurePosixPath, Asset] = {}
+    refs: list[str] = []
+    mark = f"cjji-asset-{secrets.token_hex(12)}-"
+    marked, contents = render_body(report, policy, _image_resolver(report, folder, assets, refs, mark),
+                                   brand=brand)
+    body = _split(str(marked), mark, refs)
+    context = page_context(report, policy, brand, folder, assets)
+    template = html_environment(policy.root).get_template(PAGE_TEMPLATE)
+    values = {"contents": _contents_tree(contents), **context}
+    page = template.render(body=Markup(body.html()), **values)
+    content = "".join(template.blocks["content"](template.new_context({**values, "body": marked})))
+    return page, assets, _split(content, mark, refs)
+
+
 def build_html(report: Report, policy: Policy, dest: Path) -> Path:
-    """Write the report's page to `dest` and its images and logos to `<stem>-assets/` beside it.
+    """Write the report's page to `dest`, its images and logos to `<stem>-assets/` beside it and
+    its rendered body to `<stem>.body.json` (body_record).
 
     Raises HtmlBuildError (with a located finding) for an image that is not a file inside the
     report folder."""
-    page, assets = render_page(report, policy, dest)
+    page, assets, body = render_page_and_body(report, policy, dest)
     _copy_assets(assets, dest.parent / f"{dest.stem}-assets")
+    write_bytes(body_record(dest), body.record())
     write_text(dest, page)
     return dest

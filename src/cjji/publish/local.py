@@ -192,8 +192,8 @@ def _write(path: Path, data: bytes) -> None:
 
 
 def _write_version(v: ReportVersion, folder: Path, page: bytes) -> None:
-    for f in [*v.files.values(), *v.assets.values(), *(s.file for s in v.signoffs),
-              *(s.signature for s in v.signoffs if s.signature)]:
+    for f in [*v.files.values(), *v.assets.values(), *(c.file for c in v.companions if c.file),
+              *(s.file for s in v.signoffs), *(s.signature for s in v.signoffs if s.signature)]:
         if f.source is None:
             raise TargetError(f"{v.report_id} version {v.version}: the file {f.name} is not at hand to publish")
         data = f.source.read_bytes()

@@ -9,7 +9,6 @@ from). `verify` re-checks all of it against the files on disk.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -17,15 +16,10 @@ from typing import Any
 
 from cjji import resources
 from cjji.hashing import sha256_file as sha256_file  # re-exported: publishing calls mf.sha256_file
-from cjji.publish.target import (
-    Change,
-    PublishedFile,
-    Recommendation,
-    ReportMetadata,
-    ReportVersion,
-    Signoff,
-    Withdrawal,
-)
+from cjji.publish.record import version_dir as version_dir
+from cjji.publish.record import version_from_json as version_from_json
+from cjji.publish.record import version_to_json
+from cjji.publish.target import ReportVersion
 from cjji.schemacheck import load_schema, validator
 
 MANIFEST = "manifest.json"
@@ -38,106 +32,7 @@ class ManifestError(Exception):
     """The manifest is missing, unreadable or does not match its schema."""
 
 
-def version_dir(report_id: str, version: int) -> str:
-    """The folder (relative to the site root) holding one version's page and files."""
-    return f"reports/{report_id}/v{version}"
-
-
-# ---- ReportVersion <-> JSON -------------------------------------------------------------------
-
-
-def _file_json(f: PublishedFile, folder: str) -> dict[str, Any]:
-    return {"format": f.format, "path": f"{folder}/{f.name}", "sha256": f.sha256, "size": f.size,
-            "pages": f.pages}
-
-
-def _file_from(data: Mapping[str, Any], site: Path | None) -> PublishedFile:
-    path = str(data["path"])
-    return PublishedFile(
-        format=str(data["format"]), name=path.split("/", 3)[-1], sha256=str(data["sha256"]),
-        size=int(data["size"]), pages=data.get("pages"),
-        source=(site / path) if site is not None else None,
-    )
-
-
-def _change_json(c: Change) -> dict[str, Any]:
-    return {"version": c.version, "date": c.date.isoformat(), "type": c.type, "note": c.note}
-
-
-def _change_from(data: Mapping[str, Any]) -> Change:
-    return Change(int(data["version"]), dt.date.fromisoformat(data["date"]), data["type"], str(data["note"]))
-
-
-def version_to_json(v: ReportVersion) -> dict[str, Any]:
-    folder = version_dir(v.report_id, v.version)
-    m = v.metadata
-    return {
-        "id": v.report_id,
-        "version": v.version,
-        "content_digest": v.content_digest,
-        "embargo": v.embargo.isoformat(),
-        "published_at": v.published_at.isoformat(),
-        "change": _change_json(v.change),
-        "history": [_change_json(c) for c in v.history],
-        "withdrawn": (
-            {"date": v.withdrawn.date.isoformat(), "reason": v.withdrawn.reason} if v.withdrawn else None
-        ),
-        "metadata": {
-            "title": m.title, "subtitle": m.subtitle, "summary": m.summary,
-            "inspection_type": m.inspection_type, "lead": m.lead,
-            "inspectorates": list(m.inspectorates), "inspectorate_codes": list(m.inspectorate_codes),
-            "business_process": m.business_process, "business_process_id": m.business_process_id,
-            "publication_date": m.publication_date.isoformat(), "keywords": list(m.keywords),
-        },
-        "files": [_file_json(f, folder) for _, f in sorted(v.files.items())],
-        "assets": [_file_json(f, folder) for _, f in sorted(v.assets.items())],
-        "signoffs": [
-            {"role": s.role, "identity": s.identity, "signed_at": s.signed_at,
-             "path": f"{folder}/{s.file.name}", "sha256": s.file.sha256, "size": s.file.size,
-             "signature": _file_json(s.signature, folder) if s.signature else None}
-            for s in v.signoffs
-        ],
-        "recommendations": [
-            {"id": r.id, "owner": r.owner, "due": r.due, "html": r.html} for r in v.recommendations
-        ],
-        "html_body": v.html_body,
-    }
-
-
-def version_from_json(data: Mapping[str, Any], site: Path | None = None) -> ReportVersion:
-    m = data["metadata"]
-    withdrawn = data.get("withdrawn")
-    return ReportVersion(
-        report_id=str(data["id"]),
-        version=int(data["version"]),
-        metadata=ReportMetadata(
-            title=m["title"], subtitle=m["subtitle"], summary=m["summary"],
-            inspection_type=m["inspection_type"], lead=m["lead"],
-            inspectorates=tuple(m["inspectorates"]), inspectorate_codes=tuple(m["inspectorate_codes"]),
-            business_process=m["business_process"], business_process_id=m["business_process_id"],
-            publication_date=dt.date.fromisoformat(m["publication_date"]), keywords=tuple(m["keywords"]),
-        ),
-        files={f["format"]: _file_from(f, site) for f in data["files"]},
-        assets={(a := _file_from(f, site)).name: a for f in data.get("assets", [])},
-        html_body=str(data["html_body"]),
-        change=_change_from(data["change"]),
-        history=tuple(_change_from(c) for c in data["history"]),
-        recommendations=tuple(
-            Recommendation(r["id"], r["owner"], r.get("due"), r["html"]) for r in data["recommendations"]
-        ),
-        content_digest=str(data["content_digest"]),
-        signoffs=tuple(
-            Signoff(s["role"], s["identity"], s["signed_at"],
-                    _file_from({"format": "signoff", **s}, site),
-                    _file_from(s["signature"], site) if s.get("signature") else None)
-            for s in data["signoffs"]
-        ),
-        embargo=dt.datetime.fromisoformat(data["embargo"]),
-        published_at=dt.datetime.fromisoformat(data["published_at"]),
-        withdrawn=(
-            Withdrawal(dt.date.fromisoformat(withdrawn["date"]), withdrawn["reason"]) if withdrawn else None
-        ),
-    )
+# ---- ReportVersion <-> JSON: one mapping for every target (cjji.publish.record) ---------------
 
 
 def record_bytes(v: ReportVersion) -> bytes:
@@ -154,8 +49,8 @@ def build_manifest(
     """The manifest of a site: `files` maps every site path (but the manifest) to (sha256, size)."""
     reports: dict[str, list[dict[str, Any]]] = {}
     for v in sorted(versions, key=lambda v: (v.report_id, v.version)):
-        entry = version_to_json(v)
-        del entry["html_body"], entry["recommendations"], entry["metadata"], entry["history"]
+        entry = version_to_json(v, body=False)
+        del entry["recommendations"], entry["metadata"], entry["history"]
         entry["title"] = v.title
         entry["record"] = f"{version_dir(v.report_id, v.version)}/{RECORD}"
         reports.setdefault(v.report_id, []).append(entry)
@@ -245,7 +140,8 @@ def _verify_version(site: Path, entry: Mapping[str, Any], listed: Mapping[str, A
     name = f"{entry['id']} version {entry['version']}"
     problems = []
     signatures = [s["signature"] for s in entry["signoffs"] if s.get("signature")]
-    for item in [*entry["files"], *entry["assets"], *entry["signoffs"], *signatures]:
+    companions = [c["file"] for c in entry.get("companions", []) if c.get("file")]
+    for item in [*entry["files"], *entry["assets"], *companions, *entry["signoffs"], *signatures]:
         known = listed.get(item["path"])
         if known is None or known["sha256"] != item["sha256"]:
             problems.append(f"{name}: {item['path']} does not match the file list of the manifest")
@@ -257,7 +153,7 @@ def _verify_version(site: Path, entry: Mapping[str, Any], listed: Mapping[str, A
             record = json.loads(record_path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return [*problems, f"{name}: its record {entry['record']} is not valid JSON"]
-        for key in ("id", "version", "content_digest", "files", "assets", "signoffs"):
+        for key in ("id", "version", "content_digest", "files", "assets", "companions", "signoffs"):
             if record.get(key) != entry.get(key):
                 problems.append(f"{name}: the record and the manifest disagree about '{key}'")
     return problems

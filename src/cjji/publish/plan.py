@@ -10,12 +10,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import html
+import json
 import re
 import zipfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Literal
+from pathlib import Path, PurePosixPath
+from typing import Any, Literal
 
 from cjji import blocks, signoff
 from cjji import digest as content
@@ -29,7 +30,9 @@ from cjji.names import inspectorate_name
 from cjji.policy import Policy
 from cjji.publish.embargo import TimeError, describe, embargo_of, london_date
 from cjji.publish.target import (
+    Body,
     Change,
+    Companion,
     PublishedFile,
     Recommendation,
     ReportMetadata,
@@ -43,12 +46,9 @@ Builder = Callable[[Report, Policy, Path, tuple[str, ...]], dict[str, Path]]
 Action = Literal["publish", "unchanged", "embargoed", "refused"]
 FORMATS = ("pdf", "docx", "html")
 DOWNLOADS = ("pdf", "docx")  # the html output becomes the page itself
-INSPECTION_TYPES = {
-    "joint-thematic": "Joint thematic inspection",
-    "joint-area": "Joint area inspection",
-    "joint-custody": "Joint custody inspection",
-    "joint-targeted": "Joint targeted inspection",
-}
+BODY_SUFFIX = ".body.json"  # what cjji.build.html writes beside the page for publishing
+BODY_FORMAT = "cjji-html-body/1"
+COMPANIONS = "companions"  # the folder of a version's companion files
 
 
 @dataclass
@@ -117,9 +117,11 @@ def decide(
                     change_meta.get("note", "First published."))
     try:
         built = _build(report, policy, workdir / report.id / f"v{version}", build)
+        kept = companions(report)
     except Exception as exc:  # a builder failing is that report's problem, not the run's
         found = getattr(exc, "findings", None)
-        reasons = [format_human(f) for f in found] if found else [f"{type(exc).__name__}: {exc}"]
+        plain = str(exc) if isinstance(exc, (BuildProblem, OSError)) else f"{type(exc).__name__}: {exc}"
+        reasons = [format_human(f) for f in found] if found else [plain]
         return Decision(report.id, display, "refused", "not published: the report could not be built", reasons)
     if built.faults:  # what `cjji build` refuses is not published either
         return Decision(report.id, display, "refused",
@@ -131,8 +133,9 @@ def decide(
         version=version,
         metadata=metadata(report, policy),
         files=built.files,
-        html_body=built.body,
+        body=built.body,
         assets=built.assets,
+        companions=kept,
         change=change,
         history=(*(v.change for v in mine), change),
         recommendations=recommendations(report, policy),
@@ -189,10 +192,14 @@ def _against_published(
                     [f"set `version: {latest.version + 1}` for a new publication"])
 
 
+class BuildProblem(Exception):
+    """The builders' output cannot be published (the rendered body is missing or wrong)."""
+
+
 @dataclass
 class Built:
     files: dict[str, PublishedFile]
-    body: str
+    body: Body
     assets: dict[str, PublishedFile]
     faults: list[Finding] = field(default_factory=list)  # the outputs gate's errors
 
@@ -202,25 +209,59 @@ def _build(report: Report, policy: Policy, out: Path, build: Builder) -> Built:
     paths = build(report, policy, out, FORMATS)
     faults = [f for f in outputs.run(report, paths) if f.severity == "error"]
     if faults:
-        return Built({}, "", {}, faults)
+        return Built({}, Body(), {}, faults)
     files = {fmt: file_info(fmt, paths[fmt]) for fmt in DOWNLOADS if fmt in paths}
     if "html" not in paths:
-        return Built(files, "", {})
-    body = body_of(paths["html"].read_text(encoding="utf-8"))
-    return Built(files, body, body_assets(out, body, paths.values()))
+        return Built(files, Body(), {})
+    body, assets = rendered_body(paths["html"])
+    return Built(files, body, assets)
 
 
-def body_assets(out: Path, body: str, outputs: Iterable[Path]) -> dict[str, PublishedFile]:
-    """The files under `out` that the HTML body refers to (its images, by their path relative
-    to `out`), not the page's own logos nor the outputs themselves."""
-    skip = set(outputs)
-    assets = {}
-    for path in sorted(p for p in out.rglob("*") if p.is_file() and p not in skip):
-        rel = path.relative_to(out).as_posix()
-        if rel in body:
+def rendered_body(page: Path) -> tuple[Body, dict[str, PublishedFile]]:
+    """The HTML version and the images it shows, as the HTML builder handed them over
+    (`<stem>.body.json` beside the page): never read back from the page itself.
+
+    Raises BuildProblem when the record is missing, malformed, or names a file that is not
+    beside the page."""
+    where = page.with_name(page.stem + BODY_SUFFIX)
+    try:
+        data: Any = json.loads(where.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise BuildProblem(f"the HTML builder did not hand over the report's body ({where.name} is missing)") from None
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise BuildProblem(f"the HTML builder's {where.name} cannot be read: {exc}") from None
+    try:
+        if data.get("format") != BODY_FORMAT:
+            raise ValueError(f"its format is {data.get('format')!r}, not {BODY_FORMAT}")
+        body = Body(tuple(str(p) for p in data["parts"]), tuple(str(r) for r in data["refs"]))
+    except (AttributeError, KeyError, TypeError, ValueError) as exc:
+        raise BuildProblem(f"the HTML builder's {where.name} is not a rendered body: {exc}") from None
+    assets: dict[str, PublishedFile] = {}
+    base = page.parent.resolve()
+    for ref in body.refs:
+        rel = PurePosixPath(ref)
+        path = (page.parent / rel).resolve()
+        if rel.is_absolute() or ".." in rel.parts or base not in path.parents or not path.is_file():
+            raise BuildProblem(f"the HTML builder's body refers to {ref}, which is not a file beside the page")
+        if ref not in assets:
             info = file_info("asset", path)
-            assets[rel] = PublishedFile("asset", rel, info.sha256, info.size, None, path)
-    return assets
+            assets[ref] = PublishedFile("asset", ref, info.sha256, info.size, None, path)
+    return body, dict(sorted(assets.items()))
+
+
+def companions(report: Report) -> tuple[Companion, ...]:
+    """The report's `companions`: a file (inside the report folder, so inside the signed digest)
+    is published in the version's companions/ folder; an address is a link."""
+    found = []
+    for item in report.meta.get("companions") or []:
+        file = None
+        if item.get("file"):
+            path = report.dir / str(item["file"])
+            info = file_info("companion", path)
+            name = f"{COMPANIONS}/{item['file']}"
+            file = PublishedFile("companion", name, info.sha256, info.size, None, path)
+        found.append(Companion(str(item["kind"]), str(item["title"]), item.get("lang"), file, item.get("url")))
+    return tuple(found)
 
 
 def file_info(fmt: str, path: Path) -> PublishedFile:
@@ -252,21 +293,6 @@ def _docx_pages(path: Path) -> int | None:
     return int(pages.group(1)) if pages and int(pages.group(1)) >= 1 else None
 
 
-_MAIN = re.compile(r"<main\b[^>]*>(.*)</main>", re.S | re.I)
-_BODY = re.compile(r"<body\b[^>]*>(.*)</body>", re.S | re.I)
-_HEADER = re.compile(r'<div class="report-header">.*?</dl>\s*</div>\s*</div>', re.S)
-_H1 = re.compile(r"<h1\b.*?</h1>", re.S | re.I)
-
-
-def body_of(page: str) -> str:
-    """The report's own content from the HTML build (cjji.build.html): inside <main>, without the
-    page's header (title, metadata: the site page shows its own) and without any <h1>."""
-    found = _MAIN.search(page) or _BODY.search(page)
-    inner = found.group(1) if found else page
-    inner = _HEADER.sub("", inner, count=1)
-    return _H1.sub("", inner, count=1).strip()
-
-
 def metadata(report: Report, policy: Policy) -> ReportMetadata:
     meta = report.meta
     lead = str(meta["lead"])
@@ -277,7 +303,7 @@ def metadata(report: Report, policy: Policy) -> ReportMetadata:
         title=str(meta["title"]),
         subtitle=str(meta.get("subtitle", "")),
         summary=summary_of(report),
-        inspection_type=INSPECTION_TYPES.get(str(meta["type"]), str(meta["type"])),
+        inspection_type=inspection_type(policy, str(meta["type"])),
         lead=inspectorate_name(policy, lead, published),  # the names of the report's own date
         inspectorates=tuple(inspectorate_name(policy, c, published) for c in others),
         inspectorate_codes=tuple(meta["inspectorates"]),
@@ -285,7 +311,14 @@ def metadata(report: Report, policy: Policy) -> ReportMetadata:
         business_process_id=process,
         publication_date=published,
         keywords=tuple(str(k) for k in meta.get("keywords", [])),
+        themes=tuple(str(t) for t in meta.get("themes") or []),
     )
+
+
+def inspection_type(policy: Policy, kind: str) -> str:
+    """The name checks/report_types.yml gives a report type ("Joint thematic inspection")."""
+    names = {str(t.get("id")): str(t.get("name") or t.get("id")) for t in policy.entries("report_types")}
+    return names.get(kind, kind)
 
 
 def summary_of(report: Report) -> str:

@@ -9,28 +9,36 @@ works from any address and from a folder; only the feed and the sitemap use `bas
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import re
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
+from urllib.parse import quote
 
 import jinja2
 
+from cjji import resources
 from cjji.build.brand import Brand, load_brand
 from cjji.build.html import licence_notice
 from cjji.dates import long_date_of
 from cjji.policy import Policy
-from cjji.publish.embargo import london_date
 from cjji.publish.manifest import version_dir
-from cjji.publish.target import Change, Release, ReportVersion
+from cjji.publish.target import (
+    FORMAT_LABELS,
+    KIND_LABELS,
+    WELSH,
+    Change,
+    Companion,
+    Release,
+    ReportVersion,
+    human_size,
+)
 from cjji.schemacheck import load_schema, validate
 from cjji.yamlload import YamlError, load_yaml
 
 TEMPLATES = Path("templates") / "site"
 SETTINGS = TEMPLATES / "site.yml"
-SETTINGS_SCHEMA = Path("schemas") / "site.schema.json"
 EMPTY_FEED_TIME = "2000-01-01T00:00:00+00:00"
 
 
@@ -39,14 +47,14 @@ class SiteError(Exception):
 
 
 def load_settings(root: Path) -> dict[str, Any]:
-    path = root / SETTINGS
+    path = resources.template("site/site.yml", root)
     try:
         data, positions = load_yaml(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise SiteError(f"{SETTINGS} is missing: it holds the site address and contact details") from None
     except YamlError as exc:
         raise SiteError(f"{SETTINGS}:{exc.line}:{exc.col}: {exc.message}") from None
-    findings = validate(data, load_schema(root / SETTINGS_SCHEMA), positions, str(SETTINGS), "site")
+    findings = validate(data, load_schema(resources.schema("site.schema.json", root)), positions, str(SETTINGS), "site")
     if findings:
         raise SiteError("; ".join(f"{f.file}:{f.line}:{f.col}: {f.message}" for f in findings))
     return dict(data)
@@ -59,7 +67,7 @@ def longdate(value: dt.date | str) -> str:
 
 def _environment(root: Path) -> jinja2.Environment:
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(root / TEMPLATES),
+        loader=jinja2.FileSystemLoader(resources.folder("templates", root) / "site"),
         autoescape=jinja2.select_autoescape(["html", "xml"]),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -110,18 +118,20 @@ class Renderer:
     # ---- version pages (immutable) ------------------------------------------------------------
 
     def version_page(self, v: ReportVersion) -> bytes:
-        files = [{"href": f.name, "file": f} for f in _downloads(v)]
+        files = [{"href": quote(f.name), "file": f} for f in _downloads(v)]
         history = [{"change": c, "href": ""} for c in v.history]
         return self._render(
             "report.html", "../../../", v.first_published.year, v=v, files=files, history=history,
             archived=True, latest_href="../index.html", canonical="", latest_major=_latest_major(v),
+            body=v.body.html(), companions=_companions(v, ""),
         )
 
     # ---- shared pages -------------------------------------------------------------------------
 
     def shared_pages(self, release: Release) -> dict[str, bytes]:
         latest = sorted(release.latest().values(), key=_newest_first)
-        year = max((london_date(v.published_at).year for v in release.versions), default=2000)
+        # the reports' own years (a report of 2021 published here in 2026 is still of 2021)
+        year = max((v.first_published.year for v in latest), default=2000)
         pages: dict[str, bytes] = {}
         pages["index.html"] = self._listing(latest, latest, "", "Joint inspection reports", "", year)
         for group_id, _label, options in self._filter_options(latest):
@@ -141,15 +151,16 @@ class Renderer:
         return pages
 
     def _report_page(self, release: Release, v: ReportVersion) -> bytes:
-        files = [{"href": f"v{v.version}/{f.name}", "file": f} for f in _downloads(v)]
-        v = dataclasses.replace(v, html_body=rebase(v.html_body, f"v{v.version}/"))
+        folder = f"v{v.version}/"
+        files = [{"href": folder + quote(f.name), "file": f} for f in _downloads(v)]
         live = {x.version for x in release.versions if x.report_id == v.report_id}
         history = [{"change": c, "href": f"v{c.version}/index.html" if c.version in live else ""}
                    for c in v.history]
         return self._render(
             "report.html", "../../", v.first_published.year, v=v, files=files, history=history,
             archived=False, latest_href="", canonical=f"{self.base_url}reports/{v.report_id}/",
-            latest_major=_latest_major(v),
+            latest_major=_latest_major(v), body=v.body.html(lambda ref: folder + quote(ref)),
+            companions=_companions(v, folder),
         )
 
     def _listing(self, everything: list[ReportVersion], members: list[ReportVersion], root: str,
@@ -172,14 +183,19 @@ class Renderer:
         by_process = _group(latest, lambda v: (v.metadata.business_process_id,))
         by_year = _group(latest, lambda v: (str(v.first_published.year),))
         process_names = {v.metadata.business_process_id: v.metadata.business_process for v in latest}
-        return [
+        by_theme = _group(latest, lambda v: tuple(theme_key(t) for t in v.metadata.themes))
+        theme_names = {theme_key(t): t for v in latest for t in v.metadata.themes}
+        groups = [
             ("inspectorates", "Inspectorate",
              sorted(((k, names.get(k, k), ms) for k, ms in by_inspectorate.items()), key=lambda o: o[1])),
             ("business-processes", "Business process",
              [(k, process_names[k], ms) for k, ms in sorted(by_process.items())]),
+            ("themes", "Theme",
+             sorted(((k, theme_names[k], ms) for k, ms in by_theme.items()), key=lambda o: o[1].lower())),
             ("years", "Year published",
              [(k, k, ms) for k, ms in sorted(by_year.items(), reverse=True)]),
         ]
+        return [g for g in groups if g[2]]
 
     def _feed(self, release: Release) -> dict[str, Any]:
         entries = []
@@ -215,12 +231,28 @@ class Renderer:
         return urls
 
 
-_RELATIVE = re.compile(r'(\s(?:src|href)=")(?![a-zA-Z][a-zA-Z0-9+.-]*:|#|/|\.\./)([^"]*")')
+def _companions(v: ReportVersion, folder: str) -> list[dict[str, Any]]:
+    """What the page lists of each companion: link, title, kind and its language."""
+    out = []
+    for c in v.companions:
+        lang = c.lang or (WELSH if c.kind == "welsh-edition" else None)
+        out.append({"c": c, "href": folder + quote(c.file.name) if c.file else str(c.url),
+                    "kind": KIND_LABELS.get(c.kind, ""), "lang": lang if lang and lang != "en" else None,
+                    "label": _companion_label(c), "kind_lang": WELSH if c.kind == "welsh-edition" else None})
+    return out
 
 
-def rebase(body: str, prefix: str) -> str:
-    """Point the relative src/href of a version's HTML body at `prefix` (its version folder)."""
-    return _RELATIVE.sub(lambda m: m.group(1) + prefix + m.group(2), body)
+def _companion_label(c: Companion) -> str:
+    """"PDF, 1.2 MB" for a file; "" for an address."""
+    if c.file is None:
+        return ""
+    suffix = PurePosixPath(c.file.name).suffix.lstrip(".").lower()
+    return f"{FORMAT_LABELS.get(suffix, suffix.upper() or 'File')}, {human_size(c.file.size)}"
+
+
+def theme_key(theme: str) -> str:
+    """"Domestic abuse" -> "domestic-abuse" (a theme's folder on the site)."""
+    return re.sub(r"[^a-z0-9]+", "-", theme.lower()).strip("-") or "theme"
 
 
 def _downloads(v: ReportVersion) -> list[Any]:

@@ -17,11 +17,13 @@ Rules every target keeps:
 from __future__ import annotations
 
 import datetime as dt
+import html
 import mimetypes
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, Protocol
+from urllib.parse import quote
 
 ChangeType = Literal["major", "minor"]
 
@@ -31,6 +33,12 @@ MEDIA_TYPES: Mapping[str, str] = {
     "html": "text/html",
 }
 FORMAT_LABELS: Mapping[str, str] = {"pdf": "PDF", "docx": "Word", "html": "HTML"}
+WELSH = "cy"
+KIND_LABELS: Mapping[str, str] = {  # a companion's kind as pages say it (a Welsh edition in Welsh)
+    "easy-read": "Easy read", "welsh-edition": "Fersiwn Gymraeg", "research": "Research",
+    "data-tables": "Data tables", "terms-of-reference": "Terms of reference",
+    "inspection-framework": "Inspection framework", "other": "",
+}
 
 
 class TargetError(Exception):
@@ -107,6 +115,42 @@ class Signoff:
 
 
 @dataclass(frozen=True)
+class Body:
+    """A version's HTML as the renderer made it (cjji.build.html's `<stem>.body.json`), with each
+    reference to an asset kept apart: between parts[i] and parts[i+1] stands the address of the
+    asset refs[i] (a key of ReportVersion.assets). Each page or target says where the assets
+    are (`html(url)`); nothing rewrites or searches the HTML."""
+
+    parts: tuple[str, ...] = ("",)
+    refs: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if len(self.parts) != len(self.refs) + 1:
+            raise ValueError(f"a body has one more part than references, not {len(self.parts)} "
+                             f"parts and {len(self.refs)} references")
+
+    def html(self, url: Callable[[str], str] | None = None) -> str:
+        """The HTML, each reference replaced by url(path), escaped for an attribute; by default
+        the path relative to the version's folder, URL-quoted (as the built page has it)."""
+        where = url or quote
+        out = [self.parts[0]]
+        for ref, part in zip(self.refs, self.parts[1:], strict=True):
+            out += [html.escape(where(ref), quote=True), part]
+        return "".join(out)
+
+
+@dataclass(frozen=True)
+class Companion:
+    """A document published with the report: a file kept in the version's folder, or an address."""
+
+    kind: str  # "easy-read", "welsh-edition", ... (schemas/report.schema.json)
+    title: str
+    lang: str | None = None  # the document's language, when it is not the page's (e.g. "cy")
+    file: PublishedFile | None = None  # name: its path inside the version's folder
+    url: str | None = None
+
+
+@dataclass(frozen=True)
 class ReportMetadata:
     """What the joint website shows about a report, with names resolved from checks/."""
 
@@ -121,6 +165,7 @@ class ReportMetadata:
     business_process_id: str  # "bringing-offenders-to-justice"
     publication_date: dt.date  # the date in the report's metadata
     keywords: tuple[str, ...] = ()
+    themes: tuple[str, ...] = ()  # the report's `themes`: shown on its page and the index
 
 
 @dataclass(frozen=True)
@@ -131,7 +176,7 @@ class ReportVersion:
     version: int
     metadata: ReportMetadata
     files: Mapping[str, PublishedFile]  # format -> file
-    html_body: str  # the report's HTML version: the inside of <main>, headings from <h2>
+    body: Body  # the report's HTML version: contents and body, headings from <h2>
     change: Change  # this version's entry in the change history
     history: tuple[Change, ...]  # every change up to and including this one, oldest first
     recommendations: tuple[Recommendation, ...]
@@ -141,8 +186,14 @@ class ReportVersion:
     published_at: dt.datetime  # aware; when this version went live
     withdrawn: Withdrawal | None = None
     # files the HTML body refers to (images), by their path relative to the version folder,
-    # e.g. "2026-x-assets/images/chart.png"; the body's relative src/href point at these paths
+    # e.g. "2026-x-assets/images/chart.png": the body's refs
     assets: Mapping[str, PublishedFile] = field(default_factory=dict)
+    companions: tuple[Companion, ...] = ()
+
+    @property
+    def html_body(self) -> str:
+        """The HTML version with its assets' paths relative to the version's folder."""
+        return self.body.html()
 
     @property
     def title(self) -> str:

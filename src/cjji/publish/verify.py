@@ -232,12 +232,12 @@ def verify_version(site: Path, folder: Path, anchors: Anchors, work: Path, rebui
     accounted.update(f"{rel}/{p.relative_to(folder).as_posix()}"
                      for p in [*kept, *_statement_files(folder), folder / mf.RECORD, folder / pv.PROVENANCE])
     if not rebuild:  # the record's own list of its files stands in for the rebuild's
-        listed = [*record.get("files", []), *record.get("assets", [])]
+        listed = _listed(record)
         accounted.update(str(f.get("path")) for f in listed if isinstance(f, dict))
         accounted.add(f"{rel}/index.html")
         return problems, record
     if not same_inputs and here:
-        listed = [*record.get("files", []), *record.get("assets", [])]
+        listed = _listed(record)
         accounted.update(str(f.get("path")) for f in listed if isinstance(f, dict))
         accounted.add(f"{rel}/index.html")
         problems.append(f"{name}: cannot rebuild it: it was built with other inputs (cjji, templates/, "
@@ -247,7 +247,7 @@ def verify_version(site: Path, folder: Path, anchors: Anchors, work: Path, rebui
         return problems, record
     result = _expected(project, report_dir, record, in_process=here, work=work)
     if "error" in result:
-        listed = [*record.get("files", []), *record.get("assets", [])]
+        listed = _listed(record)
         accounted.update(str(f.get("path")) for f in listed if isinstance(f, dict))
         accounted.add(f"{rel}/index.html")  # not rebuilt: said once, below, not once per file
         return [*problems, f"{name}: cannot rebuild it: {result['error']}"], record
@@ -264,6 +264,12 @@ def verify_version(site: Path, folder: Path, anchors: Anchors, work: Path, rebui
             problems.append(f"{name}: {what} is not the reproducible build of the signed sources "
                             "(rebuilt from source/, the bytes differ)")
     return problems, record
+
+
+def _listed(record: dict[str, Any]) -> list[Any]:
+    """The files a version's record lists besides its statements: downloads, images, companions."""
+    companions = [c.get("file") for c in record.get("companions", []) if isinstance(c, dict)]
+    return [*record.get("files", []), *record.get("assets", []), *(c for c in companions if c)]
 
 
 def _statement_files(folder: Path) -> list[Path]:
@@ -376,7 +382,7 @@ def expected_version(project: Path, report_dir: Path, record: dict[str, Any], ou
     from cjji.publish import plan
     from cjji.publish.embargo import TimeError, embargo_of
     from cjji.publish.site import Renderer
-    from cjji.publish.target import Change, Withdrawal
+    from cjji.publish.target import Body, Change, Withdrawal
     from cjji.report import LoadError, load
 
     try:
@@ -391,8 +397,11 @@ def expected_version(project: Path, report_dir: Path, record: dict[str, Any], ou
     except Exception as exc:  # a builder's failure is this version's problem, not verify-site's
         return {"error": f"the build failed: {type(exc).__name__}: {exc}"}
     files = {fmt: plan.file_info(fmt, paths[fmt]) for fmt in plan.DOWNLOADS if fmt in paths}
-    body = plan.body_of(paths["html"].read_text(encoding="utf-8")) if "html" in paths else ""
-    assets = plan.body_assets(out, body, paths.values()) if "html" in paths else {}
+    try:
+        body, assets = plan.rendered_body(paths["html"]) if "html" in paths else (Body(), {})
+        companions = plan.companions(report)
+    except (plan.BuildProblem, OSError) as exc:
+        return {"error": str(exc)}
     claimed = mf.version_from_json(record)
     meta = report.meta
     change_meta = meta.get("change") or {}
@@ -404,7 +413,8 @@ def expected_version(project: Path, report_dir: Path, record: dict[str, Any], ou
         embargo = claimed.embargo
     withdrawn = meta.get("withdrawn")
     derived = dataclasses.replace(
-        claimed, metadata=plan.metadata(report, policy), files=files, html_body=body, assets=assets,
+        claimed, metadata=plan.metadata(report, policy), files=files, body=body, assets=assets,
+        companions=companions,
         recommendations=plan.recommendations(report, policy), content_digest=content.digest(report_dir).value,
         change=change, history=(*claimed.history[:-1], change), embargo=embargo,
         withdrawn=Withdrawal(dt.date.fromisoformat(str(withdrawn["date"])), withdrawn["reason"])
@@ -412,6 +422,7 @@ def expected_version(project: Path, report_dir: Path, record: dict[str, Any], ou
     )
     expected = {f.name: f.sha256 for f in files.values()}
     expected |= {rel: f.sha256 for rel, f in assets.items()}
+    expected |= {c.file.name: c.file.sha256 for c in companions if c.file is not None}
     expected[mf.RECORD] = _sha(mf.record_bytes(derived))
     expected["index.html"] = _sha(Renderer(project, policy).version_page(derived))  # relative links only
     return {"inputs": pv.inputs_digest(project), "files": expected}

@@ -10,10 +10,12 @@ downloads, the sign-offs and the change history.
 Each file of each version is one media item with the stable slug `<report id>-v<version>-<format>`
 and the description `sha256:<hex>`; earlier versions' media are never deleted. So is each image
 the HTML version shows (ReportVersion.assets), with the slug
-`<report id>-v<version>-asset-<file name>-<8 hex digits of its path>`; the post's copy of the
-HTML version points at those media URLs instead of the relative paths of the built page.
+`<report id>-v<version>-asset-<file name>-<8 hex digits of its path>`, and each companion file
+(`...-companion-...`); the post's copy of the HTML version puts those media URLs where the
+renderer kept each image's reference apart (ReportVersion.body), never rewriting the HTML.
 The post ends with an empty `<div class="cjji-record" data-cjji-record="...">`: the record
-(JSON) of every version it shows, their media ids and URLs, and the digest of what was rendered.
+(JSON) of every version it shows (cjji.publish.record's mapping, as the local site's
+version.json, each file with its media id and URL), and the digest of what was rendered.
 So the record lives on the site itself (CI machines keep nothing) and the site needs no plugin.
 
 Idempotent and resumable: media are looked up by slug before uploading, so a re-run after a
@@ -47,16 +49,14 @@ from typing import IO, Any
 
 from cjji.dates import long_date
 from cjji.publish.embargo import describe
+from cjji.publish.record import ASSET, COMPANION, version_dir, version_from_json, version_to_json
 from cjji.publish.target import (
-    Change,
+    KIND_LABELS,
+    WELSH,
     PublishedFile,
-    Recommendation,
     Release,
-    ReportMetadata,
     ReportVersion,
-    Signoff,
     TargetError,
-    Withdrawal,
     human_size,
 )
 
@@ -69,15 +69,14 @@ DEFAULT_TIMEOUT = 60.0
 LOOPBACK = ("127.0.0.1", "localhost", "::1")  # plain http is allowed only here (tests)
 CATEGORY_SLUG = "joint-inspection-reports"
 CATEGORY_NAME = "Joint inspection reports"
-RECORD_FORMAT = 1
+RECORD_FORMAT = 2  # 1: the layout before cjji.publish.record (read, and upgraded, still)
 FORMAT_ORDER = ("pdf", "docx", "html")
 ANY_STATUS = "publish,future,draft,pending,private"
 RERUN = "Nothing was deleted; once this is fixed, run the publish again: it carries on from here."
 RECORD_RE = re.compile(r'<div class="cjji-record" data-cjji-record="([^"]*)"></div>')
 SHA_RE = re.compile(r"sha256:([0-9a-f]{64})")
-LINK_RE = re.compile(r'(\s(?:src|href)=")([^"]*)"')  # the builder quotes attributes with "
 UPLOAD_REFUSED = ("rest_upload_sideload_error", "rest_upload_unknown_error")
-ASSET = "asset:"  # media keys of assets: ASSET + their path; of downloads: their format
+# media keys: a download's format; ASSET + an image's path; COMPANION + a companion file's path
 
 
 class WordPressError(TargetError):
@@ -371,11 +370,12 @@ class WordPressTarget:
                 problems.append(f"The post of {slug} has lost its cjji record.")
                 continue
             for entry in record["versions"]:
-                of = f"of {entry['report_id']} version {entry['version']}"
-                for fmt, item in entry["files"].items():
-                    problems += self._verify_file(f"The {fmt.upper()} {of}", item)
-                for path, item in entry.get("assets", {}).items():
-                    problems += self._verify_file(f"The image {path} {of}", item)
+                of = f"of {entry['id']} version {entry['version']}"
+                for key, item in _media_items(entry):
+                    what = (f"The image {key.removeprefix(ASSET)}" if key.startswith(ASSET) else
+                            f"The companion {key.removeprefix(COMPANION)}" if key.startswith(COMPANION)
+                            else f"The {key.upper()}")
+                    problems += self._verify_file(f"{what} {of}", item)
         return problems
 
     # -- steps ----------------------------------------------------------------------------
@@ -434,11 +434,9 @@ class WordPressTarget:
         report_id = versions[0].report_id
         known: dict[tuple[int, str], Media] = {}
         for entry in (record or {}).get("versions", []):
-            items = [*entry["files"].items(),
-                     *((ASSET + path, item) for path, item in entry.get("assets", {}).items())]
-            for key, item in items:
-                known[(entry["version"], key)] = Media(item["media_id"], item["url"],
-                                                       item["sha256"])
+            for name, recorded in _media_items(entry):
+                known[(entry["version"], name)] = Media(recorded["media_id"], recorded["url"],
+                                                        recorded["sha256"])
         wanted = [upload for version in versions for upload in _uploads(version)]
         lookup = [u.slug for u in wanted if (u.version.version, u.key) not in known]
         existing = self._media_by_slug(report_id, lookup)
@@ -580,6 +578,9 @@ def _render(versions: list[ReportVersion], media: dict[tuple[int, str], Media]) 
     rows += [("Inspection type", e(meta.inspection_type)), ("Lead inspectorate", e(meta.lead))]
     if meta.inspectorates:
         rows.append(("Participating inspectorates", e(", ".join((meta.lead, *meta.inspectorates)))))
+    if meta.themes:
+        rows.append(("Themes" if len(meta.themes) > 1 else "Theme", '<ul class="cjji-themes">'
+                     + "".join(f"<li>{e(t)}</li>" for t in meta.themes) + "</ul>"))
     rows.append(("Version", str(latest.version)))
     parts = [
         f'<div class="cjji-report" data-cjji-report="{e(latest.report_id)}" '
@@ -588,10 +589,16 @@ def _render(versions: list[ReportVersion], media: dict[tuple[int, str], Media]) 
         '<dl class="cjji-metadata">'
         + "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in rows) + "</dl>",
     ]
+    majors = [c for c in latest.history if c.type == "major"]
+    if latest.last_updated != latest.first_published and majors:
+        parts.append(f'<p class="cjji-updated"><strong>Updated {_time(majors[-1].date)}:</strong> '
+                     f"{e(majors[-1].note)}</p>")
     if latest.withdrawn is not None:
         parts.append(f'<p class="cjji-withdrawn"><strong>Withdrawn on '
                      f"{_time(latest.withdrawn.date)}</strong>: {e(latest.withdrawn.reason)}</p>")
-    parts += ['<h2 id="downloads">Downloads</h2>', _downloads(latest, media)]
+    if meta.summary:
+        parts.append(f'<h2 id="summary">Summary</h2><p class="cjji-summary">{e(meta.summary)}</p>')
+    parts += ['<h2 id="downloads">Downloads</h2>', _downloads(latest, media), _companions(latest, media)]
     parts += ['<div class="cjji-report-body">', _linked_body(latest, media), "</div>"]
     if len(versions) > 1:
         parts.append('<h2 id="earlier-versions">Earlier versions</h2><ul class="cjji-earlier">')
@@ -626,16 +633,26 @@ def _downloads(
     return '<ul class="cjji-downloads">' + "".join(f"<li>{a}</li>" for a in links) + "</ul>"
 
 
+def _companions(version: ReportVersion, media: dict[tuple[int, str], Media]) -> str:
+    """The companion documents: files at their media URLs, addresses as they are; a Welsh
+    edition labelled in Welsh, each in its own language (lang, hreflang)."""
+    items = []
+    for c in version.companions:
+        href = media[(version.version, COMPANION + c.file.name)].url if c.file else str(c.url)
+        lang = c.lang or (WELSH if c.kind == "welsh-edition" else None)
+        lang_attrs = f' hreflang="{html.escape(lang)}" lang="{html.escape(lang)}"' if lang and lang != "en" else ""
+        kind = KIND_LABELS.get(c.kind, "")
+        kind_lang = f' lang="{WELSH}"' if c.kind == "welsh-edition" else ""
+        label = f' <span class="cjji-companion-kind"{kind_lang}>({html.escape(kind)})</span>' if kind else ""
+        items.append(f'<li><a href="{html.escape(href)}"{lang_attrs}>{html.escape(c.title)}</a>{label}</li>')
+    if not items:
+        return ""
+    return '<h3 id="companions">Companion documents</h3><ul class="cjji-companions">' + "".join(items) + "</ul>"
+
+
 def _linked_body(version: ReportVersion, media: dict[tuple[int, str], Media]) -> str:
-    """The HTML version with each relative src/href of an image pointing at its media URL."""
-    urls = {path: media[(version.version, ASSET + path)].url for path in version.assets}
-
-    def link(match: re.Match[str]) -> str:
-        path = urllib.parse.unquote(html.unescape(match.group(2))).removeprefix("./")
-        url = urls.get(path)
-        return match.group(0) if url is None else f'{match.group(1)}{html.escape(url)}"'
-
-    return LINK_RE.sub(link, version.html_body)
+    """The HTML version with each image's media URL where the renderer referred to it."""
+    return version.body.html(lambda path: media[(version.version, ASSET + path)].url)
 
 
 def _time(day: dt.date) -> str:
@@ -646,58 +663,24 @@ def _time(day: dt.date) -> str:
 
 
 def _version_record(version: ReportVersion, media: dict[tuple[int, str], Media]) -> dict[str, Any]:
-    def file_record(file: PublishedFile) -> dict[str, Any]:
-        return {"format": file.format, "name": file.name, "sha256": file.sha256,
-                "size": file.size, "pages": file.pages}
+    """The version's record (cjji.publish.record), each file with its media id and URL; the
+    HTML is on the post, the record keeps its digest."""
+    def where(key: str, _file: PublishedFile) -> dict[str, Any]:
+        item = media[(version.version, key)]
+        return {"media_id": item.id, "url": item.url}
 
-    meta = version.metadata
-    return {
-        "report_id": version.report_id,
-        "version": version.version,
-        "metadata": {
-            "title": meta.title, "subtitle": meta.subtitle, "summary": meta.summary,
-            "inspection_type": meta.inspection_type, "lead": meta.lead,
-            "inspectorates": list(meta.inspectorates),
-            "inspectorate_codes": list(meta.inspectorate_codes),
-            "business_process": meta.business_process,
-            "business_process_id": meta.business_process_id,
-            "publication_date": meta.publication_date.isoformat(),
-            "keywords": list(meta.keywords),
-        },
-        "files": {
-            f.format: {**file_record(f), "media_id": media[(version.version, f.format)].id,
-                       "url": media[(version.version, f.format)].url}
-            for f in _ordered(version.files)
-        },
-        "assets": {
-            path: {**file_record(a), "media_id": media[(version.version, ASSET + path)].id,
-                   "url": media[(version.version, ASSET + path)].url}
-            for path, a in sorted(version.assets.items())
-        },
-        "html_sha256": hashlib.sha256(version.html_body.encode()).hexdigest(),
-        "change": _change_record(version.change),
-        "history": [_change_record(c) for c in version.history],
-        "recommendations": [
-            {"id": r.id, "owner": r.owner, "due": r.due, "html": r.html}
-            for r in version.recommendations
-        ],
-        "content_digest": version.content_digest,
-        "signoffs": [
-            {"role": s.role, "identity": s.identity, "signed_at": s.signed_at,
-             "file": file_record(s.file),
-             "signature": None if s.signature is None else file_record(s.signature)}
-            for s in version.signoffs
-        ],
-        "embargo": version.embargo.isoformat(),
-        "published_at": version.published_at.isoformat(),
-        "withdrawn": None if version.withdrawn is None else {
-            "date": version.withdrawn.date.isoformat(), "reason": version.withdrawn.reason},
-    }
+    return {**version_to_json(version, where, body=False),
+            "html_sha256": hashlib.sha256(version.html_body.encode()).hexdigest()}
 
 
-def _change_record(change: Change) -> dict[str, Any]:
-    return {"version": change.version, "date": change.date.isoformat(), "type": change.type,
-            "note": change.note}
+def _media_items(entry: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """(media key, file entry) of every file of a version's record."""
+    def rel(item: dict[str, Any]) -> str:
+        return str(item["path"]).split("/", 3)[-1]
+
+    return [*((str(f["format"]), f) for f in entry["files"]),
+            *((ASSET + rel(a), a) for a in entry.get("assets", [])),
+            *((COMPANION + rel(c["file"]), c["file"]) for c in entry.get("companions", []) if c.get("file"))]
 
 
 def _record(post: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -712,58 +695,39 @@ def _record(post: dict[str, Any] | None) -> dict[str, Any] | None:
         record = json.loads(html.unescape(match.group(1)))
     except ValueError:
         return None
-    return record if isinstance(record, dict) and record.get("format") == RECORD_FORMAT else None
+    if not isinstance(record, dict):
+        return None
+    if record.get("format") == 1:  # written before the one mapping: read as it is now
+        return {**record, "versions": [_upgrade(e) for e in record.get("versions", [])]}
+    return record if record.get("format") == RECORD_FORMAT else None
+
+
+def _upgrade(entry: dict[str, Any]) -> dict[str, Any]:
+    """A version of a format-1 record (files keyed by format, `report_id`, a sign-off's file
+    nested) in today's layout."""
+    folder = version_dir(entry["report_id"], entry["version"])
+
+    def file(item: dict[str, Any]) -> dict[str, Any]:
+        out = {"format": item["format"], "path": f"{folder}/{item['name']}", "sha256": item["sha256"],
+               "size": item["size"], "pages": item.get("pages")}
+        return {**out, **{k: item[k] for k in ("media_id", "url") if k in item}}
+
+    return {
+        **entry, "id": entry["report_id"],
+        "files": [file(i) for _, i in sorted(entry["files"].items())],
+        "assets": [file(i) for _, i in sorted(entry.get("assets", {}).items())],
+        "signoffs": [{"role": s["role"], "identity": s["identity"], "signed_at": s["signed_at"],
+                      "path": f"{folder}/{s['file']['name']}", "sha256": s["file"]["sha256"],
+                      "size": s["file"]["size"], "signature": file(s["signature"]) if s.get("signature") else None}
+                     for s in entry["signoffs"]],
+    }
 
 
 def _record_versions(post: dict[str, Any]) -> list[ReportVersion]:
-    """The versions a post's record says are published (html_body is left empty: it is on the
+    """The versions a post's record says are published (their body is left empty: it is on the
     post; the record keeps its digest)."""
     record = _record(post) or {"versions": []}
-    return [_version_from_record(entry) for entry in record["versions"]]
-
-
-def _version_from_record(entry: dict[str, Any]) -> ReportVersion:
-    def file_of(item: dict[str, Any]) -> PublishedFile:
-        return PublishedFile(item["format"], item["name"], item["sha256"], item["size"],
-                             item.get("pages"))
-
-    def change_of(item: dict[str, Any]) -> Change:
-        return Change(item["version"], dt.date.fromisoformat(item["date"]), item["type"],
-                      item["note"])
-
-    meta = entry["metadata"]
-    withdrawn = entry.get("withdrawn")
-    return ReportVersion(
-        report_id=entry["report_id"],
-        version=entry["version"],
-        metadata=ReportMetadata(
-            title=meta["title"], subtitle=meta["subtitle"], summary=meta["summary"],
-            inspection_type=meta["inspection_type"], lead=meta["lead"],
-            inspectorates=tuple(meta["inspectorates"]),
-            inspectorate_codes=tuple(meta["inspectorate_codes"]),
-            business_process=meta["business_process"],
-            business_process_id=meta["business_process_id"],
-            publication_date=dt.date.fromisoformat(meta["publication_date"]),
-            keywords=tuple(meta.get("keywords", ())),
-        ),
-        files={fmt: file_of(item) for fmt, item in entry["files"].items()},
-        html_body="",
-        change=change_of(entry["change"]),
-        history=tuple(change_of(c) for c in entry["history"]),
-        recommendations=tuple(Recommendation(r["id"], r["owner"], r.get("due"), r["html"])
-                              for r in entry["recommendations"]),
-        content_digest=entry["content_digest"],
-        signoffs=tuple(
-            Signoff(s["role"], s["identity"], s["signed_at"], file_of(s["file"]),
-                    file_of(s["signature"]) if s.get("signature") else None)
-            for s in entry["signoffs"]
-        ),
-        embargo=dt.datetime.fromisoformat(entry["embargo"]),
-        published_at=dt.datetime.fromisoformat(entry["published_at"]),
-        withdrawn=None if not withdrawn else Withdrawal(
-            dt.date.fromisoformat(withdrawn["date"]), withdrawn["reason"]),
-        assets={path: file_of(item) for path, item in entry.get("assets", {}).items()},
-    )
+    return [version_from_json(entry) for entry in record["versions"]]
 
 
 # -- small helpers --------------------------------------------------------------------------
@@ -793,17 +757,22 @@ def _uploads(version: ReportVersion) -> list[_Upload]:
                 f"{title}, image {PurePosixPath(path).name})")
         for path, a in sorted(version.assets.items())
     ]
-    return downloads + images
+    companions = [
+        _Upload(version, c.file, COMPANION + c.file.name, _asset_slug(version, c.file.name, "companion"),
+                f"the companion {c.file.name} of {of}", f"{title}, {c.title})")
+        for c in version.companions if c.file is not None
+    ]
+    return downloads + images + companions
 
 
 def _media_slug(version: ReportVersion, name: str) -> str:
     return f"{version.report_id}-v{version.version}-{name}".lower()
 
 
-def _asset_slug(version: ReportVersion, path: str) -> str:
+def _asset_slug(version: ReportVersion, path: str, kind: str = "asset") -> str:
     """Stable and unique per path: a readable file name plus 8 hex digits of the whole path."""
     stem = re.sub(r"[^a-z0-9]+", "-", PurePosixPath(path).stem.lower()).strip("-")[:40] or "file"
-    return _media_slug(version, f"asset-{stem}-{hashlib.sha256(path.encode()).hexdigest()[:8]}")
+    return _media_slug(version, f"{kind}-{stem}-{hashlib.sha256(path.encode()).hexdigest()[:8]}")
 
 
 def _original_url(item: dict[str, Any]) -> str:
