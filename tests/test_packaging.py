@@ -90,14 +90,33 @@ def test_a_project_with_only_checks_and_reports_is_checked_with_the_installed_sc
     assert "titel" in broken.stdout + broken.stderr
 
 
-def test_a_copy_of_the_project_checks_and_builds_the_example(installed: Path, tmp_path: Path) -> None:
-    for name in ("checks", "schemas", "templates"):
-        shutil.copytree(ROOT / name, tmp_path / name)
+def test_a_project_without_its_own_templates_builds_with_the_installed_ones(installed: Path, tmp_path: Path) -> None:
+    """Only checks/ and reports/: the brand, the HTML, Typst and site templates and the logos all
+    come from the installed copy (cjji.resources), never from a source checkout."""
+    shutil.copytree(ROOT / "checks", tmp_path / "checks")
     shutil.copytree(EXAMPLE, tmp_path / "reports" / EXAMPLE.name)
     assert _run(installed, "check", cwd=tmp_path).returncode == 0
     done = _run(installed, "build", cwd=tmp_path)
     assert done.returncode == 0, done.stdout + done.stderr
+    assert not (tmp_path / "templates").exists() and not (tmp_path / "schemas").exists()
     out = tmp_path / "out" / EXAMPLE.name
     built = sorted(p.suffix for p in out.iterdir() if p.is_file())
     assert {".docx", ".pdf", ".html"} <= set(built), built
     assert (out / f"{EXAMPLE.name}.pdf").read_bytes().startswith(b"%PDF-")
+    page = (out / f"{EXAMPLE.name}.html").read_text(encoding="utf-8")
+    assert "#1d4e5f" in page.lower()  # the installed brand.yml's primary colour styles the page
+    logo = next(out.rglob("logos/cjji.svg"))  # and its logos are copied beside it
+    assert logo.read_bytes() == (ROOT / "templates" / "logos" / "cjji.svg").read_bytes()
+
+
+def test_a_project_with_its_own_templates_uses_them(installed: Path, tmp_path: Path) -> None:
+    for name in ("checks", "schemas", "templates"):
+        shutil.copytree(ROOT / name, tmp_path / name)
+    shutil.copytree(EXAMPLE, tmp_path / "reports" / EXAMPLE.name)
+    page = tmp_path / "templates" / "html" / "report.html.j2"
+    marker = '<p class="project-own">Made with the project\'s own page template</p>'
+    page.write_text(page.read_text(encoding="utf-8").replace('<div class="report-body">',
+                                                             '<div class="report-body">' + marker, 1), encoding="utf-8")
+    done = _run(installed, "build", "--format", "html", cwd=tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert marker in (tmp_path / "out" / EXAMPLE.name / f"{EXAMPLE.name}.html").read_text(encoding="utf-8")

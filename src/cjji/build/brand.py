@@ -18,7 +18,6 @@ from cjji.report import display_path
 from cjji.schemacheck import load_schema, validate
 from cjji.yamlload import YamlError, load_yaml
 
-BRAND_FILE = Path("templates") / "brand.yml"
 GATE = "brand"
 
 
@@ -97,7 +96,7 @@ class Brand:
 
 def load_brand(root: Path) -> Brand:
     """Load and validate root/templates/brand.yml. Raises BrandError with located findings."""
-    path = root / BRAND_FILE
+    path = resources.template("brand.yml", root)  # the project's, or the copy installed with cjji
     return _load(path.resolve(), _mtime(path))
 
 
