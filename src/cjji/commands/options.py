@@ -23,6 +23,16 @@ root_option = click.option(
 )
 
 
+def signing_options(example_role: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """--role, --key and --identity, the options of every command that signs something."""
+    role = click.option("--role", required=True, help=f"The role you sign in, like {example_role}.")
+    key = click.option("--key", required=True, type=click.Path(path_type=Path, dir_okay=False),
+                       help="Your SSH private key (or its .pub, if the private key is in ssh-agent).")
+    identity = click.option("--identity", default=None,
+                            help="Your e-mail as listed in checks/allowed_signers (default: found from the key).")
+    return lambda f: role(key(identity(f)))
+
+
 def find_project(root: Path | None) -> Path:
     """Find the project (without loading its policy), or exit 2 saying where it looked."""
     try:

@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from cjji.build import FORMATS
-from cjji.commands.options import open_project, root_option
+from cjji.commands.options import open_project, root_option, signing_options
 from cjji.findings import Finding, count, format_github, format_human, to_json
 from cjji.programme import gates
 from cjji.programme.model import PROGRAMME, load_programme, years
@@ -159,11 +159,7 @@ def status_command(year: str | None, as_of: str | None, root: Path | None) -> No
 
 @command.command("sign")
 @click.argument("year")
-@click.option("--role", required=True, help="The role you sign in, like chief-inspector-HMIProbation.")
-@click.option("--key", required=True, type=click.Path(path_type=Path, dir_okay=False),
-              help="Your SSH private key (or its .pub, if the private key is in ssh-agent).")
-@click.option("--identity", default=None,
-              help="Your e-mail as listed in checks/allowed_signers (default: found from the key).")
+@signing_options("chief-inspector-HMIProbation")
 @root_option
 def sign_command(year: str, role: str, key: Path, identity: str | None, root: Path | None) -> None:
     """Sign off the current content of the YEAR programme (plan.md, proposals/, consultation.yml) in ROLE.

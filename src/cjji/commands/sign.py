@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from cjji.atomic import write_bytes
-from cjji.commands.options import open_project, root_option
+from cjji.commands.options import open_project, root_option, signing_options
 from cjji.digest import SIGNOFFS, DigestError, digest
 from cjji.findings import format_human
 from cjji.report import LoadError, display_path, load
@@ -30,11 +30,7 @@ from cjji.signoff import (
 
 @click.command("sign")
 @click.argument("report", type=click.Path(path_type=Path))
-@click.option("--role", required=True, help="The role you sign in, like chief-inspector-HMCPSI.")
-@click.option("--key", required=True, type=click.Path(path_type=Path, dir_okay=False),
-              help="Your SSH private key (or its .pub, if the private key is in ssh-agent).")
-@click.option("--identity", default=None,
-              help="Your e-mail as listed in checks/allowed_signers (default: found from the key).")
+@signing_options("chief-inspector-HMCPSI")
 @root_option
 def command(report: Path, role: str, key: Path, identity: str | None, root: Path | None) -> None:
     """Sign off the current content of REPORT in ROLE.
