@@ -33,6 +33,7 @@ from typing import Any
 from cjji import prose
 from cjji.findings import Finding
 from cjji.gates import limits
+from cjji.gates._language import english_rules_off
 from cjji.gates.base import Context, Gate
 from cjji.policy import Policy
 from cjji.report import Report
@@ -173,6 +174,8 @@ def run(report: Report, context: Context) -> list[Finding]:
     severity = settings.severity(context.policy, ID, "grammar", config.get("severity", "warning"))
     if not url or severity is None:
         return []
+    if english_rules_off(report, ID, "grammar", context) is not None:
+        return []  # the server is asked for English only; spelling says once that English rules are off
     language = str(settings.language(context.policy).get("language", "en-GB"))
     if url in _UNAVAILABLE:
         return [_unavailable(report, url, _UNAVAILABLE[url])]

@@ -8,6 +8,7 @@ from typing import Any
 from cjji import resources
 from cjji.findings import Finding
 from cjji.gates._framework import entries, long_date, mapping, parse_date
+from cjji.gates._language import unknown_language
 from cjji.gates.base import Context, Gate
 from cjji.policy import Policy
 from cjji.report import Report
@@ -64,6 +65,7 @@ def run(report: Report, context: Context) -> list[Finding]:
         _BY_POLICY[key] = report_schema(context.policy)
     findings = validate(report.meta, _BY_POLICY[key], report.positions, report.display, ID)
     findings += _meaning(report)
+    findings += unknown_language(report, ID, context)
     ident = report.meta.get("id")
     if isinstance(ident, str) and ident != report.dir.name:
         line, col = report.where(("id",))

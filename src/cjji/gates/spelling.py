@@ -31,6 +31,7 @@ from cjji import prose, suppress
 from cjji.findings import Finding
 from cjji.gates import limits
 from cjji.gates._framework import placeholder_in
+from cjji.gates._language import english_rules_off
 from cjji.gates.base import Context, Gate
 from cjji.policy import Policy
 from cjji.report import Report
@@ -268,6 +269,9 @@ def _family(word: str, roots: dict[str, set[str]]) -> str | None:
 
 
 def run(report: Report, context: Context) -> list[Finding]:
+    other = english_rules_off(report, ID, "spelling", context)
+    if other is not None:
+        return other
     base = speller(context.policy)
     config = settings.section(context.policy, "spelling")
     severity = settings.severity(context.policy, ID, "misspelt", config.get("severity", "error"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from cjji.findings import Finding
 from cjji.gates import limits
+from cjji.gates._language import english_rules_off
 from cjji.gates.base import Context, Gate
 from cjji.gates.spelling import report_words
 from cjji.report import Report
@@ -17,6 +18,9 @@ ID = "style"
 
 
 def run(report: Report, context: Context) -> list[Finding]:
+    other = english_rules_off(report, ID, "house style", context)
+    if other is not None:
+        return other
     words = [*settings.wordlist(context.policy), *report_words(report)]
     doc = Doc(limits.readable_blocks(report, context), frozenset(w for w in words if not w.islower()),
               vocabulary.load(context.policy))
