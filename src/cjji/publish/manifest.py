@@ -51,6 +51,7 @@ def build_manifest(
     for v in sorted(versions, key=lambda v: (v.report_id, v.version)):
         entry = version_to_json(v, body=False)
         del entry["recommendations"], entry["metadata"], entry["history"]
+        entry.pop("reviews", None)  # in the record only
         entry["title"] = v.title
         entry["record"] = f"{version_dir(v.report_id, v.version)}/{RECORD}"
         reports.setdefault(v.report_id, []).append(entry)

@@ -37,6 +37,7 @@ from cjji.publish.target import (
     Recommendation,
     ReportMetadata,
     ReportVersion,
+    ReviewCount,
     Signoff,
     Withdrawal,
 )
@@ -136,6 +137,7 @@ def decide(
         body=built.body,
         assets=built.assets,
         companions=kept,
+        reviews=review_counts(report, policy) if review_summary_enabled(policy.root) else (),
         change=change,
         history=(*(v.change for v in mine), change),
         recommendations=recommendations(report, policy),
@@ -329,6 +331,38 @@ def summary_of(report: Report) -> str:
         if text:
             return text
     return str(report.meta.get("purpose", ""))
+
+
+def review_summary_enabled(root: Path) -> bool:
+    """Whether the secretariat publishes the summary of factual-accuracy responses
+    (templates/site/site.yml `factual_accuracy_summary`; off by default)."""
+    from cjji.publish.site import SiteError, load_settings
+
+    try:
+        return load_settings(root).get("factual_accuracy_summary") is True
+    except SiteError:  # the site itself refuses to render then, with the reason
+        return False
+
+
+def review_counts(report: Report, policy: Policy) -> tuple[ReviewCount, ...]:
+    """Per body, from the report's review logs (inside the signed digest): items received,
+    accepted (with or without a change), rejected. Counts only: no reviewer's name or address."""
+    from cjji.bodies import resolve
+    from cjji.review.log import logs_of, read
+
+    counts: dict[str, list[int]] = {}
+    for path in logs_of(report.dir):
+        log = read(path, policy.root)
+        if not log.data:
+            continue
+        name = resolve(policy, log.body or path.stem).name
+        row = counts.setdefault(name, [0, 0, 0])
+        for item in log.items:
+            row[0] += 1
+            status = item.get("status")
+            row[1] += status in ("accepted", "accepted-with-change")
+            row[2] += status == "rejected"
+    return tuple(ReviewCount(name, *row) for name, row in sorted(counts.items(), key=lambda kv: kv[0].casefold()))
 
 
 def recommendations(report: Report, policy: Policy) -> tuple[Recommendation, ...]:

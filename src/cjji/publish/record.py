@@ -21,6 +21,7 @@ from cjji.publish.target import (
     Recommendation,
     ReportMetadata,
     ReportVersion,
+    ReviewCount,
     Signoff,
     Withdrawal,
 )
@@ -154,6 +155,9 @@ def version_to_json(v: ReportVersion, extra: Extra | None = None, *, body: bool 
         data["body"] = body_json(v.body)
     if not data["companions"]:
         del data["companions"]  # a record without companions reads as it did before they existed
+    if v.reviews:
+        data["reviews"] = [{"body": r.body, "received": r.received, "accepted": r.accepted,
+                            "rejected": r.rejected} for r in v.reviews]
     return data
 
 
@@ -172,6 +176,8 @@ def version_from_json(data: Mapping[str, Any], site: Path | None = None) -> Repo
             for c in data.get("companions", [])
         ),
         body=body_from(data),
+        reviews=tuple(ReviewCount(str(r["body"]), int(r["received"]), int(r["accepted"]), int(r["rejected"]))
+                      for r in data.get("reviews", [])),
         change=change_from(data["change"]),
         history=tuple(change_from(c) for c in data["history"]),
         recommendations=tuple(

@@ -151,6 +151,17 @@ class Companion:
 
 
 @dataclass(frozen=True)
+class ReviewCount:
+    """One body's factual-accuracy responses to the draft (its review logs): counts only, never
+    who said what. Published only where the secretariat enables it (site.yml)."""
+
+    body: str  # the body's name (checks/bodies.yml), or the log's body as written
+    received: int  # items received (comments, changes, replies)
+    accepted: int  # accepted, or accepted with a change
+    rejected: int
+
+
+@dataclass(frozen=True)
 class ReportMetadata:
     """What the joint website shows about a report, with names resolved from checks/."""
 
@@ -189,6 +200,7 @@ class ReportVersion:
     # e.g. "2026-x-assets/images/chart.png": the body's refs
     assets: Mapping[str, PublishedFile] = field(default_factory=dict)
     companions: tuple[Companion, ...] = ()
+    reviews: tuple[ReviewCount, ...] = ()  # the factual-accuracy summary; () unless enabled
 
     @property
     def html_body(self) -> str:

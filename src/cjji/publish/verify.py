@@ -415,6 +415,7 @@ def expected_version(project: Path, report_dir: Path, record: dict[str, Any], ou
     derived = dataclasses.replace(
         claimed, metadata=plan.metadata(report, policy), files=files, body=body, assets=assets,
         companions=companions,
+        reviews=plan.review_counts(report, policy) if plan.review_summary_enabled(project) else (),
         recommendations=plan.recommendations(report, policy), content_digest=content.digest(report_dir).value,
         change=change, history=(*claimed.history[:-1], change), embargo=embargo,
         withdrawn=Withdrawal(dt.date.fromisoformat(str(withdrawn["date"])), withdrawn["reason"])

@@ -606,6 +606,12 @@ def _render(versions: list[ReportVersion], media: dict[tuple[int, str], Media]) 
             parts.append(f"<li>Version {version.version} ({_time(version.change.date)}): "
                          f"{_downloads(version, media, inline=True)}</li>")
         parts.append("</ul>")
+    if latest.reviews:
+        parts.append('<h2 id="factual-accuracy">Factual accuracy check</h2><table class="cjji-reviews"><thead><tr>'
+                     '<th scope="col">Body</th><th scope="col">Items received</th><th scope="col">Accepted</th>'
+                     '<th scope="col">Rejected</th></tr></thead><tbody>'
+                     + "".join(f'<tr><th scope="row">{e(r.body)}</th><td>{r.received}</td><td>{r.accepted}</td>'
+                               f"<td>{r.rejected}</td></tr>" for r in latest.reviews) + "</tbody></table>")
     if latest.signoffs:
         # roles, not people's e-mail addresses (as the site's page): the signed statements carry
         # the identities for anyone who verifies them
