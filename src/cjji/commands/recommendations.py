@@ -1,4 +1,10 @@
-"""`cjji recommendations`: export the recommendations register (CSV or JSON) for follow-up."""
+"""`cjji recommendations`: export the recommendations register (CSV or JSON) for follow-up.
+
+Each recommendation, cause of concern and area for improvement is one row with its kind. When a
+later report follows it up (`follows_up` in its metadata), the row carries its status history:
+each follow-up's status (achieved, partially achieved, not achieved, no longer relevant), with the
+following report, its date and the evidence. Items of an earlier report that is not in the
+repository (a report from before cjji) get rows of their own, built from the follow-ups alone."""
 
 from __future__ import annotations
 
@@ -21,7 +27,7 @@ from cjji.project import report_dirs
 from cjji.report import LoadError, Report, load
 
 COLUMNS = ("report_id", "report_title", "publication_date", "kind", "recommendation_id", "owner_code",
-           "owner_name", "due_date", "text", "line")
+           "owner_name", "due_date", "text", "line", "latest_status", "status_history")
 TRACKED = ("recommendation", "cause-of-concern", "area-for-improvement")  # followed up later
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -45,8 +51,61 @@ def rows(report: Report, policy: Policy) -> list[dict[str, Any]]:
             "due_date": block.attrs.get("due", ""),
             "text": block.text,
             "line": block.line,
+            "latest_status": "",
+            "status_history": [],
         })
     return out
+
+
+def follow_ups(report: Report) -> list[tuple[tuple[str, str, str], dict[str, Any]]]:
+    """((earlier report id or title, kind, id), status entry) for each item `report` follows up."""
+    follows = mapping(report.meta.get("follows_up"))
+    if not follows:
+        return []
+    earlier = follows.get("report") if isinstance(follows.get("report"), str) else None
+    title = str(follows.get("title") or "")
+    published = mapping(report.meta.get("publication")).get("date")
+    found = []
+    for item in follows.get("items") or []:
+        item = mapping(item)
+        key = (earlier or title, str(item.get("kind", "")), str(item.get("id", "")))
+        found.append((key, {"status": str(item.get("status", "")), "evidence": str(item.get("evidence", "")),
+                            "followed_up_by": report.id,
+                            "date": published if isinstance(published, str) else "",
+                            "earlier_title": title}))
+    return found
+
+
+def with_history(register: list[dict[str, Any]], reports: list[Report]) -> list[dict[str, Any]]:
+    """The register with each item's status history (oldest follow-up first), plus rows for items
+    of earlier reports not in the repository, known only from their follow-ups."""
+    history: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
+    for report in reports:
+        for key, entry in follow_ups(report):
+            history.setdefault(key, []).append(entry)
+    for entries in history.values():
+        entries.sort(key=lambda e: (e["date"], e["followed_up_by"]))
+    out = []
+    seen = set()
+    for row in register:
+        key = (row["report_id"], row["kind"], row["recommendation_id"])
+        seen.add(key)
+        entries = history.get(key, [])
+        out.append({**row, "status_history": entries, "latest_status": entries[-1]["status"] if entries else ""})
+    for key, entries in history.items():
+        if key in seen:
+            continue
+        earlier, kind, ident = key
+        out.append({"report_id": "", "report_title": entries[0]["earlier_title"], "publication_date": "",
+                    "kind": kind, "recommendation_id": ident, "owner_code": "", "owner_name": "", "due_date": "",
+                    "text": "", "line": "", "latest_status": entries[-1]["status"], "status_history": entries})
+    return out
+
+
+def history_text(entries: list[dict[str, Any]]) -> str:
+    """A status history in one spreadsheet cell: "achieved (2021-08-12, 2021-cleveland-custody): ..."."""
+    return " | ".join(f"{e['status'].replace('-', ' ')} ({e['date']}, {e['followed_up_by']}): {e['evidence']}"
+                      for e in entries)
 
 
 def _cell(value: Any) -> Any:
@@ -61,7 +120,8 @@ def to_csv(register: list[dict[str, Any]]) -> str:
     writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\n")
     writer.writeheader()
     for row in register:
-        writer.writerow({k: _cell(v) for k, v in row.items()})
+        flat = {**row, "status_history": history_text(row.get("status_history") or [])}
+        writer.writerow({k: _cell(v) for k, v in flat.items()})
     return buffer.getvalue()
 
 
@@ -90,16 +150,20 @@ def command(paths: tuple[Path, ...], fmt: str, output: Path | None, root: Path |
     if not dirs:
         raise click.ClickException("no reports found; create one with `cjji new <id>`")
     register: list[dict[str, Any]] = []
+    loaded: list[Report] = []
     failed = 0
     for folder in dirs:
         try:
-            register.extend(rows(load(folder), policy))
+            report = load(folder)
+            loaded.append(report)
+            register.extend(rows(report, policy))
         except LoadError as exc:
             failed += 1
             click.echo(format_human(exc.finding), err=True)
     if failed:
         click.echo(f"cjji: {failed} report(s) could not be read; nothing was exported", err=True)
         raise SystemExit(1)
+    register = with_history(register, loaded)
     text = to_csv(register) if fmt == "csv" else to_json(register)
     if output is None:
         click.echo(text, nl=False)
