@@ -109,3 +109,14 @@ def test_a_welsh_edition_reads_its_references_in_welsh() -> None:
     texts = _texts(fill(tokens, number(tokens), labels))
     assert texts[-4] == "See ffigur 2, ffigur 1, tabl 2 and tabl 1."
     assert texts[-1] == "paragraff 1.1, pennod 1, argymhelliad 1, atodiad A."
+
+
+def test_an_annex_takes_its_letter_and_numbers_its_paragraphs_a1() -> None:
+    """Real annexes read "Annex A: Methodology", never "6 Annex A"; HMCPSI numbers their paragraphs A.1."""
+    tokens = parse("# Findings {#findings}\n\nOne.\n\n# Methodology {#method .annex}\n\nWe read files. {#p-read}\n\n"
+                   "## Sample {#sample}\n\nTwo.\n\n# Glossary {#glossary .annex .unnumbered}\n\nTerm.\n\n"
+                   "# Later {#later}\n\nSee [](#p-read), [](#method), [](#glossary) and [](#later).\n")
+    numbering = number(tokens)
+    assert sorted(numbering.headings.values()) == ["1", "2"]  # the annexes and their sections take no number
+    assert sorted(numbering.paragraphs.values()) == ["1.1", "2.1", "A.1", "A.2"]
+    assert _texts(fill(tokens, numbering))[-1] == "See paragraph A.1, annex A, annex B and chapter 2."

@@ -103,10 +103,13 @@ def welsh(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
 @pytest.mark.parametrize("fmt", ["docx", "pdf", "html"])
 def test_the_custody_report_reads_as_a_reader_expects(custody: dict[str, str], fmt: str) -> None:
     text = custody[fmt]
-    if fmt == "docx":  # Word numbers paragraphs with real list numbering: a list whose numbers read S1, S2 ...
+    if fmt == "docx":  # Word numbers paragraphs with real list numbering: lists whose numbers read S1 ... and A.1 ...
         assert '<w:lvlText w:val="S%1"/>' in custody["docx_numbering"]
+        assert '<w:lvlText w:val="A.%1"/>' in custody["docx_numbering"]
     else:
         assert "S1 This report sets out" in text and "S3 The force had made progress" in text
+        assert "A.1 We examined 60 custody records" in text
+    assert "Annex B: Glossary Detention officer" in text and "6 Annex" not in text
     assert "Cause of concern 1" in text and "Recommendation 1" in text and "Area for improvement 2" in text
     assert "For: Cleveland Police. Due: 28 February 2022." in text
     assert "As figure 1 shows" in text and "Figure 1: Detention logs examined" in text

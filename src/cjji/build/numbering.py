@@ -7,7 +7,10 @@ inside a fenced div (recommendations and other findings), not those in lists, qu
 footnotes, and not a table's `Table: caption` paragraph or a figure (an image alone in a paragraph).
 A chapter whose heading has the class `unnumbered` (or `{-}`) numbers nothing. A chapter whose
 heading carries `paragraphs="S"` (a custody report's summary) takes no chapter number, and its
-paragraphs are numbered with that prefix: S1, S2, ... (its sections are not numbered).
+paragraphs are numbered with that prefix: S1, S2, ... (its sections are not numbered). An annex
+(a chapter with the class `.annex`) takes its letter, not a number: "Annex A: Methodology", its
+paragraphs A.1, A.2 ... as HMCPSI numbers them (its sections are not numbered; `.annex
+.unnumbered` numbers nothing).
 """
 
 from __future__ import annotations
@@ -18,6 +21,18 @@ from dataclasses import dataclass, field
 from markdown_it.token import Token
 
 from cjji.markdown import classes
+
+
+def is_annex(token: Token) -> bool:
+    from cjji.blocks import is_annex as annex  # cjji.blocks reads this module: imported when first used
+
+    return annex(token)
+
+
+def letter(n: int) -> str:
+    from cjji.blocks import letter as annex_letter
+
+    return annex_letter(n)
 
 
 @dataclass
@@ -61,6 +76,7 @@ def number(tokens: list[Token], *, paragraphs: bool = True) -> Numbering:
     result = Numbering()
     chapter = section = para = 0
     numbered = False
+    annexes = 0
     prefix = ""  # a chapter numbering its paragraphs S1, S2 ... (paragraph_prefix)
     containers: list[str] = []  # open block containers, innermost last
     for i, token in enumerate(tokens):
@@ -69,6 +85,9 @@ def number(tokens: list[Token], *, paragraphs: bool = True) -> Numbering:
             unnumbered = "unnumbered" in classes(token) or token.attrs.get("-") is not None
             if level == 1:
                 prefix = paragraph_prefix(token)
+                if is_annex(token):
+                    annexes += 1
+                    prefix = f"{letter(annexes)}." if not unnumbered else ""
                 numbered = not unnumbered or bool(prefix)
                 section = para = 0
                 if numbered and not prefix:
