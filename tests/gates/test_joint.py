@@ -56,7 +56,7 @@ def test_short_purpose(tmp_path: Path) -> None:
     folder = variant(tmp_path, ('purpose: "The inspection set out', 'purpose: "Check custody." #'))
     assert brief(run(joint.GATE, folder)) == [(
         line_of(folder, "purpose:"), "purpose-too-short",
-        "the purpose is too short to define the inspection (2 words; at least 20 are needed)")]
+        "the purpose is too short to define the inspection (2 words; at least 5 are needed)")]
 
 
 def test_wrong_types_are_left_to_the_schema_gate(tmp_path: Path) -> None:

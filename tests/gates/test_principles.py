@@ -42,7 +42,7 @@ def test_a_short_not_applicable_reason(tmp_path: Path) -> None:
     assert brief(run(principles.GATE, folder)) == [(
         line_of(folder, "proportionate:"), "reason-too-short",
         "the reason principle 4 (Proportionate to risk) does not apply is too short (3 words; at "
-        "least 8 are needed)")]
+        "least 5 are needed)")]
 
 
 def test_a_placeholder_reason(tmp_path: Path) -> None:
