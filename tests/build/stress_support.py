@@ -168,8 +168,7 @@ def overprinting_typst(root: Path, rows: int = 40) -> str:
     return "\n".join([
         '#import "/templates/typst/cjji.typ" as cjji',
         f"#let brand = {typst_value(brand_value(brand))}",
-        '#show: cjji.report.with(brand: brand, title: "Overprinted", authors: ("Test",), date: "1 March 2027", '
-        'licence: "Licence")',
+        '#show: cjji.report.with(brand: brand, title: "Overprinted", authors: ("Test",), date: "1 March 2027")',
         "#show figure: set block(breakable: false)",
         "= A chapter",
         "Some text before the table.",

@@ -72,7 +72,18 @@ def test_a_missing_site_configuration_is_a_build_error_not_an_invented_address(p
     with pytest.raises(BuildError) as caught:
         front_matter(load(example_copy), load_policy(project), load_brand(project))
     finding = caught.value.findings[0]
-    assert finding.rule == "site-settings" and "templates/site/site.yml" in finding.message + finding.hint
+    assert finding.rule == "site-settings" and finding.file == "templates/site/site.yml"
+
+
+def test_a_site_contact_without_an_address_is_located(project: Path, example_copy: Path) -> None:
+    site = project / "templates" / "site" / "site.yml"
+    site.write_text(site.read_text().replace("email: cjji.publications@cjji-reports.invalid", "email: nobody"))
+    with pytest.raises(BuildError) as caught:
+        front_matter(load(example_copy), load_policy(project), load_brand(project))
+    finding = caught.value.findings[0]
+    line = next(n for n, text in enumerate(site.read_text().splitlines(), 1) if "email: nobody" in text)
+    assert (finding.file, finding.line) == ("templates/site/site.yml", line)
+    assert "e-mail address" in finding.message
 
 
 def test_who_we_are_lead_first_in_the_names_of_the_reports_date() -> None:

@@ -6,6 +6,7 @@ import io
 from pathlib import Path
 
 import pikepdf
+import pytest
 from docx import Document
 from PIL import Image
 
@@ -135,3 +136,32 @@ def test_an_empty_word_contents_is_an_error() -> None:
     [missing] = readback.contents(["1 Summary"], body, "x.docx")
     assert (missing.line, missing.message) == (5, "the Word file's contents does not list the chapter 'Findings'")
     assert readback.contents(["1 Summary", "1.1 Detail", "2 Findings"], body, "x.docx") == []
+
+
+_BOX = ("<svg xmlns='http://www.w3.org/2000/svg' width='400' height='300'>"
+        "<rect width='400' height='300' fill='#336699'/></svg>")
+
+
+def _figure_after_text(placement: str) -> str:
+    """Five short paragraphs, then a figure too tall for the rest of page 1, then more text."""
+    return (f'#set document(title: "Gap")\n#set text(lang: "en", font: "Liberation Sans", size: 11pt)\n'
+            '#set page(paper: "a4", margin: 25mm, footer: context align(center)[Page #counter(page).display() of 2])\n'
+            '#for n in range(5) [#lorem(40)\n\n]\n'
+            f'#figure(image(bytes("{_BOX}"), alt: "A blue box", width: 100%, height: 150mm), '
+            f'caption: [Figure 1: A blue box]{placement})\n\n#lorem(300)\n')
+
+
+@pytest.mark.parametrize("placement", ["", ", placement: auto"])
+def test_a_page_left_half_blank_before_a_figure_is_an_error(tmp_path: Path, placement: str) -> None:
+    """A figure that does not fit below the text before it leaves a gap, unless it floats and the
+    text after it fills the page."""
+    import typst
+
+    pdf = tmp_path / "figure.pdf"
+    pdf.write_bytes(typst.compile(_figure_after_text(placement).encode(), format="pdf", pdf_standards=["ua-1"]))
+    gaps = [f.message for f in outputs.run(None, {"pdf": pdf}) if f.rule == "pdf-figure-gap"]  # type: ignore[arg-type]
+    if placement:
+        assert gaps == []
+    else:
+        assert gaps == ["PDF page 1 (page label 1) is 56% blank before figure 1 ('A blue box'), which starts page 2 "
+                        "(page label 2)"]

@@ -186,16 +186,29 @@ def _who_we_are(policy: Policy, code: str, date: dt.date | None) -> str:
 
 
 def site_contact(root: Path, display: str) -> dict[str, Any]:
-    """The site configuration's contact (templates/site/site.yml): who answers requests for other
-    formats. A missing or broken file is a located build error, never a made-up address."""
-    from cjji.publish.site import SiteError, load_settings
+    """The site configuration's contact (templates/site/site.yml `contact`): who answers requests for
+    other formats. Only that part is read here (`cjji publish` validates the whole file). A missing
+    file, or a contact without an e-mail address, is a located build error, never a made-up address."""
+    from cjji.yamlload import YamlError, load_yaml
 
+    path = root / SITE_SETTINGS
+    hint = f"{SITE_SETTINGS} holds it: contact: {{email: ..., team: ..., response_days: ...}}"
     try:
-        contact = load_settings(root).get("contact", {})
-    except SiteError as exc:
-        raise BuildError([error("build", "site-settings", display, 0, 0,
-                                f"the front matter needs the contact for other formats: {exc}",
-                                f"{SITE_SETTINGS} holds it (contact: email, team)")]) from None
+        data, positions = load_yaml(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise BuildError([error("build", "site-settings", SITE_SETTINGS, 0, 0,
+                                f"the front matter needs the contact for other formats, but {SITE_SETTINGS} "
+                                f"cannot be read ({exc.__class__.__name__})", hint)]) from None
+    except YamlError as exc:
+        raise BuildError([error("build", "site-settings", SITE_SETTINGS, exc.line, exc.col, exc.message,
+                                hint)]) from None
+    contact = data.get("contact") if isinstance(data, dict) else None
+    email = contact.get("email") if isinstance(contact, dict) else None
+    if not isinstance(email, str) or not _EMAIL.fullmatch(email.strip()):
+        line, col = positions.of(("contact", "email"))  # or the nearest part of it that is there
+        raise BuildError([error("build", "site-settings", SITE_SETTINGS, line, col,
+                                "the front matter needs an e-mail address to ask for other formats (contact: email)",
+                                hint)]) from None
     return dict(contact) if isinstance(contact, dict) else {}
 
 
@@ -249,14 +262,14 @@ def report_numbering(report: Report, brand: Brand) -> Numbering:
 
 def resolved_tokens(report: Report, policy: Policy, brand: Brand) -> list[Token]:
     """The report's tokens with each empty cross-reference written in ("paragraph 6.9"), for every writer."""
-    return crossref.fill(report.tokens, report_numbering(report, brand), labels_of(policy))
+    return crossref.fill(report.tokens, report_numbering(report, brand), labels_of(policy, report))
 
 
 def body_blocks(report: Report, policy: Policy, brand: Brand, target: Target) -> list[Node]:
     """The report's blocks followed by the framework annex, for `target`."""
     headings, paragraphs = numbering_options(report, brand)
     options = Options(target, number_headings=headings, number_paragraphs=paragraphs,
-                      typst_root=brand.root, labels=labels_of(policy))
+                      typst_root=brand.root, labels=labels_of(policy, report))
     tokens = resolved_tokens(report, policy, brand)
     blocks = convert(Source(tokens, report.dir, report.display, report.line_of), options)
     annex = annex_markdown(report, policy)

@@ -24,7 +24,6 @@ from __future__ import annotations
 import re
 import unicodedata
 import zipfile
-from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -44,9 +43,11 @@ SLACK = 1.0  # points a run may reach beyond the page edge (anti-aliasing, round
 MAX_JUMPS = 4  # a paragraph may be split by this many page breaks, footnotes or running heads
 MAX_GAP = 4000  # characters of other text one jump may pass over
 MAX_REPORTED = 20  # findings of one kind per file; then one line with the count
+MAX_BLANK = 0.40  # share of a page's text area that may stay empty before a figure that starts the next page
 
 
 _NOT_ALNUM = re.compile(r"[\W_]+")
+_NOT_ALNUM_OR_SPACE = re.compile(r"[^\w\s]+|_+")
 
 
 def key(text: str) -> str:
@@ -64,10 +65,12 @@ class Item:
     line: int
     level: int = 0  # a heading's level
     group: int = -1  # a table row: its cells may come in any order (a row split across pages)
+    floats: bool = False  # a figure's caption: the PDF floats figures to the top or foot of a page
 
     @cached_property
     def words(self) -> list[str]:
-        return [w for w in (key(part) for part in self.text.split()) if w]
+        """The text's words as `key` keeps them (one pass over the whole text, not one per word)."""
+        return _NOT_ALNUM_OR_SPACE.sub("", unicodedata.normalize("NFKC", self.text).casefold()).split()
 
 
 def _inline_text(token: Token) -> str:
@@ -124,7 +127,7 @@ def source_items(tokens: list[Token], display: str, line_of: Any = None) -> tupl
             image = next((c for c in token.children or [] if c.type == "image"), None)
             title = str(image.attrs.get("title", "") or "") if image is not None else ""
             if title.strip():
-                body.append(Item("caption", " ".join(title.split()), display, line(token)))
+                body.append(Item("caption", " ".join(title.split()), display, line(token), floats=True))
             continue
         text = _inline_text(token)
         if not key(text):
@@ -272,6 +275,8 @@ def coverage(items: list[Item], text: str, fmt: str, shown: str, jumps: int = MA
         words = item.words
         if not words:
             continue
+        if item.floats and find(words, text, 0, jumps) is not None:
+            continue  # present, wherever the figure floated to; the text around it keeps its order
         if item.group != group:  # leaving a table row: carry on after the last of its cells
             cursor = max(cursor, group_end)
             group, group_start, group_end = item.group, cursor, cursor
@@ -318,6 +323,20 @@ class PdfPage:
     foot: str  # text in the bottom margin
     overprints: list[tuple[str, str]]  # (text, the text it is printed over)
     off_page: list[str]  # text drawn (partly) outside the page
+    top: float | None = None  # the highest and lowest edge of text between the margins (points from
+    bottom: float | None = None  # the page's foot), None on a page with no text there
+
+
+@dataclass(frozen=True)
+class PdfFigure:
+    """A Figure of the PDF's structure tree: where it is drawn (/Pg, /BBox) and its alt text."""
+
+    page: int  # 1-based
+    box: tuple[float, float, float, float]  # left, bottom, right, top in points
+    alt: str
+
+    def number_label(self, page: PdfPage) -> str:
+        return f"{page.number} (page label {page.label})"
 
 
 @dataclass
@@ -338,28 +357,41 @@ def read_pdf(path: Path, bands: tuple[float, float] = (0.0, 0.0)) -> PdfReading:
 
     top_band, bottom_band = bands
     pdf = pdfium.PdfDocument(str(path))
-    try:
+    try:  # every PDFium object is closed here, in this thread: none is left for a finaliser elsewhere
         labels = _page_labels(pdf)
         pages = []
         for index in range(len(pdf)):
             page = pdf[index]
-            width, height = page.get_size()
-            textpage = page.get_textpage()
-            boxes = [textpage.get_rect(n) for n in range(textpage.count_rects())]
-            overprints, off_page = _collisions(boxes, width, height)
-            pages.append(PdfPage(
-                index + 1, width, height, labels[index] if index < len(labels) else str(index + 1),
-                textpage.get_text_bounded(0, bottom_band, width, height - top_band) if bottom_band or top_band
-                else textpage.get_text_range(),
-                textpage.get_text_bounded(0, 0, width, max(bottom_band, 0.12 * height)),
-                [(textpage.get_text_bounded(*boxes[a]), textpage.get_text_bounded(*boxes[b])) for a, b in overprints],
-                [textpage.get_text_bounded(*boxes[a]) for a in off_page],
-            ))
-            textpage.close()
-            page.close()
+            try:
+                textpage = page.get_textpage()
+                try:
+                    pages.append(_read_page(page, textpage, index, labels, top_band, bottom_band))
+                finally:
+                    textpage.close()
+            finally:
+                page.close()
         return PdfReading(pages)
     finally:
         pdf.close()
+
+
+def _read_page(page: Any, textpage: Any, index: int, labels: list[str], top_band: float, bottom_band: float
+               ) -> PdfPage:
+    width, height = page.get_size()
+    boxes = [textpage.get_rect(n) for n in range(textpage.count_rects())]
+    overprints, off_page = _collisions(boxes, width, height)
+    low, high = (bottom_band, height - top_band) if bottom_band or top_band else (0.12 * height, 0.88 * height)
+    inside = [(b, t) for _, b, _, t in boxes if b >= low - SLACK and t <= high + SLACK]
+    return PdfPage(
+        index + 1, width, height, labels[index] if index < len(labels) else str(index + 1),
+        textpage.get_text_bounded(0, bottom_band, width, height - top_band) if bottom_band or top_band
+        else textpage.get_text_range(),
+        textpage.get_text_bounded(0, 0, width, max(bottom_band, 0.12 * height)),
+        [(textpage.get_text_bounded(*boxes[a]), textpage.get_text_bounded(*boxes[b])) for a, b in overprints],
+        [textpage.get_text_bounded(*boxes[a]) for a in off_page],
+        max((t for _, t in inside), default=None),
+        min((b for b, _ in inside), default=None),
+    )
 
 
 def _collisions(boxes: list[tuple[float, float, float, float]], width: float, height: float
@@ -437,6 +469,34 @@ def geometry(reading: PdfReading, shown: str, items: list[Item]) -> list[Finding
     return found
 
 
+def figure_gaps(reading: PdfReading, figures: list[PdfFigure], bands: tuple[float, float] = (0.0, 0.0),
+                shown: str = "") -> list[Finding]:
+    """A page left more than MAX_BLANK empty because the figure that follows did not fit on it
+    (a figure at the top of its page, with the page before ending high up): "PDF page 9 is 45%
+    blank before figure 2". Figures on the cover and front matter are not counted."""
+    found: list[Finding] = []
+    body = [f for f in figures if 1 < f.page <= len(reading.pages)
+            and not ROMAN.match(reading.pages[f.page - 1].label)]
+    for n, figure in enumerate(body, 1):
+        page, before = reading.pages[figure.page - 1], reading.pages[figure.page - 2]
+        top_band, bottom_band = bands if bands[0] or bands[1] else (0.12 * page.height, 0.12 * page.height)
+        high, low = before.height - top_band, bottom_band
+        if page.top is not None and page.top > figure.box[3] + 2:
+            continue  # text above the figure: it does not start its page
+        lowest = [before.bottom] if before.bottom is not None else []
+        lowest += [f.box[1] for f in figures if f.page == before.number]
+        end = min(lowest, default=high)
+        blank = (end - low) / (high - low) if high > low else 0.0
+        if blank > MAX_BLANK:
+            alt = f" ({_quote(figure.alt, 40)})" if figure.alt.strip() else ""
+            found.append(error(GATE, "pdf-figure-gap", shown, 0, 0,
+                               f"PDF page {before.number} (page label {before.label}) is {blank:.0%} blank before "
+                               f"figure {n}{alt}, which starts page {figure.number_label(page)}",
+                               "the figure did not fit below the text before it; figures float (templates/typst/"
+                               "cjji.typ) so the text can fill the page: report this as a bug in cjji"))
+    return found
+
+
 def _footer_matches(page: PdfPage) -> bool:
     for line in page.foot.splitlines():
         match = FOOTER.match(line)
@@ -462,11 +522,15 @@ CELL_TAGS = frozenset({"/TD", "/TH"})
 BLOCK_MARKUP = frozenset({"/L", "/LI", "/H", "/H1", "/H2", "/H3", "/H4", "/H5", "/H6"})
 
 
-def structure(pdf: Any, shown: str) -> list[Finding]:
+def structure(pdf: Any, shown: str, figures: list[PdfFigure] | None = None) -> list[Finding]:
     """Figures without alt text, lists or headings inside table cells, table headers without a
     scope: one walk of the structure tree of an open pikepdf.Pdf, each element visited once with
-    the table cell it is in (if any)."""
+    the table cell it is in (if any). Each Figure's page and box are added to `figures`."""
     import pikepdf
+
+    pages: dict[tuple[int, int], int] = {}
+    if figures is not None:
+        pages = {page.objgen: n for n, page in enumerate(pdf.pages, 1)}
 
     found: list[Finding] = []
     bad_cells: dict[tuple[int, int], set[str]] = {}
@@ -490,6 +554,10 @@ def structure(pdf: Any, shown: str) -> list[Finding]:
         tag = str(node.get("/S"))
         if tag == "/Figure" and not str(node.get("/Alt", "")).strip():
             found.append(error(GATE, "pdf-alt", shown, 0, 0, "a figure in the PDF has no alt text"))
+        if tag == "/Figure" and figures is not None:
+            figure = _figure(node, pages)
+            if figure is not None:
+                figures.append(figure)
         if cell is not None and tag in BLOCK_MARKUP:
             bad_cells.setdefault(cell, set()).add(tag[1:])
         if tag in CELL_TAGS:
@@ -512,6 +580,19 @@ def structure(pdf: Any, shown: str) -> list[Finding]:
     return found
 
 
+def _figure(node: Any, pages: dict[tuple[int, int], int]) -> PdfFigure | None:
+    import pikepdf
+
+    page = node.get("/Pg")
+    attrs = node.get("/A")
+    seq = list(attrs) if isinstance(attrs, pikepdf.Array) else [attrs] if attrs is not None else []
+    box = next((a.get("/BBox") for a in seq if isinstance(a, pikepdf.Dictionary) and "/BBox" in a), None)
+    if page is None or box is None or len(box) != 4 or page.objgen not in pages:
+        return None
+    left, bottom, right, top = (float(v) for v in box)
+    return PdfFigure(pages[page.objgen], (left, bottom, right, top), str(node.get("/Alt", "")))
+
+
 def _scope(element: Any) -> bool:
     import pikepdf
 
@@ -524,18 +605,20 @@ def _scope(element: Any) -> bool:
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
-def _docx_text(xml: bytes, *, skip_toc: bool, numbering: WordNumbering | None = None) -> str:
+def _docx_text(xml: bytes | Any, *, skip_toc: bool, numbering: WordNumbering | None = None) -> str:
+    """The normalised text of a Word part (bytes, or its parsed root), list numbers included; with
+    `skip_toc`, without the contents (its w:sdt, removed from a root passed in)."""
     from lxml import etree
 
-    root = etree.fromstring(xml)
-    parts: list[str] = []
-    skip: set[Any] = set()
+    root = etree.fromstring(xml) if isinstance(xml, bytes) else xml
     if skip_toc:
-        for sdt in root.iter(f"{W}sdt"):
+        for sdt in list(root.iter(f"{W}sdt")):
             gallery = sdt.find(f"{W}sdtPr/{W}docPartObj/{W}docPartGallery")
-            if gallery is not None and "Contents" in (gallery.get(f"{W}val") or ""):
-                skip.add(sdt)
-    for element in _walk(root, skip):
+            if gallery is not None and "Contents" in (gallery.get(f"{W}val") or "") and sdt.getparent() is not None:
+                sdt.getparent().remove(sdt)
+    parts: list[str] = []
+    tags = (f"{W}t", f"{W}p") if numbering is not None else (f"{W}t",)
+    for element in root.iter(*tags):  # lxml walks the tree in C, in document order
         if element.tag == f"{W}t":
             parts.append(element.text or "")
         elif element.tag == f"{W}p" and numbering is not None:
@@ -616,16 +699,6 @@ def _numpr(numpr: Any) -> tuple[str, int]:
     return (num.get(f"{W}val", "") if num is not None else "", int(ilvl.get(f"{W}val", "0")) if ilvl is not None else 0)
 
 
-def _walk(root: Any, skip: set[Any]) -> Iterator[Any]:
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        if node in skip:
-            continue
-        yield node
-        stack.extend(reversed(list(node)))
-
-
 def docx_note_count(path: Path) -> int:
     """Footnotes in a Word file (not the separator 'footnotes' Word keeps at ids -1 and 0)."""
     with zipfile.ZipFile(path) as z:
@@ -640,21 +713,24 @@ def docx_note_count(path: Path) -> int:
 
 def read_docx(path: Path) -> tuple[str, str, list[str]]:
     """(body text, footnote text, contents entries) of a Word file, normalised."""
+    from lxml import etree
+
     with zipfile.ZipFile(path) as z:
         names = set(z.namelist())
-        document = z.read("word/document.xml")
+        document = etree.fromstring(z.read("word/document.xml"))  # parsed once for text and contents
         notes = z.read("word/footnotes.xml") if "word/footnotes.xml" in names else b""
         numbering = WordNumbering(z.read("word/numbering.xml") if "word/numbering.xml" in names else b"",
                                   z.read("word/styles.xml") if "word/styles.xml" in names else b"")
+    entries = toc_entries(document)  # before _docx_text takes the contents out
     return (_docx_text(document, skip_toc=True, numbering=numbering),
-            _docx_text(notes, skip_toc=False) if notes else "", toc_entries(document))
+            _docx_text(notes, skip_toc=False) if notes else "", entries)
 
 
-def toc_entries(document: bytes) -> list[str]:
+def toc_entries(document: bytes | Any) -> list[str]:
     """The stored entries of the Word contents: the text of every paragraph inside the TOC."""
     from lxml import etree
 
-    root = etree.fromstring(document)
+    root = etree.fromstring(document) if isinstance(document, bytes) else document
     entries: list[str] = []
     for sdt in root.iter(f"{W}sdt"):
         gallery = sdt.find(f"{W}sdtPr/{W}docPartObj/{W}docPartGallery")

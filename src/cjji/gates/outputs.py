@@ -9,7 +9,6 @@ window (DisplayDocTitle) and /Alt on every Figure. HTML: cjji.build.html_check's
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -29,7 +28,7 @@ def _problem(path: Path, rule: str, message: str, hint: str = "") -> Finding:
     return error(ID, rule, display_path(path), 0, 0, message, hint)
 
 
-def docx_findings(path: Path) -> list[Finding]:
+def docx_findings(path: Path, language: str = LANGUAGE) -> list[Finding]:
     from docx import Document
     from docx.oxml.ns import qn
 
@@ -43,14 +42,14 @@ def docx_findings(path: Path) -> list[Finding]:
         found.append(_problem(path, "docx-title", "the Word file has no title property"))
     if not (props.author or "").strip():
         found.append(_problem(path, "docx-author", "the Word file does not name the inspectorates as authors"))
-    if props.language != LANGUAGE:
-        found.append(_problem(path, "docx-language", f"the Word file's language is '{props.language}', not {LANGUAGE}"))
+    if props.language != language:
+        found.append(_problem(path, "docx-language", f"the Word file's language is '{props.language}', not {language}"))
     if (props.last_modified_by or "").strip():
         found.append(_problem(path, "docx-personal-data",
                               f"the Word file names whoever built it ('{props.last_modified_by}')"))
     lang = doc.styles.element.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}/{qn('w:lang')}")
-    if lang is None or lang.get(qn("w:val")) != LANGUAGE:
-        found.append(_problem(path, "docx-language", f"the Word text is not marked as {LANGUAGE}"))
+    if lang is None or lang.get(qn("w:val")) != language:
+        found.append(_problem(path, "docx-language", f"the Word text is not marked as {language}"))
     body = doc.element.body
     for prop in body.iter(qn("wp:docPr")):
         if not (prop.get("descr") or "").strip():
@@ -92,7 +91,8 @@ def _struct_elements(root: Any) -> Iterator[Any]:
             stack.append(node.get("/K"))
 
 
-def pdf_findings(path: Path) -> list[Finding]:
+def pdf_findings(path: Path, figures: list[Any] | None = None, language: str = LANGUAGE) -> list[Finding]:
+    """The PDF's own checks; each Figure's page and box go into `figures` (readback.PdfFigure)."""
     import pikepdf
 
     try:
@@ -109,8 +109,8 @@ def pdf_findings(path: Path) -> list[Finding]:
         if mark is None or not bool(mark.get("/Marked", False)):
             found.append(_problem(path, "pdf-marked", "the PDF is not marked as tagged (MarkInfo /Marked)"))
         lang = str(root.get("/Lang", ""))
-        if not lang.lower().startswith("en"):
-            found.append(_problem(path, "pdf-language", f"the PDF's language is '{lang}', not {LANGUAGE}"))
+        if not lang.lower().startswith(language.split("-")[0].lower()):
+            found.append(_problem(path, "pdf-language", f"the PDF's language is '{lang}', not {language}"))
         prefs = root.get("/ViewerPreferences")
         if prefs is None or not bool(prefs.get("/DisplayDocTitle", False)):
             found.append(_problem(path, "pdf-title-shown", "the PDF viewer shows the file name, not the title"))
@@ -121,7 +121,7 @@ def pdf_findings(path: Path) -> list[Finding]:
         if tree is not None:  # figures without alt text, markup inside table cells, TH without scope
             from cjji.build.readback import structure
 
-            found.extend(structure(pdf, display_path(path)))
+            found.extend(structure(pdf, display_path(path), figures))
         return found
 
 
@@ -157,6 +157,7 @@ def reader_findings(report: Report | None, files: dict[str, Path], policy: Any =
     notes: list[readback.Item] = []
     labels: list[readback.Item] = []
     margins = (0.0, 0.0)
+    language = LANGUAGE
     if report is not None:
         policy = policy if policy is not None else _policy_for(report)
         annex = _annex(report, policy)
@@ -166,12 +167,22 @@ def reader_findings(report: Report | None, files: dict[str, Path], policy: Any =
         tokens = resolved_tokens(report, policy, load_brand(policy.root))  # what the writers were given
         body, notes = readback.report_items(report, annex, tokens)
         labels = _labels(report, tokens, policy, annex)
+        from cjji.blocks import labels_of
+
+        language = labels_of(policy, report).language  # cy for a Welsh edition
         margins = _bands(policy)
 
     def read(fmt: str, path: Path) -> list[Finding]:
         shown = display_path(path)
         found: list[Finding] = []
-        if static and fmt in CHECKS:  # the file's own checks first, in the same thread
+        figures: list[readback.PdfFigure] = []
+        if static and fmt == "pdf":
+            found += pdf_findings(path, figures, language)
+        elif static and fmt == "docx":
+            found += docx_findings(path, language)
+            if any(f.rule.endswith("-unreadable") for f in found):
+                return found
+        elif static and fmt in CHECKS:  # the file's own checks first, in the same thread
             found += CHECKS[fmt](path)
             if any(f.rule.endswith("-unreadable") for f in found):
                 return found
@@ -179,6 +190,7 @@ def reader_findings(report: Report | None, files: dict[str, Path], policy: Any =
             if fmt == "pdf":
                 reading = readback.read_pdf(path, margins)
                 found += readback.geometry(reading, shown, body + notes)
+                found += readback.figure_gaps(reading, figures, margins, shown)
                 if body:
                     text = reading.text(skip_front=True)
                     found += readback.coverage(body, text, "PDF", shown)
@@ -209,19 +221,17 @@ def reader_findings(report: Report | None, files: dict[str, Path], policy: Any =
         item.words  # noqa: B018  (computed once here, not in three threads at once)
     # PDFium is not thread-safe, and pypdfium2 frees its objects in finalisers that run on whatever
     # thread collects them: reading the PDF beside the others once crashed the process (a segfault
-    # in a test run). So the PDF is read here, alone, and its objects are freed before the Word
-    # and HTML readers (lxml, thread-safe) run side by side.
+    # in a test run) when a PDFium object outlived its reader. So only the PDF's thread ever calls
+    # PDFium, and readback.read_pdf closes every PDFium object it opens, in that thread, even on an
+    # error: no finaliser is left to run elsewhere. The Word and HTML readers (lxml) never touch
+    # PDFium, and all three run side by side (PDFium and lxml work outside Python's lock).
     found: dict[str, list[Finding]] = {}
-    if "pdf" in files:
-        found["pdf"] = read("pdf", files["pdf"])
-        gc.collect()
-    others = [(fmt, path) for fmt, path in files.items() if fmt != "pdf"]
-    if len(others) > 1:
-        with ThreadPoolExecutor(max_workers=len(others)) as pool:
-            futures = {fmt: pool.submit(read, fmt, path) for fmt, path in others}
+    if len(files) > 1:
+        with ThreadPoolExecutor(max_workers=len(files)) as pool:
+            futures = {fmt: pool.submit(read, fmt, path) for fmt, path in files.items()}
             found.update({fmt: future.result() for fmt, future in futures.items()})
     else:
-        found.update({fmt: read(fmt, path) for fmt, path in others})
+        found.update({fmt: read(fmt, path) for fmt, path in files.items()})
     return [f for fmt in files for f in found[fmt]]
 
 
@@ -259,7 +269,7 @@ def _labels(report: Report, tokens: list[Any], policy: Any, annex: str) -> list[
     streams: list[tuple[list[Any], str, Callable[[Token], int] | None]] = [(tokens, report.display, report.line_of)]
     if annex:
         streams.append((parse(annex), f"{report.display} (framework annex)", None))
-    return readback.label_items(streams, labels_of(policy), headings=headings, paragraphs=paragraphs)
+    return readback.label_items(streams, labels_of(policy, report), headings=headings, paragraphs=paragraphs)
 
 
 def _bands(policy: Any) -> tuple[float, float]:
