@@ -153,3 +153,19 @@ def test_the_welsh_edition_is_labelled_in_welsh(welsh: dict[str, str], fmt: str)
 @pytest.mark.slow
 def test_the_welsh_edition_declares_its_language(welsh: dict[str, str]) -> None:
     assert '<html lang="cy">' in welsh["html_raw"]
+
+
+def test_an_older_report_s_paragraph_numbered_recommendation_can_be_followed_up(tmp_path: Path) -> None:
+    """Older custody reports identify their recommendations by paragraph ("3.27"): the follow-up
+    names them so, and nothing needs inventing an R-number."""
+    import shutil
+
+    folder = tmp_path / CUSTODY.name
+    shutil.copytree(CUSTODY, folder)
+    text = (folder / "report.md").read_text()
+    (folder / "report.md").write_text(text.replace("- {id: R3, kind:", '- {id: "3.27", kind:', 1))
+    findings = check_report(folder, Context(load_policy(ROOT))).findings
+    assert [f.code for f in findings if f.severity in ("error", "warning")] == []
+    (folder / "report.md").write_text(text.replace("- {id: R3, kind:", '- {id: "-3", kind:', 1))
+    errors = [f for f in check_report(folder, Context(load_policy(ROOT))).findings if f.severity == "error"]
+    assert [f.code for f in errors] == ["schema/pattern"]
