@@ -154,3 +154,37 @@ def stand_in_version(folder: Path, report_id: str, version: int = 1, *, date: st
 def release_of(*versions: ReportVersion, added: tuple[tuple[str, int], ...] | None = None) -> Release:
     now = max(v.published_at for v in versions)
     return Release(tuple(versions), tuple(v.key for v in versions) if added is None else added, now)
+
+
+# ---- the joint programme's business plan (programme/2027), signed, for publishing tests ----
+
+PLAN_SIGNERS = {  # the CJCIG chair (HMIProbation in 2027) and the other chief inspectors
+    "chief-inspector-HMIProbation": "priya.raman",
+    "chief-inspector-HMICFRS": "daniel.okafor",
+    "chief-inspector-HMCPSI": "catherine.ellwood",
+    "chief-inspector-HMIPrisons": "thomas.ashdown",
+}
+PLAN_AFTER_EMBARGO = "2027-03-20T09:00"  # the example plan goes live at 00:01 on 17 March 2027
+
+
+def signed_programme(root: Path, year: str = "2027") -> Path:
+    """A project at `root` (policy, schemas, templates, an empty reports/) holding the example
+    programme of `year`, signed off by the chair and the other chief inspectors. Returns root."""
+    import shutil
+
+    from cjji.policy import load_policy
+    from cjji.programme import signoff as plan_signoff
+    from cjji.programme.model import load_programme
+
+    for name in ("checks", "schemas", "templates"):
+        shutil.copytree(ROOT_PROJECT / name, root / name, symlinks=True)
+    (root / "reports").mkdir()
+    shutil.copytree(ROOT_PROJECT / "programme" / year, root / "programme" / year)
+    policy = load_policy(root)
+    programme = load_programme(root, year)
+    for role, name in PLAN_SIGNERS.items():
+        key = root.parent / f"key-{name}"
+        shutil.copyfile(ROOT_PROJECT / "examples" / "keys" / f"EXAMPLE-ONLY-{name}", key)
+        key.chmod(0o600)
+        plan_signoff.sign_plan(programme, policy, role, key, now=dt.datetime(2027, 3, 10, 12, 0, tzinfo=dt.UTC))
+    return root

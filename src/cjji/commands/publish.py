@@ -1,4 +1,5 @@
-"""`cjji publish`: publish every report that passed its gates, is signed off and is out of embargo.
+"""`cjji publish`: publish every report that passed its gates, is signed off and is out of embargo,
+and the joint programme's business plan of each year (programme/<year>/) on the same terms.
 
 A real run uses the clock and holds the target's lock for the whole run: it reads what is being
 served, decides, builds and publishes under one lock, so two runs at once never lose a version.
@@ -26,7 +27,7 @@ from cjji.commands.options import open_project, root_option
 from cjji.policy import Policy
 from cjji.project import report_dirs
 from cjji.publish import TARGETS, embargo
-from cjji.publish.plan import Decision, decide
+from cjji.publish.plan import Decision, decide, decide_programme
 from cjji.publish.site import SiteError
 from cjji.publish.target import Release, ReportVersion, Target, TargetError
 
@@ -87,7 +88,8 @@ def command(paths: tuple[Path, ...], target_name: str, site: Path, dry_run: bool
         refuse_tracked(project)  # the builds use .cache/ (the Word reference document)
     except CacheError as exc:
         raise click.ClickException(str(exc)) from None
-    dirs = report_dirs(project, list(paths))
+    years, report_paths = _programme_years(project, list(paths))
+    dirs = report_dirs(project, report_paths) if report_paths or not paths else []
     try:
         if dry_run:
             served = TARGETS[target_name](site=site, root=project, policy=policy, base_url=base_url)
@@ -101,7 +103,7 @@ def command(paths: tuple[Path, ...], target_name: str, site: Path, dry_run: bool
         with _lock(target):
             now = embargo.now(now_text, dry_run=dry_run)  # taken under the lock: waiting moved the clock
             published = source.published()  # what is being served now, under the lock
-            counts = _run(dirs, policy, published, now, target, target_name, dry_run)
+            counts = _run(dirs, policy, published, now, target, target_name, dry_run, years)
     except (TargetError, SiteError) as exc:
         done = exc.partial if isinstance(exc, TargetError) and exc.partial else "nothing was published"
         click.echo(f"cjji publish: {done}: {exc}", err=True)
@@ -110,12 +112,35 @@ def command(paths: tuple[Path, ...], target_name: str, site: Path, dry_run: bool
         sys.exit(1)
 
 
+def _programme_years(project: Path, paths: list[Path]) -> tuple[list[str], list[Path]]:
+    """The programme years the paths name (programme/, programme/<year>, its plan.md), and the
+    other paths (reports). With no paths: every year of programme/."""
+    from cjji.programme.model import PROGRAMME, years
+
+    folder = (project / PROGRAMME).resolve()
+    if not paths:
+        return years(project), []
+    found: list[str] = []
+    rest: list[Path] = []
+    for path in paths:
+        here = (path.parent if path.name == "plan.md" else path).resolve()
+        if here == folder:
+            found += years(project)
+        elif here.parent == folder:
+            found.append(here.name)
+        else:
+            rest.append(path)
+    return sorted(set(found)), rest
+
+
 def _run(dirs: list[Path], policy: Policy, published: tuple[ReportVersion, ...], now: dt.datetime, target: Target,
-         target_name: str, dry_run: bool) -> dict[str, int]:
+         target_name: str, dry_run: bool, years: list[str] | None = None) -> dict[str, int]:
     what = "dry run (nothing is published)" if dry_run else "publishing"
     click.echo(f"{what} at {embargo.describe(now)} to {'a copy of the site' if dry_run else target_name}")
     with tempfile.TemporaryDirectory(prefix="cjji-publish-") as work:
         decisions = [decide(d, policy, published, now, Path(work)) for d in dirs]
+        decisions += [decide_programme(policy.root, year, policy, published, now, Path(work))
+                      for year in years or []]
         for decision in decisions:
             _print(decision, dry_run)
         added = [d.version for d in decisions if d.version is not None]

@@ -109,6 +109,10 @@ class LocalTarget:
                  for rel in mf.walk_files(staging)}
         manifest = mf.build_manifest(release.versions, files, renderer.base_url)
         manifest["build"] = provenance.build_info(self.root)
+        problems = mf.problems_of(manifest)
+        if problems:  # a site whose record cannot be read back could never be published to again
+            raise TargetError("the new site's manifest would not match schemas/manifest.schema.json, so "
+                              "nothing was switched: " + "; ".join(problems))
         _write(staging / mf.MANIFEST, mf.manifest_bytes(manifest))
         return manifest
 

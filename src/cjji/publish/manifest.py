@@ -68,6 +68,14 @@ def manifest_bytes(manifest: Mapping[str, Any]) -> bytes:
     return (json.dumps(manifest, indent=1, sort_keys=True, ensure_ascii=False) + "\n").encode()
 
 
+def problems_of(manifest: Any) -> list[str]:
+    """What makes a manifest not match schemas/manifest.schema.json (at most five, plainly)."""
+    return [
+        f"{'/'.join(map(str, e.absolute_path)) or 'the manifest'}: {e.message}"
+        for e in validator(load_schema(SCHEMA)).iter_errors(manifest)
+    ][:5]
+
+
 def read_manifest(site: Path) -> dict[str, Any]:
     """Read and schema-check `site/manifest.json`. Raises ManifestError with a plain reason."""
     path = site / MANIFEST
@@ -77,10 +85,7 @@ def read_manifest(site: Path) -> dict[str, Any]:
         raise ManifestError(f"{path} is missing: this is not a site made by `cjji publish`") from None
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ManifestError(f"{path} cannot be read as JSON: {exc}") from None
-    problems = [
-        f"{'/'.join(map(str, e.absolute_path)) or 'the manifest'}: {e.message}"
-        for e in validator(load_schema(SCHEMA)).iter_errors(data)
-    ]
+    problems = problems_of(data)
     if problems:
         raise ManifestError(f"{path} does not match schemas/manifest.schema.json: " + "; ".join(problems[:5]))
     if not isinstance(data, dict):  # the schema requires an object: unreachable unless it changes

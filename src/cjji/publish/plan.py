@@ -103,13 +103,59 @@ def decide(
                         [str(exc)])
     if now < embargo:
         return Decision(report.id, display, "embargoed", f"embargoed until {describe(embargo)}")
+    return _version(report, policy, digest, published, now, workdir, build, display, embargo,
+                    change_meta=report.meta.get("change") or {}, meta=metadata(report, policy),
+                    status=signoff.report_status(report.dir, report.meta, policy))
+
+
+def decide_programme(
+    root: Path,
+    year: str,
+    policy: Policy,
+    published: Sequence[ReportVersion],
+    now: dt.datetime,
+    workdir: Path,
+    build: Builder = default_builder,
+) -> Decision:
+    """As `decide`, for the joint programme's business plan of `year` (programme/<year>/): its
+    checks for publication and sign-offs (cjji.programme.publishing.prepare), embargo and
+    versions as a report's; published as the version `programme-<year>` of the site."""
+    from cjji.programme.publishing import DOCUMENT_LABEL, prepare
+
+    display = f"programme/{year}"
+    prepared = prepare(root, year, policy, now)
+    doc = prepared.document
+    ident = prepared.programme.id
+    if doc is not None and prepared.digest:
+        already = _already_published(doc, prepared.digest, published)
+        if already is not None:
+            already.display = display
+            return already
+    errors = [f for f in prepared.findings if f.severity == "error"]
+    if errors or doc is None or prepared.embargo is None or prepared.signoffs is None:
+        reasons = [format_human(f) for f in errors] or [f"{display}/plan.md is missing or cannot be read"]
+        return Decision(ident, display, "refused",
+                        f"not published: {len(errors)} problem(s) found by the checks and sign-offs", reasons)
+    if now < prepared.embargo:
+        return Decision(ident, display, "embargoed", f"embargoed until {describe(prepared.embargo)}")
+    plan_data = prepared.programme.plan.data if prepared.programme.plan is not None else {}
+    meta = metadata(doc, policy, type_label=DOCUMENT_LABEL)
+    return _version(doc, policy, prepared.digest, published, now, workdir, build, display, prepared.embargo,
+                    change_meta=plan_data.get("change") or {}, meta=meta, status=prepared.signoffs,
+                    kind="programme")
+
+
+def _version(report: Report, policy: Policy, digest: str, published: Sequence[ReportVersion], now: dt.datetime,
+             workdir: Path, build: Builder, display: str, embargo: dt.datetime, *, change_meta: dict[str, str],
+             meta: ReportMetadata, status: signoff.ReportStatus, kind: str = "report") -> Decision:
+    """Build a document that may be published now into its new version (or say why not)."""
     mine = sorted((v for v in published if v.report_id == report.id), key=lambda v: v.version)
     version = int(report.meta["version"])
-    change_meta: dict[str, str] = report.meta.get("change") or {}
+    where = f"{display}/report.md" if kind == "report" else f"{display}/plan.md"
     if mine and not change_meta:
         return Decision(report.id, display, "refused",
                         f"not published: version {version} does not say what changed",
-                        [f"add `change: {{type: major, note: \"...\"}}` (or type: minor) to {display}/report.md, "
+                        [f"add `change: {{type: major, note: \"...\"}}` (or type: minor) to {where}, "
                          "then get the sign-offs again"])
     # the first version carries the report's own publication date (a report published in 2021 and
     # moved into cjji later still says 2021); later versions are dated when they go live
@@ -132,7 +178,7 @@ def decide(
     made = ReportVersion(
         report_id=report.id,
         version=version,
-        metadata=metadata(report, policy),
+        metadata=meta,
         files=built.files,
         body=built.body,
         assets=built.assets,
@@ -142,10 +188,11 @@ def decide(
         history=(*(v.change for v in mine), change),
         recommendations=recommendations(report, policy),
         content_digest=digest,
-        signoffs=signoffs(report, policy),
+        signoffs=signoffs_of(status),
         embargo=embargo,
         published_at=now,
         withdrawn=Withdrawal(dt.date.fromisoformat(withdrawn["date"]), withdrawn["reason"]) if withdrawn else None,
+        kind=kind,
     )
     what = "first publication" if not mine else f"{change.type} change: {change.note}"
     return Decision(report.id, display, "publish", f"publishing version {version} ({what})", version=made)
@@ -295,17 +342,17 @@ def _docx_pages(path: Path) -> int | None:
     return int(pages.group(1)) if pages and int(pages.group(1)) >= 1 else None
 
 
-def metadata(report: Report, policy: Policy) -> ReportMetadata:
+def metadata(report: Report, policy: Policy, *, type_label: str | None = None) -> ReportMetadata:
     meta = report.meta
     lead = str(meta["lead"])
     others = [c for c in meta["inspectorates"] if c != lead]
-    process = str(meta["business_process"])
+    process = str(meta.get("business_process") or "")  # a business plan covers them all
     published = dt.date.fromisoformat(str(meta["publication"]["date"]))
     return ReportMetadata(
         title=str(meta["title"]),
         subtitle=str(meta.get("subtitle", "")),
         summary=summary_of(report),
-        inspection_type=inspection_type(policy, str(meta["type"])),
+        inspection_type=type_label or inspection_type(policy, str(meta["type"])),
         lead=inspectorate_name(policy, lead, published),  # the names of the report's own date
         inspectorates=tuple(inspectorate_name(policy, c, published) for c in others),
         inspectorate_codes=tuple(meta["inspectorates"]),
@@ -375,10 +422,14 @@ def recommendations(report: Report, policy: Policy) -> tuple[Recommendation, ...
 
 
 def signoffs(report: Report, policy: Policy) -> tuple[Signoff, ...]:
+    """The verified sign-offs deciding each required role of a report."""
+    return signoffs_of(signoff.report_status(report.dir, report.meta, policy))
+
+
+def signoffs_of(status: signoff.ReportStatus) -> tuple[Signoff, ...]:
     """The verified sign-offs deciding each required role (the gate has already passed them).
 
     Verified against the real clock, as the gate does: `--now` moves the embargo, not signing."""
-    status = signoff.report_status(report.dir, report.meta, policy)
     found = []
     for role in status.roles:
         best = role.best

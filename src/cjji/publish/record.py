@@ -38,6 +38,15 @@ def version_dir(report_id: str, version: int) -> str:
     return f"reports/{report_id}/v{version}"
 
 
+def source_home(record: Mapping[str, Any]) -> str:
+    """Where a version's sources live in the project: reports/<id>, or programme/<year> for the
+    joint programme's business plan (its id is programme-<year>)."""
+    ident = str(record.get("id", ""))
+    if record.get("kind") == "programme":
+        return f"programme/{ident.removeprefix('programme-')}"
+    return f"reports/{ident}"
+
+
 def file_json(f: PublishedFile, folder: str) -> dict[str, Any]:
     return {"format": f.format, "path": f"{folder}/{f.name}", "sha256": f.sha256, "size": f.size,
             "pages": f.pages}
@@ -155,6 +164,8 @@ def version_to_json(v: ReportVersion, extra: Extra | None = None, *, body: bool 
         data["body"] = body_json(v.body)
     if not data["companions"]:
         del data["companions"]  # a record without companions reads as it did before they existed
+    if v.kind != "report":
+        data["kind"] = v.kind  # a report's record says nothing of it, as before there were others
     if v.reviews:
         data["reviews"] = [{"body": r.body, "received": r.received, "accepted": r.accepted,
                             "rejected": r.rejected} for r in v.reviews]
@@ -176,6 +187,7 @@ def version_from_json(data: Mapping[str, Any], site: Path | None = None) -> Repo
             for c in data.get("companions", [])
         ),
         body=body_from(data),
+        kind=str(data.get("kind", "report")),
         reviews=tuple(ReviewCount(str(r["body"]), int(r["received"]), int(r["accepted"]), int(r["rejected"]))
                       for r in data.get("reviews", [])),
         change=change_from(data["change"]),

@@ -180,7 +180,7 @@ class Renderer:
         names = {code: str(i.get("short_name") or i.get("name") or code)
                  for code, i in self.policy.inspectorates.items()}
         by_inspectorate = _group(latest, lambda v: v.metadata.inspectorate_codes)
-        by_process = _group(latest, lambda v: (v.metadata.business_process_id,))
+        by_process = _group(latest, lambda v: tuple(p for p in (v.metadata.business_process_id,) if p))
         by_year = _group(latest, lambda v: (str(v.first_published.year),))
         process_names = {v.metadata.business_process_id: v.metadata.business_process for v in latest}
         by_theme = _group(latest, lambda v: tuple(theme_key(t) for t in v.metadata.themes))

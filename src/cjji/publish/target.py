@@ -201,6 +201,7 @@ class ReportVersion:
     assets: Mapping[str, PublishedFile] = field(default_factory=dict)
     companions: tuple[Companion, ...] = ()
     reviews: tuple[ReviewCount, ...] = ()  # the factual-accuracy summary; () unless enabled
+    kind: str = "report"  # or "programme": the joint programme's business plan (programme/<year>/)
 
     @property
     def html_body(self) -> str:

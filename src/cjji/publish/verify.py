@@ -41,6 +41,7 @@ from cjji import digest as content
 from cjji import signoff
 from cjji.publish import manifest as mf
 from cjji.publish import provenance as pv
+from cjji.publish.record import source_home
 
 STATEMENT_SUFFIXES = (".json", ".json.sig")
 RECORD_FILES = {mf.RECORD, pv.PROVENANCE}
@@ -87,11 +88,12 @@ class Anchors:
     def file_at(self, commit: str, rel: str) -> bytes | None:
         return self._git("show", f"{commit}:{self.prefix}{rel}")
 
-    def landing(self, report_id: str) -> signoff.LandingLookup:
+    def landing(self, home: str) -> signoff.LandingLookup:
+        """Where each statement of the sources at `home` (reports/<id>, programme/<year>) landed."""
         def lookup(path: Path, raw: bytes, sig: bytes) -> signoff.Landing | None:
             if self.top is None:
                 return None
-            rel = f"{self.prefix}reports/{report_id}/{content.SIGNOFFS}/{path.name}"
+            rel = f"{self.prefix}{home}/{content.SIGNOFFS}/{path.name}"
             return signoff.later(signoff.landing_in(self.top, rel, raw, self.branch),
                                  signoff.landing_in(self.top, rel + ".sig", sig, self.branch))
         return lookup
@@ -222,7 +224,7 @@ def verify_version(site: Path, folder: Path, anchors: Anchors, work: Path, rebui
         here = False
     for fname in pv.POLICY_FILES:  # what the sign-offs are verified against: the (anchored) copies
         shutil.copyfile(folder / pv.POLICY / fname, project / pv.POLICY_FILES[fname])
-    report_dir = project / "reports" / report_id
+    report_dir = project / source_home(record)
     shutil.copytree(folder / pv.SOURCE, report_dir)
     (report_dir / content.SIGNOFFS).mkdir(exist_ok=True)
     for path in _statement_files(folder):
@@ -311,7 +313,7 @@ def _verify_signoffs(folder: Path, record: dict[str, Any], report_dir: Path, pro
 
     try:
         policy = load_policy(project)
-        report = load(report_dir)
+        report = load(report_dir) if record.get("kind") != "programme" else None
     except PolicyError as exc:
         return [f"{name}: the policy it was signed under does not load: "
                 + "; ".join(f.message for f in exc.findings[:3])]
@@ -321,9 +323,20 @@ def _verify_signoffs(folder: Path, record: dict[str, Any], report_dir: Path, pro
         now = parse_time(str(record.get("published_at")))
     except Exception:  # the record's time is only the 'now' of the check; the clock then
         now = signoff.utc_now()
-    landing = anchors.landing(report.id) if anchors.history else (lambda *_: None)
-    status = signoff.report_status(report_dir, report.meta, policy, now=now, landing=landing)
+    home = source_home(record)
+    landing = anchors.landing(home) if anchors.history else (lambda *_: None)
+    if report is not None:
+        status: signoff.ReportStatus | None = signoff.report_status(report_dir, report.meta, policy, now=now,
+                                                                    landing=landing)
+    else:
+        from cjji.programme.model import load_programme
+        from cjji.programme.signoff import plan_status
+
+        status = plan_status(load_programme(project, home.split("/")[-1]), policy, now, landing)
+        if status is None:
+            return [f"{name}: the policy it was signed under has no sign-off rules for the programme"]
     problems = []
+    assert status is not None
     for role in status.roles:
         best = role.best
         if role.state == "signed" and best is not None:
@@ -387,7 +400,7 @@ def expected_version(project: Path, report_dir: Path, record: dict[str, Any], ou
 
     try:
         policy = load_policy(project)
-        report = load(report_dir)
+        report = load(report_dir) if record.get("kind") != "programme" else _plan_document(project, report_dir, policy)
         out.mkdir(parents=True, exist_ok=True)
         paths = plan.default_builder(report, policy, out, plan.FORMATS)
     except PolicyError as exc:
@@ -412,8 +425,9 @@ def expected_version(project: Path, report_dir: Path, record: dict[str, Any], ou
     except (TimeError, KeyError, TypeError):
         embargo = claimed.embargo
     withdrawn = meta.get("withdrawn")
+    meta_of = plan.metadata(report, policy, type_label=_PLAN_LABEL if record.get("kind") == "programme" else None)
     derived = dataclasses.replace(
-        claimed, metadata=plan.metadata(report, policy), files=files, body=body, assets=assets,
+        claimed, metadata=meta_of, files=files, body=body, assets=assets,
         companions=companions,
         reviews=plan.review_counts(report, policy) if plan.review_summary_enabled(project) else (),
         recommendations=plan.recommendations(report, policy), content_digest=content.digest(report_dir).value,
@@ -427,6 +441,29 @@ def expected_version(project: Path, report_dir: Path, record: dict[str, Any], ou
     expected[mf.RECORD] = _sha(mf.record_bytes(derived))
     expected["index.html"] = _sha(Renderer(project, policy).version_page(derived))  # relative links only
     return {"inputs": pv.inputs_digest(project), "files": expected}
+
+
+_PLAN_LABEL = "Joint inspection business plan"  # cjji.programme.publishing.DOCUMENT_LABEL
+
+
+def _plan_document(project: Path, programme_dir: Path, policy: Any) -> Any:
+    """The business plan as the builders take it (cjji.programme.publishing.prepare's document)."""
+    from cjji.programme.document import document
+    from cjji.programme.model import load_programme
+    from cjji.report import LoadError
+
+    doc = document(load_programme(project, programme_dir.name), policy)
+    if doc is None:
+        raise LoadError(signoff_missing_plan(programme_dir))
+    doc.extra["framework_annex"] = False  # as publishing builds it
+    return doc
+
+
+def signoff_missing_plan(programme_dir: Path) -> Any:
+    from cjji.findings import error
+
+    return error("publish", "no-plan", f"programme/{programme_dir.name}/plan.md", 0, 0,
+                 "the kept sources have no plan.md")
 
 
 def expected_shared(project: Path, records: list[dict[str, Any]], base_url: str) -> dict[str, Any]:
