@@ -123,3 +123,22 @@ def test_report_types_are_named_from_the_policy(tmp_path: Path) -> None:
                                                       "evidence": "sources"}]}
     assert inspection_type(policy, "joint-evidence-review") == "Evidence review"
     assert inspection_type(policy, "unknown-kind") == "unknown-kind"
+
+
+def test_the_wordpress_record_keeps_no_gatekeepers_address(tmp_path: Path) -> None:
+    """WordPress keeps no statements: its record gives each sign-off's role, time and digests."""
+    import json
+
+    from cjji.publish.wordpress import Media, _version_record
+
+    statement = PublishedFile("signoff", "chief-inspector-HMCPSI--c.e@hmcpsi.example.json", "a" * 64, 10)
+    signature = PublishedFile("signature", "chief-inspector-HMCPSI--c.e@hmcpsi.example.json.sig", "b" * 64, 20)
+    v = dataclasses.replace(stand_in_version(tmp_path, "2026-x"), signoffs=(
+        Signoff("chief-inspector-HMCPSI", "c.e@hmcpsi.example", "2026-11-26T12:07:01Z", statement, signature),))
+    data = _version_record(v, {(1, "pdf"): Media(3, "https://wp.example/x.pdf", v.files["pdf"].sha256)})
+    assert "hmcpsi.example" not in json.dumps(data)
+    assert data["signoffs"] == [{"role": "chief-inspector-HMCPSI", "signed_at": "2026-11-26T12:07:01Z",
+                                 "sha256": "a" * 64, "size": 10, "signature": {"sha256": "b" * 64, "size": 20}}]
+    back = record.version_from_json(data).signoffs[0]
+    assert (back.role, back.identity, back.file.sha256, back.signature and back.signature.sha256) == (
+        "chief-inspector-HMCPSI", "", "a" * 64, "b" * 64)

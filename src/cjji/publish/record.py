@@ -123,9 +123,13 @@ def legacy_body(text: str, assets: list[str]) -> Body:
     return Body(tuple(parts), tuple(refs))
 
 
-def version_to_json(v: ReportVersion, extra: Extra | None = None, *, body: bool = True) -> dict[str, Any]:
+def version_to_json(v: ReportVersion, extra: Extra | None = None, *, body: bool = True,
+                    people: bool = True) -> dict[str, Any]:
     """The record of a version. `extra` adds a target's own fields to each file (WordPress: its
-    media id and URL); `body=False` leaves the HTML out (a target that shows it elsewhere)."""
+    media id and URL); `body=False` leaves the HTML out (a target that shows it elsewhere);
+    `people=False` gives each sign-off as its role, time and the digests of its statement and
+    signature only: no gatekeeper's address, not even in a file name (a target that does not
+    keep the statements for verify-site)."""
     folder = version_dir(v.report_id, v.version)
 
     def entry(key: str, f: PublishedFile) -> dict[str, Any]:
@@ -150,12 +154,7 @@ def version_to_json(v: ReportVersion, extra: Extra | None = None, *, body: bool 
              "file": entry(COMPANION + c.file.name, c.file) if c.file is not None else None}
             for c in v.companions
         ],
-        "signoffs": [
-            {"role": s.role, "identity": s.identity, "signed_at": s.signed_at,
-             "path": f"{folder}/{s.file.name}", "sha256": s.file.sha256, "size": s.file.size,
-             "signature": file_json(s.signature, folder) if s.signature else None}
-            for s in v.signoffs
-        ],
+        "signoffs": [signoff_json(s, folder) if people else anonymous_signoff_json(s) for s in v.signoffs],
         "recommendations": [
             {"id": r.id, "owner": r.owner, "due": r.due, "html": r.html} for r in v.recommendations
         ],
@@ -170,6 +169,27 @@ def version_to_json(v: ReportVersion, extra: Extra | None = None, *, body: bool 
         data["reviews"] = [{"body": r.body, "received": r.received, "accepted": r.accepted,
                             "rejected": r.rejected} for r in v.reviews]
     return data
+
+
+def signoff_json(s: Signoff, folder: str) -> dict[str, Any]:
+    return {"role": s.role, "identity": s.identity, "signed_at": s.signed_at,
+            "path": f"{folder}/{s.file.name}", "sha256": s.file.sha256, "size": s.file.size,
+            "signature": file_json(s.signature, folder) if s.signature else None}
+
+
+def anonymous_signoff_json(s: Signoff) -> dict[str, Any]:
+    return {"role": s.role, "signed_at": s.signed_at, "sha256": s.file.sha256, "size": s.file.size,
+            "signature": {"sha256": s.signature.sha256, "size": s.signature.size} if s.signature else None}
+
+
+def signoff_from(s: Mapping[str, Any], site: Path | None) -> Signoff:
+    if "path" not in s:  # an anonymous entry: digests only
+        sig = s.get("signature")
+        return Signoff(str(s["role"]), "", str(s["signed_at"]),
+                       PublishedFile("signoff", "", str(s["sha256"]), int(s["size"])),
+                       PublishedFile("signature", "", str(sig["sha256"]), int(sig["size"])) if sig else None)
+    return Signoff(s["role"], s["identity"], s["signed_at"], file_from({"format": "signoff", **s}, site),
+                   file_from(s["signature"], site) if s.get("signature") else None)
 
 
 def version_from_json(data: Mapping[str, Any], site: Path | None = None) -> ReportVersion:
@@ -196,12 +216,7 @@ def version_from_json(data: Mapping[str, Any], site: Path | None = None) -> Repo
             Recommendation(r["id"], r["owner"], r.get("due"), r["html"]) for r in data["recommendations"]
         ),
         content_digest=str(data["content_digest"]),
-        signoffs=tuple(
-            Signoff(s["role"], s["identity"], s["signed_at"],
-                    file_from({"format": "signoff", **s}, site),
-                    file_from(s["signature"], site) if s.get("signature") else None)
-            for s in data["signoffs"]
-        ),
+        signoffs=tuple(signoff_from(s, site) for s in data["signoffs"]),
         embargo=dt.datetime.fromisoformat(data["embargo"]),
         published_at=dt.datetime.fromisoformat(data["published_at"]),
         withdrawn=(

@@ -670,12 +670,13 @@ def _time(day: dt.date) -> str:
 
 def _version_record(version: ReportVersion, media: dict[tuple[int, str], Media]) -> dict[str, Any]:
     """The version's record (cjji.publish.record), each file with its media id and URL; the
-    HTML is on the post, the record keeps its digest."""
+    HTML is on the post, the record keeps its digest; each sign-off is its role, time and
+    digests, with no gatekeeper's e-mail address (WordPress keeps no statements)."""
     def where(key: str, _file: PublishedFile) -> dict[str, Any]:
         item = media[(version.version, key)]
         return {"media_id": item.id, "url": item.url}
 
-    return {**version_to_json(version, where, body=False),
+    return {**version_to_json(version, where, body=False, people=False),
             "html_sha256": hashlib.sha256(version.html_body.encode()).hexdigest()}
 
 
