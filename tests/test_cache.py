@@ -160,3 +160,17 @@ def test_a_build_is_not_up_to_date_after_source_date_epoch_or_the_typst_or_pando
 def test_toolchain_names_pandoc_and_typst() -> None:
     assert cache._pandoc_version().startswith("pandoc")
     assert cache._distribution_version("typst") not in ("", "absent")
+
+
+def test_the_machine_token_changes_when_a_dictionary_is_installed_or_the_grammar_server_moves(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cache, "DICTIONARY_DIRS", (tmp_path,))
+    monkeypatch.delenv(cache.GRAMMAR_ENV, raising=False)
+    before = cache.machine_token()
+    (tmp_path / "en_GB.dic").write_text("1\nword\n")
+    (tmp_path / "en_GB.aff").write_text("SET UTF-8\n")
+    installed = cache.machine_token()
+    assert installed != before
+    monkeypatch.setenv(cache.GRAMMAR_ENV, "http://127.0.0.1:8010")
+    assert cache.machine_token() != installed
+    assert cache.findings_key("p", False) != cache.findings_key("p", True)

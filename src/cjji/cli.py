@@ -90,8 +90,11 @@ def _build_group() -> click.Group:
             return load_command(cmd_name) if cmd_name in COMMANDS else None
 
         def invoke(self, ctx: click.Context) -> Any:
+            from cjji import run
+
             try:
-                return super().invoke(ctx)
+                with run.scope():  # one command is one run: its memo tables (cjji.run) end with it
+                    return super().invoke(ctx)
             except click.UsageError:
                 raise  # already exit 2, with the usage line
             except click.ClickException as exc:  # a command's "cannot do that": a project or usage error

@@ -3,20 +3,130 @@
 `checks/<name>.yml` is validated against `schemas/checks/<name>.schema.json` when loaded, so a
 typo in policy is a located error, never a silent default. Files in sub-folders
 (`checks/style/*.yml`) use the schema named after the folder (`schemas/checks/style.schema.json`).
+
+The most-used files also load into typed, frozen objects, built once per Policy and shared by every
+report of the run: `Policy.limits` (checks/thresholds.yml, with its patterns compiled),
+`Policy.inspectorate_list` (checks/inspectorates.yml) and `Policy.report_types`
+(checks/report_types.yml); the block labels are `cjji.blocks.labels_of`. Anything else derived
+from the policy and worth keeping for the run (a compiled schema, the style rules, the
+vocabulary) goes through `Policy.derived`, so it lives exactly as long as the policy it came from:
+never a module global that outlives it.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, TypeVar
 
 from cjji import resources
 from cjji.cache import policy_digest
-from cjji.findings import Finding, error
-from cjji.report import display_path
+from cjji.findings import Finding, display_path, error
 from cjji.schemacheck import load_schema, validate
 from cjji.yamlload import YamlError, load_yaml
+
+T = TypeVar("T")
+
+# What a missing key in checks/thresholds.yml means (the schema makes every key optional).
+THRESHOLD_DEFAULTS: dict[str, Any] = {
+    "scope_min_words": 20,
+    "purpose_min_words": 20,
+    "not_applicable_min_words": 8,
+    "cross_cutting_min_words": 1,
+    "recommendation_id_pattern": r"^R[0-9]+$",
+    "placeholders": [r"\bTBC\b", r"\bTBD\b", r"\bTODO\b", "lorem ipsum", r"(?:^|[(\[])\s*to follow\b"],
+}
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """checks/thresholds.yml: the numbers and patterns the framework gates use, patterns compiled."""
+
+    scope_min_words: int
+    purpose_min_words: int
+    not_applicable_min_words: int
+    cross_cutting_min_words: int
+    recommendation_id: re.Pattern[str]
+    placeholders: tuple[re.Pattern[str], ...]  # case is ignored
+
+    def min_words(self, name: str) -> int:
+        """scope, purpose, not_applicable or cross_cutting: the fewest words that section needs."""
+        value = getattr(self, f"{name}_min_words")
+        assert isinstance(value, int), name
+        return value
+
+    def placeholder_in(self, text: str) -> str | None:
+        """The placeholder text (TBC, TODO, lorem ipsum ...) found in `text`, if any."""
+        for pattern in self.placeholders:
+            found = pattern.search(text)
+            if found:
+                return found.group(0).lstrip(" \t([")  # "(to follow" is reported as "to follow"
+        return None
+
+    @classmethod
+    def of(cls, data: Any) -> Thresholds:
+        given = {**THRESHOLD_DEFAULTS, **(data if isinstance(data, dict) else {})}
+        return cls(
+            scope_min_words=int(given["scope_min_words"]),
+            purpose_min_words=int(given["purpose_min_words"]),
+            not_applicable_min_words=int(given["not_applicable_min_words"]),
+            cross_cutting_min_words=int(given["cross_cutting_min_words"]),
+            recommendation_id=re.compile(str(given["recommendation_id_pattern"])),
+            placeholders=tuple(re.compile(str(p), re.IGNORECASE) for p in given["placeholders"]),
+        )
+
+
+@dataclass(frozen=True)
+class EarlierName:
+    name: str
+    until: dt.date  # the last day it was used
+    short_name: str | None = None
+    who_we_are: str | None = None
+
+
+@dataclass(frozen=True)
+class Inspectorate:
+    """One entry of checks/inspectorates.yml."""
+
+    code: str
+    name: str
+    short_name: str
+    criminal_justice: bool
+    who_we_are: str = ""
+    earlier_names: tuple[EarlierName, ...] = ()
+
+    @classmethod
+    def of(cls, data: dict[str, Any]) -> Inspectorate:
+        earlier = tuple(
+            EarlierName(name=str(e["name"]), until=_date(e["until"]), short_name=e.get("short_name"),
+                        who_we_are=e.get("who_we_are"))
+            for e in data.get("earlier_names") or [] if isinstance(e, dict))
+        return cls(code=str(data["code"]), name=str(data["name"]),
+                   short_name=str(data.get("short_name") or data["code"]),
+                   criminal_justice=bool(data.get("criminal_justice")),
+                   who_we_are=str(data.get("who_we_are") or ""), earlier_names=earlier)
+
+
+def _date(value: Any) -> dt.date:
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+
+
+@dataclass(frozen=True)
+class ReportType:
+    """One entry of checks/report_types.yml: a kind of joint publication and its evidence base."""
+
+    id: str
+    name: str
+    evidence: Literal["counts", "sources"]
+
+    @classmethod
+    def of(cls, data: dict[str, Any]) -> ReportType:
+        evidence = data.get("evidence", "counts")
+        return cls(id=str(data["id"]), name=str(data.get("name") or data["id"]),
+                   evidence="sources" if evidence == "sources" else "counts")
 
 
 class PolicyError(Exception):
@@ -30,6 +140,37 @@ class Policy:
     root: Path
     files: dict[str, Any] = field(default_factory=dict)  # "inspectorates" or "style/latin" -> data
     digest: str = ""  # SHA-256 over every file in checks/ and schemas/ (cache key)
+    # what was worked out from this policy (Policy.derived): lives and dies with it; not an init
+    # field, so dataclasses.replace(policy, files=...) starts with an empty one
+    memo: dict[Any, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def derived(self, key: Any, compute: Callable[[], T]) -> T:
+        """compute(), once per policy and KEY: a view of the policy that every report of the run
+        shares (compiled patterns, the style rules, the report schema with the codes filled in)."""
+        if key not in self.memo:
+            self.memo[key] = compute()
+        value: T = self.memo[key]
+        return value
+
+    @property
+    def limits(self) -> Thresholds:
+        """checks/thresholds.yml, typed, its patterns compiled once."""
+        return self.derived("policy.thresholds", lambda: Thresholds.of(self.get("thresholds")))
+
+    @property
+    def inspectorate_list(self) -> tuple[Inspectorate, ...]:
+        """checks/inspectorates.yml, typed, in its order."""
+        return self.derived("policy.inspectorates",
+                            lambda: tuple(Inspectorate.of(i) for i in self.entries("inspectorates")))
+
+    def inspectorate(self, code: str) -> Inspectorate | None:
+        return next((i for i in self.inspectorate_list if i.code == code), None)
+
+    @property
+    def report_types(self) -> tuple[ReportType, ...]:
+        """checks/report_types.yml, typed, in its order."""
+        return self.derived("policy.report_types",
+                            lambda: tuple(ReportType.of(t) for t in self.entries("report_types")))
 
     def get(self, name: str, default: Any = None) -> Any:
         return self.files.get(name, default)
@@ -47,15 +188,11 @@ class Policy:
 
     @property
     def cj_inspectorates(self) -> list[str]:
-        return [c for c, i in self.inspectorates.items() if i.get("criminal_justice")]
+        return [i.code for i in self.inspectorate_list if i.criminal_justice]
 
     @property
     def business_processes(self) -> dict[str, dict[str, Any]]:
         return {p["id"]: p for p in self.get("business_processes", {}).get("business_processes", [])}
-
-    @property
-    def thresholds(self) -> dict[str, Any]:
-        return dict(self.get("thresholds", {}))
 
     def schema_path(self, name: str) -> Path:
         return resources.schema(f"checks/{name.split('/')[0]}.schema.json", self.root)

@@ -41,6 +41,7 @@ from zoneinfo import ZoneInfo
 from cjji import digest as content
 from cjji import resources
 from cjji.policy import Policy
+from cjji.run import memo as run_memo
 from cjji.schemacheck import load_schema, validator
 
 NAMESPACE = "cjji-report-signoff"
@@ -382,7 +383,8 @@ def sign_bytes(data: bytes, key: Path, namespace: str = NAMESPACE) -> bytes:
     return result.stdout
 
 
-_VERIFIED: dict[tuple[bytes, bytes, bytes, str, str], str] = {}
+# Kept for the run (cjji.run.memo), never the process: a verified signature, git's answers.
+VERIFIED = "signoff.verified"  # (data, sig, allowed_signers, identity, namespace) -> reason or ''
 
 
 def verify_bytes(data: bytes, sig: bytes, identity: str, allowed_signers: Path,
@@ -393,9 +395,10 @@ def verify_bytes(data: bytes, sig: bytes, identity: str, allowed_signers: Path,
     except OSError:
         return f"{allowed_signers} is missing, so no signature can be verified"
     key = (data, sig, signers, identity, namespace)
-    if key not in _VERIFIED:
-        _VERIFIED[key] = _verify(data, sig, identity, allowed_signers, namespace)
-    return _VERIFIED[key]
+    verified: dict[tuple[bytes, bytes, bytes, str, str], str] = run_memo(VERIFIED)
+    if key not in verified:
+        verified[key] = _verify(data, sig, identity, allowed_signers, namespace)
+    return verified[key]
 
 
 def _verify(data: bytes, sig: bytes, identity: str, allowed_signers: Path, namespace: str) -> str:
@@ -462,7 +465,7 @@ def is_shallow(top: Path) -> bool:
     return _refs(top, DEFAULT_BRANCH)[1]
 
 
-_REFS: dict[tuple[str, str, tuple[tuple[int, int], ...]], tuple[str | None, bool]] = {}
+REFS = "signoff.refs"  # run memo: (top, branch, ref files' stat) -> (commit, shallow?)
 
 
 def _refs(top: Path, branch: str) -> tuple[str | None, bool]:
@@ -481,8 +484,9 @@ def _refs(top: Path, branch: str) -> tuple[str | None, bool]:
                 stats.append((0, -1))
         stamp = tuple(stats)
     key = (str(top), branch, stamp or ())
-    if stamp is not None and key in _REFS:
-        return _REFS[key]
+    refs: dict[tuple[str, str, tuple[tuple[int, int], ...]], tuple[str | None, bool]] = run_memo(REFS)
+    if stamp is not None and key in refs:
+        return refs[key]
     sha = None
     for ref in (f"refs/remotes/origin/{branch}", f"refs/heads/{branch}"):
         out = _git(top, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
@@ -491,12 +495,12 @@ def _refs(top: Path, branch: str) -> tuple[str | None, bool]:
             break
     found = (sha, (_git(top, "rev-parse", "--is-shallow-repository") or "").strip() == "true")
     if stamp is not None:
-        _REFS[key] = found
+        refs[key] = found
     return found
 
 
-_HISTORY: dict[tuple[str, str], dict[str, list[tuple[str, str, dt.datetime]]]] = {}
-_TOPLEVEL: dict[str, Path | None] = {}
+HISTORY = "signoff.history"  # run memo: (top, commit) -> signoffs/ path -> [(blob, commit, time)]
+TOPLEVEL = "signoff.toplevel"  # run memo: folder -> the top of its git work tree
 
 
 def landing_history(top: Path, branch: str) -> tuple[str, dict[str, list[tuple[str, str, dt.datetime]]]] | None:
@@ -513,7 +517,8 @@ def landing_history(top: Path, branch: str) -> tuple[str, dict[str, list[tuple[s
     if is_shallow(top):
         return None  # a shallow clone shows every file as added by its oldest commit: no history
     key = (str(top), sha)
-    if key not in _HISTORY:
+    histories: dict[tuple[str, str], dict[str, list[tuple[str, str, dt.datetime]]]] = run_memo(HISTORY)
+    if key not in histories:
         out = _git(top, "log", "--first-parent", "--diff-merges=first-parent", "--reverse", "--raw",
                    "--no-abbrev", "--no-renames", "--format=%x01%H %ct", sha, "--", ".") or ""
         history: dict[str, list[tuple[str, str, dt.datetime]]] = {}
@@ -527,16 +532,17 @@ def landing_history(top: Path, branch: str) -> tuple[str, dict[str, list[tuple[s
                 fields = meta.split()
                 if len(fields) >= 5 and f"/{content.SIGNOFFS}/" in f"/{path}" and fields[4] != "D":
                     history.setdefault(path, []).append((fields[3], commit, when))
-        _HISTORY[key] = history
-    return sha, _HISTORY[key]
+        histories[key] = history
+    return sha, histories[key]
 
 
 def _toplevel(folder: Path) -> Path | None:
     name = str(folder)
-    if _TOPLEVEL.get(name) is None:  # "not in git" is asked again: a repository may appear
+    toplevel: dict[str, Path | None] = run_memo(TOPLEVEL)
+    if toplevel.get(name) is None:  # "not in git" is asked again: a repository may appear
         out = _git(folder, "rev-parse", "--show-toplevel")
-        _TOPLEVEL[name] = Path(out.strip()).resolve() if out else None
-    return _TOPLEVEL[name]
+        toplevel[name] = Path(out.strip()).resolve() if out else None
+    return toplevel[name]
 
 
 def landing_in(top: Path, rel: str, data: bytes, branch: str) -> Landing | None:

@@ -16,6 +16,7 @@ import pytest
 from click.testing import CliRunner
 from support import EXAMPLE, FIXTURES, ROOT
 
+from cjji import run
 from cjji.cli import cli
 from cjji.gates import grammar
 from cjji.gates.base import Context
@@ -92,12 +93,10 @@ def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[str, list[dict[str
     thread.start()
     url = f"http://127.0.0.1:{httpd.server_address[1]}"
     monkeypatch.setenv(grammar.ENV, url)
-    grammar._UNAVAILABLE.clear()
     BUSY[:] = [0]
     yield url, seen
     httpd.shutdown()
     httpd.server_close()
-    grammar._UNAVAILABLE.clear()
 
 
 def context(root: Path = ROOT) -> Context:
@@ -165,11 +164,15 @@ def test_without_a_server_grammar_is_skipped_and_the_run_says_so_once(
 
 def test_a_server_that_does_not_answer_is_one_warning(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(grammar.ENV, "http://127.0.0.1:9")  # the discard port: nothing listens
-    monkeypatch.setattr(grammar, "_UNAVAILABLE", {})
-    [f] = grammar.run(load(FIXTURE), context())
-    assert (f.rule, f.severity, f.line) == ("unavailable", "warning", 0)
-    assert f.message.startswith("grammar was not checked: the LanguageTool server at http://127.0.0.1:9")
-    assert grammar.run(load(EXAMPLE), context())[0].message == f.message  # not asked again this run
+    asked: list[str] = []
+    with run.scope():  # one run (a `cjji check`)
+        [f] = grammar.run(load(FIXTURE), context())
+        assert (f.rule, f.severity, f.line) == ("unavailable", "warning", 0)
+        assert f.message.startswith("grammar was not checked: the LanguageTool server at http://127.0.0.1:9")
+        monkeypatch.setattr(grammar, "check_text", lambda url, *_: asked.append(url) or [])
+        assert grammar.run(load(EXAMPLE), context())[0].message == f.message
+        assert asked == []  # not asked again this run
+    assert grammar.run(load(EXAMPLE), context()) == [] and asked  # the next run asks again
 
 
 def test_the_url_can_come_from_checks(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:

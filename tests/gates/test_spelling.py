@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from support import EXAMPLE, FIXTURES, ROOT
 
+from cjji import run
 from cjji.findings import Finding
 from cjji.gates import spelling
 from cjji.gates.base import Context
@@ -126,19 +127,21 @@ def test_each_distinct_word_goes_to_hunspell_once_per_run(
         return original(self, flag, words)
 
     monkeypatch.setattr(spelling.Speller, "run", counted)
-    monkeypatch.setattr(spelling, "_KNOWN", {})
-    monkeypatch.setattr(spelling, "_SUGGESTED", {})
     body = "\n\n".join(["The victims were told late, and the Qwertyx team apologised."] * 500)
     report = load(_report(tmp_path, body))
-    [found] = spelling.run(report, context(project))  # one finding for the word, not 500
-    assert found.line == 6 and found.message == (
-        "'Qwertyx' is not in the British English dictionary (500 times: also on lines 8, 10, 12, "
-        "14, 16, 18, 20, 22, 24, 26 and 489 more)")
-    # six distinct words not in the vocabulary; once per run, which of the vocabulary's compounds the
-    # dictionary lacks (they cover their families); suggestions for the one misspelt word
-    assert [flag for flag, _ in calls] == ["-l", "-l", "-a"] and calls[0] == ("-l", 6) and calls[2] == ("-a", 2)
-    spelling.run(report, context(project))
-    assert len(calls) == 3  # the second report of a run asks hunspell nothing new
+    ctx = context(project)
+    with run.scope():  # one run (a `cjji check`): hunspell's verdicts are kept until it ends
+        [found] = spelling.run(report, ctx)  # one finding for the word, not 500
+        assert found.line == 6 and found.message == (
+            "'Qwertyx' is not in the British English dictionary (500 times: also on lines 8, 10, 12, "
+            "14, 16, 18, 20, 22, 24, 26 and 489 more)")
+        # six distinct words not in the vocabulary; once per run, which of the vocabulary's compounds
+        # the dictionary lacks (they cover their families); suggestions for the one misspelt word
+        assert [flag for flag, _ in calls] == ["-l", "-l", "-a"] and calls[0] == ("-l", 6) and calls[2] == ("-a", 2)
+        spelling.run(report, ctx)
+        assert len(calls) == 3  # the second report of a run asks hunspell nothing new
+    spelling.run(report, ctx)
+    assert [flag for flag, _ in calls[3:]] == ["-l", "-l", "-a"]  # a new run asks hunspell again
 
 
 def test_installing_the_dictionary_invalidates_cached_results(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -9,9 +9,7 @@ crashes, and reads metadata defensively because the schema gate, not these, repo
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable
-from functools import cache
 from typing import Any
 
 from cjji.blocks import sections
@@ -20,32 +18,16 @@ from cjji.findings import Finding, todo, warning
 from cjji.policy import Policy
 from cjji.report import Report
 
-DEFAULTS: dict[str, Any] = {
-    "scope_min_words": 20,
-    "purpose_min_words": 20,
-    "not_applicable_min_words": 8,
-    "cross_cutting_min_words": 1,
-    "recommendation_id_pattern": r"^R[0-9]+$",
-    "placeholders": [r"\bTBC\b", r"\bTBD\b", r"\bTODO\b", "lorem ipsum", r"(?:^|[(\[])\s*to follow\b"],
-}
 
-
-def threshold(policy: Policy, name: str) -> Any:
-    return policy.thresholds.get(name, DEFAULTS[name])
-
-
-@cache
-def _compiled(patterns: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
-    return tuple(re.compile(p, re.IGNORECASE) for p in patterns)
+def threshold(policy: Policy, name: str) -> int:
+    """A `<section>_min_words` number of checks/thresholds.yml (Policy.limits, typed)."""
+    return policy.limits.min_words(name.removesuffix("_min_words"))
 
 
 def placeholder_in(text: str, policy: Policy) -> str | None:
-    """The placeholder text (TBC, TODO, lorem ipsum ...) found in `text`, if any."""
-    for pattern in _compiled(tuple(threshold(policy, "placeholders"))):
-        found = pattern.search(text)
-        if found:
-            return found.group(0).lstrip(" \t([")  # "(to follow" is reported as "to follow"
-    return None
+    """The placeholder text (TBC, TODO, lorem ipsum ...) found in `text`, if any (the patterns of
+    checks/thresholds.yml, compiled once per policy)."""
+    return policy.limits.placeholder_in(text)
 
 
 def word_count(text: str) -> int:

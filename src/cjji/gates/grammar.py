@@ -37,6 +37,7 @@ from cjji.gates._language import english_rules_off
 from cjji.gates.base import Context, Gate
 from cjji.policy import Policy
 from cjji.report import Report
+from cjji.run import memo as run_memo
 from cjji.style import settings, vocabulary
 from cjji.style.text import sentences
 
@@ -47,7 +48,8 @@ SEPARATOR = "\n\n"
 RETRIES = 4  # after a 429 or 503: wait 1, 2, 4, 8 seconds (or what Retry-After says, at most 30)
 START_HINT = ("start one with `docker run -d --rm -p 8010:8010 erikvl87/languagetool` and "
               f"`export {ENV}=http://localhost:8010`")
-_UNAVAILABLE: dict[str, str] = {}  # url -> why: a server that failed once is not asked again this run
+# the run memo (cjji.run) of servers that failed, url -> why: one is not asked again this run
+UNAVAILABLE = "grammar.unavailable"
 
 
 def server_url(policy: Policy) -> str:
@@ -177,8 +179,9 @@ def run(report: Report, context: Context) -> list[Finding]:
     if english_rules_off(report, ID, "grammar", context) is not None:
         return []  # the server is asked for English only; spelling says once that English rules are off
     language = str(settings.language(context.policy).get("language", "en-GB"))
-    if url in _UNAVAILABLE:
-        return [_unavailable(report, url, _UNAVAILABLE[url])]
+    unavailable: dict[str, str] = run_memo(UNAVAILABLE)
+    if url in unavailable:
+        return [_unavailable(report, url, unavailable[url])]
     disabled = tuple(config.get("disabled_rules") or ())
     timeout = float(config.get("timeout_seconds", 20))
     limit = int(config.get("max_chars", MAX_CHARS))
@@ -191,7 +194,7 @@ def run(report: Report, context: Context) -> list[Finding]:
                 found.append((block, base + match.offset - starts[i], match,
                               text[match.offset:match.offset + match.length]))
     except Unavailable as exc:
-        _UNAVAILABLE[url] = str(exc)
+        unavailable[url] = str(exc)
         return [_unavailable(report, url, str(exc))]
     known = _known_terms(report, context.policy)
     findings = []

@@ -18,7 +18,6 @@ from cjji.gates._framework import (
     check_reason,
     check_section_refs,
     coverage_sections,
-    entries,
     listing,
     mapping,
     principles,
@@ -36,7 +35,7 @@ def _label(principle: dict[str, Any]) -> str:
 
 def _evidence_kind(report: Report, policy: Policy) -> str:
     """'counts' or 'sources': what the report's type must record (checks/report_types.yml)."""
-    kinds = {t.get("id"): t.get("evidence") for t in entries(policy, "report_types")}
+    kinds = {t.id: t.evidence for t in policy.report_types}
     kind = report.meta.get("type")
     return str(kinds.get(kind) or "counts") if isinstance(kind, str) else "counts"
 

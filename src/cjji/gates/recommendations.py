@@ -15,7 +15,7 @@ import re
 from cjji.blocks import Block, recommendations
 from cjji.bodies import addressees, split_to, suggestion
 from cjji.findings import Finding, todo
-from cjji.gates._framework import agencies, mapping, parse_date, placeholder_in, threshold, warn
+from cjji.gates._framework import agencies, mapping, parse_date, placeholder_in, warn
 from cjji.gates.base import Context, Gate
 from cjji.policy import Policy
 from cjji.report import Report
@@ -82,7 +82,7 @@ def _due(report: Report, block: Block) -> list[Finding]:
 
 
 def _ids(report: Report, blocks: list[Block], policy: Policy) -> list[Finding]:
-    pattern = re.compile(str(threshold(policy, "recommendation_id_pattern")))
+    pattern = policy.limits.recommendation_id
     findings = []
     first: dict[str, int] = {}
     expected = 1

@@ -7,7 +7,7 @@ from typing import Any
 
 from cjji import resources
 from cjji.findings import Finding
-from cjji.gates._framework import entries, long_date, mapping, parse_date
+from cjji.gates._framework import long_date, mapping, parse_date
 from cjji.gates._language import unknown_language
 from cjji.gates.base import Context, Gate
 from cjji.policy import Policy
@@ -23,11 +23,8 @@ def report_schema(policy: Policy) -> dict[str, Any]:
     defs = schema["$defs"]
     defs["inspectorate"]["enum"] = sorted(policy.inspectorates)
     defs["businessProcess"]["enum"] = sorted(policy.business_processes)
-    schema["properties"]["type"]["enum"] = [t["id"] for t in entries(policy, "report_types")]
+    schema["properties"]["type"]["enum"] = [t.id for t in policy.report_types]
     return schema
-
-
-_BY_POLICY: dict[str, dict[str, Any]] = {}
 
 
 def isbn13_valid(isbn: str) -> bool:
@@ -60,10 +57,8 @@ def _meaning(report: Report) -> list[Finding]:
 
 
 def run(report: Report, context: Context) -> list[Finding]:
-    key = f"{context.policy.root}:{context.policy.digest}"
-    if key not in _BY_POLICY:
-        _BY_POLICY[key] = report_schema(context.policy)
-    findings = validate(report.meta, _BY_POLICY[key], report.positions, report.display, ID)
+    schema = context.policy.derived("schema.report", lambda: report_schema(context.policy))  # once per run
+    findings = validate(report.meta, schema, report.positions, report.display, ID)
     findings += _meaning(report)
     findings += unknown_language(report, ID, context)
     ident = report.meta.get("id")

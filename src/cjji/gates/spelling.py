@@ -35,6 +35,7 @@ from cjji.gates._language import english_rules_off
 from cjji.gates.base import Context, Gate
 from cjji.policy import Policy
 from cjji.report import Report
+from cjji.run import memo as run_memo
 from cjji.style import settings, vocabulary
 
 ID = "spelling"
@@ -140,8 +141,9 @@ def personal_dictionary(path: Path, words: Iterable[str]) -> Path | None:
     return target
 
 
-_KNOWN: dict[tuple[str, str], bool] = {}  # (speller key, word) -> correct?
-_SUGGESTED: dict[tuple[str, str], list[str]] = {}
+# hunspell's verdicts, kept for the run (cjji.run.memo), not the process:
+KNOWN = "spelling.known"  # (speller key, word) -> correct?
+SUGGESTED = "spelling.suggested"  # (speller key, word) -> suggestions
 
 
 def find_dictionary(name: str) -> Path | None:
@@ -178,21 +180,23 @@ def note(context: Context) -> str | None:
 def known(speller: Speller, words: Iterable[str]) -> dict[str, bool]:
     """Whether each word is in the dictionary, asking hunspell only about words not seen yet."""
     words = set(words)
-    new = sorted(w for w in words if (speller.key, w) not in _KNOWN)
+    verdicts: dict[tuple[str, str], bool] = run_memo(KNOWN)
+    new = sorted(w for w in words if (speller.key, w) not in verdicts)
     if new:
         bad = speller.misspelt(new)
         for word in new:
-            _KNOWN[(speller.key, word)] = word not in bad
-    return {w: _KNOWN[(speller.key, w)] for w in words}
+            verdicts[(speller.key, word)] = word not in bad
+    return {w: verdicts[(speller.key, w)] for w in words}
 
 
 def suggest(speller: Speller, words: Iterable[str]) -> dict[str, list[str]]:
     words = set(words)
-    new = sorted(w for w in words if (speller.key, w) not in _SUGGESTED)[:MAX_SUGGESTED]
+    suggested: dict[tuple[str, str], list[str]] = run_memo(SUGGESTED)
+    new = sorted(w for w in words if (speller.key, w) not in suggested)[:MAX_SUGGESTED]
     found = speller.suggestions(new)
     for word in new:
-        _SUGGESTED[(speller.key, word)] = found.get(word, [])
-    return {w: _SUGGESTED.get((speller.key, w), []) for w in words}
+        suggested[(speller.key, word)] = found.get(word, [])
+    return {w: suggested.get((speller.key, w), []) for w in words}
 
 
 class Allowed:

@@ -13,6 +13,11 @@ _COMMON = {"extends", "message", "severity", "hint", "source", "scope", "precisi
 
 
 def rules(policy: Policy, *, include_off: bool = False) -> list[Rule]:
+    """The style rules, built once per policy (Policy.derived) and shared by every report."""
+    return list(policy.derived(("style.rules", include_off), lambda: tuple(_rules(policy, include_off))))
+
+
+def _rules(policy: Policy, include_off: bool) -> list[Rule]:
     found = []
     for name in sorted(policy.files):
         if not name.startswith(PREFIX):

@@ -24,19 +24,17 @@ _RUN = re.compile(rf"{_CAP}(?:\s+(?:{_LINK}\s+)*{_CAP})+")
 _ACT = re.compile(rf"((?:{_CAP}|{_LINK}|,)(?:[\s,]+(?:{_CAP}|{_LINK}))*)\s+Act(?:\s+(\d{{4}}))?\b")
 
 
-_PREPARED: dict[tuple[int, tuple[str, ...]], tuple[re.Pattern[str] | None, dict[str, list[Name]]]] = {}
-
-
 def _prepare(vocab: Vocabulary, kinds: tuple[str, ...]) -> tuple[re.Pattern[str] | None, dict[str, list[Name]]]:
     """The pattern of every exact name and the index of names by word, built once per vocabulary
-    (the vocabulary itself is built once per policy, so its id is stable while it lives)."""
-    key = (id(vocab), kinds)
-    if key not in _PREPARED:
+    (kept in the vocabulary's own memo, which is built once per policy)."""
+    key = ("names.prepared", kinds)
+    if key not in vocab.memo:
         names = [n for n in vocab.names if not kinds or n.kind in kinds]
         exact = sorted({_plain(n.text) for n in names}, key=len, reverse=True)
         known = re.compile(r"(?<![\w])(?:" + "|".join(re.escape(t) for t in exact) + r")(?![\w])") if exact else None
-        _PREPARED[key] = (known, _index([n for n in names if n.kind != "statute" and " " in n.text]))
-    return _PREPARED[key]
+        vocab.memo[key] = (known, _index([n for n in names if n.kind != "statute" and " " in n.text]))
+    prepared: tuple[re.Pattern[str] | None, dict[str, list[Name]]] = vocab.memo[key]
+    return prepared
 
 
 def check(rule: Rule, doc: Doc) -> Iterator[Hit]:

@@ -38,23 +38,18 @@ class Vocabulary:
     phrases: frozenset[str] = frozenset()  # multi-word proper names (headings keep their capitals)
     single_names: frozenset[str] = frozenset()  # one-word proper names (Soteria, Belmarsh, Ofsted)
     terms: frozenset[str] = frozenset()  # the `words` list: terms that are right (neurodiversity)
+    # what the style rules work out from this vocabulary once (cjji.style.names' patterns)
+    memo: dict[Any, Any] = field(default_factory=dict, compare=False, hash=False, repr=False)
 
     def expansion(self, acronym: str) -> str:
         """What an acronym stands for, in words ('' if unknown); several are joined by ' or '."""
         return " or ".join(self.acronyms.get(acronym, ()))
 
 
-_CACHE: dict[str, Vocabulary] = {}
-
-
 def load(policy: Policy) -> Vocabulary:
-    """The vocabulary of this policy (built once per policy digest)."""
-    found = _CACHE.get(policy.digest) if policy.digest else None
-    if found is None:
-        found = _build(policy.get("vocabulary") or {}, policy.get("bodies") or {})
-        if policy.digest:
-            _CACHE[policy.digest] = found
-    return found
+    """The vocabulary of this policy (built once per policy: Policy.derived)."""
+    return policy.derived("style.vocabulary",
+                          lambda: _build(policy.get("vocabulary") or {}, policy.get("bodies") or {}))
 
 
 def _build(vocab: dict[str, Any], body_data: dict[str, Any]) -> Vocabulary:
