@@ -31,6 +31,7 @@ from docx.shared import Mm, Pt, RGBColor
 from docx.text.paragraph import Paragraph
 
 from cjji import atomic
+from cjji.blocks import labels_of
 from cjji.build import pandoc
 from cjji.build.brand import Brand, load_brand
 from cjji.build.numbering import paragraph_series
@@ -59,13 +60,14 @@ def build_docx(report: Report, policy: Policy, dest: Path) -> Path:
     brand = load_brand(policy.root)
     pub = publication(report, policy)
     blocks = body_blocks(report, policy, brand, "docx")
-    meta = {"lang": meta_string(LANGUAGE), "toc-title": meta_string("Contents")}
+    labels = labels_of(policy, report)  # the report's language: en-GB, or cy for a Welsh edition
+    meta = {"lang": meta_string(labels.language), "toc-title": meta_string(labels.contents)}
     args = (f"--reference-doc={reference_docx(brand)}", "--toc", "--toc-depth=2")
     limits = build_limits(policy)  # checks/limits.yml, as for the PDF
     data = pandoc.run(document(blocks, meta), "docx", args=args, timeout=limits["seconds"],
                       memory_mb=limits["memory_mb"])
     doc = Document(io.BytesIO(data))
-    set_properties(doc, pub)
+    set_properties(doc, pub, labels.language)
     add_cover(doc, pub, brand, policy, front_matter(report, policy, brand))
     add_header_footer(doc, pub)
     mark_tables(doc)
@@ -120,14 +122,14 @@ def fit(text: str, limit: int = PROPERTY_LIMIT) -> str:
     return cut.rstrip(" ,;:") + "…"
 
 
-def set_properties(doc: DocumentObject, pub: Publication) -> None:
+def set_properties(doc: DocumentObject, pub: Publication, language: str = LANGUAGE) -> None:
     props = doc.core_properties
     props.title = fit(pub.title)
     props.subject = fit(pub.subtitle)
     authors = "; ".join(pub.authors)
     props.author = authors if len(authors) <= PROPERTY_LIMIT else fit("; ".join(pub.inspectorates))
     props.keywords = fit(", ".join(pub.keywords))
-    props.language = LANGUAGE
+    props.language = language
     props.last_modified_by = ""
     props.comments = ""
     props.category = ""

@@ -38,12 +38,13 @@ from cjji.build.brand import Brand, load_brand
 from cjji.build.html_render import ContentsEntry, RenderOptions, render_tokens, sanitise
 from cjji.build.numbering import Numbering, number
 from cjji.build.pandoc_ast import BuildError
-from cjji.build.publication import FrontMatter, front_matter, report_numbering, resolved_tokens
+from cjji.build.publication import FrontMatter, front_matter, publication_date, report_numbering, resolved_tokens
 from cjji.build.typography import smarten
 from cjji.dates import long_date
 from cjji.digest import DigestError
 from cjji.findings import Finding, error
 from cjji.markdown import parse
+from cjji.names import inspectorate_name
 from cjji.policy import Policy
 from cjji.report import Report
 
@@ -277,7 +278,7 @@ def render_body(report: Report, policy: Policy, image_attrs: Callable[[str], dic
     """The sanitised body (report, then the framework annex) and its contents entries."""
     tokens = resolved_tokens(report, policy, brand)  # the same numbers and cross-references as Word and PDF
     options = RenderOptions(numbering=report_numbering(report, brand), image_attrs=image_attrs,
-                            used_ids=set(report.section_ids), labels=labels_of(policy))
+                            used_ids=set(report.section_ids), labels=labels_of(policy, report))
     notes = next((i for i, t in enumerate(tokens) if t.type == "footnote_block_open"), len(tokens))
     parts = [render_tokens(tokens[:notes], options)]
     annex = _annex_tokens(report, policy)
@@ -314,7 +315,7 @@ def page_context(report: Report, policy: Policy, brand: Brand, folder: str,
                  assets: dict[PurePosixPath, Asset]) -> dict[str, Any]:
     """Everything report.html.j2 shows besides the body."""
     meta = report.meta
-    names = policy.inspectorates
+    day = publication_date(report.meta)  # the names of the report's own date (Her Majesty's in 2021)
     codes = _inspectorates(report)
     logos = []
     for code in codes:
@@ -323,7 +324,7 @@ def page_context(report: Report, policy: Policy, brand: Brand, folder: str,
             rel = PurePosixPath("logos", path.name)
             assets.setdefault(rel, _asset(folder, rel, path))
             logos.append({"src": assets[rel].href,
-                          "alt": smarten(names.get(code, {}).get("name", code))})
+                          "alt": smarten(inspectorate_name(policy, code, day))})
     joint_rel = PurePosixPath("logos", brand.joint_logo.name)
     assets.setdefault(joint_rel, _asset(folder, joint_rel, brand.joint_logo))
     given = meta.get("publication")
@@ -338,8 +339,8 @@ def page_context(report: Report, policy: Policy, brand: Brand, folder: str,
         "title": smarten(str(meta.get("title", report.id))),
         "subtitle": smarten(str(meta.get("subtitle", ""))),
         "type_label": type_label,
-        "lead": smarten(names.get(lead, {}).get("name", lead)) if isinstance(lead, str) else "",
-        "inspectorates": [smarten(names.get(c, {}).get("name", c)) for c in codes],
+        "lead": smarten(inspectorate_name(policy, lead, day)) if isinstance(lead, str) else "",
+        "inspectorates": [smarten(inspectorate_name(policy, c, day)) for c in codes],
         "date_text": date_text,
         "date_iso": date_iso,
         "version": meta.get("version", ""),
@@ -350,6 +351,8 @@ def page_context(report: Report, policy: Policy, brand: Brand, folder: str,
         "css": Markup(page_css(brand)),
         "report_id": report.id,
         "front": front_context(front_matter(report, policy, brand)),
+        "lang": labels_of(policy, report).language,  # cy for a Welsh edition
+        "contents_title": labels_of(policy, report).contents,
     }
 
 

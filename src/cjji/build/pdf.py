@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from cjji import atomic
+from cjji.blocks import labels_of
 from cjji.build import pandoc
 from cjji.build.brand import Brand, load_brand
 from cjji.build.pandoc_ast import BuildError, document, typst_string
@@ -88,6 +89,8 @@ def typst_source(report: Report, policy: Policy, brand: Brand, limits: dict[str,
         "date": pub.long_date,
         "logos": logos(pub, brand, policy.inspectorates),
         "front": front_value(front_matter(report, policy, brand)),
+        "lang": labels_of(policy, report).language.split("-")[0],  # cy for a Welsh edition
+        "contents": labels_of(policy, report).contents,
     }
     args = ", ".join(f"{k}: {typst_value(v)}" for k, v in params.items())
     return "\n".join([
