@@ -105,7 +105,8 @@ def test_landmarks_and_heading_outline(example: Any) -> None:
     assert landmarks == ["HEADER", "MAIN", "FOOTER"]
     headings = example.evaluate(
         "() => [...document.querySelectorAll('h1, h2, h3')].map(h => h.tagName + ' ' + h.innerText)")
-    assert headings[:4] == ["H1 Keeping victims informed", "H2 Contents", "H2 Foreword", "H2 1 Summary"]
+    assert headings[:6] == ["H1 Keeping victims informed", "H2 Who we are", "H2 About this report", "H2 Contents",
+                            "H2 Foreword", "H2 1 Summary"]  # the front matter before the contents, as in Word and PDF
     assert "H3 3.2 Timeliness" in headings
     assert headings[-1] == "H2 Footnotes"
 
@@ -139,9 +140,23 @@ def test_phone_width_does_not_scroll_sideways(chromium_browser: Any, base_url: s
     assert wide_table  # the wide table scrolls inside its own focusable region instead
 
 
-def test_print_stylesheet_hides_navigation(example: Any) -> None:
+def test_print_stylesheet_prints_the_contents_and_hides_the_skip_link(example: Any) -> None:
     example.emulate_media(media="print")
-    hidden = example.evaluate(
+    shown = example.evaluate(
         "() => ['.contents', '.skip-link'].map(s => getComputedStyle(document.querySelector(s)).display)")
-    assert hidden == ["none", "none"]
+    assert shown == ["block", "none"]  # a printed report has its contents (issue 14), not a skip link
     assert example.evaluate("() => getComputedStyle(document.body).fontSize") == "14.6667px"  # 11 pt
+
+
+def test_printed_page_numbers_its_pages_and_keeps_the_contents(example: Any, tmp_path: Path) -> None:
+    """Chromium prints the @page margin box: 'Page N of M' at the foot of every page but the first."""
+    from cjji.build import readback
+
+    pdf = tmp_path / "printed.pdf"
+    pdf.write_bytes(example.pdf(format="A4", prefer_css_page_size=True))
+    pages = readback.read_pdf(pdf).pages
+    total = len(pages)
+    feet = [next((line.strip() for line in p.foot.splitlines() if line.strip().startswith("Page")), "") for p in pages]
+    assert feet[0] == ""  # the first page, with the title, has none
+    assert feet[1:] == [f"Page {n} of {total}" for n in range(2, total + 1)]
+    assert any("Contents" in p.body and "1 Summary" in p.body for p in pages[:4])
