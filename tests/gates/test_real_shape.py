@@ -81,7 +81,9 @@ def _build(folder: Path, out: Path) -> dict[str, str]:
     result = CliRunner().invoke(cli, ["build", str(folder), "--root", str(ROOT), "-o", str(out)])
     assert result.exit_code == 0, result.output
     stem = out / folder.name / folder.name
-    return _text_of({fmt: stem.with_suffix(f".{fmt}") for fmt in ("docx", "pdf", "html")})
+    texts = _text_of({fmt: stem.with_suffix(f".{fmt}") for fmt in ("docx", "pdf", "html")})
+    texts["html_path"] = str(stem.with_suffix(".html"))
+    return texts
 
 
 @pytest.fixture(scope="module")
@@ -169,3 +171,16 @@ def test_an_older_report_s_paragraph_numbered_recommendation_can_be_followed_up(
     (folder / "report.md").write_text(text.replace("- {id: R3, kind:", '- {id: "-3", kind:', 1))
     errors = [f for f in check_report(folder, Context(load_policy(ROOT))).findings if f.severity == "error"]
     assert [f.code for f in errors] == ["schema/pattern"]
+
+
+@pytest.mark.slow
+def test_a_page_that_loses_a_figure_s_number_fails_the_outputs_check(custody: dict[str, str], tmp_path: Path) -> None:
+    """Figure numbers are labels cjji decides: every format must print "Figure 1: ..." as one piece."""
+    from cjji.gates import outputs
+    from cjji.report import load
+
+    page = tmp_path / "page.html"
+    page.write_text(Path(custody["html_path"]).read_text().replace("Figure 1: Detention logs", "Detention logs"))
+    found = outputs.reader_findings(load(CUSTODY), {"html": page}, load_policy(ROOT))
+    assert [f.message for f in found] == [
+        "the HTML page has lost this label: 'Figure 1: Detention logs examined, January to May 2021'"]

@@ -31,6 +31,7 @@ from typing import Any
 
 from markdown_it.token import Token
 
+from cjji.blocks import labels_of, typed_figure_number
 from cjji.build.numbering import is_figure, is_table_caption
 from cjji.findings import Finding, error
 
@@ -125,9 +126,11 @@ def source_items(tokens: list[Token], display: str, line_of: Any = None) -> tupl
             continue
         if parent == "paragraph_open" and i >= 1 and is_figure(tokens, i - 1):
             image = next((c for c in token.children or [] if c.type == "image"), None)
-            title = str(image.attrs.get("title", "") or "") if image is not None else ""
+            title = " ".join(str(image.attrs.get("title", "") or "").split()) if image is not None else ""
+            typed = typed_figure_number(title, labels_of(None))  # the writers print cjji's number instead
+            title = title[typed.end():] if typed else title
             if title.strip():
-                body.append(Item("caption", " ".join(title.split()), display, line(token), floats=True))
+                body.append(Item("caption", title, display, line(token), floats=True))
             continue
         text = _inline_text(token)
         if not key(text):
@@ -161,17 +164,19 @@ def label_items(streams: list[tuple[list[Token], str, Any]], labels: Any, *, hea
     numbers with the paragraph's first words ("2.3 We found"), finding labels ("Recommendation
     R1"), table numbers with captions ("Table 2: Cases by area") and annex letters ("Annex A:
     ..."). Each stream is (tokens, display, line_of); numbers carry on from one to the next."""
-    from cjji.blocks import annex_letters, finding_labels, table_numbers
+    from cjji.blocks import annex_letters, figure_caption, figure_numbers, finding_labels, table_numbers
     from cjji.build.numbering import number
 
     found: list[Item] = []
     counts: dict[str, int] = {}
-    tables = annexes = 0
+    tables = annexes = figures = 0
     for n, (tokens, display, line_of) in enumerate(streams):
         numbering = number(tokens, paragraphs=paragraphs and n == 0)  # the annex's paragraphs are not numbered
         findings = finding_labels(tokens, labels, counts)
         table_no = table_numbers(tokens, tables)
         tables += len(table_no)
+        figure_no = figure_numbers(tokens, figures)
+        figures += len(figure_no)
         letters = annex_letters(tokens, annexes)
         annexes += len(letters)
         inside = [False] * len(tokens)
@@ -192,6 +197,9 @@ def label_items(streams: list[tuple[list[Token], str, Any]], labels: Any, *, hea
                 text = f"{numbering.paragraphs[i]} {' '.join(_inline_text(tokens[i + 1]).split()[:4])}"
             elif token.type == "div_open" and i in findings:
                 text = findings[i]
+            elif token.type == "paragraph_open" and i in figure_no:  # "Figure 2: ..." (cjji.blocks)
+                image = next((c for c in tokens[i + 1].children or [] if c.type == "image"), None)
+                text = figure_caption(image, figure_no[i], labels) if image is not None else ""
             elif token.type == "table_open" and i in table_no:
                 close = next((j for j in range(i, len(tokens)) if tokens[j].type == "table_close"), i)
                 caption = ""
@@ -199,7 +207,8 @@ def label_items(streams: list[tuple[list[Token], str, Any]], labels: Any, *, hea
                     caption = _inline_text(tokens[close + 2]).removeprefix("Table:").strip()
                 text = f"{labels.table} {table_no[i]}" + (f": {caption}" if caption else "")
             if text.strip():
-                found.append(Item("label", text, display, _line(tokens[i], line_of)))
+                found.append(Item("label", text, display, _line(tokens[i], line_of),
+                                  floats=token.type == "paragraph_open" and i in figure_no))
             if token.type == "inline":
                 found += _judgement_markers(token, display, _line(token, line_of))
     # tables in footnotes come after everything else in every format: leave their order unchecked
