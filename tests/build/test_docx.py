@@ -93,6 +93,8 @@ def test_inside_cover_licence_link_and_who_we_are_come_before_the_contents(doc: 
     contents = every.index("Contents")  # the contents' title, inside its w:sdt
     assert every.index(licence.text) < who < contents < every.index("Foreword")
     texts = every
+    anchors = [link.get(qn("w:anchor")) for link in doc.element.body.iter(qn("w:hyperlink"))]
+    assert "cjji-who-we-are" in anchors  # the contents' entry links to it
     statements = texts[who:contents]
     assert any(t.startswith("His Majesty's Inspectorate of Constabulary and Fire & Rescue Services inspects")
                for t in statements)

@@ -107,6 +107,7 @@ def app_properties(doc: DocumentObject) -> bytes:
     ).encode()
 
 
+RUNNING_HEAD = 90  # characters of the title in the running head (templates/typst/cjji.typ cuts it too)
 PROPERTY_LIMIT = 255  # characters python-docx (and Word's core properties) allow in title, author, ...
 
 
@@ -202,7 +203,8 @@ def add_cover(doc: DocumentObject, pub: Publication, brand: Brand, policy: Polic
             run = _hyperlink(doc, para, text, href) if href else para.add_run(text)
             run.font.size = Pt(brand.sizes["small"])
     if front is not None and front.who_we_are:
-        _insert_before(anchor, doc, front.who_we_are_title, "Heading 1")  # starts its own page
+        heading = _insert_before(anchor, doc, front.who_we_are_title, "Heading 1")  # starts its own page
+        _bookmark(heading, "cjji-who-we-are")  # the contents' entry links here
         for statement in front.who_we_are:
             para = _insert_before(anchor, doc, "", "Body Text")
             run = para.add_run(statement.name)
@@ -218,6 +220,18 @@ def add_cover(doc: DocumentObject, pub: Publication, brand: Brand, policy: Polic
         _section_break(closing._p.getnext(), doc, "front", after=closing)
     else:
         _insert_before(anchor, doc, "", "Body Text").add_run().add_break(WD_BREAK.PAGE)
+
+
+def _bookmark(paragraph: Paragraph, name: str) -> None:
+    ids = [int(b.get(qn("w:id"), "0")) for b in paragraph.part.element.iter(qn("w:bookmarkStart"))]
+    start, end = OxmlElement("w:bookmarkStart"), OxmlElement("w:bookmarkEnd")
+    start.set(qn("w:id"), str(max(ids, default=0) + 1000))
+    start.set(qn("w:name"), name)
+    end.set(qn("w:id"), start.get(qn("w:id")))
+    runs = paragraph._p.findall(qn("w:r"))
+    if runs:
+        runs[0].addprevious(start)
+        runs[-1].addnext(end)
 
 
 def _band(doc: DocumentObject, pub: Publication, brand: Brand) -> object:
@@ -393,7 +407,7 @@ def add_header_footer(doc: DocumentObject, pub: Publication) -> None:
     body.header.is_linked_to_previous = False
     body.footer.is_linked_to_previous = False
     header = body.header.paragraphs[0]
-    header.text = pub.title
+    header.text = fit(pub.title, RUNNING_HEAD)  # one line, as in the PDF: a long title is cut at a word
     header.style = doc.styles["Header"]  # made by reference_docx.py, like "Footer"
     footer = body.footer.paragraphs[0]
     footer.style = doc.styles["Footer"]
