@@ -21,8 +21,14 @@ from cjji.dates import long_date_of
 from cjji.markdown import classes
 from cjji.report import Report
 
-KINDS = ("recommendation", "cause-of-concern", "area-for-improvement", "notable-practice")
+KINDS = ("recommendation", "cause-of-concern", "area-for-improvement", "notable-practice", "case-study")
 JUDGEMENT = "judgement"
+# every class cjji gives a meaning to; any other prints as plain paragraphs (the attributes gate warns)
+MEANINGFUL_CLASSES = (*KINDS, JUDGEMENT, "cross-cutting", "unnumbered", "annex")
+# what authors write for a class that has another name here (real reports' own words)
+CLASS_ALIASES = {"good-practice": "notable-practice", "effective-practice": "notable-practice",
+                 "positive-practice": "notable-practice", "case-example": "case-study", "example": "case-study",
+                 "appendix": "annex", "concern": "cause-of-concern", "afi": "area-for-improvement"}
 _CLOSE_FENCE = re.compile(r"^\s*:{3,}[ \t]*$")
 _ATTR_BLOCK = re.compile(r"\{[^{}\n]*\}")
 _CRITERIA_SPLIT = re.compile(r"[\s,;]+")
@@ -34,7 +40,7 @@ T = TypeVar("T")
 
 @dataclass(frozen=True)
 class Block:
-    """A graded finding: recommendation, cause of concern, area for improvement, good practice."""
+    """A labelled box: recommendation, cause of concern, area for improvement, notable practice, case study."""
 
     kind: str
     id: str

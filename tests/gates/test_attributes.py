@@ -95,8 +95,15 @@ def test_a_bad_id_on_a_div_is_found_on_its_fence_line(tmp_path: Path) -> None:
 
 
 def test_classes_must_be_plain(tmp_path: Path) -> None:
-    folder = report_with(tmp_path, '[w]{class="ok x;y"}')
+    folder = report_with(tmp_path, '[w]{class="unnumbered x;y"}')
     assert [f.rule for f in run(folder)] == ["bad-class"]
+
+
+def test_a_plain_class_with_no_meaning_is_a_warning(tmp_path: Path) -> None:
+    folder = report_with(tmp_path, '[w]{.judgment criteria="C1"}')
+    [found] = run(folder)
+    assert (found.severity, found.rule) == ("warning", "unknown-class")
+    assert found.hint.startswith("did you mean .judgement?")
 
 
 @pytest.mark.parametrize(("markdown", "shown"), [

@@ -138,6 +138,7 @@ def test_the_evidence_review_names_its_real_addressees(review: dict[str, str], f
     assert "For: Lord Chancellor and Secretary of State for Justice. Due: 31 July 2022." in text
     assert "For: Department of Health and Social Care and Ministry of Justice." in text
     assert "This is the subject of recommendation 2." in text and "See recommendation 1." in text
+    assert re.search(r"Case study 1 (3\.2 )?A man with a learning disability", text)  # its paragraph is numbered
 
 
 @pytest.mark.slow
@@ -184,3 +185,19 @@ def test_a_page_that_loses_a_figure_s_number_fails_the_outputs_check(custody: di
     found = outputs.reader_findings(load(CUSTODY), {"html": page}, load_policy(ROOT))
     assert [f.message for f in found] == [
         "the HTML page has lost this label: 'Figure 1: Detention logs examined, January to May 2021'"]
+
+
+def test_a_class_with_no_meaning_is_a_warning_with_what_it_may_mean(tmp_path: Path) -> None:
+    """Issue 16: `.good-practice` was accepted without a word and printed as plain paragraphs."""
+    import shutil
+
+    folder = tmp_path / REVIEW.name
+    shutil.copytree(REVIEW, folder)
+    text = (folder / "report.md").read_text().replace(".case-study #cs-reminders", ".good-practice #cs-reminders")
+    (folder / "report.md").write_text(text)
+    found = [f for f in check_report(folder, Context(load_policy(ROOT))).findings if f.severity == "warning"]
+    line = text.split("\n").index("::: {.good-practice #cs-reminders}") + 1
+    assert [(f.code, f.line, f.col) for f in found] == [("attributes/unknown-class", line, 6)]
+    assert found[0].message == ("the class '.good-practice' means nothing to cjji: this is printed as plain text, "
+                                "with no label or box")
+    assert found[0].hint.startswith("did you mean .notable-practice?")

@@ -17,6 +17,7 @@ The writers drop the same things again (cjji.attributes), whatever this gate sai
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -24,7 +25,8 @@ from typing import Any
 from markdown_it.token import Token
 
 from cjji import attributes as rules
-from cjji.findings import Finding
+from cjji.blocks import CLASS_ALIASES, MEANINGFUL_CLASSES
+from cjji.findings import Finding, warning
 from cjji.gates.base import Context, Gate
 from cjji.gates.locate import find_in_block, inline_tokens
 from cjji.markdown import classes
@@ -76,6 +78,8 @@ def _check_token(report: Report, block: Token, token: Token,
                     line, col = _where(report, block, token, cls[:30])
                     yield report.finding(ID, "bad-class", line, col, f"the class '{cls}' is not allowed",
                                          rules.CLASS_HINT)
+                elif cls not in MEANINGFUL_CLASSES and kind in ("div", "span", "heading"):
+                    yield _meaningless(report, block, token, cls)
             continue
         if name.lower().startswith("on") and name not in allowed:
             continue  # the html gate reports it: it would run a script on the website
@@ -98,6 +102,18 @@ def _check_token(report: Report, block: Token, token: Token,
             yield report.finding(ID, "bad-attribute-value", line, col,
                                  f"the value '{value[:60]}' of '{name}' is not allowed",
                                  str(rule.get("hint", "see checks/attributes.yml")))
+
+
+def _meaningless(report: Report, block: Token, token: Token, cls: str) -> Finding:
+    """Issue 16: `.case-study` and `.good-practice` were accepted without a word and printed as
+    plain paragraphs. A class cjji gives no meaning to is a warning, with the class it may mean."""
+    line, col = _where(report, block, token, f".{cls}")
+    near = CLASS_ALIASES.get(cls) or next(iter(difflib.get_close_matches(cls, MEANINGFUL_CLASSES, n=1, cutoff=0.7)),
+                                          None)
+    return warning(ID, "unknown-class", report.display, line, col,
+                   f"the class '.{cls}' means nothing to cjji: this is printed as plain text, with no label or box",
+                   (f"did you mean .{near}? " if near else "")
+                   + f"the classes with a meaning are: {', '.join('.' + c for c in MEANINGFUL_CLASSES)}")
 
 
 def _raw(report: Report, block: Token, children: list[Token]) -> Iterator[Finding]:
