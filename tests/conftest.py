@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+import speed_support
 from support import EXAMPLE, ROOT
+
+# Speed only (see tests/speed_support.py): parse each policy text once per process, start pool
+# workers warm, and let Python keep compiled bytecode (some environments set
+# PYTHONDONTWRITEBYTECODE, which makes every `cjji` subprocess compile all of cjji again).
+speed_support.install()
+speed_support.forkserver_preload()
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+sys.dont_write_bytecode = False
 
 
 @pytest.fixture

@@ -2,8 +2,19 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "reports" / "2026-victim-updates"
 FIXTURES = ROOT / "tests" / "fixtures"
+
+# `CJJI_THOROUGH=1 make test`: the stress and property tests at their full size (more random kill
+# moments, bigger inputs, more hypothesis examples), as before a release. Without it they run a
+# smaller sample that still crosses every limit they test (the edit loop and CI).
+THOROUGH = os.environ.get("CJJI_THOROUGH", "") not in ("", "0")
+
+
+def thorough(quick: int, full: int) -> int:
+    """`full` under CJJI_THOROUGH=1, else `quick`."""
+    return full if THOROUGH else quick
