@@ -72,6 +72,10 @@ def command(paths: tuple[Path, ...], target_name: str, site: Path, dry_run: bool
     refused. Each refusal is explained and the other reports still publish. Exits 1 if any report
     was refused, 2 if the site could not be written.
 
+    The joint programme's business plan of each year (programme/<year>/) is published on the same
+    terms (its checks for publication, the chief inspectors' sign-offs, embargo, version): with
+    no PATHS every report and every year; name programme/<year> to publish just that plan.
+
     `--dry-run --now ISO` shows what would be published at another time, in --dry-run-site.
     """
     try:  # before anything else: a real run asked to pretend it is another time changes nothing
