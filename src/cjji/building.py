@@ -133,7 +133,7 @@ def build_all(
     # A build re-reads every source and output: its files may be published, so a same-size edit
     # with the old mtime put back must never look up to date.
     digests = FileDigests(policy.root / ".cache" / "file-digests.json", trust_stat=False)
-    base = make_key(findings_key(policy.digest, False),
+    base = make_key(findings_key(policy.digest, False, digests),
                     folder_digest(resources.folder("templates", policy.root), digests),
                     ",".join(formats), str(out.resolve()), toolchain()) if use_cache else ""
 

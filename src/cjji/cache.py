@@ -80,26 +80,50 @@ def toolchain() -> str:
     return make_key(f"SOURCE_DATE_EPOCH={epoch}", _pandoc_version(), "typst=" + _distribution_version("typst"))
 
 
+def _files_under(folder: Path, suffix: str = "") -> list[tuple[str, Path]]:
+    """(path relative to FOLDER, path) of every file below it, sorted (os.walk: cheaper than
+    pathlib's rglob, and a warm check pays for it on every run)."""
+    found = []
+    for top, dirs, names in os.walk(folder):
+        dirs[:] = [d for d in dirs if d != "__pycache__"]
+        for name in names:
+            if name.endswith(suffix):
+                path = os.path.join(top, name)
+                if os.path.isfile(path):
+                    found.append((os.path.relpath(path, folder).replace(os.sep, "/"), Path(path)))
+    return sorted(found)
+
+
+def _sha256(path: Path, files: FileDigests | None) -> str:
+    return files.of(path) if files is not None else hashlib.sha256(path.read_bytes()).hexdigest()
+
+
 @cache
 def tool_digest() -> str:
-    """SHA-256 over cjji's own source files: a code change invalidates every entry."""
+    """SHA-256 over cjji's own source files, every one read (publishing's provenance uses it)."""
+    return tool_key(None)
+
+
+def tool_key(files: FileDigests | None) -> str:
+    """The same digest as `tool_digest`, with each file's SHA-256 from FILES (a draft check's
+    index: a file is read again only when its size, times or inode changed): a code change
+    invalidates every entry."""
     digest = hashlib.sha256(f"cjji-cache-{FORMAT}".encode())
-    package = Path(cjji.__file__).parent
-    for path in sorted(package.rglob("*.py")):
-        digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
+    for rel, path in _files_under(Path(cjji.__file__).parent, ".py"):
+        digest.update(f"{rel}\0{_sha256(path, files)}\0".encode())
     return digest.hexdigest()
 
 
-def policy_digest(root: Path) -> str:
+def policy_digest(root: Path, files: FileDigests | None = None) -> str:
     """SHA-256 over every file in the project's checks/ and the schemas/ in use (the project's own
-    or the installed copy): the bytes the policy is loaded and validated from. `Policy.digest`."""
+    or the installed copy): the bytes the policy is loaded and validated from. `Policy.digest`.
+    With FILES (a warm check), each file's SHA-256 comes from its index; the digest is the same."""
     digest = hashlib.sha256()
-    checks = root / "checks"
-    for path in sorted(p for p in checks.rglob("*") if p.is_file()):
-        digest.update(path.relative_to(checks).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
-    schemas = resources.folder("schemas", root)  # the report schema judges reports too: a change re-checks them all
-    for path in sorted(p for p in schemas.rglob("*") if p.is_file()):
-        digest.update(b"schemas/" + path.relative_to(schemas).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    for rel, path in _files_under(root / "checks"):
+        digest.update(f"{rel}\0{_sha256(path, files)}\0".encode())
+    # the report schema judges reports too: a change re-checks them all
+    for rel, path in _files_under(resources.folder("schemas", root)):
+        digest.update(f"schemas/{rel}\0{_sha256(path, files)}\0".encode())
     return digest.hexdigest()
 
 
@@ -132,12 +156,13 @@ def machine_token() -> str:
     return "\n".join(parts)
 
 
-def findings_key(policy_digest: str, for_publication: bool) -> str:
-    """Everything a report's findings depend on besides the files it reads: cjji's code, checks/
-    and schemas/ (`policy_digest`), the mode, the grammar server and the spelling dictionary.
-    `cjji build` keys on it too, so a build is never 'up to date' when `cjji check` would fail."""
+def findings_key(policy_digest: str, for_publication: bool, files: FileDigests | None = None) -> str:
+    """Everything a report's findings depend on besides the files it reads: cjji's code (each
+    file's SHA-256 from FILES when given), checks/ and schemas/ (`policy_digest`), the mode, the
+    grammar server and the spelling dictionary. `cjji build` keys on it too, so a build is never
+    'up to date' when `cjji check` would fail."""
     mode = "publication" if for_publication else "draft"
-    return make_key(tool_digest(), policy_digest, mode, machine_token())
+    return make_key(tool_key(files), policy_digest, mode, machine_token())
 
 
 class FileDigests:
@@ -158,7 +183,7 @@ class FileDigests:
 
     def of(self, path: Path) -> str:
         stat = path.stat()
-        key = str(path.resolve())
+        key = os.path.abspath(path)  # not resolve(): a realpath per file is most of a warm check
         seen = [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino]
         known = self.entries.get(key)
         if self.trust_stat and isinstance(known, list) and len(known) == 5 and known[:4] == seen:

@@ -137,11 +137,11 @@ def warm_results(dirs: list[Path], root: Path) -> tuple[list[ReportResult], list
     None when any report (or the notes) must be worked out. Raises CacheError like check_all."""
     refuse_tracked(root)
     cache = ResultCache(root, "check")
-    base = findings_key(policy_digest(root), False)
+    digests = FileDigests(root / ".cache" / "file-digests.json")
+    base = findings_key(policy_digest(root, digests), False, digests)
     said = ResultCache(root, "notes").get(base)
     if not isinstance(said, list) or not all(isinstance(n, str) for n in said):
         return None
-    digests = FileDigests(root / ".cache" / "file-digests.json")
     results = []
     for folder in dirs:
         hit = _lookup(cache, base, digests, folder)
@@ -168,7 +168,7 @@ def check_all(
     context = Context(policy, for_publication)
     cache = ResultCache(policy.root, "check")
     digests = FileDigests(policy.root / ".cache" / "file-digests.json")
-    base = findings_key(policy.digest, for_publication)
+    base = findings_key(policy.digest, for_publication, digests)
     keys: dict[Path, str] = {}
     lookup = partial(_lookup, cache, base, digests, keys=keys) if use_cache else (lambda _: None)
     results, worked_out = each_report(dirs, check_report, context, jobs=jobs, cached=lookup, on_done=on_done)
