@@ -80,22 +80,27 @@ def toolchain() -> str:
     return make_key(f"SOURCE_DATE_EPOCH={epoch}", _pandoc_version(), "typst=" + _distribution_version("typst"))
 
 
-def _files_under(folder: Path, suffix: str = "") -> list[tuple[str, Path]]:
-    """(path relative to FOLDER, path) of every file below it, sorted (os.walk: cheaper than
-    pathlib's rglob, and a warm check pays for it on every run)."""
+def _files_under(folder: Path, suffix: str = "") -> list[tuple[str, str]]:
+    """(path relative to FOLDER, path) of every file below it, sorted (os.walk and string slicing:
+    much cheaper than pathlib's rglob and relative_to, and a warm check pays for it every run)."""
     found = []
-    for top, dirs, names in os.walk(folder):
+    base = os.path.abspath(folder)
+    cut = len(base) + 1
+    for top, dirs, names in os.walk(base):
         dirs[:] = [d for d in dirs if d != "__pycache__"]
         for name in names:
             if name.endswith(suffix):
                 path = os.path.join(top, name)
                 if os.path.isfile(path):
-                    found.append((os.path.relpath(path, folder).replace(os.sep, "/"), Path(path)))
+                    found.append((path[cut:].replace(os.sep, "/"), path))
     return sorted(found)
 
 
-def _sha256(path: Path, files: FileDigests | None) -> str:
-    return files.of(path) if files is not None else hashlib.sha256(path.read_bytes()).hexdigest()
+def _sha256(path: str, files: FileDigests | None) -> str:
+    if files is not None:
+        return files.of(path)
+    with open(path, "rb") as handle:
+        return hashlib.sha256(handle.read()).hexdigest()
 
 
 @cache
@@ -138,9 +143,9 @@ def machine_token() -> str:
     """The grammar server from the environment, the hunspell program, and the name, size and
     modification time of every installed hunspell dictionary: read without loading the policy
     or the gates, so a warm `cjji check` can answer from the cache alone."""
-    import shutil
-
-    parts = [f"{GRAMMAR_ENV}={os.environ.get(GRAMMAR_ENV, '').strip()}", f"hunspell={shutil.which('hunspell')}"]
+    hunspell = next((os.path.join(d, "hunspell") for d in os.environ.get("PATH", os.defpath).split(os.pathsep)
+                     if d and os.access(os.path.join(d, "hunspell"), os.X_OK)), None)  # shutil.which, without shutil
+    parts = [f"{GRAMMAR_ENV}={os.environ.get(GRAMMAR_ENV, '').strip()}", f"hunspell={hunspell}"]
     for folder in DICTIONARY_DIRS:
         try:
             names = sorted(os.listdir(folder))
@@ -181,14 +186,15 @@ class FileDigests:
         except (OSError, ValueError):
             pass
 
-    def of(self, path: Path) -> str:
-        stat = path.stat()
+    def of(self, path: Path | str) -> str:
+        stat = os.stat(path)
         key = os.path.abspath(path)  # not resolve(): a realpath per file is most of a warm check
         seen = [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino]
         known = self.entries.get(key)
         if self.trust_stat and isinstance(known, list) and len(known) == 5 and known[:4] == seen:
             return str(known[4])
-        value = hashlib.sha256(path.read_bytes()).hexdigest()
+        with open(path, "rb") as handle:
+            value = hashlib.sha256(handle.read()).hexdigest()
         if known != [*seen, value]:
             self.entries[key] = [*seen, value]
             self.changed = True
