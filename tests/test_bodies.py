@@ -30,3 +30,11 @@ def test_short_forms_and_aliases_resolve() -> None:
     assert resolve(policy, "CPS").body == "cps"
     assert resolve(policy, "the CPS").name == "Crown Prosecution Service"
     assert resolve(policy, "Nowhere Constabulary").body is None
+
+
+def test_a_body_has_its_welsh_name_for_a_welsh_edition() -> None:
+    policy = context().policy
+    for written in ("Heddlu Gwent", "Gwent Police", "gwent"):
+        found = resolve(policy, written)
+        assert (found.body, found.name_in("cy"), found.name_in("en")) == ("gwent", "Heddlu Gwent", "Gwent Police")
+    assert resolve(policy, "Cleveland Police").name_in("cy") == "Cleveland Police"  # no Welsh name listed: as it is

@@ -336,7 +336,7 @@ def finding_details(token: Token, labels: Labels) -> str:
     from cjji.bodies import addressees  # cjji.bodies reads policy; blocks stays below it
 
     parts = []
-    names = [a.name for a in addressees(token.attrs, labels.policy)]
+    names = [a.name_in(labels.code) for a in addressees(token.attrs, labels.policy)]
     if names:
         parts.append(f"{labels.word('for')}: {labels.join(names)}.")
     due = str(token.attrs.get("due") or "")

@@ -29,6 +29,11 @@ class Addressee:
     name: str  # the body's name, or what was written when the body is not known
     body: str | None  # the id in checks/bodies.yml, or None
     code: str | None = None  # the agency code (checks/agencies.yml), when there is one
+    names: tuple[tuple[str, str], ...] = ()  # (language, its name there): ("cy", "Heddlu Dyfed-Powys")
+
+    def name_in(self, language: str) -> str:
+        """Its name in a report written in `language` (a Welsh edition names Heddlu Dyfed-Powys)."""
+        return dict(self.names).get(language, self.name)
 
 
 def _key(text: str) -> str:
@@ -40,7 +45,8 @@ def _index(policy: Policy | None) -> dict[str, dict[str, Any]]:
     """Every way of writing a body -> its entry (first entry wins when two share a name)."""
     found: dict[str, dict[str, Any]] = {}
     for body in _entries(policy, "bodies"):
-        for written in [body.get("id"), body.get("name"), body.get("short"), *body.get("aliases", [])]:
+        own = list((body.get("names") or {}).values())
+        for written in [body.get("id"), body.get("name"), body.get("short"), *body.get("aliases", []), *own]:
             if isinstance(written, str) and written.strip():
                 found.setdefault(_key(written), body)
     return found
@@ -54,7 +60,8 @@ def resolve(policy: Policy | None, written: str) -> Addressee:
     body = _index(policy).get(_key(written))
     if body is None:
         return Addressee(written, written.strip(), None)
-    return Addressee(written, str(body.get("name")), str(body.get("id")), body.get("agency"))
+    names = tuple((str(k), str(v)) for k, v in (body.get("names") or {}).items())
+    return Addressee(written, str(body.get("name")), str(body.get("id")), body.get("agency"), names)
 
 
 def suggestion(policy: Policy, written: str) -> str | None:

@@ -147,7 +147,7 @@ def test_the_welsh_edition_is_labelled_in_welsh(welsh: dict[str, str], fmt: str)
     text = welsh[fmt]
     assert "Cynnwys" in text and "Contents" not in text
     assert "Achos pryder 1" in text and "Argymhelliad 1" in text and "Maes i'w wella 1" in text
-    assert "Ar gyfer: Dyfed-Powys Police. Erbyn: 30 Medi 2022." in text
+    assert "Ar gyfer: Heddlu Dyfed-Powys. Erbyn: 30 Medi 2022." in text  # checks/bodies.yml names: {cy: ...}
     assert "Gweler paragraff S1 ac argymhelliad 1." in text
     assert "Mae tabl 1 yn dangos y dalfeydd." in text and "Tabl 1: Dalfeydd yr heddlu" in text
     assert "Atodiad A" in text
