@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 from hostile_support import report_with
-from support import ROOT
+from support import ROOT, thorough
 
 CJJI = Path(sys.executable).with_name("cjji")
 MEMORY_CEILING = 3 * 1024**3  # address-space limit for the child, so a runaway cannot take the machine
@@ -89,12 +89,18 @@ def test_a_50_mb_report_is_refused_before_it_is_read(project: Path) -> None:
     assert "error [load/too-large] the file is 50.0 MB; the limit is 5 MB" in run.output
 
 
-def test_a_table_of_40_000_rows(project: Path) -> None:
-    rows = "".join(f"| Area {i} | {i % 97} |\n" for i in range(40_000))  # 16 times the cell limit
+ROWS = thorough(10_000, 100_000)  # 4 (or 40) times the cells of checks/limits.yml
+
+
+def test_a_huge_table(project: Path) -> None:
+    rows = "".join(f"| Area {i} | {i % 97} |\n" for i in range(ROWS))
     folder = report_with(project / "reports", "| Area | Cases |\n| --- | --- |\n" + rows)
     run = run_check(project, folder, timeout=300)
     assert_clean_end(run, max_seconds=240, max_mb=1500)
     assert "1 report checked" in run.output
+    cells = f"{2 * ROWS + 2:,}"
+    assert f"error [limits/table-too-large] this table has {cells} cells; the limit is 5,000" in run.output
+    assert f"error [limits/tables-too-large] with this table the report's tables have {cells} cells" in run.output
 
 
 def test_lists_nested_500_deep(project: Path) -> None:
