@@ -38,6 +38,7 @@ from cjji.build import build_report, readback
 from cjji.build.brand import load_brand
 from cjji.build.numbering import is_table_caption, number
 from cjji.build.publication import annex_markdown, numbering_options, resolved_tokens
+from cjji.build.readback import _inline_text as _inline  # the text a heading or caption shows
 from cjji.markdown import parse
 from cjji.policy import Policy, load_policy
 from cjji.report import Report, load
@@ -68,16 +69,6 @@ def norm(text: str) -> str:
     tabs after a list number) does not count; letters, digits and the dots of numbers do."""
     text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"').replace("\u201d", '"')
     return " ".join(re.sub(r"[^\w.:' ]+", " ", text.replace("\t", " ")).split()).casefold().rstrip(".")
-
-
-def _inline(token: Any) -> str:
-    parts = []
-    for child in token.children or []:
-        if child.type in ("text", "code_inline"):
-            parts.append(child.content)
-        elif child.type in ("softbreak", "hardbreak"):
-            parts.append(" ")
-    return " ".join("".join(parts).split())
 
 
 # -- the model ------------------------------------------------------------------------------------
