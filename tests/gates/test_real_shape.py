@@ -24,9 +24,10 @@ FIXTURES = ROOT / "tests" / "fixtures" / "real_shape"
 CUSTODY = FIXTURES / "2021-cleveland-custody"
 REVIEW = FIXTURES / "2021-neurodiversity-review"
 WELSH = FIXTURES / "2022-dyfed-powys-custody-cy"
+RAPE = FIXTURES / "2022-rape-phase-two"
 
 
-@pytest.mark.parametrize("folder", [CUSTODY, REVIEW, WELSH], ids=lambda p: p.name)
+@pytest.mark.parametrize("folder", [CUSTODY, REVIEW, WELSH, RAPE], ids=lambda p: p.name)
 def test_a_real_shaped_report_passes_strict_with_nothing_above_information(folder: Path) -> None:
     findings = check_report(folder, Context(load_policy(ROOT))).findings
     assert [(f.code, f.line, f.message) for f in findings if f.severity != "info"] == []
@@ -94,6 +95,11 @@ def custody(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
 @pytest.fixture(scope="module")
 def review(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     return _build(REVIEW, tmp_path_factory.mktemp("review"))
+
+
+@pytest.fixture(scope="module")
+def rape(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    return _build(RAPE, tmp_path_factory.mktemp("rape"))
 
 
 @pytest.fixture(scope="module")
@@ -201,3 +207,14 @@ def test_a_class_with_no_meaning_is_a_warning_with_what_it_may_mean(tmp_path: Pa
     assert found[0].message == ("the class '.good-practice' means nothing to cjji: this is printed as plain text, "
                                 "with no label or box")
     assert found[0].hint.startswith("did you mean .notable-practice?")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("fmt", ["docx", "pdf", "html"])
+def test_the_joint_thematic_report_shows_its_addressees_and_publication_details(rape: dict[str, str], fmt: str) -> None:
+    text = rape[fmt].replace("\u2019", "'")
+    assert ("For: Crown Prosecution Service and National Police Chiefs' Council. Due: 31 March 2023. "
+            "Recommendation 2") in text.replace("Recommendation 2 3.2", "Recommendation 2")
+    assert "For: Home Office and College of Policing." in text and "For: Victims' Commissioner." in text
+    assert "so that the work in paragraph 1.1 is done." in text
+    assert "978-1-80001-234-9" in text and "CP001:1268" in text
