@@ -4,7 +4,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cjji.build.numbering import number
-from cjji.crossref import fill
+from cjji.crossref import fill, targets
 from cjji.markdown import parse
 
 SOURCE = """# Findings {#findings}
@@ -120,3 +120,31 @@ def test_an_annex_takes_its_letter_and_numbers_its_paragraphs_a1() -> None:
     assert sorted(numbering.headings.values()) == ["1", "2"]  # the annexes and their sections take no number
     assert sorted(numbering.paragraphs.values()) == ["1.1", "2.1", "A.1", "A.2"]
     assert _texts(fill(tokens, numbering))[-1] == "See paragraph A.1, annex A, annex B and chapter 2."
+
+
+_PIECES = st.sampled_from([
+    "# Chapter {#c%d}", '# Summary {#s%d paragraphs="S"}', '# Other {#o%d paragraphs="T"}', "# Method {#m%d .annex}",
+    "# Foreword {#f%d .unnumbered}", "## Part {#p%d}", "Words.", "Words. {#w%d}", "![A chart.](a.png){#fig%d}",
+    "::: {.recommendation #R%d}\nDo it.\n:::", "| a |\n|---|\n| 1 |\n\nTable: T {#tbl%d}",
+])
+
+
+@given(st.lists(_PIECES, min_size=1, max_size=14))
+def test_property_numbers_never_repeat_unless_a_prefix_does(pieces: list[str]) -> None:
+    """Whatever the mix of chapters, summaries, annexes and boxes: paragraph numbers are unique
+    unless two chapters share a prefix (which the structure gate refuses), and every empty link to
+    a numbered thing reads as words."""
+    text = "\n\n".join(p % n if "%d" in p else p for n, p in enumerate(pieces))
+    ids = [i for p in text.split("{#")[1:] for i in [p.split()[0].rstrip("}")]]
+    tokens = parse(text + "\n\n" + " ".join(f"[](#{i})" for i in ids) + "\n")
+    numbering = number(tokens)
+    prefixes = [p for p in pieces if "paragraphs=" in p]
+    if len(prefixes) == len(set(prefixes)):
+        assert len(set(numbering.paragraphs.values())) == len(numbering.paragraphs)
+    filled = fill(tokens, numbering)
+    assert len(filled) == len(tokens)
+    named = targets(tokens, numbering)
+    last = filled[-2].children or []  # the paragraph of links
+    shown = {str(c.attrs["href"])[1:]: last[j + 1].content for j, c in enumerate(last)
+             if c.type == "link_open" and last[j + 1].type == "text"}
+    assert shown == {i: named[i] for i in ids if i in named}
