@@ -366,8 +366,6 @@ def test_the_stress_report_agrees_in_html_and_word(stress_build: tuple[Sequences
     assert_agree(expected, {"html": files["html"], "docx": files["docx"]})
 
 
-@pytest.mark.xfail(strict=True, reason="the PDF floats figure 22 above figure 21 on one page of the stress report "
-                                        "(Typst float placement): a reader sees them out of order")
 def test_the_stress_report_agrees_in_the_pdf(stress_build: tuple[Sequences, dict[str, Path]]) -> None:
     expected, files = stress_build
     assert_agree(expected, {"html": files["html"], "pdf": files["pdf"]})
