@@ -501,8 +501,8 @@ def figure_gaps(reading: PdfReading, figures: list[PdfFigure], bands: tuple[floa
             found.append(error(GATE, "pdf-figure-gap", shown, 0, 0,
                                f"PDF page {before.number} (page label {before.label}) is {blank:.0%} blank before "
                                f"figure {n}{alt}, which starts page {figure.number_label(page)}",
-                               "the figure did not fit below the text before it; figures float (templates/typst/"
-                               "cjji.typ) so the text can fill the page: report this as a bug in cjji"))
+                               "the figure did not fit below the text before it; a figure is drawn smaller to fit "
+                               "(templates/typst/cjji.typ): report this as a bug in cjji"))
     return found
 
 
