@@ -66,7 +66,6 @@ class Item:
     line: int
     level: int = 0  # a heading's level
     group: int = -1  # a table row: its cells may come in any order (a row split across pages)
-    floats: bool = False  # a figure's caption: the PDF floats figures to the top or foot of a page
 
     @cached_property
     def words(self) -> list[str]:
@@ -130,7 +129,7 @@ def source_items(tokens: list[Token], display: str, line_of: Any = None) -> tupl
             typed = typed_figure_number(title, labels_of(None))  # the writers print cjji's number instead
             title = title[typed.end():] if typed else title
             if title.strip():
-                body.append(Item("caption", title, display, line(token), floats=True))
+                body.append(Item("caption", title, display, line(token)))
             continue
         text = _inline_text(token)
         if not key(text):
@@ -207,8 +206,7 @@ def label_items(streams: list[tuple[list[Token], str, Any]], labels: Any, *, hea
                     caption = _inline_text(tokens[close + 2]).removeprefix("Table:").strip()
                 text = f"{labels.table} {table_no[i]}" + (f": {caption}" if caption else "")
             if text.strip():
-                found.append(Item("label", text, display, _line(tokens[i], line_of),
-                                  floats=token.type == "paragraph_open" and i in figure_no))
+                found.append(Item("label", text, display, _line(tokens[i], line_of)))
             if token.type == "inline":
                 found += _judgement_markers(token, display, _line(token, line_of))
     # tables in footnotes come after everything else in every format: leave their order unchecked
@@ -284,8 +282,6 @@ def coverage(items: list[Item], text: str, fmt: str, shown: str, jumps: int = MA
         words = item.words
         if not words:
             continue
-        if item.floats and find(words, text, 0, jumps) is not None:
-            continue  # present, wherever the figure floated to; the text around it keeps its order
         if item.group != group:  # leaving a table row: carry on after the last of its cells
             cursor = max(cursor, group_end)
             group, group_start, group_end = item.group, cursor, cursor
