@@ -85,3 +85,56 @@ def test_the_pdf_uses_only_the_pinned_fonts(pdf: pikepdf.Pdf) -> None:
         for font in (page.Resources.get("/Font") or {}).values():
             names.add(str(font.get("/BaseFont", "")).split("+")[-1])
     assert names and all(n.startswith(("LiberationSans", "LiberationMono", "DejaVuSansMono")) for n in names), names
+
+
+def _figure_page(paragraphs: int, tmp_path: Path) -> tuple[int, int, float, list[object]]:
+    """(page of the last paragraph, page of the figure, the figure's height in points, findings) of
+    a chapter of `paragraphs` paragraphs and then a 265-point chart, laid out by the real template."""
+    import pypdfium2
+    import typst
+
+    from cjji.build.brand import load_brand
+    from cjji.build.pdf import brand_value
+    from cjji.gates import outputs
+
+    image = ROOT / "reports" / "2026-victim-updates" / "images" / "updates.png"
+    shutil.copytree(ROOT / "templates", tmp_path / "templates")
+    shutil.copy(image, tmp_path / "chart.png")
+    source = "\n".join([
+        '#import "/templates/typst/cjji.typ" as cjji',
+        f"#let brand = {typst_value(brand_value(load_brand(ROOT)))}",
+        '#show: cjji.report.with(brand: brand, title: "Figures", authors: ("Test",), date: "1 March 2027")',
+        "= A chapter",
+        *[f"Paragraph {n}. " + "Words that fill the line and then some more of them. " * 6 + "\n"
+          for n in range(paragraphs)],
+        "LAST PARAGRAPH before the figure.\n",
+        '#figure(image("/chart.png", alt: "A chart"), caption: [Figure 1: A chart])', ""])
+    pdf = tmp_path / "figures.pdf"
+    pdf.write_bytes(typst.compile(source.encode(), root=str(tmp_path), format="pdf", pdf_standards=["ua-1"]))
+    document = pypdfium2.PdfDocument(str(pdf))
+    last, figure = -1, (-1, (0.0, 0.0, 0.0, 0.0))
+    try:
+        for n in range(len(document)):
+            page = document[n]
+            textpage = page.get_textpage()
+            if "LAST PARAGRAPH" in textpage.get_text_range():
+                last = n
+            textpage.close()
+            figure = next(((n, o.get_bounds()) for o in page.get_objects() if o.type == 3), figure)
+            page.close()
+    finally:
+        document.close()
+    found = [f for f in outputs.run(None, {"pdf": pdf}) if f.rule == "pdf-figure-gap"]  # type: ignore[arg-type]
+    return last, figure[0], figure[1][3] - figure[1][1], found
+
+
+def test_a_figure_too_tall_for_the_room_left_is_drawn_smaller_on_its_page(tmp_path: Path) -> None:
+    last, page, height, gaps = _figure_page(6, tmp_path)  # about a third of the page is left for it
+    assert page == last and 130 < height < 262  # smaller, no gap
+    assert gaps == []
+
+
+def test_a_figure_with_little_room_left_starts_the_next_page_at_full_size(tmp_path: Path) -> None:
+    last, page, height, gaps = _figure_page(8, tmp_path)  # under a quarter of the page left
+    assert page == last + 1 and height > 262
+    assert gaps == []  # the page before is less than 40% blank
