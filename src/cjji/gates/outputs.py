@@ -149,17 +149,28 @@ def reader_findings(report: Report | None, files: dict[str, Path], policy: Any =
     """What a reader of each built file would notice (cjji.build.readback): overprinted or lost
     text, a missing footer, list markup inside table cells, an empty Word contents. The formats
     are read side by side in threads (PDFium and lxml work outside Python's lock)."""
-    from concurrent.futures import ThreadPoolExecutor
+    from concurrent.futures import Future, ThreadPoolExecutor
 
     from cjji.build import readback
+
+    if report is not None and policy is None:
+        policy = _policy_for(report)
+    margins = _bands(policy) if report is not None else (0.0, 0.0)
+    language = LANGUAGE
+    if report is not None and policy is not None:
+        from cjji.blocks import labels_of
+
+        language = labels_of(policy, report).language  # cy for a Welsh edition
+    pool = ThreadPoolExecutor(max_workers=max(len(files), 1))
+    # The PDF is opened and read first, while the source's items are worked out here
+    read_first: Future[tuple[list[Finding], list[readback.PdfFigure], readback.PdfReading | Exception]] | None = None
+    if "pdf" in files:
+        read_first = pool.submit(_read_pdf_file, files["pdf"], margins, language, static)
 
     body: list[readback.Item] = []
     notes: list[readback.Item] = []
     labels: list[readback.Item] = []
-    margins = (0.0, 0.0)
-    language = LANGUAGE
     if report is not None:
-        policy = policy if policy is not None else _policy_for(report)
         annex = _annex(report, policy)
         from cjji.build.brand import load_brand
         from cjji.build.publication import resolved_tokens
@@ -167,18 +178,29 @@ def reader_findings(report: Report | None, files: dict[str, Path], policy: Any =
         tokens = resolved_tokens(report, policy, load_brand(policy.root))  # what the writers were given
         body, notes = readback.report_items(report, annex, tokens)
         labels = _labels(report, tokens, policy, annex)
-        from cjji.blocks import labels_of
-
-        language = labels_of(policy, report).language  # cy for a Welsh edition
-        margins = _bands(policy)
 
     def read(fmt: str, path: Path) -> list[Finding]:
         shown = display_path(path)
         found: list[Finding] = []
-        figures: list[readback.PdfFigure] = []
-        if static and fmt == "pdf":
-            found += pdf_findings(path, figures, language)
-        elif static and fmt == "docx":
+        if fmt == "pdf" and read_first is not None:
+            static_found, figures, reading = read_first.result()
+            found += static_found
+            if isinstance(reading, Exception):
+                if not any(f.rule.endswith("-unreadable") for f in found):
+                    found.append(_problem(path, "pdf-unreadable", f"the pdf file cannot be read back: {reading}"))
+                return found
+            try:
+                found += readback.geometry(reading, shown, body + notes)
+                found += readback.figure_gaps(reading, figures, margins, shown)
+                if body:
+                    text = reading.text(skip_front=True)
+                    found += readback.coverage(body, text, "PDF", shown)
+                    found += readback.coverage(notes, text, "PDF", shown)
+                    found += readback.coverage(labels, text, "PDF", shown, jumps=0)
+            except Exception as exc:
+                found.append(_problem(path, "pdf-unreadable", f"the pdf file cannot be read back: {exc}"))
+            return found
+        if static and fmt == "docx":
             found += docx_findings(path, language)
             if any(f.rule.endswith("-unreadable") for f in found):
                 return found
@@ -187,16 +209,7 @@ def reader_findings(report: Report | None, files: dict[str, Path], policy: Any =
             if any(f.rule.endswith("-unreadable") for f in found):
                 return found
         try:
-            if fmt == "pdf":
-                reading = readback.read_pdf(path, margins)
-                found += readback.geometry(reading, shown, body + notes)
-                found += readback.figure_gaps(reading, figures, margins, shown)
-                if body:
-                    text = reading.text(skip_front=True)
-                    found += readback.coverage(body, text, "PDF", shown)
-                    found += readback.coverage(notes, text, "PDF", shown)
-                    found += readback.coverage(labels, text, "PDF", shown, jumps=0)
-            elif fmt == "docx":
+            if fmt == "docx":
                 text, note_text, entries = readback.read_docx(path)
                 found += readback.contents(entries, body, shown)
                 if body:
@@ -226,13 +239,30 @@ def reader_findings(report: Report | None, files: dict[str, Path], policy: Any =
     # error: no finaliser is left to run elsewhere. The Word and HTML readers (lxml) never touch
     # PDFium, and all three run side by side (PDFium and lxml work outside Python's lock).
     found: dict[str, list[Finding]] = {}
-    if len(files) > 1:
-        with ThreadPoolExecutor(max_workers=len(files)) as pool:
-            futures = {fmt: pool.submit(read, fmt, path) for fmt, path in files.items()}
-            found.update({fmt: future.result() for fmt, future in futures.items()})
-    else:
-        found.update({fmt: read(fmt, path) for fmt, path in files.items()})
+    with pool:
+        futures = {fmt: pool.submit(read, fmt, path) for fmt, path in files.items() if fmt != "pdf"}
+        if "pdf" in files:
+            found["pdf"] = read("pdf", files["pdf"])  # the PDF's reading is under way or done: check it here
+        found.update({fmt: future.result() for fmt, future in futures.items()})
     return [f for fmt in files for f in found[fmt]]
+
+
+def _read_pdf_file(path: Path, margins: tuple[float, float], language: str, static: bool
+                   ) -> tuple[list[Finding], list[Any], Any]:
+    """The PDF's own checks (if `static`), its structure tree's figures, and its reading
+    (readback.PdfReading, or the exception that stopped it). The only place PDFium is called."""
+    from cjji.build import readback
+
+    found: list[Finding] = []
+    figures: list[readback.PdfFigure] = []
+    if static:
+        found += pdf_findings(path, figures, language)
+        if any(f.rule.endswith("-unreadable") for f in found):
+            return found, figures, ValueError("unreadable")
+    try:
+        return found, figures, readback.read_pdf(path, margins)
+    except Exception as exc:  # a file a reader's software cannot read at all
+        return found, figures, exc
 
 
 def _policy_for(report: Report) -> Any:
