@@ -76,6 +76,8 @@ def _stand_in_build(report: Any, policy: Any, out: Path, formats: tuple[str, ...
                 pdf.save(path)
         elif fmt == "html":
             path.write_text(f"<html><body><main><h2>Summary</h2><p>{report.id}</p></main></body></html>")
+            body = {"format": "cjji-html-body/1", "parts": [f"<h2>Summary</h2><p>{report.id}</p>"], "refs": []}
+            (out / f"{report.id}.body.json").write_text(json.dumps(body))  # what the HTML builder hands over
         else:
             path.write_bytes(f"stand-in {fmt} of {report.id}".encode())
         built[fmt] = path
