@@ -111,6 +111,38 @@ def site(tmp_path: Path) -> Path:
     return tmp_path / "public" / "site"
 
 
+@pytest.fixture(scope="session")
+def published_once(tmp_path_factory: pytest.TempPathFactory, keys: dict[str, Path]) -> Path:  # noqa: F811
+    """A project made as `signed` makes it, with version 1 published at AFTER_EMBARGO into its
+    public/site: once per test process (publishing builds Word, PDF and HTML)."""
+    import shutil
+
+    from support import EXAMPLE
+
+    root = tmp_path_factory.mktemp("published")
+    for name in ("checks", "schemas", "templates"):
+        shutil.copytree(ROOT_PROJECT / name, root / name, symlinks=True)
+    report = root / "reports" / EXAMPLE.name
+    shutil.copytree(EXAMPLE, report, symlinks=True)
+    shutil.rmtree(report / "signoffs", ignore_errors=True)
+    kit = Gatekeepers(root, report, keys)
+    kit.write_registry()
+    sign_all(kit)
+    result = publish(root, root / "public" / "site")
+    assert result.exit_code == 0, result.output
+    return root
+
+
+@pytest.fixture
+def published(published_once: Path, tmp_path: Path, keys: dict[str, Path]) -> Gatekeepers:  # noqa: F811
+    """`signed`, with version 1 already published into `site` at AFTER_EMBARGO: a copy of
+    `published_once` in this test's tmp_path (the site link is relative, the builds beside it)."""
+    import shutil
+
+    shutil.copytree(published_once, tmp_path, symlinks=True, dirs_exist_ok=True)
+    return Gatekeepers(tmp_path, tmp_path / "reports" / REPORT, keys)
+
+
 # ---- stand-in versions, for unit tests of the site logic only (no builders, no sign-offs) ----
 
 

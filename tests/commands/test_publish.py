@@ -17,6 +17,8 @@ from publish_support import (
     new_version,
     page,
     publish,
+    published,  # noqa: F401
+    published_once,  # noqa: F401
     set_meta,
     sign_all,
     signed,  # noqa: F401
@@ -94,23 +96,21 @@ def test_embargo_in_uk_summer_time_after_the_clock_change(signed: Gatekeepers, s
     assert "29 March 2027" in page(site, REPORT_PAGE)
 
 
-def test_publishing_the_same_version_again_changes_nothing(signed: Gatekeepers, site: Path) -> None:
-    publish(signed.root, site)
+def test_publishing_the_same_version_again_changes_nothing(published: Gatekeepers, site: Path) -> None:
     link, before = site.readlink(), snapshot(site)
-    again = publish(signed.root, site, "2026-12-11T09:00")
+    again = publish(published.root, site, "2026-12-11T09:00")
     assert again.exit_code == 0
     assert "unchanged: version 1 is already published, unchanged" in again.output
     assert site.readlink() == link
     assert snapshot(site) == before
 
 
-def test_a_changed_report_with_the_same_version_is_refused(signed: Gatekeepers, site: Path) -> None:
-    publish(signed.root, site)
+def test_a_changed_report_with_the_same_version_is_refused(published: Gatekeepers, site: Path) -> None:
     before = snapshot(site)
-    path = signed.report / "report.md"
+    path = published.report / "report.md"
     path.write_text(path.read_text().replace("We found committed staff", "We found dedicated staff"))
-    sign_all(signed)  # even freshly signed, a published version never changes
-    result = publish(signed.root, site, "2026-12-11T09:00")
+    sign_all(published)  # even freshly signed, a published version never changes
+    result = publish(published.root, site, "2026-12-11T09:00")
     assert result.exit_code == 1
     assert "version 1 was already published on 10 December 2026 with different content" in result.output
     assert "set `version: 2`" in result.output
@@ -118,12 +118,11 @@ def test_a_changed_report_with_the_same_version_is_refused(signed: Gatekeepers, 
 
 
 def test_a_major_change_is_a_new_version_with_its_note_and_nothing_is_lost(
-        signed: Gatekeepers, site: Path) -> None:
-    publish(signed.root, site)
+        published: Gatekeepers, site: Path) -> None:
     v1 = {rel: data for rel, data in snapshot(site).items() if rel.startswith(f"reports/{REPORT}/v1/")}
-    new_version(signed, 2, '{type: major, note: "Corrected the number of case files in chapter 7."}',
+    new_version(published, 2, '{type: major, note: "Corrected the number of case files in chapter 7."}',
                 body_edit=("We found committed staff", "We found dedicated staff"))
-    result = publish(signed.root, site, "2027-01-15T10:00")
+    result = publish(published.root, site, "2027-01-15T10:00")
     assert result.exit_code == 0, result.output
     assert "publishing version 2 (major change: Corrected the number" in result.output
     after = snapshot(site)
@@ -135,37 +134,35 @@ def test_a_major_change_is_a_new_version_with_its_note_and_nothing_is_lost(
     feed = page(site, "feed.xml")
     assert "Updated: Corrected the number of case files in chapter 7." in feed
     assert feed.count("<entry>") == 2
-    assert verify(signed.root, site).exit_code == 0
+    assert verify(published.root, site).exit_code == 0
 
 
 def test_a_minor_change_is_listed_but_leaves_the_date_and_the_feed_alone(
-        signed: Gatekeepers, site: Path) -> None:
-    publish(signed.root, site)
-    new_version(signed, 2, '{type: minor, note: "Corrected a typing error."}',
+        published: Gatekeepers, site: Path) -> None:
+    new_version(published, 2, '{type: minor, note: "Corrected a typing error."}',
                 body_edit=("We found committed staff", "We found committed  staff"))
-    assert publish(signed.root, site, "2027-01-15T10:00").exit_code == 0
+    assert publish(published.root, site, "2027-01-15T10:00").exit_code == 0
     report = page(site, REPORT_PAGE)
     assert "Last updated" not in report
     assert "(minor change): Corrected a typing error." in report
     assert "Corrected a typing error" not in page(site, "feed.xml")
 
 
-def test_a_new_version_without_a_change_note_is_refused(signed: Gatekeepers, site: Path) -> None:
+def test_a_new_version_without_a_change_note_is_refused(published: Gatekeepers, site: Path) -> None:
     from signoff_support import set_version
 
-    publish(signed.root, site)
-    set_version(signed.report, 2)
-    sign_all(signed)
-    result = publish(signed.root, site, "2027-01-15T10:00")
+    set_version(published.report, 2)
+    sign_all(published)
+    result = publish(published.root, site, "2027-01-15T10:00")
     assert result.exit_code == 1
     assert "version 2 does not say what changed" in result.output
 
 
-def test_a_withdrawn_report_keeps_its_page_marked_withdrawn(signed: Gatekeepers, site: Path) -> None:
-    publish(signed.root, site)
-    set_meta(signed.report, "withdrawn", '{date: 2027-02-01, reason: "Superseded by the 2027 follow-up inspection."}')
-    new_version(signed, 2, '{type: major, note: "Withdrawn."}')
-    assert publish(signed.root, site, "2027-02-01T09:00").exit_code == 0
+def test_a_withdrawn_report_keeps_its_page_marked_withdrawn(published: Gatekeepers, site: Path) -> None:
+    set_meta(published.report, "withdrawn",
+             '{date: 2027-02-01, reason: "Superseded by the 2027 follow-up inspection."}')
+    new_version(published, 2, '{type: major, note: "Withdrawn."}')
+    assert publish(published.root, site, "2027-02-01T09:00").exit_code == 0
     report = page(site, REPORT_PAGE)
     assert "This report was withdrawn on 1 February 2027" in report
     assert "Superseded by the 2027 follow-up inspection." in report
@@ -183,10 +180,9 @@ def test_a_real_folder_in_the_way_is_not_touched(signed: Gatekeepers, site: Path
 
 
 def test_a_published_version_stays_unchanged_even_if_the_checks_would_now_refuse_it(
-        signed: Gatekeepers, site: Path) -> None:
-    publish(signed.root, site)
-    shutil.rmtree(signed.report / "signoffs")  # e.g. a gatekeeper's statements tidied away later
-    result = publish(signed.root, site, "2026-12-11T09:00")
+        published: Gatekeepers, site: Path) -> None:
+    shutil.rmtree(published.report / "signoffs")  # e.g. a gatekeeper's statements tidied away later
+    result = publish(published.root, site, "2026-12-11T09:00")
     assert result.exit_code == 0, result.output
     assert "unchanged: version 1 is already published, unchanged" in result.output
 
@@ -262,12 +258,11 @@ def test_attack_5_a_dry_run_shows_the_future_in_its_own_folder_and_never_the_ser
     assert _tree(site.parent) == before
 
 
-def test_a_dry_run_starts_from_the_served_site(signed: Gatekeepers, site: Path, tmp_path: Path) -> None:
-    assert publish(signed.root, site).exit_code == 0  # version 1 is live
-    new_version(signed, 2, '{type: major, note: "Corrected chapter 3."}',
+def test_a_dry_run_starts_from_the_served_site(published: Gatekeepers, site: Path, tmp_path: Path) -> None:
+    new_version(published, 2, '{type: major, note: "Corrected chapter 3."}',
                 body_edit=("We found committed staff", "We found dedicated staff"))
     preview = tmp_path / "preview" / "site"
-    dry = _real_run(signed.root, site, "--dry-run", "--dry-run-site", str(preview), "--now", "2027-01-15T10:00")
+    dry = _real_run(published.root, site, "--dry-run", "--dry-run-site", str(preview), "--now", "2027-01-15T10:00")
     assert dry.exit_code == 0, dry.output
     assert "would be published: publishing version 2 (major change: Corrected chapter 3.)" in dry.output
     assert (preview / f"reports/{REPORT}/v1/{REPORT}.pdf").read_bytes() == \
@@ -297,10 +292,9 @@ def test_a_dry_run_never_goes_to_wordpress(signed: Gatekeepers, site: Path) -> N
     assert "a dry run builds a local copy of the site" in result.output
 
 
-def test_a_dry_run_shares_no_file_with_the_served_site(signed: Gatekeepers, site: Path, tmp_path: Path) -> None:
-    assert publish(signed.root, site).exit_code == 0
+def test_a_dry_run_shares_no_file_with_the_served_site(published: Gatekeepers, site: Path, tmp_path: Path) -> None:
     preview = tmp_path / "preview" / "site"
-    assert _real_run(signed.root, site, "--dry-run", "--dry-run-site", str(preview)).exit_code == 0
+    assert _real_run(published.root, site, "--dry-run", "--dry-run-site", str(preview)).exit_code == 0
     served = {(p.stat().st_dev, p.stat().st_ino) for p in site.parent.rglob("*") if p.is_file()}
     shown = {(p.stat().st_dev, p.stat().st_ino) for p in preview.parent.rglob("*") if p.is_file()}
     assert served and shown and not served & shown  # editing the preview can never change the site

@@ -16,6 +16,8 @@ from publish_support import (
     gk,  # noqa: F401
     keys,  # noqa: F401
     publish,
+    published,  # noqa: F401
+    published_once,  # noqa: F401
     signed,  # noqa: F401
     site,  # noqa: F401
     verify,
@@ -60,35 +62,32 @@ def _reconcile(build: Path) -> None:
     assert mf.verify(build) == [], "the manifest is consistent: only the anchors can catch this"
 
 
-def test_a_published_site_verifies_and_a_tampered_pdf_does_not(signed: Gatekeepers, site: Path) -> None:
-    assert publish(signed.root, site).exit_code == 0
-    ok = verify(signed.root, site)
+def test_a_published_site_verifies_and_a_tampered_pdf_does_not(published: Gatekeepers, site: Path) -> None:
+    ok = verify(published.root, site)
     assert ok.exit_code == 0, ok.output
     assert "verified from the trust anchors" in ok.output and "every output rebuilt and identical" in ok.output
     build = site.resolve()
-    assert (build / V1 / "source" / "report.md").read_bytes() == (signed.report / "report.md").read_bytes()
+    assert (build / V1 / "source" / "report.md").read_bytes() == (published.report / "report.md").read_bytes()
     assert (build / V1 / "policy" / "allowed_signers").read_bytes() == \
-        (signed.root / "checks" / "allowed_signers").read_bytes()
+        (published.root / "checks" / "allowed_signers").read_bytes()
     pdf = site / f"{V1}/{REPORT}.pdf"
     _replace(pdf, pdf.read_bytes().replace(b"Keeping", b"Keepin_", 1) + b"%")
-    bad = verify(signed.root, site)
+    bad = verify(published.root, site)
     assert bad.exit_code == 1
     assert f"{V1}/{REPORT}.pdf has changed since it was published" in bad.output
 
 
-def test_attack_7_a_rewritten_pdf_with_a_consistent_manifest_fails(signed: Gatekeepers, site: Path) -> None:
-    assert publish(signed.root, site).exit_code == 0
+def test_attack_7_a_rewritten_pdf_with_a_consistent_manifest_fails(published: Gatekeepers, site: Path) -> None:
     build = site.resolve()
     pdf = build / f"{V1}/{REPORT}.pdf"
     _replace(pdf, pdf.read_bytes() + b"\n% a forged page would go here\n")
     _reconcile(build)
-    result = verify(signed.root, site)
+    result = verify(published.root, site)
     assert result.exit_code == 1, result.output
     assert f"{V1}: {REPORT}.pdf is not the reproducible build of the signed sources" in result.output
 
 
-def test_attack_7_rewritten_html_text_with_a_consistent_manifest_fails(signed: Gatekeepers, site: Path) -> None:
-    assert publish(signed.root, site).exit_code == 0
+def test_attack_7_rewritten_html_text_with_a_consistent_manifest_fails(published: Gatekeepers, site: Path) -> None:
     build = site.resolve()
     record_path = build / V1 / mf.RECORD
     record = json.loads(record_path.read_text())
@@ -100,62 +99,58 @@ def test_attack_7_rewritten_html_text_with_a_consistent_manifest_fails(signed: G
         text = page.read_text()
         _replace(page, text.replace("<p>", "<p>We found nothing wrong. ", 1).encode())
     _reconcile(build)
-    result = verify(signed.root, site)
+    result = verify(published.root, site)
     assert result.exit_code == 1, result.output
     assert f"{V1}: the record (version.json: the HTML text" in result.output
     assert f"reports/{REPORT}/index.html is not the page the verified records give" in result.output
 
 
-def test_attack_7_deleting_every_sign_off_fails(signed: Gatekeepers, site: Path) -> None:
-    assert publish(signed.root, site).exit_code == 0
+def test_attack_7_deleting_every_sign_off_fails(published: Gatekeepers, site: Path) -> None:
     build = site.resolve()
     for path in build.glob(f"{V1}/*--*.json*"):
         path.unlink()
     _reconcile(build)
-    result = verify(signed.root, site, "--skip-rebuild")
+    result = verify(published.root, site, "--skip-rebuild")
     assert result.exit_code == 1, result.output
     for role in ("chief-inspector-HMCPSI", "chief-inspector-HMICFRS", "chief-inspector-HMIProbation",
                  "qa-lead-HMCPSI"):
         assert f"{V1}: the required sign-off {role} is not valid (no sign-off on the site)" in result.output
 
 
-def test_attack_7_a_forged_sign_off_with_its_records_updated_fails(signed: Gatekeepers, site: Path) -> None:
+def test_attack_7_a_forged_sign_off_with_its_records_updated_fails(published: Gatekeepers, site: Path) -> None:
     """Even with every digest in the manifest updated, a forged statement does not verify."""
-    assert publish(signed.root, site).exit_code == 0
     build = site.resolve()
     statement = next(build.glob(f"{V1}/qa-lead-*.json"))
     data = json.loads(statement.read_text())
     data["identity"] = "cps.chief@test.example"
     _replace(statement, (json.dumps(data, indent=2) + "\n").encode())
     _reconcile(build)
-    result = verify(signed.root, site, "--skip-rebuild")
+    result = verify(published.root, site, "--skip-rebuild")
     assert result.exit_code == 1
     assert f"the sign-off {statement.name} does not verify" in result.output
 
 
-def test_attack_7_sources_and_outputs_replaced_together_fail(signed: Gatekeepers, site: Path) -> None:
+def test_attack_7_sources_and_outputs_replaced_together_fail(published: Gatekeepers, site: Path) -> None:
     """Change the kept source too: it no longer digests to what the gatekeepers signed."""
-    assert publish(signed.root, site).exit_code == 0
     build = site.resolve()
     source = build / V1 / "source" / "report.md"
     _replace(source, source.read_bytes().replace(b"Keeping victims informed", b"Keeping victims happy", 1))
     _reconcile(build)
-    result = verify(signed.root, site, "--skip-rebuild")
+    result = verify(published.root, site, "--skip-rebuild")
     assert result.exit_code == 1
     assert "the kept sources (source/) digest to sha256:" in result.output and "they are not what was signed" \
         in result.output
 
 
-def test_attack_7_a_key_added_to_the_sites_policy_copy_fails(signed: Gatekeepers, site: Path) -> None:
+def test_attack_7_a_key_added_to_the_sites_policy_copy_fails(published: Gatekeepers, site: Path) -> None:
     """The site's copy of allowed_signers is only trusted if the repository agrees."""
-    assert publish(signed.root, site).exit_code == 0
     build = site.resolve()
     copy = build / V1 / "policy" / "allowed_signers"
-    rogue = Path(f"{signed.keys['rogue']}.pub").read_text().split()
+    rogue = Path(f"{published.keys['rogue']}.pub").read_text().split()
     _replace(copy, copy.read_bytes() + f'cps.qa@test.example namespaces="cjji-report-signoff" {rogue[0]} {rogue[1]}\n'
              .encode())
     _reconcile(build)
-    result = verify(signed.root, site, "--skip-rebuild")
+    result = verify(published.root, site, "--skip-rebuild")
     assert result.exit_code == 1
     assert f"{V1}: policy/allowed_signers is not the repository's current checks/allowed_signers" in result.output
 
@@ -210,8 +205,7 @@ def test_without_a_repository_there_is_nothing_to_trust(signed: Gatekeepers, sit
     assert "there are no trust anchors to verify against" in result.output
 
 
-def test_the_page_names_roles_not_e_mail_addresses(signed: Gatekeepers, site: Path) -> None:
-    assert publish(signed.root, site).exit_code == 0
+def test_the_page_names_roles_not_e_mail_addresses(published: Gatekeepers, site: Path) -> None:
     for page in (site / V1 / "index.html", site / f"reports/{REPORT}/index.html"):
         text = page.read_text()
         assert "@test.example" not in text
@@ -224,14 +218,13 @@ def test_a_folder_that_is_not_a_site_is_refused(tmp_path: Path) -> None:
     assert "is not a published site: it has no manifest.json" in result.output
 
 
-def test_attack_7_an_extra_page_listed_in_the_manifest_fails(signed: Gatekeepers, site: Path) -> None:
+def test_attack_7_an_extra_page_listed_in_the_manifest_fails(published: Gatekeepers, site: Path) -> None:
     """A page of the attacker's own, listed in the manifest so that the manifest check passes."""
-    assert publish(signed.root, site).exit_code == 0
     build = site.resolve()
     (build / V1 / "login.html").write_text("<form action=https://evil.example/>")
     (build / "notice.html").write_text("<p>Reports have moved to https://evil.example</p>")
     _reconcile(build)
-    result = verify(signed.root, site)
+    result = verify(published.root, site)
     assert result.exit_code == 1, result.output
     assert f"{V1}/login.html is on the site, but no verified version or page makes it" in result.output
     assert "notice.html is on the site, but no verified version or page makes it" in result.output
@@ -344,13 +337,12 @@ def test_a_shallow_clone_still_verifies_and_says_what_it_could_not_check(
     assert "has no full history of the main branch" in result.output
 
 
-def test_a_link_on_the_site_is_refused_before_anything_reads_it(signed: Gatekeepers, site: Path) -> None:
-    assert publish(signed.root, site).exit_code == 0
+def test_a_link_on_the_site_is_refused_before_anything_reads_it(published: Gatekeepers, site: Path) -> None:
     build = site.resolve()
     statement = next(build.glob(f"{V1}/qa-lead-*.json"))
     statement.unlink()
-    statement.symlink_to(signed.keys["cps-qa"])  # a private key of the machine running verify-site
-    result = verify(signed.root, site, "--skip-rebuild")
+    statement.symlink_to(published.keys["cps-qa"])  # a private key of the machine running verify-site
+    result = verify(published.root, site, "--skip-rebuild")
     assert result.exit_code == 1
     assert f"{V1}/{statement.name} is a link: a published site holds only files" in result.output
     assert "OPENSSH PRIVATE KEY" not in result.output

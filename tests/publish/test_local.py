@@ -20,7 +20,8 @@ from publish_support import (
     keys,  # noqa: F401
     new_version,
     publish,
-    signed,  # noqa: F401
+    published,  # noqa: F401
+    published_once,  # noqa: F401
     site,  # noqa: F401
     )
 from signoff_support import Gatekeepers
@@ -49,13 +50,12 @@ def _point(site: Path, build: Path) -> None:
 
 @pytest.mark.slow
 def test_publish_killed_at_random_moments_leaves_the_complete_old_or_new_site(
-        signed: Gatekeepers, site: Path) -> None:
-    assert publish(signed.root, site).exit_code == 0
+        published: Gatekeepers, site: Path) -> None:
     old_build = site.resolve()
-    new_version(signed, 2, '{type: major, note: "Corrected chapter 3."}',
+    new_version(published, 2, '{type: major, note: "Corrected chapter 3."}',
                 body_edit=("We found committed staff", "We found dedicated staff"))
-    policy = load_policy(signed.root)
-    command = [*FAKE_CLOCK_CJJI, "publish", "--root", str(signed.root), "--site", str(site)]
+    policy = load_policy(published.root)
+    command = [*FAKE_CLOCK_CJJI, "publish", "--root", str(published.root), "--site", str(site)]
     clock = {**os.environ, "CJJI_TEST_CLOCK": "2027-01-15T10:00"}  # a real run takes no --now
     started = time.monotonic()
     subprocess.run(command, check=True, capture_output=True, env=clock)
@@ -80,14 +80,13 @@ def test_publish_killed_at_random_moments_leaves_the_complete_old_or_new_site(
     assert seen["old"] > 0, seen  # the kills did land mid-run
 
 
-def test_each_build_is_kept_and_a_killed_runs_leftovers_are_cleared(signed: Gatekeepers, site: Path) -> None:
-    assert publish(signed.root, site).exit_code == 0
+def test_each_build_is_kept_and_a_killed_runs_leftovers_are_cleared(published: Gatekeepers, site: Path) -> None:
     first = site.resolve()
     leftover = site.parent / "site-versions" / ".staging-killed"
     leftover.mkdir()
     (leftover / "index.html").write_text("half a site")
-    new_version(signed, 2, '{type: minor, note: "Formatting."}')
-    assert publish(signed.root, site, "2027-01-15T10:00").exit_code == 0
+    new_version(published, 2, '{type: minor, note: "Formatting."}')
+    assert publish(published.root, site, "2027-01-15T10:00").exit_code == 0
     assert site.resolve() != first and first.is_dir()
     assert not leftover.exists()
     v1_page = f"reports/{REPORT}/v1/index.html"

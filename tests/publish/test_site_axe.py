@@ -15,7 +15,8 @@ from publish_support import (
     keys,  # noqa: F401
     new_version,
     publish,
-    signed,  # noqa: F401
+    published,  # noqa: F401
+    published_once,  # noqa: F401
     site,  # noqa: F401
 )
 from signoff_support import Gatekeepers
@@ -23,11 +24,10 @@ from signoff_support import Gatekeepers
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 
-def test_every_site_page_passes_axe(chromium_browser: Any, signed: Gatekeepers, site: Path, tmp_path: Path) -> None:
-    assert publish(signed.root, site).exit_code == 0
-    new_version(signed, 2, '{type: major, note: "Corrected chapter 3."}',
+def test_every_site_page_passes_axe(chromium_browser: Any, published: Gatekeepers, site: Path, tmp_path: Path) -> None:
+    new_version(published, 2, '{type: major, note: "Corrected chapter 3."}',
                 body_edit=("We found committed staff", "We found dedicated staff"))
-    assert publish(signed.root, site, "2027-01-15T10:00").exit_code == 0
+    assert publish(published.root, site, "2027-01-15T10:00").exit_code == 0
     root = site.resolve()
     pages = sorted(p.relative_to(root).as_posix() for p in root.rglob("index.html"))
     assert len(pages) >= 9, pages
