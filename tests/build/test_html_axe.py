@@ -160,3 +160,17 @@ def test_printed_page_numbers_its_pages_and_keeps_the_contents(example: Any, tmp
     assert feet[0] == ""  # the first page, with the title, has none
     assert feet[1:] == [f"Page {n} of {total}" for n in range(2, total + 1)]
     assert any("Contents" in p.body and "1 Summary" in p.body for p in pages[:4])
+
+
+def test_at_phone_width_the_chart_keeps_readable_labels_and_the_page_does_not_scroll(chromium_browser: Any,
+                                                                                      base_url: str) -> None:
+    page = open_page(chromium_browser, f"{base_url}/2026-victim-updates.html", width=390)
+    try:
+        sizes = page.evaluate("() => [document.documentElement.scrollWidth, "
+                              "document.querySelector('figure img').getBoundingClientRect().width, "
+                              "document.querySelector('.figure-scroll').clientWidth]")
+    finally:
+        page.close()
+    page_width, chart, region = sizes
+    assert page_width <= 390  # only the chart's own region scrolls
+    assert chart >= 640 > region  # drawn at 640 px (labels about half their size in the 1200 px image)

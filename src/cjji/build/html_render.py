@@ -297,13 +297,22 @@ class ReportRenderer(RendererHTML):
         plain = Token("image", "img", 0, attrs={k: v for k, v in image.attrs.items() if k != "id"})
         figure_id = _attr("id", str(ident)) if ident else ""
         caption = smarten(figure_caption(image, env["cjji"].figure_count, env["cjji"].labels))
-        out = f"<figure{figure_id}>\n{self._img(plain, alt, env, with_title=False)}\n"
+        picture = self._img(plain, alt, env, with_title=False)
+        caption_id = ""
+        if caption and _wide(picture):
+            # a chart wider than a phone keeps a readable size there and scrolls sideways, in a
+            # region named by its caption that the keyboard can reach (as tables do)
+            caption_id = unique_id(f"figure-{env['cjji'].figure_count}-caption", env["cjji"].used_ids)
+            wide = picture.replace("<img ", '<img class="wide" ', 1)
+            picture = (f'<div class="figure-scroll" role="region" aria-labelledby="{caption_id}" tabindex="0">'
+                       f"{wide}</div>")
+        out = f"<figure{figure_id}>\n{picture}\n"
         full = env["cjji"].image_attrs(str(image.attrs.get("src", ""))).get("src", "")
         if full:  # on a phone a chart's labels are small: the image full size, to zoom into
             out += (f'<p class="figure-full"><a href="{html.escape(full)}">Open the image full size'
                     f'<span class="visually-hidden">: {html.escape(caption or alt)}</span></a></p>\n')
         if caption:  # last child of the figure, as HTML requires
-            out += f"<figcaption>{html.escape(caption)}</figcaption>\n"
+            out += f"<figcaption{_attr('id', caption_id) if caption_id else ''}>{html.escape(caption)}</figcaption>\n"
         return out + "</figure>\n"
 
     # tables ---------------------------------------------------------------------------------------
@@ -417,6 +426,15 @@ def render_tokens(tokens: Sequence[Token], options: RenderOptions) -> str:
     """The HTML of a token stream (not yet sanitised)."""
     env: dict[str, Any] = {"cjji": options}
     return renderer().render(tokens, parser().options, env)
+
+
+PHONE_WIDTH = 640  # CSS pixels: an image wider than this scrolls on a phone (style.css.j2, .figure-scroll)
+
+
+def _wide(img: str) -> bool:
+    """Whether an <img> (with the width attribute cjji.build.html gives raster images) is wider than a phone."""
+    found = re.search(r'\swidth="(\d+)"', img)
+    return bool(found) and int(found.group(1)) > PHONE_WIDTH
 
 
 # The second wall: whatever the renderer emits passes this allow-list and nothing else does.
