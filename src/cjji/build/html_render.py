@@ -434,7 +434,7 @@ PHONE_WIDTH = 640  # CSS pixels: an image wider than this scrolls on a phone (st
 def _wide(img: str) -> bool:
     """Whether an <img> (with the width attribute cjji.build.html gives raster images) is wider than a phone."""
     found = re.search(r'\swidth="(\d+)"', img)
-    return bool(found) and int(found.group(1)) > PHONE_WIDTH
+    return found is not None and int(found.group(1)) > PHONE_WIDTH
 
 
 # The second wall: whatever the renderer emits passes this allow-list and nothing else does.
