@@ -96,9 +96,14 @@ def test_a_project_without_its_own_templates_builds_with_the_installed_ones(inst
     shutil.copytree(ROOT / "checks", tmp_path / "checks")
     shutil.copytree(EXAMPLE, tmp_path / "reports" / EXAMPLE.name)
     assert _run(installed, "check", cwd=tmp_path).returncode == 0
+    venv = installed.parent
+    before = {p for p in venv.rglob("*") if "__pycache__" not in p.parts}
     done = _run(installed, "build", cwd=tmp_path)
     assert done.returncode == 0, done.stdout + done.stderr
     assert not (tmp_path / "templates").exists() and not (tmp_path / "schemas").exists()
+    # nothing is written into the installed (possibly read-only) package: caches go to the project
+    assert {p for p in venv.rglob("*") if "__pycache__" not in p.parts} == before
+    assert list((tmp_path / ".cache" / "word").glob("reference-*.docx"))
     out = tmp_path / "out" / EXAMPLE.name
     built = sorted(p.suffix for p in out.iterdir() if p.is_file())
     assert {".docx", ".pdf", ".html"} <= set(built), built

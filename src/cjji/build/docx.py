@@ -62,7 +62,7 @@ def build_docx(report: Report, policy: Policy, dest: Path) -> Path:
     blocks = body_blocks(report, policy, brand, "docx")
     labels = labels_of(policy, report)  # the report's language: en-GB, or cy for a Welsh edition
     meta = {"lang": meta_string(labels.language), "toc-title": meta_string(labels.contents)}
-    args = (f"--reference-doc={reference_docx(brand)}", "--toc", "--toc-depth=2")
+    args = (f"--reference-doc={reference_docx(brand, policy.root)}", "--toc", "--toc-depth=2")
     limits = build_limits(policy)  # checks/limits.yml, as for the PDF
     data = pandoc.run(document(blocks, meta), "docx", args=args, timeout=limits["seconds"],
                       memory_mb=limits["memory_mb"])

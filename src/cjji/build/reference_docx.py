@@ -237,9 +237,10 @@ def _digest(brand: Brand) -> str:
     return digest.hexdigest()[:16]
 
 
-def reference_docx(brand: Brand) -> Path:
-    """The branded reference document for pandoc (generated once per brand.yml)."""
-    path = brand.root / ".cache" / "word" / f"reference-{_digest(brand)}.docx"
+def reference_docx(brand: Brand, project: Path) -> Path:
+    """The branded reference document for pandoc, generated once per brand.yml into the project's
+    .cache/ (never beside the brand, which may be cjji's installed, read-only data)."""
+    path = project / ".cache" / "word" / f"reference-{_digest(brand)}.docx"
     if not path.is_file():
         default = subprocess.run([pandoc_path(), "--print-default-data-file", "reference.docx"],
                                  capture_output=True, check=True, timeout=60).stdout
