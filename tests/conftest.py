@@ -109,6 +109,26 @@ SLOW_TESTS = {
     "tests/test_prose.py::test_every_commonmark_spec_example_maps_its_words_back",
     "tests/test_prose.py::test_any_inline_markup_keeps_words_at_their_place",
     "tests/review/test_log.py::test_what_is_written_reads_back_the_same",
+    # 0.4 s CPU or more each (measured one by one): a subprocess, a whole report through every gate
+    # several times, or a project checked again and again; `make test-fast` stays under 45 s of CPU
+    "tests/test_cli.py::test_an_output_that_cannot_be_written_is_named_not_called_a_bug",
+    "tests/test_cli.py::test_help_lists_every_registered_command_with_its_short_help",
+    "tests/gates/test_limits.py::test_attack_9_a_huge_table_is_refused_at_its_first_line",
+    "tests/review/test_status.py::test_status_lists_review_counts_per_body",
+    "tests/test_checking.py::test_one_changed_report_is_the_only_one_rechecked",
+    "tests/test_checking.py::test_a_warm_command_run_sees_the_earlier_report_change_too",
+    "tests/test_checking.py::test_corrupt_or_half_written_entries_are_ignored",
+    "tests/test_checking.py::test_a_warm_check_answers_without_loading_the_policy_or_the_gates",
+    "tests/gates/test_language_register.py::test_inspectorate_register_raises_no_error_or_warning",
+    "tests/gates/test_attributes.py::test_attack_1_a_typst_attribute_is_refused_at_its_line_and_column",
+    "tests/gates/test_real_shape.py::test_an_older_report_s_paragraph_numbered_recommendation_can_be_followed_up",
+    "tests/gates/test_real_shape.py::test_a_real_shaped_report_passes_strict_with_nothing_above_information",
+    "tests/programme/test_consultation.py::test_a_missing_statutory_consultee_warns_while_drafting_and_blocks_publication",
+    "tests/programme/test_consultation.py::test_the_list_of_statutory_consultees_has_dates_of_change",
+    "tests/test_crossref.py::test_any_text_fills_without_error_and_keeps_its_token_count",
+    "tests/style/test_vocabulary.py::test_a_mistake_in_the_vocabulary_is_a_located_policy_error",
+    "tests/gates/test_outputs.py::test_the_old_overprinting_pdf_fails_the_gate",
+    "tests/publish/test_concurrent.py::test_the_lock_refuses_a_second_holder_unless_it_waits_and_is_reentrant",
 }
 
 

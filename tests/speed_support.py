@@ -5,6 +5,9 @@
    loads the policy, and ruamel.yaml's pure-Python composer takes ~0.6 s CPU for them. `install()`
    memoises it per process: the first call of a text parses it, later calls get a deep copy of
    that result (the caller may change its copy). Errors are never memoised (they raise again).
+   Likewise a document that a schema once found valid is valid again (`schemacheck.validate`
+   returns no findings at once for the same data and schema; anything invalid is validated again,
+   so every finding is worked out as before).
 2. hunspell's answer (`Speller.run`) depends only on the words, the dictionary files and the
    personal word list; it is memoised per process on exactly those (the files by path, size and
    modification time; the word list by its bytes), so the same report's words are not looked up
@@ -19,16 +22,18 @@ Not installed in the `cjji` command: subprocess tests see exactly what a user ru
 from __future__ import annotations
 
 import contextlib
-import copy
 import functools
+import json
 import multiprocessing
 import sys
 from pathlib import Path
 from typing import Any
 
+import cjji.schemacheck as schemacheck
 import cjji.yamlload as yamlload
 
 _PARSE = yamlload.load_yaml
+_VALIDATE = schemacheck.validate
 MAX_TEXT = 256 * 1024  # larger texts (hostile sizes) are parsed every time and not kept
 
 
@@ -37,22 +42,52 @@ def _parsed(text: str, line_offset: int) -> tuple[Any, yamlload.Positions]:
     return _PARSE(text, line_offset)
 
 
+def _copy(value: Any) -> Any:
+    """A deep copy of load_yaml's data: dicts and lists of text, numbers, booleans and None."""
+    if type(value) is dict:
+        return {key: _copy(item) for key, item in value.items()}
+    if type(value) is list:
+        return [_copy(item) for item in value]
+    return value
+
+
 def load_yaml(text: str, line_offset: int = 0) -> tuple[Any, yamlload.Positions]:
     if len(text) > MAX_TEXT:
         return _PARSE(text, line_offset)
-    return copy.deepcopy(_parsed(text, line_offset))
+    data, positions = _parsed(text, line_offset)
+    # Positions maps tuples of keys and indexes to tuples of numbers or to text: nothing mutable
+    return _copy(data), yamlload.Positions(dict(positions.values), dict(positions.keys), dict(positions.raw))
 
 
 load_yaml.__doc__ = _PARSE.__doc__
 
+_VALID: set[tuple[str, str]] = set()  # (data, schema) as JSON, for documents found valid
+
+
+def validate(data: Any, schema: dict[str, Any], positions: yamlload.Positions, file: str,
+             gate: str) -> list[Any]:
+    try:
+        key = (json.dumps(data, sort_keys=True), json.dumps(schema, sort_keys=True))
+    except (TypeError, ValueError):  # not JSON data (a test's own object): just validate it
+        return _VALIDATE(data, schema, positions, file, gate)
+    if key in _VALID:
+        return []
+    findings = _VALIDATE(data, schema, positions, file, gate)
+    if not findings and len(_VALID) < 8192:
+        _VALID.add(key)
+    return findings
+
 
 def install() -> None:
-    """Memoise load_yaml in cjji.yamlload and in every cjji module that imported the name, and
-    hunspell's answers."""
+    """Memoise load_yaml and schemacheck.validate in their modules and in every cjji module that
+    imported the names, and hunspell's answers."""
     yamlload.load_yaml = load_yaml
+    schemacheck.validate = validate
     for name, module in list(sys.modules.items()):
         if name.startswith("cjji") and getattr(module, "load_yaml", None) is _PARSE:
             module.load_yaml = load_yaml  # type: ignore[attr-defined]
+        if name.startswith("cjji") and getattr(module, "validate", None) is _VALIDATE:
+            module.validate = validate  # type: ignore[attr-defined]
     _memoise_hunspell()
 
 

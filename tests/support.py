@@ -18,3 +18,9 @@ THOROUGH = os.environ.get("CJJI_THOROUGH", "") not in ("", "0")
 def thorough(quick: int, full: int) -> int:
     """`full` under CJJI_THOROUGH=1, else `quick`."""
     return full if THOROUGH else quick
+
+
+def examples(n: int) -> int:
+    """A property test's hypothesis examples: `n` under CJJI_THOROUGH=1, else a third (at least
+    20), for the properties that other tests also cover (the fuzzing in test_fuzz.py, corpora)."""
+    return n if THOROUGH else max(20, n // 3)
