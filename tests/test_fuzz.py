@@ -12,6 +12,7 @@ import pytest
 from hostile_support import BASE, context, corpus, report_with
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from support import examples
 
 from cjji import gates
 from cjji.report import LoadError, load
@@ -19,7 +20,7 @@ from cjji.report import LoadError, load
 BASE_TEXT = (BASE / "report.md").read_text(encoding="utf-8")
 FRONT, BODY = BASE_TEXT.split("\n---\n", 1)
 FIELDS = [line.split(":", 1)[0] for line in FRONT.split("\n")[1:] if line and line[0].isalpha()]
-FUZZ = settings(max_examples=int(os.environ.get("CJJI_FUZZ_EXAMPLES", "120")), deadline=None,
+FUZZ = settings(max_examples=int(os.environ.get("CJJI_FUZZ_EXAMPLES", examples(120))), deadline=None,
                 suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 json_values = st.recursive(

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from support import EXAMPLE, FIXTURES, ROOT
+from support import EXAMPLE, FIXTURES, ROOT, examples
 
 from cjji import prose
 from cjji.report import Report, load
@@ -77,7 +77,7 @@ _PIECE = st.one_of(
 )
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(pieces=st.lists(_PIECE, min_size=1, max_size=25), kind=st.sampled_from(["", "- ", "> ", "# ", "| a | "]))
 def test_any_inline_markup_keeps_words_at_their_place(tmp_path: Path, pieces: list[str], kind: str) -> None:
     text = " ".join(pieces).replace(" \n ", "\n").strip()

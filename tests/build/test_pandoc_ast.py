@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from support import FIXTURES, ROOT
+from support import FIXTURES, ROOT, examples
 
 from cjji.build import pandoc
 from cjji.build.pandoc_ast import (
@@ -79,7 +79,7 @@ def test_commonmark_examples_with_images_outside_the_folder_are_refused_not_cras
     assert refused > 0
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(st.text(alphabet=st.sampled_from(list(":{}#.=\"' \n-*[]>`|^!()abc1_~\\<")), max_size=300))
 def test_any_text_converts(text: str) -> None:
     for target in ("docx", "typst"):

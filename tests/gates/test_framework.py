@@ -12,6 +12,7 @@ from framework_support import GOOD, context
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
+from support import examples
 
 from cjji import markdown
 from cjji.annex import framework_annex
@@ -80,7 +81,7 @@ def _every_gate_stays_in_the_file(text: str, *, with_assessment: bool = False) -
         _annex_is_plain_markdown(report)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(FRONT_MATTER)
 def test_any_front_matter_never_crashes_a_gate_and_every_finding_is_in_the_file(meta: dict[str, Any]) -> None:
     _every_gate_stays_in_the_file(f"---\n{_dump(meta)}---\n{BODY}", with_assessment=True)
@@ -98,7 +99,7 @@ FRAGMENTS = st.sampled_from([
 ])
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(st.lists(st.one_of(FRAGMENTS, st.text(max_size=30)), max_size=30))
 def test_any_body_never_crashes_a_gate_and_every_finding_is_in_the_file(parts: list[str]) -> None:
     _every_gate_stays_in_the_file(FRONT + "\n".join(parts))

@@ -8,7 +8,7 @@ import copy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from programme_support import shared_policy
-from support import ROOT
+from support import ROOT, examples
 
 from cjji import markdown
 from cjji.programme import consultation, qualifying, ranking
@@ -40,7 +40,7 @@ def _loaded():
     return _LOADED[0]
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=examples(40), deadline=None)
 @given(PROPOSAL, st.sampled_from(["youth-remand", "fraud-victims", "prison-release-housing"]))
 def test_any_proposal_gives_findings_or_text_never_a_crash(data, ident):
     programme, policy = _loaded()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from support import examples
 
 from cjji.findings import format_human
 from cjji.programme.model import _yaml_file, load_programme
@@ -72,7 +73,7 @@ def test_a_missing_year_is_one_plain_finding(example):
     assert "no programme for 2031" in programme.findings[0].message
 
 
-@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(80), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.one_of(st.text(max_size=300),
                  st.builds(lambda k, v: f"id: fuzz\n{k}: {v}\n", st.sampled_from(["lead", "inspectorates", "assessment",
                                                                                  "excluded", "scope", "principles"]),

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from support import examples
 
 from cjji.review.log import HEADER, LogChanged, dump, read, update
 
@@ -51,7 +52,7 @@ def write(tmp_path: Path, data: dict[str, Any]) -> Path:
     return path
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(100), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(comment=st.text(max_size=80), quote=st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=40))
 def test_what_is_written_reads_back_the_same(tmp_path: Path, comment: str, quote: str) -> None:
     data = sample(comment, quote)

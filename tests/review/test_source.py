@@ -7,6 +7,7 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from support import examples
 
 from cjji.report import load
 from cjji.review.source import NO_POSITION, LineIndex, source_blocks
@@ -34,7 +35,7 @@ def report_with(tmp_path: Path, body: str) -> Path:
     return folder
 
 
-@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(80), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(paragraphs=st.lists(PARAGRAPH, min_size=1, max_size=4), indent=st.sampled_from(["", "> ", "- "]))
 def test_every_character_maps_to_its_source(tmp_path: Path, paragraphs: list[str], indent: str) -> None:
     body = "\n\n".join(indent + p for p in paragraphs)
