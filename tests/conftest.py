@@ -129,6 +129,10 @@ SLOW_TESTS = {
     "tests/style/test_vocabulary.py::test_a_mistake_in_the_vocabulary_is_a_located_policy_error",
     "tests/gates/test_outputs.py::test_the_old_overprinting_pdf_fails_the_gate",
     "tests/publish/test_concurrent.py::test_the_lock_refuses_a_second_holder_unless_it_waits_and_is_reentrant",
+    # a PDF, Word and HTML build (its module fixture `outputs`)
+    "tests/build/test_chart.py::test_html_shows_the_data_in_a_details_table_right_after_the_figure",
+    "tests/build/test_chart.py::test_word_shows_the_data_as_a_table_after_the_figure",
+    "tests/build/test_chart.py::test_pdf_shows_the_data_as_a_table_after_the_figure",
 }
 
 
