@@ -253,7 +253,8 @@ def enclosing_heading(report: Report, token_index: int) -> Section | None:
 # -- labels the reader sees: one place for Word, PDF and HTML -----------------------------------
 ENGLISH = "en"
 _ENGLISH_WORDS = {"figure": "Figure", "contents": "Contents", "chapter": "chapter", "section": "section",
-                  "paragraph": "paragraph", "for": "For", "due": "Due", "and": "and", "and_before_vowel": "and"}
+                  "paragraph": "paragraph", "for": "For", "due": "Due", "and": "and", "and_before_vowel": "and",
+                  "figure_data": "Data for figure {n}"}
 
 
 @dataclass(frozen=True)
@@ -446,6 +447,15 @@ def is_annex(token: Token) -> bool:
     """A chapter heading that is an annex: class .annex, or the generated framework annex (#annex-...)."""
     return (token.type == "heading_open" and token.tag == "h1"
             and ("annex" in classes(token) or str(token.attrs.get("id") or "").startswith("annex-")))
+def data_caption(image: Token, number: int, labels: Labels) -> str:
+    """The caption of the table of a figure's data: "Data for figure 2: <the image title>"."""
+    label = labels.word("figure_data").replace("{n}", str(number)) if number else labels.word("figure_data").replace(
+        " {n}", "").replace("{n}", "")
+    title = figure_caption(image, number, labels).partition(": ")[2] if number else " ".join(
+        str(image.attrs.get("title", "") or "").split())
+    return f"{label}: {title}" if title else label
+
+
 
 
 def annex_letters(tokens: list[Token], start: int = 0) -> dict[int, str]:
@@ -465,4 +475,166 @@ def letter(n: int) -> str:
     while n > 0:
         n, rest = divmod(n - 1, 26)
         out = chr(ord("A") + rest) + out
+    return out
+
+
+# -- the data behind a figure: ![Caption](images/days.png){data="data/days.csv"} ----------------
+DATA_MAX_ROWS = 200  # checks/limits.yml data.max_rows overrides it
+DATA_MAX_BYTES = 1048576
+_NUMBER = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$")
+
+
+class DataProblem(Exception):
+    """A figure's data file that cannot be used: a rule, a plain-English message and a hint."""
+
+    def __init__(self, rule: str, message: str, hint: str) -> None:
+        super().__init__(message)
+        self.rule = rule
+        self.message = message
+        self.hint = hint
+
+
+@dataclass(frozen=True)
+class FigureData:
+    """A figure's data, read from a CSV file with a header row: the first column names the
+    categories, each further column is a numeric series. Cells are kept as written (stripped) for
+    the tables every format prints, and as numbers for charts."""
+
+    rel: str  # the file, as the digest names it (cjji.resolve)
+    header: tuple[str, ...]  # the first column's heading, then each series' name
+    categories: tuple[str, ...]
+    cells: tuple[tuple[str, ...], ...]  # per category, each series' value as written
+    values: tuple[tuple[float, ...], ...]  # the same, as numbers
+
+    @property
+    def series(self) -> tuple[str, ...]:
+        return self.header[1:]
+
+
+def data_limits(policy: Any) -> dict[str, int]:
+    """checks/limits.yml `data` (the most rows and bytes of one figure's CSV)."""
+    data = ((policy.get("limits") or {}).get("data") or {}) if policy is not None else {}
+    return {"max_rows": int(data.get("max_rows", DATA_MAX_ROWS)),
+            "max_bytes": int(data.get("max_bytes", DATA_MAX_BYTES))}
+
+
+def read_figure_data(url: str, files: Any, limits: dict[str, int] | None = None) -> FigureData:
+    """The data a figure's `data="..."` attribute names: resolved among the report's digested files
+    (cjji.resolve, as images are) and validated. Raises DataProblem with the reason (and, for a bad
+    cell, the CSV's row and column)."""
+    from cjji import resolve  # resolve reads cjji.digest only
+
+    try:
+        found = resolve.resolve(url, files, "the figure's data file")
+    except resolve.Unresolved as exc:
+        rule = "data-missing" if exc.rule in ("missing-image", "missing-file") else "data-outside"
+        raise DataProblem(rule, exc.message, exc.hint) from None
+    stat = found.path.stat()
+    limits = {"max_rows": DATA_MAX_ROWS, "max_bytes": DATA_MAX_BYTES, **(limits or {})}
+    return _read_csv(found.rel, str(found.path), stat.st_size, stat.st_mtime_ns,
+                     limits["max_rows"], limits["max_bytes"])
+
+
+_DATA_CACHE: dict[tuple[Any, ...], FigureData | DataProblem] = {}
+
+
+def _read_csv(rel: str, path: str, size: int, mtime: int, max_rows: int, max_bytes: int) -> FigureData:
+    key = (rel, path, size, mtime, max_rows, max_bytes)
+    if key not in _DATA_CACHE:  # read and validated once per file version
+        try:
+            _DATA_CACHE[key] = _parse_csv(rel, path, size, max_rows, max_bytes)
+        except DataProblem as exc:
+            _DATA_CACHE[key] = exc
+    found = _DATA_CACHE[key]
+    if isinstance(found, DataProblem):
+        raise found
+    return found
+
+
+def _parse_csv(rel: str, path: str, size: int, max_rows: int, max_bytes: int) -> FigureData:
+    import csv
+    import io
+    import math
+
+    name = f"the figure's data file '{rel}'"
+    hint_shape = ("save it as CSV with a header row: the first column names the categories, each further "
+                  "column holds one series of numbers, like\n  Area,Days\n  North,12\n  South,9")
+    if size > max_bytes:
+        raise DataProblem("data-too-large", f"{name} is {size} bytes; the limit is {max_bytes} bytes "
+                          "(checks/limits.yml data.max_bytes)", "a chart's data needs only a few rows: summarise it")
+    try:
+        with open(path, "rb") as handle:
+            text = handle.read(max_bytes + 1).decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise DataProblem("data-not-utf8", f"{name} is not UTF-8 text (byte {exc.start + 1})",
+                          "save the file as 'CSV UTF-8' (Excel: File > Save As)") from None
+    except OSError as exc:
+        raise DataProblem("data-unreadable", f"{name} cannot be read: {exc.strerror}", "check the file") from None
+    if "\x00" in text:
+        raise DataProblem("data-not-csv", f"{name} holds a NUL byte: it is not a CSV text file", hint_shape)
+    try:
+        rows = [r for r in csv.reader(io.StringIO(text, newline=""), strict=True) if any(c.strip() for c in r)]
+    except csv.Error as exc:
+        raise DataProblem("data-not-csv", f"{name} is not valid CSV: {exc}", hint_shape) from None
+    if not rows:
+        raise DataProblem("data-empty", f"{name} is empty", hint_shape)
+    header = tuple(c.strip() for c in rows[0])
+    if len(header) < 2:
+        raise DataProblem("data-no-series", f"{name} has one column: it needs the categories and at least one "
+                          "column of numbers", hint_shape)
+    for col, cell in enumerate(header, 1):
+        if not cell:
+            raise DataProblem("data-empty-heading", f"{name}: column {col} of the header row (CSV row 1) has no "
+                              "heading", "name every column in the first row")
+    body = rows[1:]
+    if not body:
+        raise DataProblem("data-empty", f"{name} has a header row and no data rows", hint_shape)
+    if len(body) > max_rows:
+        raise DataProblem("data-too-many-rows", f"{name} has {len(body)} data rows; the limit is {max_rows} "
+                          "(checks/limits.yml data.max_rows)",
+                          "a chart with that many bars cannot be read: group the categories or show a table")
+    categories, cells, values = [], [], []
+    line_of = _csv_lines(rows, text)
+    for n, row in enumerate(body, 2):
+        where = f"CSV row {line_of.get(n - 1, n)}"
+        if len(row) != len(header):
+            raise DataProblem("data-ragged", f"{name}: {where} has {len(row)} cells; the header row has "
+                              f"{len(header)}", "give every row one cell per column (an empty cell still needs "
+                              "its comma), and put text with commas in double quotes")
+        category = row[0].strip()
+        if not category:
+            raise DataProblem("data-empty-category", f"{name}: {where}, column 1 ('{header[0]}') is empty",
+                              "name the category of every row")
+        numbers: list[float] = []
+        for col, cell in enumerate(row[1:], 2):
+            written = cell.strip()
+            number = float(written) if _NUMBER.match(written) else math.nan
+            if not math.isfinite(number):
+                shown = written if len(written) <= 40 else written[:40] + "…"
+                raise DataProblem("data-not-a-number",
+                                  f"{name}: {where}, column {col} ('{header[col - 1]}') holds '{shown}', "
+                                  "which is not a number", "write plain numbers such as 12 or 3.5 (no thousands "
+                                  "separators, units or % signs: put the unit in the column's heading)")
+            numbers.append(number)
+        categories.append(category)
+        cells.append(tuple(c.strip() for c in row[1:]))
+        values.append(tuple(numbers))
+    return FigureData(rel, header, tuple(categories), tuple(cells), tuple(values))
+
+
+def _csv_lines(rows: list[list[str]], text: str) -> dict[int, int]:
+    """Record number (0 = header) -> the line of the file it starts on (blank lines and quoted line
+    breaks counted), so a message names the row a spreadsheet shows."""
+    import csv
+    import io
+
+    out: dict[int, int] = {}
+    reader = csv.reader(io.StringIO(text, newline=""))
+    n = 0
+    start = 1
+    for row in reader:
+        if any(c.strip() for c in row):
+            out[n] = start
+            n += 1
+        start = reader.line_num + 1
     return out

@@ -44,7 +44,7 @@ def test_attack_1_a_typst_attribute_is_refused_at_its_line_and_column(tmp_path: 
     assert [(f.gate, f.rule, f.line, f.col) for f in errors] == [
         ("attributes", "unknown-attribute", FIRST, col_of(folder, FIRST, "typst:text:fill"))]
     assert errors[0].message.startswith("the attribute 'typst:text:fill' is not allowed in a report")
-    assert "criteria, due, owner, paragraphs, to, width" in errors[0].hint
+    assert "criteria, data, due, owner, paragraphs, to, width" in errors[0].hint
 
 
 @pytest.mark.parametrize(("markdown", "name"), [
@@ -146,10 +146,10 @@ def test_the_schema_refuses_an_attribute_a_writer_gives_a_meaning_to(tmp_path: P
 
 
 def test_the_schema_file_is_valid_json_with_the_writer_safe_names() -> None:
-    from cjji.attributes import WRITER_SAFE
+    from cjji.attributes import CJJI_READS, WRITER_SAFE
 
     schema = json.loads((ROOT / "schemas" / "checks" / "attributes.schema.json").read_text())
-    assert set(schema["properties"]["attributes"]["propertyNames"]["enum"]) == set(WRITER_SAFE)
+    assert set(schema["properties"]["attributes"]["propertyNames"]["enum"]) == set(WRITER_SAFE | CJJI_READS)
 
 
 @cache

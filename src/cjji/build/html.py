@@ -33,7 +33,7 @@ from PIL import Image, UnidentifiedImageError
 
 from cjji import resolve, resources
 from cjji.atomic import write_bytes, write_text
-from cjji.blocks import labels_of
+from cjji.blocks import DataProblem, FigureData, data_limits, labels_of, read_figure_data
 from cjji.build.brand import Brand, load_brand
 from cjji.build.html_render import ContentsEntry, RenderOptions, render_tokens, sanitise
 from cjji.build.numbering import Numbering, number
@@ -176,6 +176,21 @@ def _report_image(report: Report, src: str) -> Path:
         raise _image_error(report, src, rule, exc.message, exc.hint) from None
 
 
+def _figure_data(report: Report, policy: Policy) -> Callable[[str], FigureData]:
+    """A figure's data file, read and validated as the files gate does (cjji.blocks)."""
+    def read(url: str) -> FigureData:
+        try:
+            return read_figure_data(url, resolve.report_files(report), data_limits(policy))
+        except DigestError as exc:
+            raise _image_error(report, url, "bad-folder", f"the report folder cannot be digested: {exc}",
+                               "run `cjji check`: it says what is wrong") from None
+        except DataProblem as exc:
+            line = next((n for n, text in enumerate(report.lines, 1) if url in text), 0)
+            col = report.lines[line - 1].find(url) + 1 if line else 0
+            raise HtmlBuildError(error(GATE, exc.rule, report.display, line, col, exc.message, exc.hint)) from None
+    return read
+
+
 def _size(path: Path) -> dict[str, str]:
     if path.suffix.lower() == ".svg":
         return {}
@@ -278,7 +293,8 @@ def render_body(report: Report, policy: Policy, image_attrs: Callable[[str], dic
     """The sanitised body (report, then the framework annex) and its contents entries."""
     tokens = resolved_tokens(report, policy, brand)  # the same numbers and cross-references as Word and PDF
     options = RenderOptions(numbering=report_numbering(report, brand), image_attrs=image_attrs,
-                            used_ids=set(report.section_ids), labels=labels_of(policy, report))
+                            used_ids=set(report.section_ids), labels=labels_of(policy, report),
+                            figure_data=_figure_data(report, policy))
     notes = next((i for i, t in enumerate(tokens) if t.type == "footnote_block_open"), len(tokens))
     parts = [render_tokens(tokens[:notes], options)]
     annex = _annex_tokens(report, policy)

@@ -32,8 +32,10 @@ from markdown_it.utils import EnvType, OptionsDict
 
 from cjji.attributes import WRITER_SAFE, safe_classes, safe_id
 from cjji.blocks import (
+    FigureData,
     Labels,
     criteria_marker,
+    data_caption,
     figure_caption,
     finding_details,
     finding_kind,
@@ -76,6 +78,8 @@ class RenderOptions:
     figure_count: int = 0
     annex_count: int = 0
     labels: Labels = field(default_factory=lambda: labels_of(None))  # checks/blocks.yml (cjji.blocks)
+    # a figure's data="data/days.csv" -> its validated data (cjji.blocks.read_figure_data); None: not shown
+    figure_data: Callable[[str], FigureData] | None = None
 
 
 def slug(text: str) -> str:
@@ -294,7 +298,7 @@ class ReportRenderer(RendererHTML):
     def _figure(self, image: Token, options: OptionsDict, env: EnvType) -> str:
         alt = self.plain_text(image.children or [], options, env)
         ident = safe_id(image.attrs.get("id"))
-        plain = Token("image", "img", 0, attrs={k: v for k, v in image.attrs.items() if k != "id"})
+        plain = Token("image", "img", 0, attrs={k: v for k, v in image.attrs.items() if k not in ("id", "data")})
         figure_id = _attr("id", str(ident)) if ident else ""
         caption = smarten(figure_caption(image, env["cjji"].figure_count, env["cjji"].labels))
         picture = self._img(plain, alt, env, with_title=False)
@@ -313,7 +317,29 @@ class ReportRenderer(RendererHTML):
                     f'<span class="visually-hidden">: {html.escape(caption or alt)}</span></a></p>\n')
         if caption:  # last child of the figure, as HTML requires
             out += f"<figcaption{_attr('id', caption_id) if caption_id else ''}>{html.escape(caption)}</figcaption>\n"
-        return out + "</figure>\n"
+        return out + "</figure>\n" + self._figure_data(image, env)
+
+    def _figure_data(self, image: Token, env: EnvType) -> str:
+        """The numbers behind a figure (`{data="data/days.csv"}`), folded away under the figure:
+        "Data for figure 2", a captioned table with column and row headers."""
+        opts: RenderOptions = env["cjji"]
+        url = image.attrs.get("data")
+        if url is None or opts.figure_data is None:
+            return ""
+        data = opts.figure_data(str(url))
+        number = opts.figure_count
+        summary = html.escape(opts.labels.word("figure_data").replace("{n}", str(number)))
+        caption = html.escape(smarten(data_caption(image, number, opts.labels)))
+        head = "".join(f'<th scope="col">{html.escape(h)}</th>' for h in data.header)
+        rows = "".join(
+            f'<tr><th scope="row">{html.escape(c)}</th>'
+            + "".join(f'<td class="number">{html.escape(v)}</td>' for v in row) + "</tr>\n"
+            for c, row in zip(data.categories, data.cells, strict=True))
+        caption_id = unique_id(f"figure-{number}-data-caption", opts.used_ids)
+        return (f'<details class="figure-data"><summary>{summary}</summary>\n'
+                f'<div class="table-wrap" role="region" aria-labelledby="{caption_id}" tabindex="0">'
+                f'<table>\n<caption id="{caption_id}">{caption}</caption>\n'
+                f"<thead><tr>{head}</tr></thead>\n<tbody>\n{rows}</tbody>\n</table></div>\n</details>\n")
 
     # tables ---------------------------------------------------------------------------------------
 
@@ -439,9 +465,9 @@ def _wide(img: str) -> bool:
 
 # The second wall: whatever the renderer emits passes this allow-list and nothing else does.
 ALLOWED_TAGS = frozenset({
-    "a", "abbr", "blockquote", "br", "caption", "code", "dd", "del", "div", "dl", "dt", "em", "figcaption",
+    "a", "abbr", "blockquote", "br", "caption", "code", "dd", "del", "details", "div", "dl", "dt", "em", "figcaption",
     "figure", "h2", "h3", "h4", "h5", "h6", "hr", "img", "li", "ol", "p", "pre", "s", "section",
-    "span", "strong", "sub", "sup", "table", "tbody", "td", "th", "thead", "tr", "ul",
+    "span", "strong", "sub", "summary", "sup", "table", "tbody", "td", "th", "thead", "tr", "ul",
 })
 ALLOWED_ATTRIBUTES = {
     "*": {"id", "class", "title", "aria-labelledby", "aria-label", "aria-hidden"},

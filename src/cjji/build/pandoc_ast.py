@@ -34,14 +34,17 @@ from markdown_it.token import Token
 from cjji import resolve
 from cjji.attributes import safe_classes, safe_id, safe_pairs
 from cjji.blocks import (
+    DataProblem,
     Labels,
     annex_letters,
     criteria_marker,
+    data_caption,
     figure_caption,
     figure_numbers,
     finding_details,
     finding_labels,
     labels_of,
+    read_figure_data,
     table_id,
     table_numbers,
 )
@@ -314,7 +317,8 @@ class Converter:
         if is_figure(tokens, i):
             self.line = self.source.line_of(inline) or self.line
             image = next(c for c in inline.children or [] if c.type == "image")
-            return [self.figure(image, self.figure_numbers.get(i, 0))]
+            fig = self.figure_numbers.get(i, 0)
+            return [self.figure(image, fig), *self.figure_data(image, fig)]
         inlines = self.inlines(inline)
         ident = safe_id(token.attrs.get("id"))  # an author's {#p-fees}: a link target, never printed
         if ident:  # Typst: a label on an empty box; Word: a bookmark
@@ -421,9 +425,43 @@ class Converter:
             if _LABEL.match(ident):
                 code += f" <{ident}>"
             return el("RawBlock", ["typst", code])
-        img = el("Image", [attr("", classes(image), token_attr(image)[2]), alt, [src, title]])
+        kvs = [kv for kv in token_attr(image)[2] if kv[0] != "data"]  # the data is printed as a table below
+        img = el("Image", [attr("", classes(image), kvs), alt, [src, title]])
         caption = [None, [el("Plain", caption_inlines)]] if caption_inlines else [None, []]
         return el("Figure", [attr(ident), caption, [el("Plain", [img])]])
+
+    def figure_data(self, image: Token, number: int) -> list[Node]:
+        """The table of a figure's data (`{data="data/days.csv"}`) right after it, captioned "Data for
+        figure 2: <caption>": the numbers behind the chart, for readers who cannot see it."""
+        url = image.attrs.get("data")
+        if url is None:
+            return []
+        try:
+            data = read_figure_data(str(url), self._files())
+        except DataProblem as exc:
+            self.error(image, exc.rule, exc.message, exc.hint)
+            return []
+        caption = text_inlines(smarten(data_caption(image, number, self.labels)))
+
+        def cell(text: str, align: str) -> list[Any]:
+            return [attr(), el(align), 1, 1, [el("Plain", text_inlines(text))] if text else []]
+
+        aligns = ["AlignLeft"] + ["AlignRight"] * len(data.series)
+        head = [[attr(), [cell(h, a) for h, a in zip(data.header, aligns, strict=True)]]]
+        body = [[attr(), [cell(c, "AlignLeft"), *(cell(v, "AlignRight") for v in row)]]
+                for c, row in zip(data.categories, data.cells, strict=True)]
+        rows = [[cell(h, a) for h, a in zip(data.header, aligns, strict=True)]]
+        rows += [[cell(c, "AlignLeft"), *(cell(v, "AlignRight") for v in row)]
+                 for c, row in zip(data.categories, data.cells, strict=True)]
+        colspecs = [[el(a), w] for a, w in zip(aligns, column_widths(rows), strict=True)]
+        return [el("Table", [
+            attr("", ["figure-data"]),
+            [None, [el("Plain", caption)]],
+            colspecs,
+            [attr(), head],
+            [[attr(), 1, [], body]],  # the first column heads its row
+            [attr(), []],
+        ])]
 
     def typst_image(self, token: Token, src: str, alt: list[Node]) -> str:
         args = [typst_string(src), f"alt: {typst_string(stringify(alt))}"]

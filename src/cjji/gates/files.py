@@ -5,6 +5,8 @@ errors, and so are images on the internet (the build would fetch them), and hidd
 files (`.chart.png`, `chart.png~`) and files in signoffs/, which the sign-off digest leaves out.
 Each image must exist and is checked by its content (cjji.gates.images): type, size and pixel
 count from checks/limits.yml, and SVG without scripts, event handlers or external references.
+A figure's data file (`{data="data/days.csv"}`) is a file the report uses too: it must be one of
+the report's digested files, and a CSV every format can show (cjji.blocks.read_figure_data).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from markdown_it.token import Token
 from PIL import Image, UnidentifiedImageError
 
 from cjji import digest, resolve
+from cjji.blocks import DataProblem, data_limits, read_figure_data
 from cjji.digest import DigestError
 from cjji.findings import Finding, warning
 from cjji.gates import images
@@ -156,6 +159,8 @@ def run(report: Report, context: Context) -> list[Finding]:
     counted: set[str] = set()
     total = 0
     for block, _token, url, is_image in _targets(report):
+        if is_image and "data" in _token.attrs:
+            findings += _data_findings(report, block, str(_token.attrs["data"]), data_limits(context.policy))
         cursor = cursors.get(id(block), 0)
         for needle in dict.fromkeys((local_path(url), url)):
             line, col, end = find_in_block(report, block, needle, cursor)
@@ -204,6 +209,22 @@ def run(report: Report, context: Context) -> list[Finding]:
                 "images.max_total_pixels), because building the PDF needs memory for every pixel",
                 "make the images smaller (a figure rarely needs more than 2000 pixels across) or use fewer"))
     return findings
+
+
+def _data_findings(report: Report, block: Token, url: str, limits: dict[str, int]) -> list[Finding]:
+    """A figure's data file: inside the report folder, digested, and a CSV of categories and numbers."""
+    line, col, _end = find_in_block(report, block, url, 0)
+    if not line:
+        line, col = (block.map[0] + 1 if block.map else 0), 1
+    problem = _where_problem(report, url, False) if url.strip() else None
+    if problem:
+        return [report.finding(ID, problem[0], line, col, problem[1].replace("the link", "the figure's data file", 1),
+                               problem[2])]
+    try:
+        read_figure_data(url, _files(report), limits)
+    except DataProblem as exc:
+        return [report.finding(ID, exc.rule, line, col, exc.message, exc.hint)]
+    return []
 
 
 GATE = Gate(ID, "Images and local links stay in the report folder; images are safe, "

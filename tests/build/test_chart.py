@@ -1,0 +1,195 @@
+"""Figures with data: `{data="data/days.csv"}` names the numbers behind a chart; cjji validates the
+CSV once (located errors), and every format prints it as a table after the figure (issue 14)."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from hostile_support import context, report_with
+from support import ROOT
+
+from cjji.blocks import read_figure_data
+from cjji.findings import Finding
+from cjji.gates import files
+from cjji.report import load
+
+CHART_PNG = ROOT / "tests" / "fixtures" / "build" / "2027-all-constructs" / "images" / "chart.png"
+DAYS = "Area,Days to first update,Target\nNorth East,12,10\n\"South, West\",9.5,10\nWales,21,10\n"
+FIGURE = ('![Bar chart of days to the first update, by area](images/chart.png "Days to update victims, by area")'
+          '{data="data/days.csv"}')
+
+
+def _folder(tmp_path: Path, body: str = FIGURE, csv: str | bytes | None = DAYS, name: str = "days.csv") -> Path:
+    folder = report_with(tmp_path, body)
+    (folder / "images").mkdir(exist_ok=True)
+    shutil.copy(CHART_PNG, folder / "images" / "chart.png")
+    if csv is not None:
+        (folder / "data").mkdir(exist_ok=True)
+        target = folder / "data" / name
+        target.write_bytes(csv.encode() if isinstance(csv, str) else csv)
+    return folder
+
+
+def _figure_line(folder: Path) -> int:
+    lines = (folder / "report.md").read_text(encoding="utf-8").split("\n")
+    return next(n for n, text in enumerate(lines, 1) if 'data="' in text)
+
+
+def _data_findings(folder: Path) -> list[Finding]:
+    return [f for f in files.run(load(folder), context()) if f.rule.startswith("data-") or "data file" in f.message]
+
+
+# -- the model: the CSV is read and validated, errors located ------------------------------------
+
+def test_a_good_csv_is_read_as_categories_and_numbers(tmp_path: Path) -> None:
+    folder = _folder(tmp_path)
+    assert _data_findings(folder) == []
+    data = read_figure_data("data/days.csv", {"data/days.csv": folder / "data" / "days.csv"})
+    assert data.header == ("Area", "Days to first update", "Target")
+    assert data.categories == ("North East", "South, West", "Wales")
+    assert data.cells[1] == ("9.5", "10") and data.values[1] == (9.5, 10.0)
+
+
+@pytest.mark.parametrize(("csv", "rule", "words"), [
+    ("Area,Days\nNorth,12\nSouth,9,4\n", "data-ragged", "CSV row 3 has 3 cells; the header row has 2"),
+    ("Area,Days\nNorth,12\nSouth,about 9\n", "data-not-a-number",
+     "CSV row 3, column 2 ('Days') holds 'about 9', which is not a number"),
+    ("Area,Days\n\nNorth,12\n\nSouth,1e999\n", "data-not-a-number", "CSV row 5, column 2"),
+    ("Area,Days\nNorth,NaN\n", "data-not-a-number", "holds 'NaN'"),
+    ("Area,Days\nNorth,\n", "data-not-a-number", "holds ''"),
+    ("Area\nNorth\n", "data-no-series", "has one column"),
+    ("Area,Days\n", "data-empty", "no data rows"),
+    ("", "data-empty", "is empty"),
+    (b"Area,Days\nNorth,\xff\n", "data-not-utf8", "is not UTF-8 text"),
+    ("Area,Days\n" + "".join(f"Place {n},{n}\n" for n in range(61)), "data-too-many-rows",
+     "has 61 data rows; the limit is 60 (checks/limits.yml data.max_rows)"),
+])
+def test_a_bad_csv_is_an_error_at_the_figure_naming_the_row_and_column(
+        tmp_path: Path, csv: str | bytes, rule: str, words: str) -> None:
+    folder = _folder(tmp_path, csv=csv)
+    [found] = _data_findings(folder)
+    assert found.severity == "error" and found.rule == rule
+    assert words in found.message and "data/days.csv" in found.message
+    assert found.line == _figure_line(folder) and found.col > 1
+    assert found.file.endswith("report.md")
+
+
+def test_a_missing_data_file_is_located_at_the_figure(tmp_path: Path) -> None:
+    folder = _folder(tmp_path, csv=None)
+    [found] = _data_findings(folder)
+    assert found.rule == "data-missing" and found.line == _figure_line(folder)
+    assert "'data/days.csv' does not exist in the report folder" in found.message
+
+
+@pytest.mark.parametrize("url", ["data/.days.csv", "../days.csv", "signoffs/days.csv"])
+def test_a_data_file_the_digest_does_not_cover_is_refused(tmp_path: Path, url: str) -> None:
+    folder = _folder(tmp_path, body=FIGURE.replace("data/days.csv", url), name=".days.csv")
+    (folder / "signoffs").mkdir(exist_ok=True)
+    (folder / "signoffs" / "days.csv").write_text(DAYS)
+    (tmp_path / "days.csv").write_text(DAYS)
+    [found] = _data_findings(folder)
+    assert found.severity == "error" and found.line == _figure_line(folder)
+    assert found.rule in ("hidden-file", "outside", "signoffs-file")
+
+
+def test_a_symbolic_link_out_of_the_folder_is_refused(tmp_path: Path) -> None:
+    folder = _folder(tmp_path, csv=None)
+    outside = tmp_path / "elsewhere.csv"
+    outside.write_text(DAYS)
+    (folder / "data").mkdir()
+    (folder / "data" / "days.csv").symlink_to(outside)
+    [found] = _data_findings(folder)
+    assert found.rule == "symlink-outside" and found.line == _figure_line(folder)
+
+
+def test_the_data_attribute_is_allowed_on_images_only_and_must_name_a_csv(tmp_path: Path) -> None:
+    from cjji.gates import attributes
+
+    folder = _folder(tmp_path, body=FIGURE + '\n\n[w]{data="data/days.csv"}\n\n'
+                     + FIGURE.replace("data/days.csv", "data/days.txt"))
+    found = attributes.run(load(folder), context())
+    lines = (folder / "report.md").read_text(encoding="utf-8").split("\n")
+    assert {lines[f.line - 1][:3] for f in found} == {"[w]", "![B"}, found
+    assert len(found) == 2
+
+
+# -- every format prints the data after the figure ------------------------------------------------
+
+HOSTILE_CATEGORY = 'South <b>"West"</b> & <script>alert(1)</script>'
+QUOTED = HOSTILE_CATEGORY.replace('"', '""')
+BUILD_CSV = f'Area,Days,Target\nNorth East,12,10\n"{QUOTED}",9.5,10\nWales,21,10\n'
+
+
+@pytest.fixture(scope="module")
+def outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    from cjji.build.docx import build_docx
+    from cjji.build.html import build_html
+    from cjji.build.pdf import build_pdf
+    from cjji.policy import load_policy
+
+    tmp = tmp_path_factory.mktemp("chart")
+    folder = _folder(tmp, csv=BUILD_CSV)
+    report, policy = load(folder), load_policy(ROOT)
+    out = tmp / "out"
+    return {"html": build_html(report, policy, out / "r.html"), "pdf": build_pdf(report, policy, out / "r.pdf"),
+            "docx": build_docx(report, policy, out / "r.docx")}
+
+
+def _cells(rows: list[list[str]]) -> list[list[str]]:
+    return [[" ".join(c.split()) for c in row] for row in rows]
+
+
+EXPECTED = [["Area", "Days", "Target"], ["North East", "12", "10"], [HOSTILE_CATEGORY, "9.5", "10"],
+            ["Wales", "21", "10"]]
+
+
+def test_html_shows_the_data_in_a_details_table_right_after_the_figure(outputs: dict[str, Path]) -> None:
+    from lxml import html as lxml_html
+
+    page = lxml_html.fromstring(outputs["html"].read_bytes())
+    [details] = page.xpath("//details")
+    figure = details.getprevious()
+    assert figure.tag == "figure" and figure.findtext("figcaption") == "Figure 3: Days to update victims, by area"
+    assert details.tag == "details" and "figure-data" in details.get("class", "")
+    assert details.findtext("summary") == "Data for figure 3"
+    [table] = details.iter("table")
+    assert table.findtext("caption") == "Data for figure 3: Days to update victims, by area"
+    assert [th.get("scope") for th in table.xpath("./thead/tr/th")] == ["col"] * 3
+    assert [th.get("scope") for th in table.xpath("./tbody/tr/th")] == ["row"] * 3
+    rows = [[c.text_content() for c in tr.xpath("./th|./td")] for tr in table.iter("tr")]
+    assert _cells(rows) == EXPECTED
+    text = outputs["html"].read_text(encoding="utf-8")
+    assert "<script>alert" not in text and "<b>" not in text and 'data-data=' not in text
+
+
+def test_word_shows_the_data_as_a_table_after_the_figure(outputs: dict[str, Path]) -> None:
+    from docx import Document
+    from docx.oxml.ns import qn
+
+    doc = Document(str(outputs["docx"]))
+    body = doc.element.body
+    paragraphs = [p for p in body.iter(qn("w:p"))
+                  if "Data for figure 3" in "".join(t.text or "" for t in p.iter(qn("w:t")))]
+    assert paragraphs, "no caption naming the figure's data"
+    table = next(t for t in doc.tables if len(t.rows) > 1 and "North East" in t.rows[1].cells[0].text)
+    rows = [[cell.text for cell in row.cells] for row in table.rows]
+    assert _cells(rows) == EXPECTED
+    drawing = next(d for d in body.iter(qn("w:drawing"))
+                   if any("days to the first update" in (pr.get("descr") or "") for pr in d.iter(qn("wp:docPr"))))
+    order = list(body.iter(qn("w:drawing"), qn("w:tbl")))
+    assert order.index(table._tbl) == order.index(drawing) + 1  # right after the figure
+
+
+def test_pdf_shows_the_data_as_a_table_after_the_figure(outputs: dict[str, Path]) -> None:
+    text = subprocess.run(["pdftotext", "-layout", str(outputs["pdf"]), "-"], capture_output=True, text=True,
+                          check=True).stdout.replace("\u201c", '"').replace("\u201d", '"')  # typographic quotes
+    caption = text.index("Figure 3: Days to update victims, by area")
+    data = text.index("Data for figure 3: Days to update victims, by area")
+    assert caption < data
+    table = text[data:]
+    for row in EXPECTED:
+        assert re.search(r"\s+".join(re.escape(c) for c in row), table), row
