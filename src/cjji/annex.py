@@ -18,14 +18,13 @@ import re
 from typing import Any
 
 from cjji.attributes import is_id
-from cjji.blocks import Section, enclosing_heading, judgements, recommendations, sections
+from cjji.blocks import Labels, Section, enclosing_heading, judgements, labels_of, recommendations, sections
 from cjji.bodies import addressees
 from cjji.build.numbering import number
 from cjji.gates._framework import (
     coverage_sections,
     cross_cutting_issues,
     listing,
-    long_date,
     mapping,
     parse_date,
     principles,
@@ -33,8 +32,6 @@ from cjji.gates._framework import (
 from cjji.policy import Policy
 from cjji.report import Report
 
-TITLE = "How this inspection meets the joint inspection framework"
-_KIND_WORDS = {"equality": "An equality", "welsh-language": "A Welsh language"}
 _SPECIAL = re.compile(r"([\\`*_{}\[\]<>|~^$&])")  # [ is escaped, so ( ) ! cannot start a link
 
 
@@ -49,10 +46,22 @@ def _heading(level: int, text: str, ident: str) -> str:
     return f"{'#' * level} {escape(text)} {{#annex-{ident} .unnumbered}}"
 
 
-def _table(header: list[str], rows: list[list[str]]) -> str:
-    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+def _table(header: list[str], rows: list[list[str]], caption: str = "") -> str:
+    """A pipe table; `caption` (checks/labels.yml, in the report's language) becomes its
+    `Table: ...` paragraph, so every format prints "Table 4: <caption>"."""
+    lines = ["| " + " | ".join(escape(h) for h in header) + " |", "|" + "|".join("---" for _ in header) + "|"]
     lines += ["| " + " | ".join(cell or " " for cell in row) + " |" for row in rows]
-    return "\n".join(lines)
+    table = "\n".join(lines)
+    return f"{table}\n\nTable: {escape(caption)}" if caption else table
+
+
+def _words(labels: Labels, key: str, **fields: Any) -> str:
+    """checks/labels.yml's annex.<key> in the report's language."""
+    return str(labels.text("annex", key, **fields))
+
+
+def _columns(labels: Labels, key: str) -> list[str]:
+    return [str(c) for c in labels.text("annex", key)]
 
 
 def _numbers(report: Report) -> dict[int, str]:
@@ -83,18 +92,18 @@ def section_link(report: Report, ident: str) -> str:
     return link(_label(report, section), ident)
 
 
-def _coverage_cell(report: Report, entry: Any) -> str:
+def _coverage_cell(report: Report, entry: Any, labels: Labels) -> str:
     entry = mapping(entry)
     ids = coverage_sections(entry)
     if ids:
         return ", ".join(section_link(report, s) for s in ids)
     reason = entry.get("not_applicable")
     if isinstance(reason, str) and reason.strip():
-        return f"Not applicable: {escape(reason)}"
-    return "Not recorded"
+        return escape(_words(labels, "not_applicable", reason=" ".join(reason.split())))
+    return escape(_words(labels, "not_recorded"))
 
 
-def _criteria(report: Report) -> str:
+def _criteria(report: Report, labels: Labels) -> str:
     cited: dict[str, list[str]] = {}
     for judgement in judgements(report):
         heading = enclosing_heading(report, judgement.token_index)
@@ -107,71 +116,72 @@ def _criteria(report: Report) -> str:
         item = mapping(item)
         ident = str(item.get("id", ""))
         where = ", ".join(section_link(report, s) for s in cited.get(ident, []))
-        text = item.get("text") or "The published standard as a whole"
+        text = item.get("text") or _words(labels, "criteria_whole")
         source = escape(item.get("source", ""))
         address = item.get("address")
         if isinstance(address, str) and address.startswith("https://") and not _SPECIAL.search(address):
             source = f"[{source}](<{address}>)" if source else f"<{address}>"
         rows.append([escape(ident), escape(text), source, where])
-    intro = ("We judged the agencies against these criteria, and disclosed them before fieldwork "
-             "(Annex A, principle 7).")
+    intro = escape(_words(labels, "criteria_intro"))
     if not rows:
-        return f"{intro}\n\nNo criteria are recorded."
-    return f"{intro}\n\n" + _table(["Criterion", "What we looked for", "Source", "Where we report on it"], rows)
+        return f"{intro}\n\n{escape(_words(labels, 'criteria_none'))}"
+    return f"{intro}\n\n" + _table(_columns(labels, "criteria_columns"), rows, _words(labels, "criteria_caption"))
 
 
-def _principles(report: Report, policy: Policy) -> str:
+def _principles(report: Report, policy: Policy, labels: Labels) -> str:
     claimed = mapping(report.meta.get("principles"))
     rows = []
     for principle in principles(policy):
         name = f"{principle.get('number', '')}. {principle.get('name', '')}"
         rows.append([escape(name), escape(principle.get("text", "")),
-                     _coverage_cell(report, claimed.get(str(principle.get("id"))))])
-    intro = ("The joint inspection framework adopts the ten principles of public sector inspection "
-             "in its Annex A. This table shows where this report meets each one.")
-    return f"{intro}\n\n" + _table(["Principle", "What Annex A says", "Where this report meets it"], rows)
+                     _coverage_cell(report, claimed.get(str(principle.get("id"))), labels)])
+    intro = escape(_words(labels, "principles_intro"))
+    return f"{intro}\n\n" + _table(_columns(labels, "principles_columns"), rows, _words(labels, "principles_caption"))
 
 
-def _cross_cutting(report: Report, policy: Policy) -> str:
+def _cross_cutting(report: Report, policy: Policy, labels: Labels) -> str:
     covered = mapping(report.meta.get("cross_cutting"))
-    rows = [[escape(issue.get("name", "")), _coverage_cell(report, covered.get(str(issue.get("id"))))]
+    rows = [[escape(issue.get("name", "")), _coverage_cell(report, covered.get(str(issue.get("id"))), labels)]
             for issue in cross_cutting_issues(policy)]
-    intro = ("Every joint inspection has regard to three cross-cutting issues (framework "
-             "paragraphs 3.1 and 11.1).")
-    return f"{intro}\n\n" + _table(["Issue", "Where this report covers it"], rows)
+    intro = escape(_words(labels, "cross_cutting_intro"))
+    return f"{intro}\n\n" + _table(_columns(labels, "cross_cutting_columns"), rows,
+                                     _words(labels, "cross_cutting_caption"))
 
 
-def _impact(report: Report) -> str:
+def _impact(report: Report, labels: Labels) -> str:
     assessment = mapping(report.meta.get("impact_assessment"))
     if not assessment:
-        return "No impact assessment is recorded."
+        return escape(_words(labels, "impact_none"))
     kind = str(assessment.get("kind", ""))
-    kind = _KIND_WORDS.get(kind, f"A {kind.replace('-', ' ')}")
+    kind = str(mapping(labels.text("annex", "impact_kinds")).get(kind) or kind.replace("-", " "))
     completed = parse_date(assessment.get("completed"))
-    when = f" on {long_date(completed)}" if completed else ""
-    text = f"{kind} impact assessment was completed{when} (framework paragraph 12.2)."
+    if completed:
+        text = _words(labels, "impact_done", kind=kind, date=labels.date(completed))
+    else:
+        text = _words(labels, "impact_done_undated", kind=kind)
+    text = text[:1].upper() + text[1:]
     outcome = assessment.get("outcome")
     if isinstance(outcome, str) and outcome.strip():
-        text += f" Outcome: {outcome.strip().rstrip('.')}."
+        text += " " + _words(labels, "impact_outcome", outcome=outcome.strip().rstrip("."))
     return escape(text)
 
 
-def _recommendations_table(report: Report, policy: Policy) -> str:
+def _recommendations_table(report: Report, policy: Policy, labels: Labels) -> str:
     rows = []
     for n, block in enumerate(recommendations(report), start=1):  # numbered as every format labels them
         due = parse_date(block.attrs.get("due"))
         rows.append([
             link(n, block.id) if block.id else escape(n),
             escape(block.text),
-            escape("; ".join(a.name for a in addressees(block.attrs, policy))),
-            escape(long_date(due)) if due else escape(block.attrs.get("due", "")),
+            escape("; ".join(a.name_in(labels.code) for a in addressees(block.attrs, policy))),
+            escape(labels.date(due)) if due else escape(block.attrs.get("due", "")),
         ])
     if not rows:
-        return "This report makes no recommendations."
-    return _table(["No.", "Recommendation", "Addressed to", "Due by"], rows)
+        return escape(_words(labels, "recommendations_none"))
+    return _table(_columns(labels, "recommendations_columns"), rows, _words(labels, "recommendations_caption"))
 
 
-def _follow_up(report: Report) -> str:
+def _follow_up(report: Report, labels: Labels) -> str:
     """The generated counts ("Of the 4 recommendations in X, 1 had been achieved ...") and each
     earlier item's status and evidence (Annex A principles 1 and 10)."""
     from cjji.gates.follow_up import items, summary
@@ -180,7 +190,7 @@ def _follow_up(report: Report) -> str:
              escape(str(i.get("status", "")).replace("-", " ")), escape(i.get("evidence", ""))]
             for i in items(report)]
     return "\n\n".join([*(escape(sentence) for sentence in summary(report)),
-                         _table(["Earlier item", "Kind", "Status", "What we found"], rows)])
+                         _table(_columns(labels, "follow_up_columns"), rows, _words(labels, "follow_up_caption"))])
 
 
 def framework_annex(report: Report, policy: Policy) -> str:
@@ -188,26 +198,28 @@ def framework_annex(report: Report, policy: Policy) -> str:
     sets report.extra["framework_annex"] to False: the annex describes an inspection)."""
     if report.extra.get("framework_annex") is False:
         return ""
+    labels = labels_of(policy, report)  # checks/labels.yml: the annex's words in the report's language
+    quoted = _words(labels, "quoted")  # a Welsh edition: the framework is quoted in English
     parts = [
-        _heading(1, TITLE, "framework"),
-        "This annex shows how the inspection meets the joint inspection framework agreed by the "
-        "criminal justice chief inspectors. It is generated from the report itself.",
-        _heading(2, "Criteria", "framework-criteria"),
-        _criteria(report),
-        _heading(2, "The ten principles of inspection", "framework-principles"),
-        _principles(report, policy),
-        _heading(2, "Cross-cutting issues", "framework-cross-cutting"),
-        _cross_cutting(report, policy),
-        _heading(2, "Impact assessment", "framework-impact"),
-        _impact(report),
-        _heading(2, "Recommendations", "framework-recommendations"),
-        _recommendations_table(report, policy),
+        _heading(1, _words(labels, "title"), "framework"),
+        escape(_words(labels, "intro")) + (" " + escape(quoted) if quoted.strip() else ""),
+        _heading(2, _words(labels, "criteria"), "framework-criteria"),
+        _criteria(report, labels),
+        _heading(2, _words(labels, "principles"), "framework-principles"),
+        _principles(report, policy, labels),
+        _heading(2, _words(labels, "cross_cutting"), "framework-cross-cutting"),
+        _cross_cutting(report, policy, labels),
+        _heading(2, _words(labels, "impact"), "framework-impact"),
+        _impact(report, labels),
+        _heading(2, _words(labels, "recommendations"), "framework-recommendations"),
+        _recommendations_table(report, policy, labels),
     ]
     if isinstance(report.meta.get("follows_up"), dict):
-        parts += [_heading(2, "Follow-up of the earlier inspection", "framework-follow-up"), _follow_up(report)]
+        parts += [_heading(2, _words(labels, "follow_up"), "framework-follow-up"), _follow_up(report, labels)]
     return "\n\n".join(parts) + "\n"
 
 
 def recommendations_list(report: Report, policy: Policy) -> str:
-    return "\n\n".join([_heading(1, "Recommendations", "recommendations"),
-                        _recommendations_table(report, policy)]) + "\n"
+    labels = labels_of(policy, report)
+    return "\n\n".join([_heading(1, _words(labels, "recommendations"), "recommendations"),
+                        _recommendations_table(report, policy, labels)]) + "\n"

@@ -272,6 +272,17 @@ class Labels:
     language: str = "en-GB"  # the BCP 47 tag every format declares (Word, PDF /Lang, <html lang>)
     months: tuple[str, ...] = ()  # month names for dates; empty: English
     code: str = ENGLISH  # the report's `lang`
+    texts: dict[str, Any] = field(default_factory=dict)  # checks/labels.yml `text`: front, page, annex
+    report_types: dict[str, str] = field(default_factory=dict)  # type id -> its name in this language
+
+    def text(self, part: str, key: str, **fields: Any) -> Any:
+        """checks/labels.yml's words for `part` ("front", "page", "annex") and `key`, with any
+        {placeholders} filled from `fields`: Word, PDF and HTML print these, never words of their own."""
+        try:
+            value = self.texts[part][key]
+        except KeyError:
+            raise LookupError(f"checks/labels.yml has no text {part}.{key} for the language '{self.code}'") from None
+        return value.format(**fields) if fields and isinstance(value, str) else value
 
     def word(self, key: str) -> str:
         return self.words.get(key) or _ENGLISH_WORDS[key]
@@ -309,21 +320,24 @@ def labels_of(policy: Any, language: Any = None) -> Labels:
     if code != ENGLISH and policy is not None:
         entry = (policy.get("labels") or {}).get("languages", {}).get(code)
         if isinstance(entry, dict):
-            return _labels(entry, policy, code)
+            return _labels(entry, policy, code, entry.get("text"))
+    english = ((policy.get("labels") or {}).get("english") or {}).get("text") if policy is not None else None
     data = policy.get("blocks") if policy is not None else None
     if not isinstance(data, dict):
-        return Labels({kind: kind.replace("-", " ").capitalize() for kind in KINDS}, policy=policy)
-    return _labels(data, policy, ENGLISH)
+        return Labels({kind: kind.replace("-", " ").capitalize() for kind in KINDS}, policy=policy,
+                      texts=dict(english or {}))
+    return _labels(data, policy, ENGLISH, english)
 
 
-def _labels(data: dict[str, Any], policy: Any, code: str) -> Labels:
+def _labels(data: dict[str, Any], policy: Any, code: str, texts: Any = None) -> Labels:
     words = dict(_ENGLISH_WORDS)
     words.update({k: str(v) for k, v in (data.get("references") or {}).items()})
     words.update({k: str(v) for k, v in (data.get("details") or {}).items()})
     return Labels(dict(data["kinds"]), str(data.get("table", "Table")), str(data.get("annex", "Annex")), policy,
                   figure=str(data.get("figure", "Figure")), contents=str(data.get("contents", "Contents")),
                   words=words, language=str(data.get("language", "en-GB")),
-                  months=tuple(str(m) for m in data.get("months") or ()), code=code)
+                  months=tuple(str(m) for m in data.get("months") or ()), code=code,
+                  texts=dict(texts or {}), report_types=dict(data.get("report_types") or {}))
 
 
 def reference_text(label: str) -> str:

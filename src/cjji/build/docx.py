@@ -41,7 +41,15 @@ from cjji.build.pandoc_ast import (
     document,
     meta_string,
 )
-from cjji.build.publication import LANGUAGE, FrontMatter, Publication, body_blocks, front_matter, publication
+from cjji.build.publication import (
+    LANGUAGE,
+    FrontMatter,
+    Publication,
+    body_blocks,
+    front_matter,
+    page_words,
+    publication,
+)
 from cjji.build.reference_docx import reference_docx
 from cjji.build.sandbox import build_limits
 from cjji.policy import Policy
@@ -68,8 +76,8 @@ def build_docx(report: Report, policy: Policy, dest: Path) -> Path:
                       memory_mb=limits["memory_mb"])
     doc = Document(io.BytesIO(data))
     set_properties(doc, pub, labels.language)
-    add_cover(doc, pub, brand, policy, front_matter(report, policy, brand))
-    add_header_footer(doc, pub)
+    add_cover(doc, pub, brand, policy, front_matter(report, policy, brand), str(labels.text("page", "logo")))
+    add_header_footer(doc, pub, page_words(str(labels.text("page", "footer"))))
     mark_tables(doc)
     set_image_descriptions(doc)
     numbers = real_numbering(doc)
@@ -162,7 +170,7 @@ def logo_png(svg: Path) -> bytes:
 
 
 def add_cover(doc: DocumentObject, pub: Publication, brand: Brand, policy: Policy,
-              front: FrontMatter | None = None) -> None:
+              front: FrontMatter | None = None, logo_alt: str = "{name}") -> None:
     """The cover (the brand band with title and subtitle, the date, the inspectorates' logos with
     the lead first, the joint mark), then the front matter (inside cover: copyright, licence,
     ISBN and number, other formats; "Who we are"), before pandoc's contents. The cover is a
@@ -187,11 +195,11 @@ def add_cover(doc: DocumentObject, pub: Publication, brand: Brand, policy: Polic
         if k:
             logos.add_run("   ")
         logos.add_run().add_picture(io.BytesIO(logo_png(path)), height=LOGO_HEIGHT)
-        _describe_last_picture(logos, f"{names.get(code, {}).get('name', code)} logo")
+        _describe_last_picture(logos, logo_alt.format(name=names.get(code, {}).get("name", code)))
     mark = _insert_before(anchor, doc, "", "Body Text")
     mark.paragraph_format.space_before = Pt(330 if len(pub.inspectorates) <= 3 else 270)
     mark.add_run().add_picture(io.BytesIO(logo_png(brand.joint_logo)), height=Mm(14))
-    _describe_last_picture(mark, f"{brand.name} logo")
+    _describe_last_picture(mark, logo_alt.format(name=brand.name))
     _section_break(anchor, doc, "cover")
     notices = (front.notices if front is not None else
                [[(brand.licence_text(pub.year), "")]])
@@ -207,6 +215,8 @@ def add_cover(doc: DocumentObject, pub: Publication, brand: Brand, policy: Polic
         _bookmark(heading, "cjji-who-we-are")  # the contents' entry links here
         for statement in front.who_we_are:
             para = _insert_before(anchor, doc, "", "Body Text")
+            if statement.before:
+                para.add_run(statement.before)
             run = para.add_run(statement.name)
             run.bold = True
             run.font.color.rgb = RGBColor.from_string(brand.colours["primary"][1:].upper())
@@ -379,10 +389,11 @@ def _field(paragraph: Paragraph, instruction: str) -> None:
     run._r.extend([begin, text, separate, shown, end])
 
 
-def add_header_footer(doc: DocumentObject, pub: Publication) -> None:
+def add_header_footer(doc: DocumentObject, pub: Publication, words: list[str]) -> None:
     """With the cover and front matter in sections of their own (add_cover): no header or footer on
     the cover; the front matter's page number in roman; in the body the title in the header and
-    'Page X' in the footer, X counting from the body's first page (as the PDF prints them)."""
+    'Page X' in the footer, X counting from the body's first page (as the PDF prints them). `words`:
+    checks/labels.yml's page.footer around the numbers (publication.page_words: "Page", "of", "")."""
     sections = list(doc.sections)
     body = sections[-1]
     final = body._sectPr
@@ -412,11 +423,13 @@ def add_header_footer(doc: DocumentObject, pub: Publication) -> None:
     footer = body.footer.paragraphs[0]
     footer.style = doc.styles["Footer"]
     footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    footer.add_run("Page ")
+    footer.add_run(f"{words[0]} ")
     _field(footer, "PAGE")
     if len(sections) == 1:
-        footer.add_run(" of ")
+        footer.add_run(f" {words[1]} ")
         _field(footer, "NUMPAGES")
+        if words[2]:
+            footer.add_run(f" {words[2]}")
     # else no "of Y": NUMPAGES would count the cover and front matter too, and LibreOffice shows
     # SECTIONPAGES (the body's own count) as a fixed "1"
 

@@ -38,7 +38,14 @@ from cjji.build.brand import Brand, load_brand
 from cjji.build.html_render import ContentsEntry, RenderOptions, render_tokens, sanitise
 from cjji.build.numbering import Numbering, number
 from cjji.build.pandoc_ast import BuildError
-from cjji.build.publication import FrontMatter, front_matter, publication_date, report_numbering, resolved_tokens
+from cjji.build.publication import (
+    FrontMatter,
+    front_matter,
+    page_words,
+    publication_date,
+    report_numbering,
+    resolved_tokens,
+)
 from cjji.build.typography import smarten
 from cjji.dates import long_date
 from cjji.digest import DigestError
@@ -112,10 +119,16 @@ def _font_stack(families: list[str], generic: str) -> str:
     return ", ".join([*safe, generic])
 
 
-def page_css(brand: Brand) -> str:
+def _css_string(text: str) -> str:
+    """`text` as a CSS string literal."""
+    return '"' + " ".join(text.split()).replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def page_css(brand: Brand, page_words: tuple[str, str] = ("Page", "of")) -> str:
     """The stylesheet, filled from brand.yml; colours that would fail WCAG AA contrast are
     replaced by the brand's text colour (or white on dark fills), so a brand edit can't make
-    the page inaccessible."""
+    the page inaccessible. `page_words`: the printed page's footer words (checks/labels.yml
+    page.footer, "Tudalen 3 o 10" in Welsh)."""
     colours = {k: v for k, v in brand.colours.items() if _COLOUR.match(v)}
     text, background = colours.get("text", "#0b0c0c"), colours.get("background", "#ffffff")
     primary = colours.get("primary", text)
@@ -136,6 +149,7 @@ def page_css(brand: Brand) -> str:
     }
     template = html_environment(brand.root).get_template(CSS_TEMPLATE)
     return template.render(
+        page_words=[_css_string(w) for w in page_words],
         colours=css_colours,
         fonts={
             "body": _font_stack(brand.fonts.get("body", []), "sans-serif"),
@@ -346,10 +360,17 @@ def page_context(report: Report, policy: Policy, brand: Brand, folder: str,
     given = meta.get("publication")
     publication: dict[str, Any] = given if isinstance(given, dict) else {}
     date_text, date_iso = _long_date(publication.get("date"))
+    labels = labels_of(policy, report)  # checks/labels.yml: the page's words in the report's language
+    if date_iso:
+        date_text = labels.date(date_iso)
     kind = str(meta.get("type", "joint inspection"))
     type_label = kind.replace("-", " ").capitalize()
     if not type_label.endswith("inspection"):
         type_label += " inspection"
+    type_label = labels.report_types.get(kind, type_label)
+    front = front_matter(report, policy, brand)
+    words = page_words(str(labels.text("page", "footer")))
+    footer_words = (words[0], words[1])  # "Page", "of": the printed page's footer
     lead = meta.get("lead")
     return {
         "title": smarten(str(meta.get("title", report.id))),
@@ -363,12 +384,14 @@ def page_context(report: Report, policy: Policy, brand: Brand, folder: str,
         "publisher": brand.publisher,
         "joint_logo": assets[joint_rel].href,
         "logos": logos,
-        "licence": licence_notice(brand, date_iso[:4] or str(dt.date.today().year)),
-        "css": Markup(page_css(brand)),
+        "licence": front_context(front)["notices"][0],  # Crown copyright and the licence, as on the inside cover
+        "css": Markup(page_css(brand, footer_words)),
         "report_id": report.id,
-        "front": front_context(front_matter(report, policy, brand)),
-        "lang": labels_of(policy, report).language,  # cy for a Welsh edition
-        "contents_title": labels_of(policy, report).contents,
+        "front": front_context(front),
+        "lang": labels.language,  # cy for a Welsh edition
+        "contents_title": labels.contents,
+        "words": {k: labels.text("page", k) for k in ("published", "lead", "inspectorates", "version", "skip",
+                                                      "logos")},  # checks/labels.yml: "Published" ...
     }
 
 
@@ -383,7 +406,8 @@ def front_context(front: FrontMatter) -> dict[str, Any]:
         "about_title": front.about_title,
         "notices": [paragraph(p) for p in front.notices],
         "who_we_are_title": front.who_we_are_title,
-        "who_we_are": [{"name": smarten(s.name), "does": smarten(s.does)} for s in front.who_we_are],
+        "who_we_are": [{"name": smarten(s.name), "does": smarten(s.does), "before": smarten(s.before)}
+                       for s in front.who_we_are],
     }
 
 

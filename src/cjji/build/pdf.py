@@ -14,7 +14,15 @@ from cjji.blocks import labels_of
 from cjji.build import pandoc
 from cjji.build.brand import Brand, load_brand
 from cjji.build.pandoc_ast import BuildError, document, typst_string
-from cjji.build.publication import FrontMatter, Publication, body_blocks, front_matter, project_relative, publication
+from cjji.build.publication import (
+    FrontMatter,
+    Publication,
+    body_blocks,
+    front_matter,
+    page_words,
+    project_relative,
+    publication,
+)
 from cjji.build.sandbox import LimitError, ToolError, build_limits, compile_typst, typst_root
 from cjji.digest import DigestError
 from cjji.findings import error
@@ -55,13 +63,14 @@ def brand_value(brand: Brand) -> dict[str, Any]:
     }
 
 
-def logos(pub: Publication, brand: Brand, names: dict[str, dict[str, Any]]) -> list[dict[str, str]]:
+def logos(pub: Publication, brand: Brand, names: dict[str, dict[str, Any]], alt: str) -> list[dict[str, str]]:
+    """The inspectorates' logos, the lead first; `alt` is checks/labels.yml's page.logo ("{name} logo")."""
     found = []
     for code in pub.inspectorates:
         path = brand.logo(code)
         if path is not None:
             name = str(names.get(code, {}).get("name", code))
-            found.append({"path": project_relative(path, brand.root), "alt": f"{name} logo"})
+            found.append({"path": project_relative(path, brand.root), "alt": alt.format(name=name)})
     return found
 
 
@@ -72,7 +81,7 @@ def front_value(front: FrontMatter) -> dict[str, Any]:
         "notices": [[{"text": text, "href": href, "before": text[:1].isspace(), "after": text[-1:].isspace()}
                      for text, href in paragraph] for paragraph in front.notices],
         "who_title": front.who_we_are_title,
-        "who": [{"name": s.name, "does": s.does} for s in front.who_we_are],
+        "who": [{"name": s.name, "does": s.does, "before": s.before.strip()} for s in front.who_we_are],
     }
 
 
@@ -87,10 +96,11 @@ def typst_source(report: Report, policy: Policy, brand: Brand, limits: dict[str,
         "authors": pub.authors,
         "keywords": pub.keywords,
         "date": pub.long_date,
-        "logos": logos(pub, brand, policy.inspectorates),
+        "logos": logos(pub, brand, policy.inspectorates, str(labels_of(policy, report).text("page", "logo"))),
         "front": front_value(front_matter(report, policy, brand)),
         "lang": labels_of(policy, report).language.split("-")[0],  # cy for a Welsh edition
         "contents": labels_of(policy, report).contents,
+        "page-words": page_words(str(labels_of(policy, report).text("page", "footer"))),
     }
     args = ", ".join(f"{k}: {typst_value(v)}" for k, v in params.items())
     return "\n".join([

@@ -18,7 +18,7 @@ from typing import Any
 from markdown_it.token import Token
 
 from cjji import crossref
-from cjji.blocks import labels_of
+from cjji.blocks import ENGLISH, labels_of
 from cjji.build.brand import Brand
 from cjji.build.numbering import Numbering, number
 from cjji.build.pandoc_ast import BuildError, Node, Options, Source, Target, convert, defined_ids
@@ -42,9 +42,12 @@ class Publication:
     keywords: list[str]
     date: dt.date | None  # publication date
     timestamp: dt.datetime  # fixed time written into the files (reproducible builds)
+    date_words: str | None = None  # the date in the report's language ("15 Mawrth 2022"); None: English
 
     @property
     def long_date(self) -> str:
+        if self.date_words is not None:
+            return self.date_words
         return long_date(self.date) if self.date else ""
 
     @property
@@ -95,37 +98,37 @@ def publication(report: Report, policy: Policy) -> Publication:
         keywords=keywords,
         date=date,
         timestamp=build_timestamp(date),
+        date_words=labels_of(policy, report).date(date) if date else "",
     )
 
 
-# The front matter's fixed words, in one place (a Welsh edition would take its own from here).
-FRONT_MATTER_TEXT = {
-    "who_we_are": "Who we are",
-    "about": "About this report",
-    "isbn": "ISBN",
-    "number": "Publication number",
-    "formats": ("This report is available in other formats, such as large print, easy read, audio or "
-                "Braille, on request. To ask for one, or to tell us about a problem with its accessibility, "
-                "contact the {team} at {email}."),
-    "reply": " We aim to reply within {days} working days.",
-    "commissioned": "This inspection was commissioned by {who}.",
-}
 SITE_SETTINGS = "templates/site/site.yml"
+
+
+def page_words(footer: str) -> list[str]:
+    """checks/labels.yml's page.footer ("Page {page} of {pages}") as the words before, between and
+    after the two numbers, which the PDF and Word footers print with a space between each."""
+    before, _, rest = footer.partition("{page}")
+    between, _, after = rest.partition("{pages}")
+    return [before.strip(), between.strip(), after.strip()]
 
 Segment = tuple[str, str]  # (text, link address or "")
 
 
 @dataclass(frozen=True)
 class Statement:
-    """One inspectorate's "Who we are" entry: its name on the report's date and what it does."""
+    """One inspectorate's "Who we are" entry: its name on the report's date and what it does, in
+    the sentence checks/labels.yml's `front.statement` makes of them ("{name} {does}" in English,
+    "Mae {name} yn {does}" in Welsh): `before`, the name (printed bold), then `does`."""
 
     code: str
     name: str
-    does: str  # the rest of the sentence that starts with the name ("inspects probation services ...")
+    does: str  # the rest of the sentence after the name ("inspects probation services ...", "yn arolygu ...")
+    before: str = ""  # the words before the name ("Mae ")
 
     @property
     def text(self) -> str:
-        return f"{self.name} {self.does}"
+        return f"{self.before}{self.name} {self.does}"
 
 
 @dataclass(frozen=True)
@@ -173,16 +176,33 @@ def linked(text: str, links: dict[str, str] | None = None) -> list[Segment]:
     return segments
 
 
-def _who_we_are(policy: Policy, code: str, date: dt.date | None) -> str:
-    """checks/inspectorates.yml `who_we_are`, from the earlier name in use on `date` if it has its own."""
+def _statement_of(entry: dict[str, Any], language: str) -> str:
+    if language == ENGLISH:
+        return str(entry.get("who_we_are", "") or "")
+    own = entry.get("who_we_are_in")
+    return str(own.get(language, "") or "") if isinstance(own, dict) else ""
+
+
+def _who_we_are(policy: Policy, code: str, date: dt.date | None, language: str = ENGLISH) -> str:
+    """checks/inspectorates.yml `who_we_are` (English) or `who_we_are_in: {cy: ...}`, from the
+    earlier name in use on `date` if it has its own."""
     entry = policy.inspectorates.get(code, {})
-    text = str(entry.get("who_we_are", "") or "")
+    text = _statement_of(entry, language)
     if date is not None:
         for earlier in entry.get("earlier_names", []):  # oldest first
             if date <= dt.date.fromisoformat(str(earlier["until"])):
-                text = str(earlier.get("who_we_are", "") or text)
+                text = _statement_of(earlier, language) or text
                 break
     return " ".join(text.split())
+
+
+def missing_statements(report: Report, policy: Policy) -> list[str]:
+    """The inspectorates of `report` with no "Who we are" statement in its language: for a Welsh
+    edition, no `who_we_are_in: {cy: ...}` in checks/inspectorates.yml (never English instead)."""
+    pub = publication(report, policy)
+    language = labels_of(policy, report).code
+    return [code for code in pub.inspectorates
+            if code in policy.inspectorates and not _who_we_are(policy, code, pub.date, language)]
 
 
 def site_contact(root: Path, display: str) -> dict[str, Any]:
@@ -215,30 +235,51 @@ def site_contact(root: Path, display: str) -> dict[str, Any]:
 def front_matter(report: Report, policy: Policy, brand: Brand) -> FrontMatter:
     """The front matter of `report`, the same in every format."""
     pub = publication(report, policy)
-    text = FRONT_MATTER_TEXT
-    notices: list[list[Segment]] = [linked(brand.licence_text(pub.year), {brand.licence_name: brand.licence_url})]
+    labels = labels_of(policy, report)  # checks/labels.yml: the words in the report's language
+
+    def text(key: str, **fields: Any) -> str:
+        return str(labels.text("front", key, **fields))
+
+    name, url = text("licence_name"), text("licence_url")
+    licence = text("licence", year=pub.year, licence=name, address=text("licence_address"))
+    notices: list[list[Segment]] = [linked(" ".join(licence.split()), {name: url})]
     given = report.meta.get("publication")
     details = given if isinstance(given, dict) else {}
     for k in ("isbn", "number"):
         if isinstance(details.get(k), str) and details[k].strip():
-            notices.append([(f"{text[k]}: {details[k].strip()}", "")])
+            notices.append([(f"{text(k)}: {details[k].strip()}", "")])
     commissioned = report.meta.get("commissioned_by")
     if isinstance(commissioned, str) and commissioned.strip():
-        notices.append([(text["commissioned"].format(who=" ".join(commissioned.split()).rstrip(".")), "")])
+        notices.append([(text("commissioned", who=" ".join(commissioned.split()).rstrip(".")), "")])
     contact = site_contact(brand.root, report.display)
     email, team = str(contact.get("email", "")).strip(), str(contact.get("team", "")).strip()
     if email:
-        formats = text["formats"].format(team=team or brand.publisher, email=email)
+        formats = " ".join(text("formats", team=team or brand.publisher, email=email).split())
         days = contact.get("response_days")
         if isinstance(days, int) and not isinstance(days, bool):
-            formats += text["reply"].format(days=days)
+            formats += " " + text("reply", days=days)
         notices.append(linked(formats))
+    missing = missing_statements(report, policy)
+    if missing:
+        raise BuildError([_missing_statement(report, labels.code, missing)])
+    before, _, after = text("statement").partition("{name}")
     statements = []
-    for code, name in zip(pub.inspectorates, pub.authors, strict=True):
-        does = _who_we_are(policy, code, pub.date)
+    for code, author in zip(pub.inspectorates, pub.authors, strict=True):
+        does = _who_we_are(policy, code, pub.date, labels.code)
         if does:
-            statements.append(Statement(code, name, does[0].lower() + does[1:]))
-    return FrontMatter(notices, text["who_we_are"], statements, text["about"])
+            does = does[0].lower() + does[1:]
+            statements.append(Statement(code, author, after.replace("{does}", does).strip(), before))
+    return FrontMatter(notices, text("who_we_are"), statements, text("about"))
+
+
+def _missing_statement(report: Report, language: str, codes: list[str]) -> Any:
+    """The located error for inspectorates with no "Who we are" statement in the report's language."""
+    line, col = report.where(("lang",))
+    return error("build", "who-we-are", report.display, line, col,
+                 f"no 'Who we are' statement in the language '{language}' for {', '.join(codes)}: "
+                 "a Welsh edition does not print the English one",
+                 f"add who_we_are_in: {{{language}: ...}} to {', '.join(codes)} in checks/inspectorates.yml "
+                 "(a verb-noun first, such as 'arolygu ...')")
 
 
 def numbering_options(report: Report, brand: Brand) -> tuple[bool, bool]:

@@ -37,6 +37,11 @@ from cjji.findings import Finding, error
 
 GATE = "outputs"
 FOOTER = re.compile(r"^\s*(Page\s+\S+(\s+of\s+\d+)?|[ivxlcdm]+)\s*$", re.IGNORECASE)
+
+
+def footer_pattern(page: str = "Page", of: str = "of") -> re.Pattern[str]:
+    """FOOTER in the report's language: checks/labels.yml page.footer's words ("Tudalen 3 o 10")."""
+    return re.compile(rf"^\s*({re.escape(page)}\s+\S+(\s+{re.escape(of)}\s+\d+)?|[ivxlcdm]+)\s*$", re.IGNORECASE)
 FORMAT_IDS = {"PDF": "pdf", "Word file": "docx", "HTML page": "html"}
 ROMAN = re.compile(r"^[ivxlcdm]+$")
 OVERLAP = 0.2  # share of the smaller run's box covered by another run's box that counts as overprinting
@@ -442,8 +447,8 @@ def _page_labels(pdf: Any) -> list[str]:
     return labels
 
 
-def geometry(reading: PdfReading, shown: str, items: list[Item]) -> list[Finding]:
-    """Overprinted text, text off the page, pages without a footer."""
+def geometry(reading: PdfReading, shown: str, items: list[Item], footer: re.Pattern[str] = FOOTER) -> list[Finding]:
+    """Overprinted text, text off the page, pages without a footer (`footer`: footer_pattern)."""
     found: list[Finding] = []
     overlaps = off = 0
     for page in reading.pages:
@@ -458,12 +463,12 @@ def geometry(reading: PdfReading, shown: str, items: list[Item]) -> list[Finding
                 found.append(_located(f"text is printed over other text on PDF page {page.number} (page label "
                                       f"{page.label}): {_quote(text, 40)} over {_quote(other, 40)}",
                                       "pdf-overprint", text, items, shown))
-        if page.number > 1 and not any(FOOTER.match(line) for line in page.foot.splitlines()):
+        if page.number > 1 and not any(footer.match(line) for line in page.foot.splitlines()):
             found.append(error(GATE, "pdf-footer", shown, 0, 0,
                                f"PDF page {page.number} (page label {page.label}) has no footer with its page "
                                "number", "every page but the cover shows its page number; see "
                                "templates/typst/cjji.typ"))
-        elif page.number > 1 and not _footer_matches(page):
+        elif page.number > 1 and not _footer_matches(page, footer):
             found.append(error(GATE, "pdf-page-label", shown, 0, 0,
                                f"PDF page {page.number} prints a page number that is not its page label "
                                f"({page.label}), so a viewer's 'go to page' lands elsewhere",
@@ -502,12 +507,12 @@ def figure_gaps(reading: PdfReading, figures: list[PdfFigure], bands: tuple[floa
     return found
 
 
-def _footer_matches(page: PdfPage) -> bool:
+def _footer_matches(page: PdfPage, footer: re.Pattern[str] = FOOTER) -> bool:
     for line in page.foot.splitlines():
-        match = FOOTER.match(line)
+        match = footer.match(line)
         if match:
             words = line.split()
-            printed = words[1] if words[0].lower() == "page" and len(words) > 1 else words[0]
+            printed = words[0] if ROMAN.match(line.strip().lower()) or len(words) == 1 else words[1]
             return printed == page.label
     return False
 

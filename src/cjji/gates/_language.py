@@ -34,8 +34,10 @@ def english_rules_off(report: Report, gate: str, what: str, context: Context) ->
 def unknown_language(report: Report, gate: str, context: Context) -> list[Finding]:
     """A `lang` with no labels in checks/labels.yml would be built with English labels."""
     code = report_language(report.meta)
-    if code == ENGLISH or code in listed(context):
+    if code == ENGLISH:
         return []
+    if code in listed(context):
+        return _no_statement(report, gate, context, code)
     line, col = report.where(("lang",))
     known = ", ".join(sorted(listed(context))) or "none"
     return [report.finding(gate, "unknown-language", line, col,
@@ -43,3 +45,25 @@ def unknown_language(report: Report, gate: str, context: Context) -> list[Findin
                            f"(listed: {known}), so its boxes and contents would be labelled in English",
                            "use a listed code (cy for Welsh), or ask the secretariat to add the language's "
                            "labels to checks/labels.yml")]
+
+
+def _no_statement(report: Report, gate: str, context: Context, code: str) -> list[Finding]:
+    """An inspectorate of the report with no "Who we are" statement in its language
+    (checks/inspectorates.yml `who_we_are_in`) would be refused by the build: say so at check."""
+    meta = report.meta
+    listed_codes = meta.get("inspectorates")
+    named = [meta.get("lead"), *(listed_codes if isinstance(listed_codes, list) else [])]
+    known = context.policy.inspectorates
+    missing = []
+    for name in dict.fromkeys(c for c in named if isinstance(c, str) and c in known):
+        own = known[name].get("who_we_are_in")
+        if not (isinstance(own, dict) and own.get(code)):
+            missing.append(name)
+    if not missing:
+        return []
+    line, col = report.where(("lang",))
+    return [report.finding(gate, "who-we-are", line, col,
+                           f"no 'Who we are' statement in the language '{code}' for {', '.join(missing)} in "
+                           "checks/inspectorates.yml: the front matter is not printed with the English one",
+                           f"ask the secretariat to add who_we_are_in: {{{code}: ...}} to "
+                           f"{', '.join(missing)} in checks/inspectorates.yml")]

@@ -157,10 +157,14 @@ def reader_findings(report: Report | None, files: dict[str, Path], policy: Any =
         policy = _policy_for(report)
     margins = _bands(policy) if report is not None else (0.0, 0.0)
     language = LANGUAGE
+    footer = readback.FOOTER
     if report is not None and policy is not None:
         from cjji.blocks import labels_of
+        from cjji.build.publication import page_words
 
         language = labels_of(policy, report).language  # cy for a Welsh edition
+        words = page_words(str(labels_of(policy, report).text("page", "footer")))  # "Tudalen 3 o 10"
+        footer = readback.footer_pattern(words[0], words[1])
     pool = ThreadPoolExecutor(max_workers=max(len(files), 1))
     # The PDF is opened and read first, while the source's items are worked out here
     read_first: Future[tuple[list[Finding], list[readback.PdfFigure], readback.PdfReading | Exception]] | None = None
@@ -190,7 +194,7 @@ def reader_findings(report: Report | None, files: dict[str, Path], policy: Any =
                     found.append(_problem(path, "pdf-unreadable", f"the pdf file cannot be read back: {reading}"))
                 return found
             try:
-                found += readback.geometry(reading, shown, body + notes)
+                found += readback.geometry(reading, shown, body + notes, footer)
                 found += readback.figure_gaps(reading, figures, margins, shown)
                 if body:
                     text = reading.text(skip_front=True)
