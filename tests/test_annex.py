@@ -162,3 +162,60 @@ def test_the_annex_reports_the_follow_up_and_names_addressees_and_standards(tmp_
     assert "The published standard as a whole" in text
     links = [c.attrs.get("href") for t in parse(text) for c in t.children or [] if c.type == "link_open"]
     assert "x" not in links  # evidence text is escaped, never a link
+
+
+WELSH = Path(__file__).resolve().parent / "fixtures" / "real_shape" / "2022-dyfed-powys-custody-cy"
+
+
+def _with_follow_up(folder: Path, statuses: list[tuple[str, str]]) -> object:
+    report = load(folder)
+    report.meta = {**report.meta, "follows_up": {"title": "the 2018 inspection", "items": [
+        {"id": f"E{n}", "kind": kind, "status": status, "evidence": "We looked."}
+        for n, (kind, status) in enumerate(statuses, start=1)]}}
+    return report
+
+
+def test_every_annex_table_has_a_caption_of_its_own() -> None:
+    """Issue 16: the annex's tables read "Table 4: <caption>", never a bare "Table 4"."""
+    tokens = markdown.parse(_annex(GOOD))
+    captions = [t.content for t in tokens if t.type == "inline" and t.content.startswith("Table: ")]
+    assert captions == ["Table: The criteria and where this report uses them",
+                        "Table: Where this report meets the ten principles of inspection",
+                        "Table: Where this report covers the cross-cutting issues",
+                        "Table: The recommendations of this report"]
+    tables = sum(t.type == "table_open" for t in tokens)
+    assert tables == len(captions)
+
+
+def test_the_english_counts_sentence_says_what_the_follow_up_gate_says() -> None:
+    """The annex words the counts from checks/labels.yml; in English they must not drift from the
+    register's sentence (cjji.gates.follow_up.summary)."""
+    from cjji.gates.follow_up import summary
+
+    report = _with_follow_up(EXAMPLE_DIR, [("recommendation", "achieved"), ("recommendation", "achieved"),
+                                           ("recommendation", "no-longer-relevant"),
+                                           ("area-for-improvement", "partially-achieved"),
+                                           ("cause-of-concern", "no-longer-relevant"),
+                                           ("cause-of-concern", "not-achieved")])
+    text = framework_annex(report, context().policy)  # type: ignore[arg-type]
+    for sentence in summary(report):  # type: ignore[arg-type]
+        assert escape(sentence) in text
+    assert len(summary(report)) == 3  # type: ignore[arg-type]
+
+
+def test_a_welsh_edition_s_annex_is_in_welsh_and_says_the_framework_is_quoted_in_english() -> None:
+    report = _with_follow_up(WELSH, [("recommendation", "achieved"), ("recommendation", "achieved"),
+                                     ("recommendation", "partially-achieved"), ("recommendation", "no-longer-relevant"),
+                                     ("area-for-improvement", "not-achieved")])
+    text = framework_annex(report, context().policy)  # type: ignore[arg-type]
+    assert text.startswith("# Sut mae'r arolygiad hwn yn bodloni'r fframwaith arolygu ar y cyd {#annex-framework")
+    assert "yn dyfynnu egwyddorion a materion trawsbynciol y fframwaith yn Saesneg" in text
+    assert ("O'r 4 o argymhellion yn the 2018 inspection, roedd 2 wedi'u cyflawni, roedd 1 wedi'i gyflawni'n "
+            "rhannol ac roedd 1 yn amherthnasol erbyn hyn.") in text
+    assert "Roedd yr unig faes i'w wella yn the 2018 inspection heb ei gyflawni." in text
+    assert "| E3 | Argymhelliad | wedi'i gyflawni'n rhannol | We looked. |" in text
+    assert "Table: Beth ddigwyddodd i bob eitem o'r arolygiad blaenorol" in text
+    assert "| 7. Disclosed criteria | Inspectors should disclose the criteria" in text  # the quote stays English
+    for english in ("Of the", "had been", "Not applicable", "Not recorded", "Criterion", "Recommendation",
+                    "Follow-up", "Impact assessment", "Table: The", "The published standard"):
+        assert english not in text, english

@@ -183,14 +183,49 @@ def _recommendations_table(report: Report, policy: Policy, labels: Labels) -> st
 
 def _follow_up(report: Report, labels: Labels) -> str:
     """The generated counts ("Of the 4 recommendations in X, 1 had been achieved ...") and each
-    earlier item's status and evidence (Annex A principles 1 and 10)."""
-    from cjji.gates.follow_up import items, summary
+    earlier item's status and evidence (Annex A principles 1 and 10), in the report's language."""
+    from cjji.gates.follow_up import STATUS_WORDS, TRACKED, items
 
-    rows = [[escape(i.get("id", "")), escape(str(i.get("kind", "")).replace("-", " ")),
-             escape(str(i.get("status", "")).replace("-", " ")), escape(i.get("evidence", ""))]
+    kinds = mapping(labels.text("annex", "follow_up_kinds"))
+    statuses = mapping(labels.text("annex", "follow_up_statuses"))
+    names = mapping(labels.text("annex", "follow_up_status_names"))
+    rows = [[escape(i.get("id", "")), escape(labels.kinds.get(str(i.get("kind", "")), str(i.get("kind", "")))),
+             escape(names.get(str(i.get("status", "")), str(i.get("status", "")).replace("-", " "))),
+             escape(i.get("evidence", ""))]
             for i in items(report)]
-    return "\n\n".join([*(escape(sentence) for sentence in summary(report)),
+    return "\n\n".join([*(escape(sentence) for sentence in _counts(report, labels, kinds, statuses, TRACKED,
+                                                                     list(STATUS_WORDS))),
                          _table(_columns(labels, "follow_up_columns"), rows, _words(labels, "follow_up_caption"))])
+
+
+def _counts(report: Report, labels: Labels, kinds: dict[str, Any], statuses: dict[str, Any],
+            tracked: tuple[str, ...], order: list[str]) -> list[str]:
+    """One sentence per kind of earlier item, from checks/labels.yml's follow_up_* words."""
+    from collections import Counter
+
+    from cjji.gates.follow_up import items
+
+    title = str(mapping(report.meta.get("follows_up")).get("title", ""))
+    sentences = []
+    for kind in tracked:
+        mine = [i for i in items(report) if i.get("kind") == kind]
+        if len(mine) == 1:
+            status = str(mine[0].get("status"))
+            said = statuses.get(status, [status, status])[0]
+            sentences.append(_capital(_words(labels, "follow_up_one", kind=kinds[kind][0], title=title, status=said)))
+        elif mine:
+            counts = Counter(str(i.get("status")) for i in mine)
+            parts = [_words(labels, "follow_up_outcome", n=counts[s], status=statuses[s][0 if counts[s] == 1 else 1])
+                     for s in order if counts[s]]
+            conjunction = _words(labels, "follow_up_and")
+            listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + f" {conjunction} " + parts[-1]
+            sentences.append(_capital(_words(labels, "follow_up_of", count=len(mine), kinds=kinds[kind][1],
+                                             title=title, outcomes=listed)))
+    return sentences
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def framework_annex(report: Report, policy: Policy) -> str:

@@ -125,7 +125,7 @@ def test_the_welsh_page_footers(welsh: dict[str, str]) -> None:
 def test_the_generated_annex_is_in_welsh_with_captioned_tables(welsh: dict[str, str], fmt: str) -> None:
     text = welsh[fmt]
     assert "Sut mae'r arolygiad hwn yn bodloni'r fframwaith arolygu ar y cyd" in text
-    assert "dyfynnir ei egwyddorion a'i faterion trawsbynciol yn Saesneg" in text  # the framework is quoted
+    assert "yn dyfynnu egwyddorion a materion trawsbynciol y fframwaith yn Saesneg" in text  # the framework is quoted
     assert "Cwblhawyd asesiad o'r effaith ar y Gymraeg ar 10 Ionawr 2022 (paragraff 12.2 y fframwaith)." in text
     for n, caption in enumerate(["Y meini prawf a ble mae'r adroddiad hwn yn eu defnyddio",
                                  "Ble mae'r adroddiad hwn yn bodloni'r deg egwyddor arolygu",

@@ -127,6 +127,11 @@ def test_the_custody_report_reads_as_a_reader_expects(custody: dict[str, str], f
             "14 had been achieved, 6 had been partially achieved, 8 had not been achieved and 1 was no "
             "longer relevant.") in text
     assert "Her Majesty's Inspectorate of Prisons" in text  # the names of 2021
+    for caption in ("The criteria and where this report uses them",  # the generated annex's tables
+                    "Where this report meets the ten principles of inspection",
+                    "Where this report covers the cross-cutting issues", "The recommendations of this report",
+                    "What happened to each item of the earlier inspection"):
+        assert re.search(rf"Table \d+: {caption}", text), caption
 
 
 @pytest.mark.slow
@@ -157,6 +162,7 @@ def test_the_welsh_edition_is_labelled_in_welsh(welsh: dict[str, str], fmt: str)
     assert "Gweler paragraff S1 ac argymhelliad 1." in text
     assert "Mae tabl 1 yn dangos y dalfeydd." in text and "Tabl 1: Dalfeydd yr heddlu" in text
     assert "Atodiad A" in text
+    assert re.search(r"Tabl \d+: Y meini prawf a ble mae'r adroddiad hwn yn eu defnyddio", text)
 
 
 @pytest.mark.slow
