@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from cjji.build.brand import load_brand
 from cjji.build.pandoc_ast import BuildError
@@ -28,6 +30,7 @@ from cjji.report import load
 
 ROOT = Path(__file__).resolve().parents[2]
 WELSH = ROOT / "tests" / "fixtures" / "real_shape" / "2022-dyfed-powys-custody-cy"
+POLICY = load_policy(ROOT)
 CHROME = ["Page", "Contents", "Published", "Recommendation", "Who we are", "Crown copyright", "Annex",
           "Figure", "Table", "Lead inspectorate", "Skip to main content", "Not applicable", "Not recorded",
           "Open Government Licence", "About this report", "logo"]
@@ -180,3 +183,41 @@ def test_labels_without_a_text_for_the_language_are_refused_by_the_schema(tmp_pa
                                                ("{page} / {pages} pp.", ["", "/", "pp."])])
 def test_page_words(footer: str, words: list[str]) -> None:
     assert page_words(footer) == words
+
+
+def test_a_placeholder_the_writers_do_not_fill_is_refused_at_its_line(tmp_path: Path) -> None:
+    """A typo such as {mail} for {email} would stop every build with a traceback: the schema says where."""
+    shutil.copytree(ROOT / "checks", tmp_path / "checks")
+    labels = (tmp_path / "checks" / "labels.yml").read_text()
+    assert labels.count("cysylltwch â {team} yn {email}.") == 1
+    (tmp_path / "checks" / "labels.yml").write_text(labels.replace("yn {email}.", "yn {mail}."))
+    from cjji.policy import PolicyError
+
+    with pytest.raises(PolicyError) as raised:
+        load_policy(tmp_path)
+    line = [n for n, text in enumerate(labels.split("\n"), 1) if "formats: >-" in text][-1]  # Welsh's (after English)
+    [finding] = raised.value.findings
+    assert finding.file.endswith("labels.yml") and finding.line in (line, line + 1)
+    assert "{team}, {email}" in finding.hint
+
+
+@given(title=st.text(min_size=1, max_size=40).filter(lambda t: t.strip()))
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_any_earlier_report_title_is_printed_as_text_in_the_welsh_counts(title: str) -> None:
+    """The author's title goes into checks/labels.yml's sentence as a value, never as a template:
+    braces and Markdown in it neither crash the build nor become markup."""
+    from cjji import markdown
+    from cjji.annex import framework_annex
+
+    report = load(WELSH)
+    report.meta = {**report.meta, "follows_up": {"title": title, "items": [
+        {"id": "E1", "kind": "recommendation", "status": "achieved", "evidence": "We looked."},
+        {"id": "E2", "kind": "recommendation", "status": "not-achieved", "evidence": "We looked."}]}}
+    text = framework_annex(report, POLICY)
+    tokens = markdown.parse(text)
+    sentence = next(t.content for t in tokens if t.type == "inline" and t.content.startswith("O'r 2 o argymhellion"))
+    plain = " ".join(title.split())
+    assert sentence.endswith(", roedd 1 wedi'i gyflawni ac roedd 1 heb ei gyflawni.")
+    rendered = "".join(c.content for t in tokens if t.type == "inline" and t.content == sentence
+                       for c in t.children or [] if c.type == "text")
+    assert plain in rendered or plain.replace("\\", "") in rendered.replace("\\", "")
