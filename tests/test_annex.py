@@ -6,7 +6,7 @@ from framework_support import EXAMPLE_DIR, GOOD, context, line_of, variant
 
 from cjji import markdown
 from cjji.annex import escape, framework_annex, recommendations_list
-from cjji.report import load
+from cjji.report import Report, load
 
 
 def _annex(folder: Path) -> str:
@@ -167,7 +167,7 @@ def test_the_annex_reports_the_follow_up_and_names_addressees_and_standards(tmp_
 WELSH = Path(__file__).resolve().parent / "fixtures" / "real_shape" / "2022-dyfed-powys-custody-cy"
 
 
-def _with_follow_up(folder: Path, statuses: list[tuple[str, str]]) -> object:
+def _with_follow_up(folder: Path, statuses: list[tuple[str, str]]) -> Report:
     report = load(folder)
     report.meta = {**report.meta, "follows_up": {"title": "the 2018 inspection", "items": [
         {"id": f"E{n}", "kind": kind, "status": status, "evidence": "We looked."}
@@ -197,17 +197,17 @@ def test_the_english_counts_sentence_says_what_the_follow_up_gate_says() -> None
                                            ("area-for-improvement", "partially-achieved"),
                                            ("cause-of-concern", "no-longer-relevant"),
                                            ("cause-of-concern", "not-achieved")])
-    text = framework_annex(report, context().policy)  # type: ignore[arg-type]
-    for sentence in summary(report):  # type: ignore[arg-type]
+    text = framework_annex(report, context().policy)
+    for sentence in summary(report):
         assert escape(sentence) in text
-    assert len(summary(report)) == 3  # type: ignore[arg-type]
+    assert len(summary(report)) == 3
 
 
 def test_a_welsh_edition_s_annex_is_in_welsh_and_says_the_framework_is_quoted_in_english() -> None:
     report = _with_follow_up(WELSH, [("recommendation", "achieved"), ("recommendation", "achieved"),
                                      ("recommendation", "partially-achieved"), ("recommendation", "no-longer-relevant"),
                                      ("area-for-improvement", "not-achieved")])
-    text = framework_annex(report, context().policy)  # type: ignore[arg-type]
+    text = framework_annex(report, context().policy)
     assert text.startswith("# Sut mae'r arolygiad hwn yn bodloni'r fframwaith arolygu ar y cyd {#annex-framework")
     assert "yn dyfynnu egwyddorion a materion trawsbynciol y fframwaith yn Saesneg" in text
     assert ("O'r 4 o argymhellion yn the 2018 inspection, roedd 2 wedi'u cyflawni, roedd 1 wedi'i gyflawni'n "
