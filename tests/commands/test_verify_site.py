@@ -5,9 +5,12 @@ anyone can show the files on the website are the build of what the gatekeepers s
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import shutil
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -45,8 +48,10 @@ def _reconcile(build: Path) -> None:
         path = build / entry["path"]
         if path.is_file():
             entry.update(sha256=mf.sha256_file(path), size=path.stat().st_size)
-    record["signoffs"] = [s for s in record["signoffs"] if (build / s["path"]).is_file()]
+    record["signoffs"] = [s for s in record["signoffs"] if "path" not in s or (build / s["path"]).is_file()]
     for s in record["signoffs"]:
+        if "path" not in s:  # given by its digests: its statement is in the repository, not on the site
+            continue
         s.update(sha256=mf.sha256_file(build / s["path"]), size=(build / s["path"]).stat().st_size)
         if s.get("signature"):
             sig = build / s["signature"]["path"]
@@ -62,14 +67,29 @@ def _reconcile(build: Path) -> None:
     assert mf.verify(build) == [], "the manifest is consistent: only the anchors can catch this"
 
 
+def _edit_record(build: Path, edit: Callable[[dict[str, Any]], None]) -> None:
+    """Edit version 1's record (version.json) as an attacker would; `_reconcile` then."""
+    record_path = build / V1 / mf.RECORD
+    record = json.loads(record_path.read_text())
+    edit(record)
+    _replace(record_path, mf.record_bytes(mf.version_from_json(record)))
+
+
+def _entry(record: dict[str, Any], role: str) -> dict[str, Any]:
+    (found,) = [s for s in record["signoffs"] if s["role"] == role]
+    return found
+
+
 def test_a_published_site_verifies_and_a_tampered_pdf_does_not(published: Gatekeepers, site: Path) -> None:
     ok = verify(published.root, site)
     assert ok.exit_code == 0, ok.output
     assert "verified from the trust anchors" in ok.output and "every output rebuilt and identical" in ok.output
     build = site.resolve()
     assert (build / V1 / "source" / "report.md").read_bytes() == (published.report / "report.md").read_bytes()
-    assert (build / V1 / "policy" / "allowed_signers").read_bytes() == \
-        (published.root / "checks" / "allowed_signers").read_bytes()
+    # no statement, signature or copy of the keys on the site: the record gives their digests
+    assert not (build / V1 / "policy").exists() and not list(build.glob(f"{V1}/*--*"))
+    prov = json.loads((build / V1 / "provenance.json").read_text())
+    assert prov["policy"]["allowed_signers"] == mf.sha256_file(published.root / "checks" / "allowed_signers")
     pdf = site / f"{V1}/{REPORT}.pdf"
     _replace(pdf, pdf.read_bytes().replace(b"Keeping", b"Keepin_", 1) + b"%")
     bad = verify(published.root, site)
@@ -107,8 +127,7 @@ def test_attack_7_rewritten_html_text_with_a_consistent_manifest_fails(published
 
 def test_attack_7_deleting_every_sign_off_fails(published: Gatekeepers, site: Path) -> None:
     build = site.resolve()
-    for path in build.glob(f"{V1}/*--*.json*"):
-        path.unlink()
+    _edit_record(build, lambda record: record.update(signoffs=[]))
     _reconcile(build)
     result = verify(published.root, site, "--skip-rebuild")
     assert result.exit_code == 1, result.output
@@ -118,12 +137,20 @@ def test_attack_7_deleting_every_sign_off_fails(published: Gatekeepers, site: Pa
 
 
 def test_attack_7_a_forged_sign_off_with_its_records_updated_fails(published: Gatekeepers, site: Path) -> None:
-    """Even with every digest in the manifest updated, a forged statement does not verify."""
+    """Even with every digest in the records updated, a forged statement does not verify (it is
+    where verify-site looks for statements: the repository, as an unmerged branch would put it)."""
     build = site.resolve()
-    statement = next(build.glob(f"{V1}/qa-lead-*.json"))
-    data = json.loads(statement.read_text())
+    real = next((published.report / "signoffs").glob("qa-lead-*.json"))
+    data = json.loads(real.read_text())
     data["identity"] = "cps.chief@test.example"
-    _replace(statement, (json.dumps(data, indent=2) + "\n").encode())
+    statement = real.with_name("qa-lead-HMCPSI--cps.chief@test.example.json")
+    statement.write_bytes((json.dumps(data, indent=2) + "\n").encode())
+    shutil.copyfile(real.with_name(real.name + ".sig"), statement.with_name(statement.name + ".sig"))
+
+    def forge(record: dict[str, Any]) -> None:
+        _entry(record, "qa-lead-HMCPSI").update(sha256=mf.sha256_file(statement), size=statement.stat().st_size)
+
+    _edit_record(build, forge)
     _reconcile(build)
     result = verify(published.root, site, "--skip-rebuild")
     assert result.exit_code == 1
@@ -143,16 +170,22 @@ def test_attack_7_sources_and_outputs_replaced_together_fail(published: Gatekeep
 
 
 def test_attack_7_a_key_added_to_the_sites_policy_copy_fails(published: Gatekeepers, site: Path) -> None:
-    """The site's copy of allowed_signers is only trusted if the repository agrees."""
+    """The allowed_signers a version claims (by its SHA-256) is only trusted if the repository has it."""
     build = site.resolve()
-    copy = build / V1 / "policy" / "allowed_signers"
+    allowed = published.root / "checks" / "allowed_signers"
     rogue = Path(f"{published.keys['rogue']}.pub").read_text().split()
-    _replace(copy, copy.read_bytes() + f'cps.qa@test.example namespaces="cjji-report-signoff" {rogue[0]} {rogue[1]}\n'
-             .encode())
+    forged = allowed.read_bytes() + f'cps.qa@test.example namespaces="cjji-report-signoff" {rogue[0]} {rogue[1]}\n'\
+        .encode()
+    prov_path = build / V1 / "provenance.json"
+    prov = json.loads(prov_path.read_text())
+    prov["policy"]["allowed_signers"] = hashlib.sha256(forged).hexdigest()
+    _replace(prov_path, json.dumps(prov).encode())
     _reconcile(build)
     result = verify(published.root, site, "--skip-rebuild")
     assert result.exit_code == 1
-    assert f"{V1}: policy/allowed_signers is not the repository's current checks/allowed_signers" in result.output
+    assert (f"{V1}: provenance.json: the allowed_signers it was signed under (SHA-256 "
+            f"{hashlib.sha256(forged).hexdigest()}) is not the repository's current checks/allowed_signers") \
+        in result.output
 
 
 def test_the_policy_as_it_was_at_the_versions_commit_verifies_after_a_key_changes(
@@ -169,7 +202,7 @@ def test_the_policy_as_it_was_at_the_versions_commit_verifies_after_a_key_change
     # without that history, the copy cannot be anchored to anything and is refused
     shutil.rmtree(signed.root / ".git")
     result = verify(signed.root, site, "--skip-rebuild")
-    assert result.exit_code == 1 and "policy/allowed_signers is not the repository's current" in result.output
+    assert result.exit_code == 1 and "is not the repository's current checks/allowed_signers" in result.output
 
 
 def test_with_the_history_at_hand_a_sign_off_that_never_landed_fails(signed: Gatekeepers, site: Path) -> None:
@@ -178,10 +211,17 @@ def test_with_the_history_at_hand_a_sign_off_that_never_landed_fails(signed: Gat
     assert verify(signed.root, site, "--skip-rebuild").exit_code == 0
     # a valid statement made with a listed key, but never merged: only the site has it
     build = site.resolve()
-    statement = next(build.glob(f"{V1}/qa-lead-*.json"))
-    fresh = signed.sign("qa-lead-HMCPSI", "cps-qa", report=signed.report)
-    for path in (statement, statement.with_name(statement.name + ".sig")):
-        _replace(path, (fresh.parent / path.name).read_bytes())
+    fresh = signed.sign("qa-lead-HMCPSI", "cps-qa", report=signed.report)  # in the working tree only
+    statement = fresh if fresh.suffix == ".json" else fresh.with_name(fresh.name.removesuffix(".sig"))
+
+    def swap(record: dict[str, Any]) -> None:
+        entry = _entry(record, "qa-lead-HMCPSI")
+        sig = statement.with_name(statement.name + ".sig")
+        entry.update(sha256=mf.sha256_file(statement), size=statement.stat().st_size,
+                     signed_at=json.loads(statement.read_text())["signed_at"])
+        entry["signature"].update(sha256=mf.sha256_file(sig), size=sig.stat().st_size)
+
+    _edit_record(build, swap)
     _reconcile(build)
     result = verify(signed.root, site, "--skip-rebuild")
     assert result.exit_code == 1
@@ -199,10 +239,15 @@ def test_without_a_repository_there_is_nothing_to_trust(signed: Gatekeepers, sit
     os.chdir(elsewhere)
     try:
         result = CliRunner().invoke(cli, ["verify-site", str(site)], catch_exceptions=False)
+        files = CliRunner().invoke(cli, ["verify-site", str(site), "--files-only"], catch_exceptions=False)
     finally:
         os.chdir(cwd)
     assert result.exit_code == 1
     assert "there are no trust anchors to verify against" in result.output
+    assert "NOT verified: the sign-offs could not be checked" in result.output
+    assert "verified from the trust anchors" not in result.output
+    assert files.exit_code == 0, files.output
+    assert "files intact (--files-only)" in files.output and "the sign-offs were NOT verified" in files.output
 
 
 def test_the_page_names_roles_not_e_mail_addresses(published: Gatekeepers, site: Path) -> None:
@@ -270,10 +315,15 @@ def test_attack_4_publish_and_verify_site_refuse_hand_written_review_records(sig
     sign_all(signed)
     assert publish(signed.root, site).exit_code == 0
     build = site.resolve()
-    for path in build.glob(f"{V1}/qa-lead-*"):
-        path.unlink()
     record = signed.review("qa-lead-HMCPSI", "cps-qa", sign=False, commit="0" * 40, head_sha="0" * 40, url="")
-    shutil.copy(record, build / V1 / record.name)
+
+    def swap(data: dict[str, Any]) -> None:
+        entry = _entry(data, "qa-lead-HMCPSI")
+        entry.update(sha256=mf.sha256_file(record), size=record.stat().st_size, signature=None)
+        entry.pop("key")
+        entry["signed_at"] = json.loads(record.read_text())["signed_at"]
+
+    _edit_record(build, swap)
     _reconcile(build)
     result = verify(signed.root, site, "--skip-rebuild")
     assert result.exit_code == 1
@@ -339,10 +389,10 @@ def test_a_shallow_clone_still_verifies_and_says_what_it_could_not_check(
 
 def test_a_link_on_the_site_is_refused_before_anything_reads_it(published: Gatekeepers, site: Path) -> None:
     build = site.resolve()
-    statement = next(build.glob(f"{V1}/qa-lead-*.json"))
-    statement.unlink()
-    statement.symlink_to(published.keys["cps-qa"])  # a private key of the machine running verify-site
+    source = build / V1 / "source" / "report.md"
+    source.unlink()
+    source.symlink_to(published.keys["cps-qa"])  # a private key of the machine running verify-site
     result = verify(published.root, site, "--skip-rebuild")
     assert result.exit_code == 1
-    assert f"{V1}/{statement.name} is a link: a published site holds only files" in result.output
+    assert f"{V1}/source/report.md is a link: a published site holds only files" in result.output
     assert "OPENSSH PRIVATE KEY" not in result.output

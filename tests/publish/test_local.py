@@ -52,8 +52,11 @@ def _point(site: Path, build: Path) -> None:
 def test_publish_killed_at_random_moments_leaves_the_complete_old_or_new_site(
         published: Gatekeepers, site: Path) -> None:
     old_build = site.resolve()
+    (published.root / ".gitignore").write_text(".cache/\npublic/\n")
+    published.land("version 1, signed")  # signing version 2 replaces its statements: the history keeps them
     new_version(published, 2, '{type: major, note: "Corrected chapter 3."}',
                 body_edit=("We found committed staff", "We found dedicated staff"))
+    published.land("version 2, signed")
     policy = load_policy(published.root)
     command = [*FAKE_CLOCK_CJJI, "publish", "--root", str(published.root), "--site", str(site)]
     clock = {**os.environ, "CJJI_TEST_CLOCK": "2027-01-15T10:00"}  # a real run takes no --now

@@ -15,6 +15,7 @@ build's manifest.json.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import fcntl
 import hashlib
@@ -27,6 +28,7 @@ from pathlib import Path
 from cjji.policy import Policy
 from cjji.publish import manifest as mf
 from cjji.publish import provenance
+from cjji.publish.record import anonymous
 from cjji.publish.site import Renderer
 from cjji.publish.target import Release, ReportVersion, TargetError
 
@@ -95,14 +97,19 @@ class LocalTarget:
     def _assemble(self, release: Release, previous: Path | None, staging: Path) -> dict[str, object]:
         renderer = Renderer(self.root, self.policy, self.base_url)
         added = set(release.added)
+        versions = []
         for v in release.versions:
             folder = mf.version_dir(v.report_id, v.version)
             old = previous / folder if previous is not None else None
             if v.key not in added and old is not None and (old / mf.RECORD).is_file():
-                _link_tree(old, staging / folder)
-            else:
-                _write_version(v, staging / folder, renderer.version_page(v))
+                _link_tree(old, staging / folder)  # kept as it was published, for the record
+                versions.append(v)
+            else:  # no person on the public site: the record gives roles, times, digests and keys
+                public = dataclasses.replace(v, signoffs=tuple(anonymous(s) for s in v.signoffs))
+                _write_version(public, staging / folder, renderer.version_page(public))
                 provenance.write(v, staging / folder, self.root)
+                versions.append(public)
+        release = dataclasses.replace(release, versions=tuple(versions))
         for rel, data in renderer.shared_pages(release).items():
             _write(staging / rel, data)
         files = {rel: (mf.sha256_file(staging / rel), (staging / rel).stat().st_size)
@@ -196,8 +203,9 @@ def _write(path: Path, data: bytes) -> None:
 
 
 def _write_version(v: ReportVersion, folder: Path, page: bytes) -> None:
-    for f in [*v.files.values(), *v.assets.values(), *(c.file for c in v.companions if c.file),
-              *(s.file for s in v.signoffs), *(s.signature for s in v.signoffs if s.signature)]:
+    """The downloads, images, companions, record and page (never a sign-off statement: those
+    name their gatekeeper, and stay in the repository)."""
+    for f in [*v.files.values(), *v.assets.values(), *(c.file for c in v.companions if c.file)]:
         if f.source is None:
             raise TargetError(f"{v.report_id} version {v.version}: the file {f.name} is not at hand to publish")
         data = f.source.read_bytes()

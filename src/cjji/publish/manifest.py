@@ -3,7 +3,9 @@
 `manifest.json` at the site root (schema: schemas/manifest.schema.json) is the record of what
 was published. It lists every file of the site with its SHA-256 and size, and for each published
 version of each report: its content digest (the one the sign-offs sign), its downloads, its
-signed statements and its record (`version.json`, the full ReportVersion the pages are rendered
+sign-offs (role, time, the SHA-256 of the statement and signature and the signing key's
+fingerprint; versions published before statements stopped being published name the statements
+kept beside them) and its record (`version.json`, the full ReportVersion the pages are rendered
 from). `verify` re-checks all of it against the files on disk.
 """
 
@@ -148,6 +150,8 @@ def _verify_version(site: Path, entry: Mapping[str, Any], listed: Mapping[str, A
     signatures = [s["signature"] for s in entry["signoffs"] if s.get("signature")]
     companions = [c["file"] for c in entry.get("companions", []) if c.get("file")]
     for item in [*entry["files"], *entry["assets"], *companions, *entry["signoffs"], *signatures]:
+        if "path" not in item:  # a sign-off given by its digests only: its statement is not on the site
+            continue
         known = listed.get(item["path"])
         if known is None or known["sha256"] != item["sha256"]:
             problems.append(f"{name}: {item['path']} does not match the file list of the manifest")

@@ -172,14 +172,63 @@ def version_to_json(v: ReportVersion, extra: Extra | None = None, *, body: bool 
 
 
 def signoff_json(s: Signoff, folder: str) -> dict[str, Any]:
+    """A sign-off's entry. One published with its statement beside the downloads (every version
+    published before statements stopped being published) keeps the entry it was published with:
+    its identity and its files' paths; any other gives no person at all (`anonymous_signoff_json`)."""
+    if not s.file.name:
+        return anonymous_signoff_json(s)
     return {"role": s.role, "identity": s.identity, "signed_at": s.signed_at,
             "path": f"{folder}/{s.file.name}", "sha256": s.file.sha256, "size": s.file.size,
             "signature": file_json(s.signature, folder) if s.signature else None}
 
 
 def anonymous_signoff_json(s: Signoff) -> dict[str, Any]:
-    return {"role": s.role, "signed_at": s.signed_at, "sha256": s.file.sha256, "size": s.file.size,
-            "signature": {"sha256": s.signature.sha256, "size": s.signature.size} if s.signature else None}
+    """Role, time, the SHA-256 of the statement and of its signature, and the signing key's
+    fingerprint: no identity, no file name (the statements stay in the repository)."""
+    out: dict[str, Any] = {
+        "role": s.role, "signed_at": s.signed_at, "sha256": s.file.sha256, "size": s.file.size,
+        "signature": {"sha256": s.signature.sha256, "size": s.signature.size} if s.signature else None}
+    key = s.key or (key_of_file(s.signature.source) if s.signature and s.signature.source else "")
+    if key:
+        out["key"] = key
+    return out
+
+
+def anonymous(s: Signoff) -> Signoff:
+    """The sign-off as the public record gives it: no identity, no file name, the key's fingerprint."""
+    key = s.key or (key_of_file(s.signature.source) if s.signature and s.signature.source else "")
+    sig = PublishedFile("signature", "", s.signature.sha256, s.signature.size) if s.signature else None
+    return Signoff(s.role, "", s.signed_at, PublishedFile("signoff", "", s.file.sha256, s.file.size), sig, key)
+
+
+def key_of_file(path: Path) -> str:
+    try:
+        return key_fingerprint(path.read_bytes())
+    except OSError:
+        return ""
+
+
+def key_fingerprint(sig: bytes) -> str:
+    """The fingerprint of the public key inside an SSH signature (the armoured SSHSIG format of
+    `ssh-keygen -Y sign`), as `ssh-keygen -lf` prints it: SHA256:<unpadded base64>; '' if `sig`
+    is not one."""
+    import base64
+    import hashlib
+
+    text = sig.decode("ascii", "replace").strip().splitlines()
+    if len(text) < 3 or text[0] != "-----BEGIN SSH SIGNATURE-----" or text[-1] != "-----END SSH SIGNATURE-----":
+        return ""
+    try:
+        blob = base64.b64decode("".join(text[1:-1]), validate=True)
+    except ValueError:
+        return ""
+    if blob[:6] != b"SSHSIG" or len(blob) < 14:
+        return ""
+    size = int.from_bytes(blob[10:14], "big")
+    key = blob[14 : 14 + size]
+    if len(key) != size or size == 0:
+        return ""
+    return "SHA256:" + base64.b64encode(hashlib.sha256(key).digest()).decode().rstrip("=")
 
 
 def signoff_from(s: Mapping[str, Any], site: Path | None) -> Signoff:
@@ -187,7 +236,8 @@ def signoff_from(s: Mapping[str, Any], site: Path | None) -> Signoff:
         sig = s.get("signature")
         return Signoff(str(s["role"]), "", str(s["signed_at"]),
                        PublishedFile("signoff", "", str(s["sha256"]), int(s["size"])),
-                       PublishedFile("signature", "", str(sig["sha256"]), int(sig["size"])) if sig else None)
+                       PublishedFile("signature", "", str(sig["sha256"]), int(sig["size"])) if sig else None,
+                       str(s.get("key", "")))
     return Signoff(s["role"], s["identity"], s["signed_at"], file_from({"format": "signoff", **s}, site),
                    file_from(s["signature"], site) if s.get("signature") else None)
 

@@ -112,6 +112,7 @@ class Signoff:
     signed_at: str  # ISO 8601 time from the signed statement
     file: PublishedFile  # the signed statement (JSON), published beside the downloads
     signature: PublishedFile | None = None  # its SSH signature (.sig); None for a review record
+    key: str = ""  # the signing key's fingerprint (`ssh-keygen -lf` style, SHA256:...), when known
 
 
 @dataclass(frozen=True)
