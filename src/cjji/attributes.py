@@ -27,8 +27,9 @@ CLASS_HINT = "a class starts with a letter, then only letters, digits, '-' and '
 # attributes no writer (pandoc's docx and typst writers, the HTML page) gives a meaning to
 WRITER_SAFE = frozenset({"criteria", "owner", "to", "due", "width", "paragraphs"})
 # attributes cjji itself reads and no writer passes on: `data` names a figure's CSV
-# (cjji.blocks.read_figure_data), printed as a table after the figure
-CJJI_READS = frozenset({"data"})
+# (cjji.blocks.read_figure_data), printed as a table after the figure; `kind` the chart cjji
+# draws from it (cjji.build.chart)
+CJJI_READS = frozenset({"data", "kind"})
 # attributes markdown-it itself sets on a token (not written by the author in { })
 PARSER_SET: dict[str, frozenset[str]] = {
     "image": frozenset({"src", "alt", "title"}),

@@ -24,7 +24,7 @@ from cjji.report import Report
 KINDS = ("recommendation", "cause-of-concern", "area-for-improvement", "notable-practice", "case-study")
 JUDGEMENT = "judgement"
 # every class cjji gives a meaning to; any other prints as plain paragraphs (the attributes gate warns)
-MEANINGFUL_CLASSES = (*KINDS, JUDGEMENT, "cross-cutting", "unnumbered", "annex")
+MEANINGFUL_CLASSES = (*KINDS, JUDGEMENT, "cross-cutting", "unnumbered", "annex", "chart")  # chart: cjji.build.chart
 # what authors write for a class that has another name here (real reports' own words)
 CLASS_ALIASES = {"good-practice": "notable-practice", "effective-practice": "notable-practice",
                  "positive-practice": "notable-practice", "case-example": "case-study", "example": "case-study",
@@ -440,10 +440,29 @@ def figure_caption(image: Token, number: int, labels: Labels) -> str:
     decided here ("Figure 2" alone when the image has no title). A number the author typed at the
     start of the title is replaced, so old captions ("Figure 1: Days taken") are not numbered twice."""
     title = " ".join(str(image.attrs.get("title", "") or "").split())
+    if not title and "chart" in classes(image):  # a chart cjji draws: its description is its caption
+        title = " ".join(image.content.split())
     typed = typed_figure_number(title, labels)
     if typed:
         title = title[typed.end():]
     label = f"{labels.figure} {number}"
+    return f"{label}: {title}" if title else label
+
+
+def data_url(image: Token) -> str | None:
+    """The data file behind a figure: its `data` attribute, or the source of a chart cjji draws."""
+    if "chart" in classes(image):
+        return str(image.attrs.get("src", ""))
+    found = image.attrs.get("data")
+    return None if found is None else str(found)
+
+
+def data_caption(image: Token, number: int, labels: Labels) -> str:
+    """The caption of the table of a figure's data: "Data for figure 2: <the image title>"."""
+    label = labels.word("figure_data").replace("{n}", str(number)) if number else labels.word("figure_data").replace(
+        " {n}", "").replace("{n}", "")
+    title = figure_caption(image, number, labels).partition(": ")[2] if number else " ".join(
+        str(image.attrs.get("title", "") or image.content).split())
     return f"{label}: {title}" if title else label
 
 
@@ -461,15 +480,6 @@ def is_annex(token: Token) -> bool:
     """A chapter heading that is an annex: class .annex, or the generated framework annex (#annex-...)."""
     return (token.type == "heading_open" and token.tag == "h1"
             and ("annex" in classes(token) or str(token.attrs.get("id") or "").startswith("annex-")))
-def data_caption(image: Token, number: int, labels: Labels) -> str:
-    """The caption of the table of a figure's data: "Data for figure 2: <the image title>"."""
-    label = labels.word("figure_data").replace("{n}", str(number)) if number else labels.word("figure_data").replace(
-        " {n}", "").replace("{n}", "")
-    title = figure_caption(image, number, labels).partition(": ")[2] if number else " ".join(
-        str(image.attrs.get("title", "") or "").split())
-    return f"{label}: {title}" if title else label
-
-
 
 
 def annex_letters(tokens: list[Token], start: int = 0) -> dict[int, str]:
@@ -496,6 +506,7 @@ def letter(n: int) -> str:
 DATA_MAX_ROWS = 200  # checks/limits.yml data.max_rows overrides it
 DATA_MAX_BYTES = 1048576
 _NUMBER = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$")
+_DATA_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")  # tab, CR, LF are CSV's own
 
 
 class DataProblem(Exception):
@@ -584,15 +595,18 @@ def _parse_csv(rel: str, path: str, size: int, max_rows: int, max_bytes: int) ->
                           "save the file as 'CSV UTF-8' (Excel: File > Save As)") from None
     except OSError as exc:
         raise DataProblem("data-unreadable", f"{name} cannot be read: {exc.strerror}", "check the file") from None
-    if "\x00" in text:
-        raise DataProblem("data-not-csv", f"{name} holds a NUL byte: it is not a CSV text file", hint_shape)
+    control = _DATA_CONTROL.search(text)
+    if control:
+        line = text.count("\n", 0, control.start()) + 1
+        raise DataProblem("data-control-character", f"{name} holds a control character (U+{ord(control.group()):04X}) "
+                          f"on line {line}: it is not a plain CSV text file", hint_shape)
     try:
         rows = [r for r in csv.reader(io.StringIO(text, newline=""), strict=True) if any(c.strip() for c in r)]
     except csv.Error as exc:
         raise DataProblem("data-not-csv", f"{name} is not valid CSV: {exc}", hint_shape) from None
     if not rows:
         raise DataProblem("data-empty", f"{name} is empty", hint_shape)
-    header = tuple(c.strip() for c in rows[0])
+    header = tuple(" ".join(c.split()) for c in rows[0])
     if len(header) < 2:
         raise DataProblem("data-no-series", f"{name} has one column: it needs the categories and at least one "
                           "column of numbers", hint_shape)
@@ -615,7 +629,7 @@ def _parse_csv(rel: str, path: str, size: int, max_rows: int, max_bytes: int) ->
             raise DataProblem("data-ragged", f"{name}: {where} has {len(row)} cells; the header row has "
                               f"{len(header)}", "give every row one cell per column (an empty cell still needs "
                               "its comma), and put text with commas in double quotes")
-        category = row[0].strip()
+        category = " ".join(row[0].split())  # a line break inside quotes reads as a space
         if not category:
             raise DataProblem("data-empty-category", f"{name}: {where}, column 1 ('{header[0]}') is empty",
                               "name the category of every row")

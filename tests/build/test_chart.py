@@ -3,6 +3,7 @@ CSV once (located errors), and every format prints it as a table after the figur
 
 from __future__ import annotations
 
+import io
 import re
 import shutil
 import subprocess
@@ -120,6 +121,7 @@ def test_the_data_attribute_is_allowed_on_images_only_and_must_name_a_csv(tmp_pa
 # -- every format prints the data after the figure ------------------------------------------------
 
 HOSTILE_CATEGORY = 'South <b>"West"</b> & <script>alert(1)</script>'
+CHART = "![Days to update victims, by area](data/days.csv){.chart kind=bar}"
 QUOTED = HOSTILE_CATEGORY.replace('"', '""')
 BUILD_CSV = f'Area,Days,Target\nNorth East,12,10\n"{QUOTED}",9.5,10\nWales,21,10\n'
 
@@ -132,7 +134,7 @@ def outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     from cjji.policy import load_policy
 
     tmp = tmp_path_factory.mktemp("chart")
-    folder = _folder(tmp, csv=BUILD_CSV)
+    folder = _folder(tmp, body=FIGURE + "\n\n" + CHART, csv=BUILD_CSV)
     report, policy = load(folder), load_policy(ROOT)
     out = tmp / "out"
     return {"html": build_html(report, policy, out / "r.html"), "pdf": build_pdf(report, policy, out / "r.pdf"),
@@ -151,7 +153,7 @@ def test_html_shows_the_data_in_a_details_table_right_after_the_figure(outputs: 
     from lxml import html as lxml_html
 
     page = lxml_html.fromstring(outputs["html"].read_bytes())
-    [details] = page.xpath("//details")
+    [details] = page.xpath("//details[summary='Data for figure 3']")
     figure = details.getprevious()
     assert figure.tag == "figure" and figure.findtext("figcaption") == "Figure 3: Days to update victims, by area"
     assert details.tag == "details" and "figure-data" in details.get("class", "")
@@ -163,7 +165,7 @@ def test_html_shows_the_data_in_a_details_table_right_after_the_figure(outputs: 
     rows = [[c.text_content() for c in tr.xpath("./th|./td")] for tr in table.iter("tr")]
     assert _cells(rows) == EXPECTED
     text = outputs["html"].read_text(encoding="utf-8")
-    assert "<script>alert" not in text and "<b>" not in text and 'data-data=' not in text
+    assert "<script>alert" not in text and "<b>" not in text and "data-data=" not in text and "data-kind" not in text
 
 
 def test_word_shows_the_data_as_a_table_after_the_figure(outputs: dict[str, Path]) -> None:
@@ -193,3 +195,167 @@ def test_pdf_shows_the_data_as_a_table_after_the_figure(outputs: dict[str, Path]
     table = text[data:]
     for row in EXPECTED:
         assert re.search(r"\s+".join(re.escape(c) for c in row), table), row
+
+
+# -- .chart: cjji draws the chart from its data, in the brand font ------------------------------
+
+def _chart_svg(outputs: dict[str, Path]) -> tuple[Path, object]:
+    from lxml import etree
+    from lxml import html as lxml_html
+
+    page = lxml_html.fromstring(outputs["html"].read_bytes())
+    [img] = page.xpath("//img[@class='chart']")
+    path = outputs["html"].parent / img.get("src")
+    return path, etree.fromstring(path.read_bytes())
+
+
+def test_html_shows_the_chart_as_an_svg_with_its_caption_alt_text_and_data(outputs: dict[str, Path]) -> None:
+    from lxml import html as lxml_html
+
+    page = lxml_html.fromstring(outputs["html"].read_bytes())
+    [img] = page.xpath("//img[@class='chart']")
+    assert img.get("alt") == "Days to update victims, by area"
+    assert img.get("src").endswith(".svg") and img.get("width") == "400"
+    figure = img.getparent()
+    assert figure.findtext("figcaption") == "Figure 4: Days to update victims, by area"
+    details = figure.getnext()
+    assert details.findtext("summary") == "Data for figure 4"
+    rows = [[c.text_content() for c in tr.xpath("./th|./td")] for tr in details.iter("tr")]
+    assert _cells(rows) == EXPECTED
+
+
+def test_the_chart_svg_uses_the_brand_body_font_and_readable_sizes(outputs: dict[str, Path]) -> None:
+    from cjji.build.brand import load_brand
+    from cjji.build.chart import WIDTH
+
+    _path, svg = _chart_svg(outputs)
+    ns = "{http://www.w3.org/2000/svg}"
+    [group] = svg.iter(f"{ns}g")
+    body = load_brand(ROOT).fonts["body"]
+    families = [f.strip().strip("'") for f in group.get("font-family").split(",")]
+    assert families == [*body, "sans-serif"] and "Liberation Sans" in families
+    assert svg.get("viewBox") == f"0 0 {WIDTH} {svg.get('height')}"
+    texts = list(svg.iter(f"{ns}text"))
+    assert all(t.get("font-family") is None and t.get("font-size") is None for t in texts)  # all inherit
+    assert float(group.get("font-size")) * 350 / WIDTH >= 12  # a 390 px phone shows it 350 px wide
+    words = " ".join(" ".join(t.itertext()) for t in texts)
+    for row in EXPECTED[1:]:
+        assert row[1] in words
+    assert "<script>alert(1)</script>" in words.replace("- ", "")  # the label as text (a long word broken)
+    assert not list(svg.iter("{*}script")) and not list(svg.iter("script"))
+
+
+def _chart_page(pdf: Path) -> int:
+    pages = int(re.search(r"Pages:\s+(\d+)", subprocess.run(["pdfinfo", str(pdf)], capture_output=True,
+                                                              text=True, check=True).stdout).group(1))
+    for n in range(1, pages + 1):
+        text = subprocess.run(["pdftotext", "-f", str(n), "-l", str(n), str(pdf), "-"], capture_output=True,
+                              text=True, check=True).stdout
+        if "Figure 4: Days to update victims" in text:
+            return n
+    raise AssertionError("no page with the chart")
+
+
+def test_the_pdf_chart_is_real_text_in_liberation_sans_only(outputs: dict[str, Path]) -> None:
+    n = _chart_page(outputs["pdf"])
+    fonts = subprocess.run(["pdffonts", "-f", str(n), "-l", str(n), str(outputs["pdf"])], capture_output=True,
+                           text=True, check=True).stdout.splitlines()[2:]
+    names = [line.split()[0].partition("+")[2] for line in fonts]
+    assert names and all(name.startswith("Liberation") for name in names), names
+    text = subprocess.run(["pdftotext", "-f", str(n), "-l", str(n), str(outputs["pdf"]), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    assert text.count("Wales") >= 2  # the chart's label (text, not outlines) and the data table's row
+    assert "Data for figure 4: Days to update victims, by area" in text
+
+
+def test_word_gets_the_chart_as_a_png_rendered_from_the_same_svg(outputs: dict[str, Path]) -> None:
+    from docx import Document
+    from docx.oxml.ns import qn
+    from PIL import Image
+
+    doc = Document(str(outputs["docx"]))
+    body = doc.element.body
+    drawing = next(d for d in body.iter(qn("w:drawing"))
+                   if any(pr.get("descr") == "Days to update victims, by area" for pr in d.iter(qn("wp:docPr"))))
+    blip = next(drawing.iter(qn("a:blip")))
+    part = doc.part.related_parts[blip.get(qn("r:embed"))]
+    with Image.open(io.BytesIO(part.blob)) as image:
+        assert image.format == "PNG" and image.width > 600  # 10 cm at 200 ppi
+    extent = next(drawing.iter(qn("wp:extent")))
+    assert abs(int(extent.get("cx")) - 3600000) < 40000  # 10 cm in EMU
+    assert any("Data for figure 4" in "".join(t.text or "" for t in p.iter(qn("w:t"))) for p in body.iter(qn("w:p")))
+
+
+@pytest.mark.parametrize(("csv", "attrs", "rule"), [
+    ("Area,Change\nNorth,-3\n", "{.chart kind=bar}", "chart-negative"),
+    ("Area,Days\nNorth,x\n", "{.chart kind=bar}", "data-not-a-number"),
+    (None, "{.chart kind=bar}", "missing-image"),
+])
+def test_chart_errors_are_located_at_the_chart(tmp_path: Path, csv: str | None, attrs: str, rule: str) -> None:
+    folder = _folder(tmp_path, body=f"![Change by area](data/days.csv){attrs}", csv=csv)
+    found = [f for f in files.run(load(folder), context()) if f.severity == "error"]
+    lines = (folder / "report.md").read_text(encoding="utf-8").split("\n")
+    assert [(f.rule, lines[f.line - 1].startswith("![Change")) for f in found] == [(rule, True)]
+
+
+def test_an_unknown_chart_kind_is_refused_by_check(tmp_path: Path) -> None:
+    from cjji.gates import attributes
+
+    folder = _folder(tmp_path, body="![Change by area](data/days.csv){.chart kind=pie}")
+    [found] = attributes.run(load(folder), context())
+    lines = (folder / "report.md").read_text(encoding="utf-8").split("\n")
+    assert found.severity == "error" and "kind" in found.message
+    assert lines[found.line - 1].startswith("![Change") and "kind=bar" in found.hint
+
+
+# -- hostile cells never escape the SVG or the page ----------------------------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_PIECES = st.sampled_from(list("<>&\"'/=; abcSCRIPT\u00e9\u2019{}#[]()\\!-\t\n") + [
+    "<script>", "</svg>", "<![CDATA[", "]]>", "&amp;", "<!--", "-->", "javascript:", '" onload="x', "<b>"])
+_HOSTILE = st.lists(_PIECES, min_size=1, max_size=12).map("".join).filter(lambda s: bool(s.strip()))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(cells=st.lists(_HOSTILE, min_size=1, max_size=4), series=_HOSTILE)
+def test_property_hostile_csv_text_stays_text_in_the_svg_and_the_page(tmp_path: Path, cells: list[str],
+                                                                      series: str) -> None:
+    import csv as csv_module
+    import uuid
+
+    from lxml import etree
+    from lxml import html as lxml_html
+    from markdown_it.token import Token
+
+    from cjji.build.chart import chart_svg
+    from cjji.build.html_render import RenderOptions, render_tokens, sanitise
+    from cjji.build.numbering import Numbering
+    from cjji.markdown import parse
+
+    path = tmp_path / f"{uuid.uuid4().hex}.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv_module.writer(handle)
+        writer.writerow(["Area", series])
+        writer.writerows([c, n] for n, c in enumerate(cells))
+    data = read_figure_data("d.csv", {"d.csv": path})
+    assert data.categories == tuple(" ".join(c.split()) for c in cells)
+    svg = etree.fromstring(chart_svg(data, "bar", series).encode())
+    tags = {etree.QName(e).localname for e in svg.iter() if isinstance(e.tag, str)}
+    assert tags <= {"svg", "title", "g", "rect", "text", "tspan", "line"}
+    assert all(not k.startswith("on") for e in svg.iter() if isinstance(e.tag, str) for k in e.attrib)
+    words = " ".join(" ".join(t.itertext()) for t in svg.iter("{*}text"))
+    for category in data.categories:
+        assert all(w.replace("-", "") in words.replace("-", "").replace(" ", "") or w in words
+                   for w in category.split())
+
+    tokens: list[Token] = parse('![Chart](d.csv){.chart kind=bar}\n')
+    options = RenderOptions(numbering=Numbering(), image_attrs=lambda src: {"src": src},
+                            figure_data=lambda url: data,
+                            chart=lambda src, kind, title: {"src": "c.svg", "width": "400", "height": "100"})
+    page = lxml_html.fromstring(f"<div>{sanitise(render_tokens(tokens, options))}</div>")
+    assert not page.xpath("//script|//svg|//*[@onload]")
+    shown = [" ".join(th.text_content().split()) for th in page.xpath("//tbody/tr/th")]
+    assert shown == list(data.categories)
+    assert [" ".join(th.text_content().split()) for th in page.xpath("//thead/tr/th")] == ["Area", data.series[0]]

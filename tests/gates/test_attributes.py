@@ -44,7 +44,7 @@ def test_attack_1_a_typst_attribute_is_refused_at_its_line_and_column(tmp_path: 
     assert [(f.gate, f.rule, f.line, f.col) for f in errors] == [
         ("attributes", "unknown-attribute", FIRST, col_of(folder, FIRST, "typst:text:fill"))]
     assert errors[0].message.startswith("the attribute 'typst:text:fill' is not allowed in a report")
-    assert "criteria, data, due, owner, paragraphs, to, width" in errors[0].hint
+    assert "criteria, data, due, kind, owner, paragraphs, to, width" in errors[0].hint
 
 
 @pytest.mark.parametrize(("markdown", "name"), [

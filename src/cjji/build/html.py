@@ -35,6 +35,7 @@ from cjji import resolve, resources
 from cjji.atomic import write_bytes, write_text
 from cjji.blocks import DataProblem, FigureData, data_limits, labels_of, read_figure_data
 from cjji.build.brand import Brand, load_brand
+from cjji.build.chart import chart_file, chart_svg, svg_size
 from cjji.build.html_render import ContentsEntry, RenderOptions, render_tokens, sanitise
 from cjji.build.numbering import Numbering, number
 from cjji.build.pandoc_ast import BuildError
@@ -176,20 +177,6 @@ def _image_error(report: Report, src: str, rule: str, message: str, hint: str) -
     return HtmlBuildError(error(GATE, rule, report.display, line, col, message, hint))
 
 
-def _report_image(report: Report, src: str) -> Path:
-    """The digested report file an image's src names (cjji.resolve, as every gate and writer);
-    refused with a located error otherwise."""
-    try:
-        files = resolve.report_files(report)
-        return resolve.resolve(src, files).path
-    except DigestError as exc:
-        raise _image_error(report, src, "bad-folder", f"the report folder cannot be digested: {exc}",
-                           "run `cjji check`: it says what is wrong") from None
-    except resolve.Unresolved as exc:
-        rule = "image-missing" if exc.rule == "missing-image" else "image-outside"
-        raise _image_error(report, src, rule, exc.message, exc.hint) from None
-
-
 def _figure_data(report: Report, policy: Policy) -> Callable[[str], FigureData]:
     """A figure's data file, read and validated as the files gate does (cjji.blocks)."""
     def read(url: str) -> FigureData:
@@ -203,6 +190,44 @@ def _figure_data(report: Report, policy: Policy) -> Callable[[str], FigureData]:
             col = report.lines[line - 1].find(url) + 1 if line else 0
             raise HtmlBuildError(error(GATE, exc.rule, report.display, line, col, exc.message, exc.hint)) from None
     return read
+
+
+def _chart_resolver(report: Report, policy: Policy, brand: Brand, folder: str, assets: dict[PurePosixPath, Asset],
+                    refs: list[str] | None = None, mark: str = "") -> Callable[[str, str, str], dict[str, str]]:
+    """src/width/height of the SVG cjji draws for a .chart figure (cjji.build.chart), an asset
+    beside the page like an image; its data is read as the files gate reads it."""
+    read = _figure_data(report, policy)
+
+    def chart_attrs(src: str, kind: str, title: str) -> dict[str, str]:
+        try:
+            svg = chart_svg(read(src), kind, title, brand.fonts.get("body", []), brand.colours)
+        except DataProblem as exc:
+            raise _image_error(report, src, exc.rule, exc.message, exc.hint) from None
+        path = chart_file(svg)
+        rel = PurePosixPath("cjji-charts") / path.name
+        asset = assets.setdefault(rel, _asset(folder, rel, path))
+        href = asset.href
+        if refs is not None:
+            refs.append(f"{folder}/{rel.as_posix()}")
+            href = f"{mark}{len(refs) - 1}x"
+        width, height = svg_size(svg)
+        return {"src": href, "width": str(width), "height": str(height)}
+
+    return chart_attrs
+
+
+def _report_image(report: Report, src: str) -> Path:
+    """The digested report file an image's src names (cjji.resolve, as every gate and writer);
+    refused with a located error otherwise."""
+    try:
+        files = resolve.report_files(report)
+        return resolve.resolve(src, files).path
+    except DigestError as exc:
+        raise _image_error(report, src, "bad-folder", f"the report folder cannot be digested: {exc}",
+                           "run `cjji check`: it says what is wrong") from None
+    except resolve.Unresolved as exc:
+        rule = "image-missing" if exc.rule == "missing-image" else "image-outside"
+        raise _image_error(report, src, rule, exc.message, exc.hint) from None
 
 
 def _size(path: Path) -> dict[str, str]:
@@ -303,12 +328,13 @@ def _inspectorates(report: Report) -> list[str]:
 
 
 def render_body(report: Report, policy: Policy, image_attrs: Callable[[str], dict[str, str]],
-                *, brand: Brand) -> tuple[Markup, list[ContentsEntry]]:
+                *, brand: Brand, chart: Callable[[str, str, str], dict[str, str]] | None = None
+                ) -> tuple[Markup, list[ContentsEntry]]:
     """The sanitised body (report, then the framework annex) and its contents entries."""
     tokens = resolved_tokens(report, policy, brand)  # the same numbers and cross-references as Word and PDF
     options = RenderOptions(numbering=report_numbering(report, brand), image_attrs=image_attrs,
                             used_ids=set(report.section_ids), labels=labels_of(policy, report),
-                            figure_data=_figure_data(report, policy))
+                            figure_data=_figure_data(report, policy), chart=chart)
     notes = next((i for i, t in enumerate(tokens) if t.type == "footnote_block_open"), len(tokens))
     parts = [render_tokens(tokens[:notes], options)]
     annex = _annex_tokens(report, policy)
@@ -425,8 +451,9 @@ def render_page_and_body(report: Report, policy: Policy, dest: Path
     assets: dict[PurePosixPath, Asset] = {}
     refs: list[str] = []
     mark = f"cjji-asset-{secrets.token_hex(12)}-"
+    chart = _chart_resolver(report, policy, brand, folder, assets, refs, mark)
     marked, contents = render_body(report, policy, _image_resolver(report, folder, assets, refs, mark),
-                                   brand=brand)
+                                   brand=brand, chart=chart)
     body = _split(str(marked), mark, refs)
     context = page_context(report, policy, brand, folder, assets)
     template = html_environment(policy.root).get_template(PAGE_TEMPLATE)

@@ -36,6 +36,7 @@ from cjji.blocks import (
     Labels,
     criteria_marker,
     data_caption,
+    data_url,
     figure_caption,
     finding_details,
     finding_kind,
@@ -45,6 +46,7 @@ from cjji.blocks import (
     letter,
     table_id,
 )
+from cjji.build.chart import is_chart, kind_of
 from cjji.build.numbering import TABLE_CAPTION, Numbering, is_figure, is_table_caption
 from cjji.build.typography import smarten
 from cjji.markdown import classes, parser
@@ -80,6 +82,8 @@ class RenderOptions:
     labels: Labels = field(default_factory=lambda: labels_of(None))  # checks/blocks.yml (cjji.blocks)
     # a figure's data="data/days.csv" -> its validated data (cjji.blocks.read_figure_data); None: not shown
     figure_data: Callable[[str], FigureData] | None = None
+    # a .chart figure's (data file, kind, caption) -> src/width/height of the SVG cjji draws (cjji.build.chart)
+    chart: Callable[[str, str, str], dict[str, str]] | None = None
 
 
 def slug(text: str) -> str:
@@ -301,6 +305,8 @@ class ReportRenderer(RendererHTML):
         plain = Token("image", "img", 0, attrs={k: v for k, v in image.attrs.items() if k not in ("id", "data")})
         figure_id = _attr("id", str(ident)) if ident else ""
         caption = smarten(figure_caption(image, env["cjji"].figure_count, env["cjji"].labels))
+        if is_chart(image):
+            return self._chart(image, alt, caption, figure_id, env)
         picture = self._img(plain, alt, env, with_title=False)
         caption_id = ""
         if caption and _wide(picture):
@@ -319,14 +325,27 @@ class ReportRenderer(RendererHTML):
             out += f"<figcaption{_attr('id', caption_id) if caption_id else ''}>{html.escape(caption)}</figcaption>\n"
         return out + "</figure>\n" + self._figure_data(image, env)
 
+    def _chart(self, image: Token, alt: str, caption: str, figure_id: str, env: EnvType) -> str:
+        """A chart cjji draws from the figure's data (cjji.build.chart): an SVG that scales to the
+        width of a phone with its text still readable; the data follows as a table."""
+        opts: RenderOptions = env["cjji"]
+        if opts.chart is None:
+            return ""
+        page = opts.chart(str(image.attrs.get("src", "")), kind_of(image), caption or alt)
+        picture = f'<img class="chart"{"".join(_attr(k, v) for k, v in page.items())}{_attr("alt", alt)}>'
+        out = f"<figure{figure_id}>\n{picture}\n"
+        if caption:
+            out += f"<figcaption>{html.escape(caption)}</figcaption>\n"
+        return out + "</figure>\n" + self._figure_data(image, env)
+
     def _figure_data(self, image: Token, env: EnvType) -> str:
         """The numbers behind a figure (`{data="data/days.csv"}`), folded away under the figure:
         "Data for figure 2", a captioned table with column and row headers."""
         opts: RenderOptions = env["cjji"]
-        url = image.attrs.get("data")
+        url = data_url(image)
         if url is None or opts.figure_data is None:
             return ""
-        data = opts.figure_data(str(url))
+        data = opts.figure_data(url)
         number = opts.figure_count
         summary = html.escape(opts.labels.word("figure_data").replace("{n}", str(number)))
         caption = html.escape(smarten(data_caption(image, number, opts.labels)))
@@ -382,13 +401,15 @@ class ReportRenderer(RendererHTML):
         meta = tokens[idx].meta
         n = meta["id"] + 1
         ref = _footnote_ref_id(n, meta.get("subId", 0))
+        word = html.escape(str(env["cjji"].labels.text("page", "footnote")))  # checks/labels.yml
         return (f'<sup class="footnote-ref"><a href="#fn-{n}" id="{ref}">'
-                f'<span class="visually-hidden">Footnote </span>{n}</a></sup>')
+                f'<span class="visually-hidden">{word} </span>{n}</a></sup>')
 
     def footnote_block_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
         shift = env["cjji"].heading_shift
+        title = html.escape(str(env["cjji"].labels.text("page", "footnotes")))  # checks/labels.yml
         return ('<section class="footnotes" aria-labelledby="footnotes-title">\n'
-                f'<h{1 + shift} id="footnotes-title">Footnotes</h{1 + shift}>\n<ol>\n')
+                f'<h{1 + shift} id="footnotes-title">{title}</h{1 + shift}>\n<ol>\n')
 
     def footnote_block_close(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
         return "</ol>\n</section>\n"
@@ -403,10 +424,12 @@ class ReportRenderer(RendererHTML):
         meta = tokens[idx].meta
         n = meta["id"] + 1
         sub = meta.get("subId", 0)
-        which = f" (reference {sub + 1})" if sub else ""
+        labels = env["cjji"].labels  # checks/labels.yml: "Back to the text of footnote 2 (reference 2)"
+        back = labels.text("page", "footnote_back_again", n=n, k=sub + 1) if sub else labels.text(
+            "page", "footnote_back", n=n)
         return (f' <a href="#{_footnote_ref_id(n, sub)}" class="footnote-back">'
                 f'<span aria-hidden="true">\u21a9\ufe0e</span>'
-                f'<span class="visually-hidden">Back to the text of footnote {n}{which}</span></a>')
+                f'<span class="visually-hidden">{html.escape(str(back))}</span></a>')
 
 
 def _without_id(token: Token) -> Token:

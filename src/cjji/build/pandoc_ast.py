@@ -39,6 +39,7 @@ from cjji.blocks import (
     annex_letters,
     criteria_marker,
     data_caption,
+    data_url,
     figure_caption,
     figure_numbers,
     finding_details,
@@ -48,8 +49,10 @@ from cjji.blocks import (
     table_id,
     table_numbers,
 )
+from cjji.build.brand import BrandError, load_brand
+from cjji.build.chart import DEFAULT_FONTS, PRINT_WIDTH_CM, chart_svg, is_chart, kind_of, svg_png
 from cjji.build.numbering import Numbering, is_figure, is_table_caption, number
-from cjji.build.sandbox import REPORT_DIR
+from cjji.build.sandbox import REPORT_DIR, LimitError, ToolError
 from cjji.build.typography import smarten
 from cjji.digest import DigestError
 from cjji.findings import Finding
@@ -170,6 +173,7 @@ class Converter:
     ids: set[str] = field(default_factory=set)
     line: int = 0  # line of the block being converted: inline tokens have no map of their own
     _close: dict[int, int] = field(default_factory=dict)
+    _chart_brand: tuple[list[str], dict[str, str]] | None = None
 
     def __post_init__(self) -> None:
         tokens = self.source.tokens
@@ -416,6 +420,8 @@ class Converter:
         title = str(image.attrs.get("title", "") or "")
         caption_inlines = text_inlines(smarten(figure_caption(image, number, self.labels) if number else title))
         ident = str(image.attrs.get("id", ""))
+        if is_chart(image):
+            return self.chart(image, alt, caption_inlines, title, ident)
         src = self.image_source(image)
         if src is None:
             return el("Para", alt)
@@ -430,16 +436,65 @@ class Converter:
         caption = [None, [el("Plain", caption_inlines)]] if caption_inlines else [None, []]
         return el("Figure", [attr(ident), caption, [el("Plain", [img])]])
 
+    def chart(self, image: Token, alt: list[Node], caption_inlines: list[Node], title: str, ident: str) -> Node:
+        """A chart cjji draws from the CSV the figure names (cjji.build.chart): the SVG itself in the
+        PDF (Typst sets its text in the pinned fonts), a PNG Typst renders from it in Word."""
+        if not image.content.strip():
+            self.error(image, "image-no-alt", "the chart has no description (the PDF/UA standard requires it)",
+                       "describe what the chart shows inside the brackets: ![Days to update victims, by area]"
+                       "(data/days.csv){.chart kind=bar}")
+            return el("Para", alt)
+        try:
+            data = read_figure_data(str(image.attrs.get("src", "")), self._files())
+            svg = chart_svg(data, kind_of(image), stringify(caption_inlines) or image.content, *self._brand())
+        except DataProblem as exc:
+            self.error(image, exc.rule, exc.message, exc.hint)
+            return el("Para", alt)
+        width = f"{PRINT_WIDTH_CM:g}cm"
+        if self.options.target == "typst":
+            caption_text = typst_string(stringify(caption_inlines))
+            picture = (f"image(bytes({typst_string(svg)}), format: \"svg\", "
+                       f"alt: {typst_string(stringify(alt))}, width: {width})")
+            code = f"#figure({picture}, caption: [#{caption_text}])"
+            if _LABEL.match(ident):
+                code += f" <{ident}>"
+            return el("RawBlock", ["typst", code])
+        try:
+            png = svg_png(svg)
+        except (ToolError, LimitError) as exc:
+            self.error(image, "chart-render", f"the chart could not be drawn for Word: {exc}",
+                       "check the data file; if it is correct, report this as a bug in cjji")
+            return el("Para", alt)
+        src = f"data:image/png;base64,{base64.b64encode(png).decode('ascii')}"
+        img = el("Image", [attr("", ["chart"], [["width", width]]), alt, [src, title]])
+        caption = [None, [el("Plain", caption_inlines)]] if caption_inlines else [None, []]
+        return el("Figure", [attr(ident), caption, [el("Plain", [img])]])
+
+    def _brand(self) -> tuple[list[str], dict[str, str]]:
+        """The brand's body fonts and colours, for charts (templates/brand.yml)."""
+        if self._chart_brand is None:
+            fonts: list[str] = list(DEFAULT_FONTS)
+            colours: dict[str, str] = {}
+            if self.options.typst_root is not None:
+                try:
+                    brand = load_brand(self.options.typst_root)
+                    fonts, colours = brand.fonts.get("body", fonts), brand.colours
+                except BrandError:
+                    pass  # the build reports a broken brand itself
+            self._chart_brand = (fonts, colours)
+        return self._chart_brand
+
     def figure_data(self, image: Token, number: int) -> list[Node]:
         """The table of a figure's data (`{data="data/days.csv"}`) right after it, captioned "Data for
         figure 2: <caption>": the numbers behind the chart, for readers who cannot see it."""
-        url = image.attrs.get("data")
+        url = data_url(image)
         if url is None:
             return []
         try:
-            data = read_figure_data(str(url), self._files())
+            data = read_figure_data(url, self._files())
         except DataProblem as exc:
-            self.error(image, exc.rule, exc.message, exc.hint)
+            if not is_chart(image):  # a chart's own error is reported once, by chart()
+                self.error(image, exc.rule, exc.message, exc.hint)
             return []
         caption = text_inlines(smarten(data_caption(image, number, self.labels)))
 

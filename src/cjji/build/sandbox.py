@@ -148,7 +148,10 @@ try:
     import typst
     compiler = typst.Compiler(root=root, package_path=packages, package_cache_path=packages,
                               font_paths=fonts, ignore_system_fonts=True)
-    data = compiler.compile(source, format="pdf", pdf_standards=[standard], timestamp=timestamp)
+    if standard == "png":  # a chart for Word (cjji.build.chart.svg_png)
+        data = compiler.compile(source, format="png", ppi=200)
+    else:
+        data = compiler.compile(source, format="pdf", pdf_standards=[standard], timestamp=timestamp)
 except MemoryError:
     sys.stderr.write(json.dumps({"kind": "memory"}))
     sys.exit(3)
@@ -205,7 +208,8 @@ def run_limited(command: list[str], data: bytes, seconds: int, what: str,
 
 
 def compile_typst(source: str, box: Sandbox, timestamp: int, limits: dict[str, int], standard: str) -> bytes:
-    """The PDF Typst makes of `source` with `box.root` as its root, in a limited child process.
+    """The PDF Typst makes of `source` with `box.root` as its root, in a limited child process
+    (standard "png": a PNG of its one page instead).
     Raises LimitError (time or memory) or ToolError (Typst's own message)."""
     seconds, memory_mb = int(limits["seconds"]), int(limits["memory_mb"])
     packages = box.root.parent / "packages"  # empty: no package can be imported

@@ -21,6 +21,7 @@ from PIL import Image, UnidentifiedImageError
 
 from cjji import digest, resolve
 from cjji.blocks import DataProblem, data_limits, read_figure_data
+from cjji.build.chart import chart_problem, is_chart, kind_of
 from cjji.digest import DigestError
 from cjji.findings import Finding, warning
 from cjji.gates import images
@@ -159,7 +160,7 @@ def run(report: Report, context: Context) -> list[Finding]:
     counted: set[str] = set()
     total = 0
     for block, _token, url, is_image in _targets(report):
-        if is_image and "data" in _token.attrs:
+        if is_image and "data" in _token.attrs and not is_chart(_token):
             findings += _data_findings(report, block, str(_token.attrs["data"]), data_limits(context.policy))
         cursor = cursors.get(id(block), 0)
         for needle in dict.fromkeys((local_path(url), url)):
@@ -188,6 +189,9 @@ def run(report: Report, context: Context) -> list[Finding]:
                 ID, "image-no-alt", line, col, f"the image '{local_path(url)}' has no alt text",
                 "describe what the image shows inside the brackets, like ![Bar chart of days taken, by area]"
                 "(images/chart.png): screen readers say it, and the PDF/UA standard requires it"))
+        if is_chart(_token):  # drawn by cjji from the CSV it names (cjji.build.chart): no image to inspect
+            findings += _chart_findings(report, line, col, url, kind_of(_token), data_limits(context.policy))
+            continue
         problems = _image_problems(report, url, limits, seen)
         for p in problems:
             message = f"the image '{local_path(url)}' {p.message}"
@@ -225,6 +229,17 @@ def _data_findings(report: Report, block: Token, url: str, limits: dict[str, int
     except DataProblem as exc:
         return [report.finding(ID, exc.rule, line, col, exc.message, exc.hint)]
     return []
+
+
+def _chart_findings(report: Report, line: int, col: int, url: str, kind: str,
+                    limits: dict[str, int]) -> list[Finding]:
+    """A chart's data: a CSV of categories and numbers that cjji can draw as `kind`."""
+    try:
+        data = read_figure_data(url, _files(report), limits)
+    except DataProblem as exc:
+        return [report.finding(ID, exc.rule, line, col, exc.message, exc.hint)]
+    problem = chart_problem(data, kind)
+    return [report.finding(ID, problem.rule, line, col, problem.message, problem.hint)] if problem else []
 
 
 GATE = Gate(ID, "Images and local links stay in the report folder; images are safe, "
