@@ -257,6 +257,21 @@ _ENGLISH_WORDS = {"figure": "Figure", "contents": "Contents", "chapter": "chapte
                   "figure_data": "Data for figure {n}"}
 
 
+class MissingText(LookupError):
+    """checks/labels.yml gives no words for something a writer prints (a project whose checks/ is
+    older than cjji): the build stops with a located error (`finding`), never English instead."""
+
+    def __init__(self, part: str, key: str, code: str) -> None:
+        from cjji.findings import error
+
+        where = f"english.text.{part}.{key}" if code == ENGLISH else f"languages.{code}.text.{part}.{key}"
+        super().__init__(f"checks/labels.yml has no {where}")
+        self.finding = error("build", "labels", "checks/labels.yml", 0, 0,
+                             f"checks/labels.yml has no {where}: the formats print no words of their own",
+                             "copy checks/labels.yml from cjji's own checks/ (its `english:` and each "
+                             "language's `text:`) and adapt it")
+
+
 @dataclass(frozen=True)
 class Labels:
     """The wording of labels in one language: checks/blocks.yml (English) or an entry of
@@ -281,7 +296,7 @@ class Labels:
         try:
             value = self.texts[part][key]
         except KeyError:
-            raise LookupError(f"checks/labels.yml has no text {part}.{key} for the language '{self.code}'") from None
+            raise MissingText(part, key, self.code) from None
         return value.format(**fields) if fields and isinstance(value, str) else value
 
     def word(self, key: str) -> str:

@@ -33,7 +33,7 @@ WELSH = ROOT / "tests" / "fixtures" / "real_shape" / "2022-dyfed-powys-custody-c
 POLICY = load_policy(ROOT)
 CHROME = ["Page", "Contents", "Published", "Recommendation", "Who we are", "Crown copyright", "Annex",
           "Figure", "Table", "Lead inspectorate", "Skip to main content", "Not applicable", "Not recorded",
-          "Open Government Licence", "About this report", "logo"]
+          "Open Government Licence", "About this report", "logo", "Footnote", "Back to the text"]
 
 
 def _words(text: str) -> str:
@@ -113,6 +113,7 @@ def test_the_welsh_front_matter_and_chrome_read_in_welsh(welsh: dict[str, str], 
         assert "Am yr adroddiad hwn" in text  # the inside cover's heading on the page
         assert "Neidio i'r prif gynnwys" in text and '"Tudalen" " " counter(page) " " "o"' in text
         assert "Arolygiad dalfeydd ar y cyd" in text
+        assert "Troednodiadau" in text and "Troednodyn 1" in text and "Yn ôl at destun troednodyn 1" in text
     else:
         assert "15 Mawrth 2022" in text  # the cover's date
 
@@ -221,3 +222,19 @@ def test_any_earlier_report_title_is_printed_as_text_in_the_welsh_counts(title: 
     rendered = "".join(c.content for t in tokens if t.type == "inline" and t.content == sentence
                        for c in t.children or [] if c.type == "text")
     assert plain in rendered or plain.replace("\\", "") in rendered.replace("\\", "")
+
+
+def test_a_project_whose_labels_have_no_words_is_refused_with_a_located_error(tmp_path: Path) -> None:
+    """An older checks/ without labels.yml's `english:` texts: the build says which words are
+    missing and where they go (exit 1, no traceback), and prints no made-up English."""
+    project = tmp_path / "project"
+    for folder in ("checks", "templates", "schemas"):
+        shutil.copytree(ROOT / folder, project / folder)
+    (project / "checks" / "labels.yml").unlink()
+    report = ROOT / "tests" / "fixtures" / "real_shape" / "2021-cleveland-custody"
+    result = CliRunner().invoke(cli, ["build", str(report), "--root", str(project), "-o", str(tmp_path / "out"),
+                                      "-f", "html", "--no-cache"])
+    assert result.exit_code == 1, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert "checks/labels.yml: error [build/labels] checks/labels.yml has no english.text." in result.output
+    assert not list((tmp_path / "out").rglob("*.html"))
