@@ -359,3 +359,34 @@ def test_property_hostile_csv_text_stays_text_in_the_svg_and_the_page(tmp_path: 
     shown = [" ".join(th.text_content().split()) for th in page.xpath("//tbody/tr/th")]
     assert shown == list(data.categories)
     assert [" ".join(th.text_content().split()) for th in page.xpath("//thead/tr/th")] == ["Area", data.series[0]]
+
+
+@pytest.mark.parametrize("body", ["Days by area: ![Days by area](data/days.csv){.chart kind=bar} in a sentence.",
+                                  "| Chart |\n|---|\n| ![Days by area](data/days.csv){.chart kind=bar} |"])
+def test_a_chart_inside_text_or_a_table_cell_is_refused_where_it_is(tmp_path: Path, body: str) -> None:
+    folder = _folder(tmp_path, body=body)
+    found = [f for f in files.run(load(folder), context()) if f.severity == "error"]
+    lines = (folder / "report.md").read_text(encoding="utf-8").split("\n")
+    assert [f.rule for f in found] == ["chart-inline"]
+    assert "{.chart" in lines[found[0].line - 1]
+
+
+@pytest.mark.parametrize("builder", ["pdf", "docx", "html"])
+def test_a_build_with_a_bad_csv_stops_with_the_error_at_the_figure(tmp_path: Path, builder: str) -> None:
+    from cjji.build.docx import build_docx
+    from cjji.build.html import HtmlBuildError, build_html
+    from cjji.build.pandoc_ast import BuildError
+    from cjji.build.pdf import build_pdf
+    from cjji.policy import load_policy
+
+    build = {"pdf": build_pdf, "docx": build_docx, "html": build_html}[builder]
+    folder = _folder(tmp_path, body=CHART, csv="Area,Days\nNorth,12\nSouth,lots\n")
+    with pytest.raises((BuildError, HtmlBuildError)) as caught:
+        build(load(folder), load_policy(ROOT), tmp_path / "out" / f"r.{builder}")
+    exc = caught.value
+    found = exc.findings if isinstance(exc, BuildError) else [exc.finding]
+    lines = (folder / "report.md").read_text(encoding="utf-8").split("\n")
+    assert [f.rule for f in found] == ["data-not-a-number"]
+    assert "CSV row 3, column 2 ('Days') holds 'lots'" in found[0].message
+    assert lines[found[0].line - 1].startswith("![Days to update victims")
+    assert not (tmp_path / "out" / f"r.{builder}").exists()

@@ -38,6 +38,9 @@ CHAR = 0.58  # width of an average lower-case letter or digit of Liberation Sans
 LABEL_SHARE = 0.42  # a label column never takes more of the width than this
 PRINT_WIDTH_CM = 10.0  # the chart's width in Word and the PDF: FONT_SIZE units come out at about 10 pt
 DEFAULT_FONTS = ("Liberation Sans",)
+CHART_INLINE = "a chart must be a figure on its own, not inside a line of text or a table cell"
+CHART_INLINE_HINT = ("put the chart in a paragraph of its own, with a blank line before and after: "
+                     "![Days to update victims, by area](data/days.csv){.chart kind=bar}")
 DEFAULT_COLOURS = {"primary": "#1d4e5f", "accent": "#b5446e", "muted": "#505a5f", "text": "#0b0c0c"}
 
 

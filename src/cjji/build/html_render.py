@@ -285,6 +285,8 @@ class ReportRenderer(RendererHTML):
     def image(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
         token = tokens[idx]
         alt = self.plain_text(token.children or [], options, env)
+        if is_chart(token):  # a chart is drawn only as a figure (the files gate refuses it inline)
+            return html.escape(alt)
         return self._img(token, alt, env, with_title=True)
 
     def _img(self, token: Token, alt: str, env: EnvType, *, with_title: bool) -> str:

@@ -50,7 +50,16 @@ from cjji.blocks import (
     table_numbers,
 )
 from cjji.build.brand import BrandError, load_brand
-from cjji.build.chart import DEFAULT_FONTS, PRINT_WIDTH_CM, chart_svg, is_chart, kind_of, svg_png
+from cjji.build.chart import (
+    CHART_INLINE,
+    CHART_INLINE_HINT,
+    DEFAULT_FONTS,
+    PRINT_WIDTH_CM,
+    chart_svg,
+    is_chart,
+    kind_of,
+    svg_png,
+)
 from cjji.build.numbering import Numbering, is_figure, is_table_caption, number
 from cjji.build.sandbox import REPORT_DIR, LimitError, ToolError
 from cjji.build.typography import smarten
@@ -605,6 +614,9 @@ class Converter:
 
     def inline_image(self, token: Token) -> list[Node]:
         alt = self.inlines_of(token.children or [])
+        if is_chart(token):  # a chart is a figure: alone in its paragraph (the files gate says so)
+            self.error(token, "chart-inline", CHART_INLINE, CHART_INLINE_HINT)
+            return alt
         src = self.image_source(token)
         if src is None:
             return alt

@@ -21,7 +21,8 @@ from PIL import Image, UnidentifiedImageError
 
 from cjji import digest, resolve
 from cjji.blocks import DataProblem, data_limits, read_figure_data
-from cjji.build.chart import chart_problem, is_chart, kind_of
+from cjji.build.chart import CHART_INLINE, CHART_INLINE_HINT, chart_problem, is_chart, kind_of
+from cjji.build.numbering import is_figure
 from cjji.digest import DigestError
 from cjji.findings import Finding, warning
 from cjji.gates import images
@@ -159,6 +160,8 @@ def run(report: Report, context: Context) -> list[Finding]:
     cursors: dict[int, int] = {}
     counted: set[str] = set()
     total = 0
+    figures = {id(report.tokens[i + 1]) for i, t in enumerate(report.tokens)
+               if t.type == "paragraph_open" and is_figure(report.tokens, i)}
     for block, _token, url, is_image in _targets(report):
         if is_image and "data" in _token.attrs and not is_chart(_token):
             findings += _data_findings(report, block, str(_token.attrs["data"]), data_limits(context.policy))
@@ -190,6 +193,8 @@ def run(report: Report, context: Context) -> list[Finding]:
                 "describe what the image shows inside the brackets, like ![Bar chart of days taken, by area]"
                 "(images/chart.png): screen readers say it, and the PDF/UA standard requires it"))
         if is_chart(_token):  # drawn by cjji from the CSV it names (cjji.build.chart): no image to inspect
+            if id(block) not in figures:
+                findings.append(report.finding(ID, "chart-inline", line, col, CHART_INLINE, CHART_INLINE_HINT))
             findings += _chart_findings(report, line, col, url, kind_of(_token), data_limits(context.policy))
             continue
         problems = _image_problems(report, url, limits, seen)
