@@ -129,11 +129,9 @@ SLOW_TESTS = {
     "tests/style/test_vocabulary.py::test_a_mistake_in_the_vocabulary_is_a_located_policy_error",
     "tests/gates/test_outputs.py::test_the_old_overprinting_pdf_fails_the_gate",
     "tests/publish/test_concurrent.py::test_the_lock_refuses_a_second_holder_unless_it_waits_and_is_reentrant",
-    # a PDF, Word and HTML build (its module fixture `outputs`)
-    "tests/build/test_chart.py::test_html_shows_the_data_in_a_details_table_right_after_the_figure",
-    "tests/build/test_chart.py::test_word_shows_the_data_as_a_table_after_the_figure",
-    "tests/build/test_chart.py::test_pdf_shows_the_data_as_a_table_after_the_figure",
 }
+# Fixtures that build Word, PDF and HTML or publish a site: every test using one is slow.
+SLOW_FIXTURES = {"outputs", "published", "published_once"}
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -141,5 +139,6 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         module = item.path.relative_to(ROOT).as_posix()
         test = f"{module}::{item.originalname}" if isinstance(item, pytest.Function) else item.nodeid
         if (module in SLOW_MODULES or test in SLOW_TESTS or item.get_closest_marker("browser") is not None
-                or item.get_closest_marker("wordpress") is not None):
+                or item.get_closest_marker("wordpress") is not None
+                or SLOW_FIXTURES & set(getattr(item, "fixturenames", ()))):
             item.add_marker(pytest.mark.slow)
