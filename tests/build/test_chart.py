@@ -390,3 +390,19 @@ def test_a_build_with_a_bad_csv_stops_with_the_error_at_the_figure(tmp_path: Pat
     assert "CSV row 3, column 2 ('Days') holds 'lots'" in found[0].message
     assert lines[found[0].line - 1].startswith("![Days to update victims")
     assert not (tmp_path / "out" / f"r.{builder}").exists()
+
+
+def test_the_data_label_comes_from_the_language_of_the_report() -> None:
+    import dataclasses
+
+    from markdown_it.token import Token
+
+    from cjji.blocks import data_caption, labels_of
+
+    policy = context().policy
+    labels = dict(policy.get("labels"))
+    languages = {**labels["languages"], "cy": {**labels["languages"]["cy"], "figure_data": "Data ar gyfer ffigur {n}"}}
+    welsh = dataclasses.replace(policy, files={**policy.files, "labels": {**labels, "languages": languages}})
+    image = Token("image", "img", 0, attrs={"src": "data/d.csv", "title": "Dyddiau"})
+    assert data_caption(image, 2, labels_of(welsh, "cy")) == "Data ar gyfer ffigur 2: Dyddiau"
+    assert data_caption(image, 2, labels_of(policy, "en")) == "Data for figure 2: Dyddiau"
