@@ -350,8 +350,6 @@ def _labels(data: dict[str, Any], policy: Any, code: str, texts: Any = None) -> 
     words.update({k: str(v) for k, v in (data.get("details") or {}).items()})
     if data.get("figure_data"):  # checks/labels.yml: "Data ar gyfer ffigur {n}"
         words["figure_data"] = str(data["figure_data"])
-    if data.get("figure_data"):  # checks/labels.yml: "Data ar gyfer ffigur {n}"
-        words["figure_data"] = str(data["figure_data"])
     return Labels(dict(data["kinds"]), str(data.get("table", "Table")), str(data.get("annex", "Annex")), policy,
                   figure=str(data.get("figure", "Figure")), contents=str(data.get("contents", "Contents")),
                   words=words, language=str(data.get("language", "en-GB")),
