@@ -202,7 +202,8 @@ def test_a_placeholder_the_writers_do_not_fill_is_refused_at_its_line(tmp_path: 
     assert "{team}, {email}" in finding.hint
 
 
-@given(title=st.text(min_size=1, max_size=40).filter(lambda t: t.strip()))
+@given(title=st.text(st.characters(blacklist_categories=("Cc", "Cs")), min_size=1, max_size=40)  # YAML has no NUL
+       .filter(lambda t: t.strip()))
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 def test_any_earlier_report_title_is_printed_as_text_in_the_welsh_counts(title: str) -> None:
     """The author's title goes into checks/labels.yml's sentence as a value, never as a template:
@@ -238,3 +239,13 @@ def test_a_project_whose_labels_have_no_words_is_refused_with_a_located_error(tm
     assert result.exception is None or isinstance(result.exception, SystemExit)
     assert "checks/labels.yml: error [build/labels] checks/labels.yml has no english.text." in result.output
     assert not list((tmp_path / "out").rglob("*.html"))
+
+
+def test_a_welsh_figure_s_data_table_is_captioned_in_welsh() -> None:
+    from cjji.blocks import data_caption, labels_of
+    from cjji.markdown import parse
+
+    source = '![Dyddiau](images/x.png "Dyddiau fesul ardal")'
+    image = next(c for t in parse(source) for c in t.children or [] if c.type == "image")
+    assert data_caption(image, 2, labels_of(POLICY, "cy")) == "Data ar gyfer ffigur 2: Dyddiau fesul ardal"
+    assert data_caption(image, 2, labels_of(POLICY, "en")) == "Data for figure 2: Dyddiau fesul ardal"
