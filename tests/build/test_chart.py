@@ -406,3 +406,29 @@ def test_the_data_label_comes_from_the_language_of_the_report() -> None:
     image = Token("image", "img", 0, attrs={"src": "data/d.csv", "title": "Dyddiau"})
     assert data_caption(image, 2, labels_of(welsh, "cy")) == "Data ar gyfer ffigur 2: Dyddiau"
     assert data_caption(image, 2, labels_of(policy, "en")) == "Data for figure 2: Dyddiau"
+
+
+@pytest.mark.browser
+@pytest.mark.xdist_group("browser")
+def test_at_390_px_the_chart_fits_and_its_text_is_at_least_12_px(outputs: dict[str, Path],
+                                                                   chromium_browser: object) -> None:
+    from browser import axe_violations, open_page, served
+
+    from cjji.build.chart import FONT_SIZE, WIDTH
+
+    with served(outputs["html"].parent) as base:
+        page = open_page(chromium_browser, f"{base}/{outputs['html'].name}", width=390)
+        chart = page.locator("img.chart")
+        chart.scroll_into_view_if_needed()
+        assert page.evaluate("document.querySelector('img.chart').complete && "
+                             "document.querySelector('img.chart').naturalWidth") == WIDTH  # the SVG loaded
+        box = chart.bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390
+        assert FONT_SIZE * box["width"] / WIDTH >= 12
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390  # the page does not scroll sideways
+        page.locator("details.figure-data summary").last.click()
+        assert page.locator("details.figure-data").last.locator("table").is_visible()
+        found = [v for v in axe_violations(page)
+                 if any("figure-data" in str(n.get("html", "")) or "chart" in str(n.get("html", ""))
+                        for n in v.get("nodes", []))]
+        assert found == [], found
