@@ -7,7 +7,7 @@ import shutil
 import zipfile
 
 import pytest
-from programme_support import AFTER
+from programme_support import AFTER, shared_policy
 from support import ROOT
 
 from cjji.programme import gates
@@ -107,5 +107,32 @@ def test_publishing_gets_everything_it_needs_in_one_call(example, tmp_path):
     assert [r.state for r in prepared.signoffs.roles] == ["signed"] * 4
     page = str(prepared.page({}))
     assert page.count("Planned") == 5
-    early = prepare(example.root, "2027", example.policy(), dt.datetime(2027, 3, 2, tzinfo=dt.UTC))
-    assert not early.ready and "future" in {f.rule for f in early.findings}  # final copies not yet sent
+
+
+def test_before_its_publication_date_the_plan_is_embargoed_not_refused(example, tmp_path):
+    """Judged as of its publication date (17 March): final copies recorded as sent on 3 March make
+    the plan embargoed on 1 March, not refused; a date after publication is still one not come."""
+    from cjji.programme.publishing import prepare
+
+    def sign_and_prepare():
+        programme = example.load()
+        for role, name in SIGNERS.items():
+            plan_signoff.sign_plan(programme, example.policy(), role, _key(tmp_path, name),
+                                   now=dt.datetime(2027, 2, 25, 12, 0, tzinfo=dt.UTC))
+        return prepare(example.root, "2027", example.policy(), early_day)
+
+    early_day = dt.datetime(2027, 3, 1, 9, 0, tzinfo=dt.UTC)
+    early = sign_and_prepare()
+    assert early.ready and early.embargo is not None and early_day < early.embargo, early.findings
+    example.replace("consultation.yml", "final_copy_sent: 2027-03-03", "final_copy_sent: 2027-03-30")
+    late = sign_and_prepare()
+    assert not late.ready and {f.rule for f in late.findings if f.severity == "error"} == {"future"}
+
+
+def test_the_repositorys_own_example_plan_is_signed_for_what_it_says() -> None:
+    """The shipped example year is signed off (EXAMPLE-ONLY keys), so `cjji publish` publishes it
+    on its date; an edit to programme/2027 without signing again fails here, not in a publish run."""
+    from cjji.programme.publishing import prepare
+
+    prepared = prepare(ROOT, "2027", shared_policy(), dt.datetime(2027, 3, 20, 9, 0, tzinfo=dt.UTC))
+    assert prepared.ready, [f.message for f in prepared.findings if f.severity == "error"]

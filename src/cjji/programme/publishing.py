@@ -62,19 +62,25 @@ def prepare(root: Path, year: str, policy: Policy, now: dt.datetime) -> Prepared
 
     programme = load_programme(root, year)
     prepared = Prepared(programme, policy)
-    prepared.findings = gates.publication_findings(programme, policy, today=london_date(now), now=now)
+    found: list[Finding] = []
+    if programme.plan is not None:
+        where = programme.plan.display
+        try:
+            prepared.digest = content.digest(programme.dir).value
+        except content.DigestError as exc:
+            found.append(error("publish", "digest", where, 0, 0, str(exc)))
+        publication = programme.plan.data.get("publication")
+        try:
+            prepared.embargo = embargo_of(publication) if isinstance(publication, dict) else None
+        except (TimeError, ValueError) as exc:
+            found.append(error("publish", "embargo", where, 0, 0, str(exc)))
+    # Before its publication date the plan is judged as of that date: what it records for the
+    # weeks before publication (the programme agreed, the final copy sent) is "embargoed", not a
+    # refusal. Nothing goes live before then, and the run that publishes it judges it on its own day.
+    as_of = max(now, prepared.embargo) if prepared.embargo else now
+    prepared.findings = gates.publication_findings(programme, policy, today=london_date(as_of), now=now) + found
     if programme.plan is None:
         return prepared
-    where = programme.plan.display
-    try:
-        prepared.digest = content.digest(programme.dir).value
-    except content.DigestError as exc:
-        prepared.findings.append(error("publish", "digest", where, 0, 0, str(exc)))
-    publication = programme.plan.data.get("publication")
-    try:
-        prepared.embargo = embargo_of(publication) if isinstance(publication, dict) else None
-    except (TimeError, ValueError) as exc:
-        prepared.findings.append(error("publish", "embargo", where, 0, 0, str(exc)))
     prepared.signoffs = plan_status(programme, policy, now)
     report = document(programme, policy)
     if report is not None:
