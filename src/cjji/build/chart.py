@@ -190,10 +190,27 @@ def svg_size(svg: str) -> tuple[int, int]:
     return (int(found.group(1)), int(found.group(2))) if found else (WIDTH, 0)
 
 
+_PRIVATE: list[Path] = []
+
+
+def _private_folder() -> Path:
+    """A folder only this process can write (mkdtemp: mode 0700), removed when it exits: another
+    user of the machine cannot plant a file where a chart is expected."""
+    if not _PRIVATE:
+        import atexit
+        import shutil
+
+        path = Path(tempfile.mkdtemp(prefix="cjji-charts-"))
+        atexit.register(shutil.rmtree, path, True)
+        _PRIVATE.append(path)
+    return _PRIVATE[0]
+
+
 def chart_file(svg: str, folder: Path | None = None) -> Path:
-    """`svg` written to `folder` (a private cache by default) under a name made from its content,
-    so the same chart is one file, written once."""
-    where = folder or Path(tempfile.gettempdir()) / "cjji-charts"
+    """`svg` written to `folder` (by default a private folder of this process) under a name made
+    from its content, so the same chart is one file, written once; the HTML build copies it beside
+    the page (`<stem>-assets/cjji-charts/`)."""
+    where = folder or _private_folder()
     where.mkdir(parents=True, exist_ok=True)
     path = where / f"chart-{hashlib.sha256(svg.encode()).hexdigest()[:20]}.svg"
     if not path.is_file() or path.read_text(encoding="utf-8") != svg:
