@@ -522,6 +522,8 @@ def letter(n: int) -> str:
 # -- the data behind a figure: ![Caption](images/days.png){data="data/days.csv"} ----------------
 DATA_MAX_ROWS = 200  # checks/limits.yml data.max_rows overrides it
 DATA_MAX_BYTES = 1048576
+DATA_MAX_TEXT = 200  # characters in a heading or category
+DATA_MAX_NUMBER = 24  # characters in a number as written
 _NUMBER = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$")
 _DATA_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")  # tab, CR, LF are CSV's own
 
@@ -628,6 +630,7 @@ def _parse_csv(rel: str, path: str, size: int, max_rows: int, max_bytes: int) ->
         raise DataProblem("data-no-series", f"{name} has one column: it needs the categories and at least one "
                           "column of numbers", hint_shape)
     for col, cell in enumerate(header, 1):
+        _not_too_long(name, "CSV row 1", col, cell, DATA_MAX_TEXT)
         if not cell:
             raise DataProblem("data-empty-heading", f"{name}: column {col} of the header row (CSV row 1) has no "
                               "heading", "name every column in the first row")
@@ -647,12 +650,14 @@ def _parse_csv(rel: str, path: str, size: int, max_rows: int, max_bytes: int) ->
                               f"{len(header)}", "give every row one cell per column (an empty cell still needs "
                               "its comma), and put text with commas in double quotes")
         category = " ".join(row[0].split())  # a line break inside quotes reads as a space
+        _not_too_long(name, where, 1, category, DATA_MAX_TEXT)
         if not category:
             raise DataProblem("data-empty-category", f"{name}: {where}, column 1 ('{header[0]}') is empty",
                               "name the category of every row")
         numbers: list[float] = []
         for col, cell in enumerate(row[1:], 2):
             written = cell.strip()
+            _not_too_long(name, where, col, written, DATA_MAX_NUMBER)
             number = float(written) if _NUMBER.match(written) else math.nan
             if not math.isfinite(number):
                 shown = written if len(written) <= 40 else written[:40] + "…"
@@ -665,6 +670,14 @@ def _parse_csv(rel: str, path: str, size: int, max_rows: int, max_bytes: int) ->
         cells.append(tuple(c.strip() for c in row[1:]))
         values.append(tuple(numbers))
     return FigureData(rel, header, tuple(categories), tuple(cells), tuple(values))
+
+
+def _not_too_long(name: str, where: str, col: int, cell: str, most: int) -> None:
+    if len(cell) > most:
+        raise DataProblem("data-cell-too-long", f"{name}: {where}, column {col} holds {len(cell)} characters; "
+                          f"a {'number' if most == DATA_MAX_NUMBER else 'heading or category'} may have at most "
+                          f"{most}", "shorten it: a chart's labels must fit beside its bars, and the table "
+                          "under the figure shows them as written")
 
 
 def _csv_lines(rows: list[list[str]], text: str) -> dict[int, int]:

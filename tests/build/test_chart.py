@@ -432,3 +432,32 @@ def test_at_390_px_the_chart_fits_and_its_text_is_at_least_12_px(outputs: dict[s
                  if any("figure-data" in str(n.get("html", "")) or "chart" in str(n.get("html", ""))
                         for n in v.get("nodes", []))]
         assert found == [], found
+
+
+@pytest.mark.parametrize(("csv", "rule", "words"), [
+    ("Area,Days\n" + "N" * 201 + ",12\n", "data-cell-too-long", "CSV row 2, column 1 holds 201 characters"),
+    ("Area,Days\nNorth," + "1" * 25 + "\n", "data-cell-too-long", "a number may have at most 24"),
+    ("Area,A,B,C,D\nNorth,1,2,3,4\n", "chart-too-many-series", "has 4 columns of numbers"),
+])
+def test_data_a_chart_cannot_show_is_refused(tmp_path: Path, csv: str, rule: str, words: str) -> None:
+    folder = _folder(tmp_path, body=CHART, csv=csv)
+    [found] = [f for f in files.run(load(folder), context()) if f.severity == "error"]
+    assert found.rule == rule and words in found.message
+
+
+def test_the_same_data_gives_the_same_svg_and_everything_fits_its_width() -> None:
+    from lxml import etree
+
+    from cjji.blocks import FigureData
+    from cjji.build.chart import WIDTH, _width, chart_svg
+
+    wide = FigureData("d.csv", ("Area", "Days"), ("A long area name that wraps onto lines", "B"),
+                      (("123456789012345678",), ("0",)), ((1.0e17,), (0.0,)))
+    first, second = chart_svg(wide, "bar", "T"), chart_svg(wide, "bar", "T")
+    assert first == second
+    svg = etree.fromstring(first.encode())
+    for rect in svg.iter("{*}rect"):
+        assert float(rect.get("width")) >= 0 and float(rect.get("x")) + float(rect.get("width")) <= WIDTH
+    for text in svg.iter("{*}text"):
+        if text.get("x"):  # a value at the end of its bar
+            assert float(text.get("x")) + _width(text.text or "") <= WIDTH

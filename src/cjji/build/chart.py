@@ -26,6 +26,7 @@ from xml.sax.saxutils import escape, quoteattr
 from cjji.blocks import DataProblem, FigureData
 
 KINDS = ("bar",)
+MAX_SERIES = 3  # one colour each: the brand's primary, accent and muted
 CLASS = "chart"
 WIDTH = 400  # viewBox width, in user units (CSS px when shown at its natural size)
 FONT_SIZE = 15  # user units: 13.1 px when the drawing is shown 350 px wide (a 390 px phone)
@@ -61,6 +62,11 @@ def chart_problem(data: FigureData, kind: str) -> DataProblem | None:
     if kind not in KINDS:
         return DataProblem("chart-kind", f"cjji cannot draw a chart of kind '{kind}'",
                            f"write kind=bar (the kinds cjji draws: {', '.join(KINDS)})")
+    if len(data.series) > MAX_SERIES:
+        return DataProblem("chart-too-many-series",
+                           f"the figure's data file '{data.rel}' has {len(data.series)} columns of numbers; a bar "
+                           f"chart cjji draws shows at most {MAX_SERIES}, in colours a reader can tell apart",
+                           "chart fewer series (make one chart per group), or show the numbers as a table")
     for category, row, cells in zip(data.categories, data.values, data.cells, strict=True):
         for name, value, cell in zip(data.series, row, cells, strict=True):
             if value < 0:
@@ -131,10 +137,12 @@ def bar_svg(data: FigureData, title: str, fonts: Sequence[str] = DEFAULT_FONTS,
     series = len(data.series)
     bar = BAR if series == 1 else BAR_MANY
     value_room = max(_width(c) for row in data.cells for c in row) + 6
-    label_room = min(max(_width(c) for c in data.categories), WIDTH * LABEL_SHARE)
+    # the labels take what they need up to LABEL_SHARE, leaving at least a quarter of the width for bars
+    label_room = max(min(max(_width(c) for c in data.categories), WIDTH * LABEL_SHARE,
+                         WIDTH - value_room - 2 * PAD - 8 - WIDTH / 4), 3 * CHAR * FONT_SIZE)
     labels = [_wrap(c, label_room) for c in data.categories]
     x0 = PAD + label_room + 8  # where the bars start
-    longest = WIDTH - x0 - value_room - PAD
+    longest = max(WIDTH - x0 - value_room - PAD, WIDTH / 4)
     top = PAD
     parts: list[str] = []
     if series > 1:  # a legend: one swatch and name per series
