@@ -120,8 +120,11 @@ def test_a_changed_report_with_the_same_version_is_refused(published: Gatekeeper
 def test_a_major_change_is_a_new_version_with_its_note_and_nothing_is_lost(
         published: Gatekeepers, site: Path) -> None:
     v1 = {rel: data for rel, data in snapshot(site).items() if rel.startswith(f"reports/{REPORT}/v1/")}
+    (published.root / ".gitignore").write_text(".cache/\npublic/\n")
+    published.land("version 1, signed")  # signing version 2 replaces its statements: the history keeps them
     new_version(published, 2, '{type: major, note: "Corrected the number of case files in chapter 7."}',
                 body_edit=("We found committed staff", "We found dedicated staff"))
+    published.land("version 2, signed")
     result = publish(published.root, site, "2027-01-15T10:00")
     assert result.exit_code == 0, result.output
     assert "publishing version 2 (major change: Corrected the number" in result.output
