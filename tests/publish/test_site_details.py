@@ -12,6 +12,8 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from publish_support import ROOT_PROJECT, release_of, stand_in_version
 
 from cjji.policy import load_policy
@@ -142,3 +144,41 @@ def test_the_wordpress_record_keeps_no_gatekeepers_address(tmp_path: Path) -> No
     back = record.version_from_json(data).signoffs[0]
     assert (back.role, back.identity, back.file.sha256, back.signature and back.signature.sha256) == (
         "chief-inspector-HMCPSI", "", "a" * 64, "b" * 64)
+
+
+def test_a_public_sign_off_keeps_its_key_and_names_nobody_through_the_record(tmp_path: Path) -> None:
+    """The local site's record of a sign-off: role, time, digests and the key's fingerprint (read
+    from the real signature, as `ssh-keygen -lf` prints it); read back, it is written the same."""
+    import subprocess
+
+    key = tmp_path / "k"
+    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "c.e@hmcpsi.example", "-f", str(key)],
+                   check=True)
+    data = tmp_path / "statement.json"
+    data.write_text('{"identity": "c.e@hmcpsi.example"}')
+    subprocess.run(["ssh-keygen", "-Y", "sign", "-q", "-f", str(key), "-n", "cjji-report-signoff", str(data)],
+                   check=True)
+    sig = data.with_name(data.name + ".sig")
+    expected = subprocess.run(["ssh-keygen", "-lf", f"{key}.pub"], capture_output=True, text=True,
+                              check=True).stdout.split()[1]
+    named = Signoff("chief-inspector-HMCPSI", "c.e@hmcpsi.example", "2026-11-26T12:07:01Z",
+                    PublishedFile("signoff", "chief-inspector-HMCPSI--c.e@hmcpsi.example.json", "a" * 64, 10, None,
+                                  data),
+                    PublishedFile("signature", "chief-inspector-HMCPSI--c.e@hmcpsi.example.json.sig", "b" * 64,
+                                  sig.stat().st_size, None, sig))
+    v = dataclasses.replace(stand_in_version(tmp_path, "2026-x"), signoffs=(record.anonymous(named),))
+    out = record.version_to_json(v)
+    assert out["signoffs"] == [{"role": "chief-inspector-HMCPSI", "signed_at": "2026-11-26T12:07:01Z",
+                                "sha256": "a" * 64, "size": 10, "key": expected,
+                                "signature": {"sha256": "b" * 64, "size": sig.stat().st_size}}]
+    assert "hmcpsi.example" not in repr(out)
+    assert record.version_to_json(record.version_from_json(out)) == out
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=400) | st.builds(
+    lambda body: b"-----BEGIN SSH SIGNATURE-----\n" + body + b"\n-----END SSH SIGNATURE-----\n",
+    st.binary(max_size=300).map(lambda b: __import__("base64").b64encode(b"SSHSIG" + b))))
+def test_a_damaged_signature_gives_no_fingerprint_and_never_an_error(sig: bytes) -> None:
+    found = record.key_fingerprint(sig)
+    assert found == "" or re.fullmatch(r"SHA256:[A-Za-z0-9+/]{43}", found)
