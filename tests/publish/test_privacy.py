@@ -226,8 +226,8 @@ def test_an_edited_record_is_caught(reviewed: Gatekeepers, attack: str) -> None:
             r["signoffs"] = [s for s in r["signoffs"] if s["role"] != qa]
         expect = f"{V1}: the required sign-off {qa} is not valid (no sign-off on the site)"
     else:  # the left-out review log's digest: the content digest no longer comes out
-        def edit(p: dict[str, Any]) -> None:
-            p[pv.WITHHELD][LOG] = "sha256:" + "f" * 64
+        def edit(r: dict[str, Any]) -> None:
+            r[pv.WITHHELD][LOG] = "sha256:" + "f" * 64
         expect = "they are not what was signed"
     _tamper(site, edit, provenance=attack == "review-log")
     result = verify(reviewed.root, site, "--skip-rebuild")
