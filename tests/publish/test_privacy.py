@@ -197,7 +197,7 @@ def test_statements_and_review_logs_are_found_in_the_history_when_gone_from_the_
     assert "verified from the trust anchors" not in gone.output
 
 
-@pytest.mark.parametrize("attack", ["role", "time", "hash", "key", "deleted", "review-log"])
+@pytest.mark.parametrize("attack", ["role", "time", "hash", "key", "deleted", "review-log", "outside"])
 def test_an_edited_record_is_caught(reviewed: Gatekeepers, attack: str) -> None:
     site = reviewed.root / "public" / "site"
     qa, chief = "qa-lead-HMCPSI", "chief-inspector-HMCPSI"
@@ -225,18 +225,22 @@ def test_an_edited_record_is_caught(reviewed: Gatekeepers, attack: str) -> None:
         def edit(r: dict[str, Any]) -> None:
             r["signoffs"] = [s for s in r["signoffs"] if s["role"] != qa]
         expect = f"{V1}: the required sign-off {qa} is not valid (no sign-off on the site)"
-    else:  # the left-out review log's digest: the content digest no longer comes out
+    elif attack == "review-log":  # the left-out review log's digest: the content digest no longer comes out
         def edit(r: dict[str, Any]) -> None:
             r[pv.WITHHELD][LOG] = "sha256:" + "f" * 64
         expect = "they are not what was signed"
-    _tamper(site, edit, provenance=attack == "review-log")
+    else:  # a left-out file outside the report folder: refused before anything looks for it
+        def edit(r: dict[str, Any]) -> None:
+            r[pv.WITHHELD]["reviews/../../../checks/allowed_signers"] = "sha256:" + "f" * 64
+        expect = f"{V1}: provenance.json: 'withheld' is not a list of files with their SHA-256"
+    _tamper(site, edit, provenance=attack in ("review-log", "outside"))
     result = verify(reviewed.root, site, "--skip-rebuild")
     assert result.exit_code == 1, result.output
     assert expect in result.output
     # --files-only only checks that the files agree with each other: it never says "verified"
     files = CliRunner().invoke(cli, ["verify-site", str(site), "--files-only"])
     assert "verified from the trust anchors" not in files.output
-    if attack != "review-log":
+    if attack not in ("review-log", "outside"):
         assert files.exit_code == 0 and "the sign-offs were NOT verified" in files.output, files.output
     else:
         assert files.exit_code == 1 and expect in files.output

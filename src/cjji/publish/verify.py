@@ -299,7 +299,9 @@ def _left_out(prov: dict[str, Any]) -> dict[str, str] | None:
     """provenance.json's digested files left out of source/ (review logs): path -> sha256:<hex>."""
     value = prov.get(pv.WITHHELD, {})
     if not isinstance(value, dict) or not all(
-            isinstance(k, str) and isinstance(v, str) and v.startswith(content.PREFIX) for k, v in value.items()):
+            isinstance(k, str) and isinstance(v, str) and v.startswith(content.PREFIX)
+            and k and not k.startswith("/") and not {".", "..", ""} & set(k.split("/"))
+            for k, v in value.items()):
         return None
     return dict(value)
 
