@@ -64,7 +64,9 @@ def test_line_numbers_and_track_changes_are_on(review_copy: bytes) -> None:
         numbering = sect.find(f"{W}lnNumType")
         assert numbering is not None and numbering.get(f"{W}countBy") == "1"
         names = [etree.QName(c).localname for c in sect]
-        assert names.index("lnNumType") < names.index("titlePg")  # schema order, or Word calls the file corrupt
+        # ECMA-376 order (pgMar before lnNumType before pgNumType), or Word calls the file corrupt
+        assert names.index("pgMar") < names.index("lnNumType")
+        assert all(names.index("lnNumType") < names.index(n) for n in ("pgNumType", "titlePg") if n in names)
     settings = etree.fromstring(files["word/settings.xml"])
     assert settings.find(f"{W}trackRevisions") is not None and settings.find(f"{W}doNotTrackMoves") is None
 
@@ -74,8 +76,9 @@ def test_the_copy_is_still_the_branded_document(review_copy: bytes, tmp_path: Pa
 
     doc = Document(io.BytesIO(review_copy))  # python-docx opens it
     assert doc.core_properties.title == load(EXAMPLE).meta["title"]
-    styles = {p.style.name for p in doc.paragraphs}
-    assert "Title" in styles
+    cover = [p for t in doc.tables[:1] for c in t._cells for p in c.paragraphs]  # the cover's brand band
+    styles = {p.style.name for p in [*doc.paragraphs, *cover]}
+    assert "Title" in styles and "Numbered Paragraph" in styles
     types = parts(review_copy)["[Content_Types].xml"].decode()
     assert "/customXml/itemProps1.xml" in types
     assert load_policy(ROOT)  # the project still loads beside it
