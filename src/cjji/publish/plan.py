@@ -7,6 +7,7 @@ One report's refusal never stops another's publication.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import html
@@ -16,7 +17,7 @@ import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from cjji import blocks, signoff
 from cjji import digest as content
@@ -33,6 +34,7 @@ from cjji.publish.target import (
     Body,
     Change,
     Companion,
+    ProgrammeItem,
     PublishedFile,
     Recommendation,
     ReportMetadata,
@@ -42,6 +44,9 @@ from cjji.publish.target import (
     Withdrawal,
 )
 from cjji.report import LoadError, Report, load
+
+if TYPE_CHECKING:
+    from cjji.programme.model import Programme
 
 Builder = Callable[[Report, Policy, Path, tuple[str, ...]], dict[str, Path]]
 Action = Literal["publish", "unchanged", "embargoed", "refused"]
@@ -139,7 +144,8 @@ def decide_programme(
     if now < prepared.embargo:
         return Decision(ident, display, "embargoed", f"embargoed until {describe(prepared.embargo)}")
     plan_data = prepared.programme.plan.data if prepared.programme.plan is not None else {}
-    meta = metadata(doc, policy, type_label=DOCUMENT_LABEL)
+    meta = dataclasses.replace(metadata(doc, policy, type_label=DOCUMENT_LABEL),
+                               programme=programme_items(prepared.programme, policy))
     return _version(doc, policy, prepared.digest, published, now, workdir, build, display, prepared.embargo,
                     change_meta=plan_data.get("change") or {}, meta=meta, status=prepared.signoffs,
                     kind="programme")
@@ -361,7 +367,26 @@ def metadata(report: Report, policy: Policy, *, type_label: str | None = None) -
         publication_date=published,
         keywords=tuple(str(k) for k in meta.get("keywords", [])),
         themes=tuple(str(t) for t in meta.get("themes") or []),
+        proposal=str(meta.get("proposal") or ""),
     )
+
+
+def programme_items(programme: Programme, policy: Policy) -> tuple[ProgrammeItem, ...]:
+    """The business plan's final programme as its record keeps it, in the plan's order: each
+    inspection's proposal id, title, lead inspectorate (its short name, as the plan's own page
+    gives it) and, if the chief inspectors took it out, the reason."""
+    from cjji.programme.ranking import final_programme
+
+    items = []
+    for ident in final_programme(programme):
+        proposal = programme.proposals.get(ident)
+        data = proposal.data if proposal is not None else {}
+        lead = data.get("lead")
+        lead_name = str(policy.inspectorates.get(lead, {}).get("short_name") or lead) if isinstance(lead, str) else ""
+        withdrawn = data.get("withdrawn")
+        reason = (str(withdrawn.get("reason", "")) or "withdrawn") if isinstance(withdrawn, dict) else ""
+        items.append(ProgrammeItem(ident, str(data.get("title", ident)), lead_name, reason))
+    return tuple(items)
 
 
 def inspection_type(policy: Policy, kind: str) -> str:

@@ -17,6 +17,7 @@ from cjji.publish.target import (
     Body,
     Change,
     Companion,
+    ProgrammeItem,
     PublishedFile,
     Recommendation,
     ReportMetadata,
@@ -70,7 +71,10 @@ def change_from(data: Mapping[str, Any]) -> Change:
 
 
 def metadata_json(m: ReportMetadata) -> dict[str, Any]:
-    return {
+    """The metadata's record. `proposal` (a report delivering a programme inspection) and
+    `programme` (a business plan's final programme) appear only when set, so every other record
+    reads byte for byte as it did before they existed."""
+    data: dict[str, Any] = {
         "title": m.title, "subtitle": m.subtitle, "summary": m.summary,
         "inspection_type": m.inspection_type, "lead": m.lead,
         "inspectorates": list(m.inspectorates), "inspectorate_codes": list(m.inspectorate_codes),
@@ -78,6 +82,12 @@ def metadata_json(m: ReportMetadata) -> dict[str, Any]:
         "publication_date": m.publication_date.isoformat(), "keywords": list(m.keywords),
         "themes": list(m.themes),
     }
+    if m.proposal:
+        data["proposal"] = m.proposal
+    if m.programme:
+        data["programme"] = [{"proposal": i.proposal, "title": i.title, "lead": i.lead,
+                              **({"withdrawn": i.withdrawn} if i.withdrawn else {})} for i in m.programme]
+    return data
 
 
 def metadata_from(m: Mapping[str, Any]) -> ReportMetadata:
@@ -87,7 +97,9 @@ def metadata_from(m: Mapping[str, Any]) -> ReportMetadata:
         inspectorates=tuple(m["inspectorates"]), inspectorate_codes=tuple(m["inspectorate_codes"]),
         business_process=m["business_process"], business_process_id=m["business_process_id"],
         publication_date=dt.date.fromisoformat(m["publication_date"]), keywords=tuple(m.get("keywords", ())),
-        themes=tuple(m.get("themes", ())),
+        themes=tuple(m.get("themes", ())), proposal=str(m.get("proposal", "")),
+        programme=tuple(ProgrammeItem(str(i["proposal"]), str(i["title"]), str(i["lead"]), str(i.get("withdrawn", "")))
+                        for i in m.get("programme", ())),
     )
 
 

@@ -102,6 +102,7 @@ class Renderer:
             self.settings["base_url"] = base_url if base_url.endswith("/") else base_url + "/"
         self.brand: Brand = load_brand(root)
         self.env = _environment(root)
+        self._nav: list[tuple[str, str]] = []  # (year, page) of each programme page, while rendering shared pages
 
     @property
     def base_url(self) -> str:
@@ -109,7 +110,7 @@ class Renderer:
 
     def _render(self, template: str, root: str, year: int, **values: Any) -> bytes:
         text = self.env.get_template(template).render(
-            brand=self.brand, settings=self.settings, root=root,
+            brand=self.brand, settings=self.settings, root=root, programme_nav=self._nav,
             licence_text=self.brand.licence_text(year), licence=licence_notice(self.brand, str(year)),
             **values,
         )
@@ -129,6 +130,16 @@ class Renderer:
     # ---- shared pages -------------------------------------------------------------------------
 
     def shared_pages(self, release: Release) -> dict[str, bytes]:
+        plans = programmes(release)
+        # every shared page links each year's programme page from the navigation; the version
+        # pages, rendered once, never do (their bytes stay as published)
+        self._nav = [(year, f"programme/{year}/index.html") for year in sorted(plans, reverse=True)]
+        try:
+            return self._shared_pages(release, plans)
+        finally:
+            self._nav = []
+
+    def _shared_pages(self, release: Release, plans: dict[str, ReportVersion]) -> dict[str, bytes]:
         latest = sorted(release.latest().values(), key=_newest_first)
         # the reports' own years (a report of 2021 published here in 2026 is still of 2021)
         year = max((v.first_published.year for v in latest), default=2000)
@@ -141,6 +152,10 @@ class Renderer:
                                            f"for {label}", year, current=rel)
         for v in latest:
             pages[f"reports/{v.report_id}/index.html"] = self._report_page(release, v)
+        for plan_year, plan in plans.items():
+            pages[f"programme/{plan_year}/index.html"] = self._render(
+                "programme.html", "../../", plan.first_published.year, plan=plan, programme_year=plan_year,
+                rows=programme_rows(plan, release, "../../"))
         pages["accessibility/index.html"] = self._render("accessibility.html", "../", year)
         pages["feed.xml"] = self._render("feed.xml", "", year, **self._feed(release))
         pages["sitemap.xml"] = self._render("sitemap.xml", "", year, urls=self._sitemap(release, pages))
@@ -229,6 +244,52 @@ class Renderer:
             urls.append({"loc": f"{self.base_url}{version_dir(v.report_id, v.version)}/",
                          "lastmod": v.change.date.isoformat()})
         return urls
+
+
+PROGRAMME_PREFIX = "programme-"
+
+
+def programmes(release: Release) -> dict[str, ReportVersion]:
+    """Each year's business plan as the site holds it: year -> its newest version."""
+    return {v.report_id.removeprefix(PROGRAMME_PREFIX): v for v in release.latest().values()
+            if v.kind == "programme" and v.report_id.startswith(PROGRAMME_PREFIX)}
+
+
+@dataclass(frozen=True)
+class ProgrammeRow:
+    title: str
+    lead: str
+    state: str  # "planned", "published" or "withdrawn"
+    label: str  # what the status column says: "Planned", "Published", "Withdrawn: <reason>"
+    href: str = ""  # the published report's page
+
+
+def programme_rows(plan: ReportVersion, release: Release, root: str) -> list[ProgrammeRow]:
+    """Where each inspection of the plan's final programme stands, from the records alone: a
+    report on the site whose metadata names the proposal (`proposal: <year>/<id>`) is published,
+    linked to its page, unless it or the proposal was withdrawn; otherwise it is planned. (The
+    site knows nothing of fieldwork: that is in the repository, on the plan's own page.)"""
+    year = plan.report_id.removeprefix(PROGRAMME_PREFIX)
+    delivering: dict[str, list[ReportVersion]] = {}
+    for v in sorted(release.latest().values(), key=lambda v: (v.first_published, v.report_id)):
+        if v.kind == "report" and v.metadata.proposal.partition("/")[0] == year:
+            delivering.setdefault(v.metadata.proposal.partition("/")[2], []).append(v)
+    rows = []
+    for item in plan.metadata.programme:
+        reports = delivering.get(item.proposal, [])
+        live = [v for v in reports if not v.withdrawn]
+        if item.withdrawn:
+            rows.append(ProgrammeRow(item.title, item.lead, "withdrawn", f"Withdrawn: {item.withdrawn}"))
+        elif live:
+            rows.append(ProgrammeRow(item.title, item.lead, "published", "Published",
+                                     f"{root}reports/{quote(live[0].report_id)}/index.html"))
+        elif reports and reports[0].withdrawn is not None:
+            rows.append(ProgrammeRow(item.title, item.lead, "withdrawn",
+                                     f"Withdrawn: {reports[0].withdrawn.reason}",
+                                     f"{root}reports/{quote(reports[0].report_id)}/index.html"))
+        else:
+            rows.append(ProgrammeRow(item.title, item.lead, "planned", "Planned"))
+    return rows
 
 
 def _companions(v: ReportVersion, folder: str) -> list[dict[str, Any]]:

@@ -163,6 +163,17 @@ class ReviewCount:
 
 
 @dataclass(frozen=True)
+class ProgrammeItem:
+    """One inspection of a published business plan's final programme, as the plan's record keeps
+    it: the site's programme page shows where it stands from this and the reports' records."""
+
+    proposal: str  # the proposal's id (programme/<year>/proposals/<id>.yml)
+    title: str
+    lead: str  # the lead inspectorate's name (short name, as the plan's own page gives it)
+    withdrawn: str = ""  # the reason, when the chief inspectors took it out of the agreed programme
+
+
+@dataclass(frozen=True)
 class ReportMetadata:
     """What the joint website shows about a report, with names resolved from checks/."""
 
@@ -178,6 +189,8 @@ class ReportMetadata:
     publication_date: dt.date  # the date in the report's metadata
     keywords: tuple[str, ...] = ()
     themes: tuple[str, ...] = ()  # the report's `themes`: shown on its page and the index
+    proposal: str = ""  # the report's `proposal` ("2027/<id>"): the programme inspection it delivers
+    programme: tuple[ProgrammeItem, ...] = ()  # a business plan's final programme, in its order
 
 
 @dataclass(frozen=True)

@@ -657,6 +657,11 @@ def expected_version(project: Path, report_dir: Path, record: dict[str, Any], ou
         embargo = claimed.embargo
     withdrawn = meta.get("withdrawn")
     meta_of = plan.metadata(report, policy, type_label=_PLAN_LABEL if record.get("kind") == "programme" else None)
+    if record.get("kind") == "programme":  # the final programme, as publishing records it
+        from cjji.programme.model import load_programme
+
+        meta_of = dataclasses.replace(
+            meta_of, programme=plan.programme_items(load_programme(project, report_dir.name), policy))
     derived = dataclasses.replace(
         claimed, metadata=meta_of, files=files, body=body, assets=assets,
         companions=companions,
