@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 from markdown_it.token import Token
 
 from cjji.dates import long_date_of
+from cjji.findings import Problem
 from cjji.markdown import classes
 from cjji.report import Report
 
@@ -528,14 +529,8 @@ _NUMBER = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$")
 _DATA_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")  # tab, CR, LF are CSV's own
 
 
-class DataProblem(Exception):
+class DataProblem(Problem):
     """A figure's data file that cannot be used: a rule, a plain-English message and a hint."""
-
-    def __init__(self, rule: str, message: str, hint: str) -> None:
-        super().__init__(message)
-        self.rule = rule
-        self.message = message
-        self.hint = hint
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,17 @@ Severity = Literal["error", "todo", "warning", "info"]
 SEVERITIES: tuple[Severity, ...] = ("error", "todo", "warning", "info")
 
 
+class Problem(Exception):
+    """A problem that becomes a Finding where it is met: a rule id, a plain-English message and
+    a hint (the caller knows the file, line and column)."""
+
+    def __init__(self, rule: str, message: str, hint: str) -> None:
+        super().__init__(message)
+        self.rule = rule
+        self.message = message
+        self.hint = hint
+
+
 @dataclass(frozen=True, order=True)
 class Finding:
     """One problem found in one file. Line and column are 1-based; 0 means "whole file"."""

@@ -30,6 +30,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from cjji.digest import SIGNOFFS, DigestError, files_of, is_ignored
+from cjji.findings import Problem
 
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -37,14 +38,8 @@ _KEEP_INSIDE = ("keep every file the report uses inside its own folder (for exam
                 "and refer to it from there, like images/chart.png")
 
 
-class Unresolved(Exception):
+class Unresolved(Problem):
     """A URL that does not name one of the report's own (digested) files."""
-
-    def __init__(self, rule: str, message: str, hint: str) -> None:
-        super().__init__(message)
-        self.rule = rule
-        self.message = message
-        self.hint = hint
 
 
 @dataclass(frozen=True)
