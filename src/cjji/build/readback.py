@@ -137,25 +137,26 @@ def source_items(tokens: list[Token], display: str, line_of: Any = None) -> tupl
                 body.append(Item("caption", title, display, line(token)))
             continue
         text = _inline_text(token)
-        if not key(text):
-            continue
         kind = {"heading_open": "heading", "th_open": "cell", "td_open": "cell"}.get(parent, "paragraph")
         level = int(tokens[i - 1].tag[1:]) if kind == "heading" and tokens[i - 1].tag[1:].isdigit() else 0
         group = row if kind == "cell" else -1
-        (notes if in_note else body).append(Item("footnote" if in_note else kind, text, display, line(token), level,
-                                                 group))
+        item = Item("footnote" if in_note else kind, text, display, line(token), level, group)
+        if item.words:  # no letter or digit (key(text) == ""): nothing a reader could look for
+            (notes if in_note else body).append(item)
     return body, notes
 
 
-def report_items(report: Any, annex_markdown: str = "", tokens: list[Token] | None = None
-                 ) -> tuple[list[Item], list[Item]]:
+def report_items(report: Any, annex_markdown: str = "", tokens: list[Token] | None = None, *,
+                 annex_tokens: list[Token] | None = None) -> tuple[list[Item], list[Item]]:
     """Items of the report (its tokens as the writers get them, cross-references written in:
-    cjji.build.publication.resolved_tokens) and of its generated framework annex."""
+    cjji.build.publication.resolved_tokens) and of its generated framework annex (`annex_tokens`:
+    the annex already parsed)."""
     body, notes = source_items(tokens if tokens is not None else report.tokens, report.display, report.line_of)
     if annex_markdown:
         from cjji.markdown import parse
 
-        more_body, more_notes = source_items(parse(annex_markdown), f"{report.display} (framework annex)")
+        parsed = annex_tokens if annex_tokens is not None else parse(annex_markdown)
+        more_body, more_notes = source_items(parsed, f"{report.display} (framework annex)")
         body += more_body
         notes += more_notes
     return body, notes

@@ -114,8 +114,7 @@ def pdf_findings(path: Path, figures: list[Any] | None = None, language: str = L
         prefs = root.get("/ViewerPreferences")
         if prefs is None or not bool(prefs.get("/DisplayDocTitle", False)):
             found.append(_problem(path, "pdf-title-shown", "the PDF viewer shows the file name, not the title"))
-        with pdf.open_metadata() as xmp:
-            title = xmp.get("dc:title", "")
+        title = pdf.open_metadata().get("dc:title", "")  # read only: no `with`, which writes it back
         if not str(title).strip() and not str(pdf.docinfo.get("/Title", "")).strip():
             found.append(_problem(path, "pdf-title", "the PDF has no title"))
         if tree is not None:  # figures without alt text, markup inside table cells, TH without scope
@@ -166,95 +165,113 @@ def reader_findings(report: Report | None, files: dict[str, Path], policy: Any =
         words = page_words(str(labels_of(policy, report).text("page", "footer")))  # "Tudalen 3 o 10"
         footer = readback.footer_pattern(words[0], words[1])
     pool = ThreadPoolExecutor(max_workers=max(len(files), 1))
-    # The PDF is opened and read first, while the source's items are worked out here
-    read_first: Future[tuple[list[Finding], list[readback.PdfFigure], readback.PdfReading | Exception]] | None = None
-    if "pdf" in files:
-        read_first = pool.submit(_read_pdf_file, files["pdf"], margins, language, static)
-
-    body: list[readback.Item] = []
-    notes: list[readback.Item] = []
-    labels: list[readback.Item] = []
-    if report is not None:
-        annex = _annex(report, policy)
-        from cjji.build.brand import load_brand
-        from cjji.build.publication import resolved_tokens
-
-        tokens = resolved_tokens(report, policy, load_brand(policy.root))  # what the writers were given
-        body, notes = readback.report_items(report, annex, tokens)
-        labels = _labels(report, tokens, policy, annex)
-
-    def read(fmt: str, path: Path) -> list[Finding]:
-        shown = display_path(path)
-        found: list[Finding] = []
-        if fmt == "pdf" and read_first is not None:
-            static_found, figures, reading = read_first.result()
-            found += static_found
-            if isinstance(reading, Exception):
-                if not any(f.rule.endswith("-unreadable") for f in found):
-                    found.append(_problem(path, "pdf-unreadable", f"the pdf file cannot be read back: {reading}"))
-                return found
-            try:
-                found += readback.geometry(reading, shown, body + notes, footer)
-                found += readback.figure_gaps(reading, figures, margins, shown)
-                if body:
-                    text = reading.text(skip_front=True)
-                    found += readback.coverage(body, text, "PDF", shown)
-                    found += readback.coverage(notes, text, "PDF", shown)
-                    found += readback.coverage(labels, text, "PDF", shown, jumps=0)
-            except Exception as exc:
-                found.append(_problem(path, "pdf-unreadable", f"the pdf file cannot be read back: {exc}"))
-            return found
-        if static and fmt == "docx":
-            found += docx_findings(path, language)
-            if any(f.rule.endswith("-unreadable") for f in found):
-                return found
-        elif static and fmt in CHECKS:  # the file's own checks first, in the same thread
-            found += CHECKS[fmt](path)
-            if any(f.rule.endswith("-unreadable") for f in found):
-                return found
-        try:
-            if fmt == "docx":
-                text, note_text, entries = readback.read_docx(path)
-                found += readback.contents(entries, body, shown)
-                if body:
-                    found += readback.coverage(body, text, "Word file", shown)
-                    found += readback.coverage(notes, note_text, "Word file", shown)
-                    found += readback.coverage(labels, text, "Word file", shown, jumps=0)
-                    found += readback.note_counts(len(notes_expected), readback.docx_note_count(path), "Word file",
-                                                  shown)
-            elif fmt == "html" and body:
-                text, note_text = readback.read_html(path)
-                found += readback.coverage(body, text, "HTML page", shown)
-                found += readback.coverage(notes, note_text, "HTML page", shown)
-                found += readback.coverage(labels, text, "HTML page", shown, jumps=0)
-                found += readback.note_counts(len(notes_expected), readback.html_note_count(path), "HTML page",
-                                              shown)
-        except Exception as exc:  # a file a reader's software cannot read at all
-            found.append(_problem(path, f"{fmt}-unreadable", f"the {fmt} file cannot be read back: {exc}"))
-        return found
-
-    notes_expected = [0] * (readback.note_count(report.tokens) if report is not None else 0)
-    for item in body + notes + labels:
-        item.words  # noqa: B018  (computed once here, not in three threads at once)
+    # Every file is opened and read first, in its own thread, while the source's items are worked
+    # out here; the comparisons (pure Python) follow here once both are ready.
     # PDFium is not thread-safe, and pypdfium2 frees its objects in finalisers that run on whatever
     # thread collects them: reading the PDF beside the others once crashed the process (a segfault
     # in a test run) when a PDFium object outlived its reader. So only the PDF's thread ever calls
     # PDFium, and readback.read_pdf closes every PDFium object it opens, in that thread, even on an
     # error: no finaliser is left to run elsewhere. The Word and HTML readers (lxml) never touch
     # PDFium, and all three run side by side (PDFium and lxml work outside Python's lock).
-    found: dict[str, list[Finding]] = {}
     with pool:
-        futures = {fmt: pool.submit(read, fmt, path) for fmt, path in files.items() if fmt != "pdf"}
+        readings: dict[str, Future[tuple[list[Finding], Any]]] = {}
         if "pdf" in files:
-            found["pdf"] = read("pdf", files["pdf"])  # the PDF's reading is under way or done: check it here
-        found.update({fmt: future.result() for fmt, future in futures.items()})
-    return [f for fmt in files for f in found[fmt]]
+            readings["pdf"] = pool.submit(_read_pdf_file, files["pdf"], margins, language, static)
+        readings.update({fmt: pool.submit(_read_other_file, fmt, path, language, static)
+                         for fmt, path in files.items() if fmt != "pdf"})
+
+        body: list[readback.Item] = []
+        notes: list[readback.Item] = []
+        labels: list[readback.Item] = []
+        if report is not None:
+            from cjji.build.brand import load_brand
+            from cjji.build.publication import resolved_tokens
+            from cjji.markdown import parse
+
+            annex = _annex(report, policy)
+            annex_tokens = parse(annex) if annex else None  # parsed once for the items and the labels
+            tokens = resolved_tokens(report, policy, load_brand(policy.root))  # what the writers were given
+            body, notes = readback.report_items(report, annex, tokens, annex_tokens=annex_tokens)
+            labels = _labels(report, tokens, policy, annex, annex_tokens)
+        notes_expected = readback.note_count(report.tokens) if report is not None else 0
+        found = {fmt: _compare(fmt, path, readings[fmt].result(), body, notes, labels, notes_expected, margins,
+                               footer)
+                 for fmt, path in files.items() if fmt in readings}
+    return [f for fmt in files for f in found.get(fmt, [])]
+
+
+def _compare(fmt: str, path: Path, read: tuple[list[Finding], Any], body: list[Any], notes: list[Any],
+             labels: list[Any], notes_expected: int, margins: tuple[float, float], footer: Any) -> list[Finding]:
+    """A format's findings: its own checks (read in its thread), then what its reading (or the
+    exception that stopped it) shows against the source's items."""
+    from cjji.build import readback
+
+    shown = display_path(path)
+    found, reading = read
+    found = list(found)
+    if reading is None or (fmt == "html" and not body):
+        return found  # an unreadable file (already reported), or nothing to compare
+    if isinstance(reading, Exception):
+        if not any(f.rule.endswith("-unreadable") for f in found):
+            found.append(_problem(path, f"{fmt}-unreadable", f"the {fmt} file cannot be read back: {reading}"))
+        return found
+    try:
+        if fmt == "pdf":
+            pdf, figures = reading
+            found += readback.geometry(pdf, shown, body + notes, footer)
+            found += readback.figure_gaps(pdf, figures, margins, shown)
+            if body:
+                text = pdf.text(skip_front=True)
+                found += readback.coverage(body, text, "PDF", shown)
+                found += readback.coverage(notes, text, "PDF", shown)
+                found += readback.coverage(labels, text, "PDF", shown, jumps=0)
+        elif fmt == "docx":
+            text, note_text, entries, note_count = reading
+            found += readback.contents(entries, body, shown)
+            if body:
+                found += readback.coverage(body, text, "Word file", shown)
+                found += readback.coverage(notes, note_text, "Word file", shown)
+                found += readback.coverage(labels, text, "Word file", shown, jumps=0)
+                found += readback.note_counts(notes_expected, note_count, "Word file", shown)
+        elif fmt == "html":
+            text, note_text, note_count = reading
+            found += readback.coverage(body, text, "HTML page", shown)
+            found += readback.coverage(notes, note_text, "HTML page", shown)
+            found += readback.coverage(labels, text, "HTML page", shown, jumps=0)
+            found += readback.note_counts(notes_expected, note_count, "HTML page", shown)
+    except Exception as exc:  # a file a reader's software cannot read at all
+        found.append(_problem(path, f"{fmt}-unreadable", f"the {fmt} file cannot be read back: {exc}"))
+    return found
+
+
+def _read_other_file(fmt: str, path: Path, language: str, static: bool) -> tuple[list[Finding], Any]:
+    """A Word or HTML file's own checks (if `static`) and its reading: (text, footnote text,
+    contents entries, footnote count) or (text, footnote text, footnote count); None after an
+    unreadable finding, or the exception that stopped the reading. Never calls PDFium."""
+    from cjji.build import readback
+
+    found: list[Finding] = []
+    if static and fmt == "docx":
+        found += docx_findings(path, language)
+    elif static and fmt in CHECKS:
+        found += CHECKS[fmt](path)
+    if any(f.rule.endswith("-unreadable") for f in found):
+        return found, None
+    try:
+        if fmt == "docx":
+            return found, (*readback.read_docx(path), readback.docx_note_count(path))
+        if fmt == "html":
+            return found, (*readback.read_html(path), readback.html_note_count(path))
+    except Exception as exc:  # a file a reader's software cannot read at all
+        return found, exc
+    return found, None
 
 
 def _read_pdf_file(path: Path, margins: tuple[float, float], language: str, static: bool
-                   ) -> tuple[list[Finding], list[Any], Any]:
-    """The PDF's own checks (if `static`), its structure tree's figures, and its reading
-    (readback.PdfReading, or the exception that stopped it). The only place PDFium is called."""
+                   ) -> tuple[list[Finding], Any]:
+    """The PDF's own checks (if `static`), and its reading with its structure tree's figures
+    ((readback.PdfReading, [readback.PdfFigure]), None after an unreadable finding, or the
+    exception that stopped it). The only place PDFium is called."""
     from cjji.build import readback
 
     found: list[Finding] = []
@@ -262,11 +279,11 @@ def _read_pdf_file(path: Path, margins: tuple[float, float], language: str, stat
     if static:
         found += pdf_findings(path, figures, language)
         if any(f.rule.endswith("-unreadable") for f in found):
-            return found, figures, ValueError("unreadable")
+            return found, None
     try:
-        return found, figures, readback.read_pdf(path, margins)
+        return found, (readback.read_pdf(path, margins), figures)
     except Exception as exc:  # a file a reader's software cannot read at all
-        return found, figures, exc
+        return found, exc
 
 
 def _policy_for(report: Report) -> Any:
@@ -290,7 +307,8 @@ def _annex(report: Report, policy: Any) -> str:
         return ""
 
 
-def _labels(report: Report, tokens: list[Any], policy: Any, annex: str) -> list[Any]:
+def _labels(report: Report, tokens: list[Any], policy: Any, annex: str, annex_tokens: list[Any] | None = None
+            ) -> list[Any]:
     """The labels every format must show in order (cjji.build.readback.label_items)."""
     from cjji.blocks import labels_of
     from cjji.build import readback
@@ -302,7 +320,8 @@ def _labels(report: Report, tokens: list[Any], policy: Any, annex: str) -> list[
     # (tokens, display, line_of): the annex is generated text, with no line of the report to point at
     streams: list[tuple[list[Any], str, Callable[[Token], int] | None]] = [(tokens, report.display, report.line_of)]
     if annex:
-        streams.append((parse(annex), f"{report.display} (framework annex)", None))
+        streams.append((annex_tokens if annex_tokens is not None else parse(annex),
+                        f"{report.display} (framework annex)", None))
     return readback.label_items(streams, labels_of(policy, report), headings=headings, paragraphs=paragraphs)
 
 
