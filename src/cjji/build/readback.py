@@ -388,8 +388,19 @@ def read_pdf(path: Path, bands: tuple[float, float] = (0.0, 0.0)) -> PdfReading:
 
 def _read_page(page: Any, textpage: Any, index: int, labels: list[str], top_band: float, bottom_band: float
                ) -> PdfPage:
+    import ctypes
+
+    import pypdfium2.raw as raw
+
     width, height = page.get_size()
-    boxes = [textpage.get_rect(n) for n in range(textpage.count_rects())]
+    # textpage.get_rect(n) for each run, with four doubles made once per page, not four per run
+    left, top, right, bottom = ctypes.c_double(), ctypes.c_double(), ctypes.c_double(), ctypes.c_double()
+    boxes = []
+    get_rect, handle = raw.FPDFText_GetRect, textpage.raw
+    for n in range(textpage.count_rects()):
+        if not get_rect(handle, n, left, top, right, bottom):
+            raise ValueError(f"PDFium cannot give the box of text run {n} on page {index + 1}")
+        boxes.append((left.value, bottom.value, right.value, top.value))
     overprints, off_page = _collisions(boxes, width, height)
     low, high = (bottom_band, height - top_band) if bottom_band or top_band else (0.12 * height, 0.88 * height)
     inside = [(b, t) for _, b, _, t in boxes if b >= low - SLACK and t <= high + SLACK]
@@ -803,7 +814,19 @@ def read_html(path: Path) -> tuple[str, str]:
 def html_note_count(path: Path) -> int:
     import lxml.html
 
+    return _html_note_count(lxml.html.fromstring(path.read_bytes()))
+
+
+def read_html_notes(path: Path) -> tuple[str, str, int]:
+    """read_html's (body text, footnote text) and html_note_count's count, from one parse."""
+    import lxml.html
+
     root = lxml.html.fromstring(path.read_bytes())
+    count = _html_note_count(root)  # before _html_text walks the tree (it changes nothing)
+    return (*_html_text(root), count)
+
+
+def _html_note_count(root: Any) -> int:
     return len(root.xpath('//section[contains(concat(" ", @class, " "), " footnotes ")]//li'))
 
 

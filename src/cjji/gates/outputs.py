@@ -261,7 +261,7 @@ def _read_other_file(fmt: str, path: Path, language: str, static: bool) -> tuple
         if fmt == "docx":
             return found, (*readback.read_docx(path), readback.docx_note_count(path))
         if fmt == "html":
-            return found, (*readback.read_html(path), readback.html_note_count(path))
+            return found, readback.read_html_notes(path)
     except Exception as exc:  # a file a reader's software cannot read at all
         return found, exc
     return found, None
