@@ -47,8 +47,9 @@ import json, resource, sys, time
 from pathlib import Path
 from cjji.policy import load_policy
 from cjji.report import load
-from cjji import gates
+from cjji import gates, run
 from cjji.gates.base import Context
+run.scope().__enter__()  # one run, as every cjji command is (its memo tables live until exit)
 folder, mode = Path(sys.argv[1]), sys.argv[2]
 policy = load_policy(folder.parents[1])
 out = {}

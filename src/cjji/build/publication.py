@@ -13,11 +13,11 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from markdown_it.token import Token
 
-from cjji import crossref
+from cjji import crossref, run
 from cjji.blocks import ENGLISH, labels_of
 from cjji.build.brand import Brand
 from cjji.build.numbering import Numbering, number
@@ -301,22 +301,20 @@ def report_numbering(report: Report, brand: Brand) -> Numbering:
     return numbering if headings else Numbering(headings={}, paragraphs=numbering.paragraphs)
 
 
-_RESOLVED: dict[int, tuple[Report, list[Token], Policy, Brand, list[Token]]] = {}
-
-
 def resolved_tokens(report: Report, policy: Policy, brand: Brand) -> list[Token]:
     """The report's tokens with each empty cross-reference written in ("paragraph 6.9"), for every writer.
 
-    Remembered for the same report, token list, policy and brand objects (the writers and the
-    outputs gate's reader checks ask for the same tokens in one build); the list is not changed
-    by its users (crossref.fill copies what it fills in)."""
-    kept = _RESOLVED.get(id(report))
+    Remembered within the run (cjji.run) for the same report, token list, policy and brand objects:
+    the writers and the outputs gate's reader checks ask for the same tokens in one build. The list
+    is not changed by its users (crossref.fill copies what it fills in)."""
+    kept_tokens = run.memo("resolved-tokens")
+    kept = kept_tokens.get(id(report))
     if kept is not None and kept[0] is report and kept[1] is report.tokens and kept[2] is policy and kept[3] is brand:
-        return kept[4]
+        return cast(list[Token], kept[4])
     tokens = crossref.fill(report.tokens, report_numbering(report, brand), labels_of(policy, report))
-    if len(_RESOLVED) >= 8:  # a few reports at a time (a site or a benchmark builds several)
-        _RESOLVED.clear()
-    _RESOLVED[id(report)] = (report, report.tokens, policy, brand, tokens)
+    if len(kept_tokens) >= 8:  # a few reports at a time (a site or a benchmark builds several)
+        kept_tokens.clear()
+    kept_tokens[id(report)] = (report, report.tokens, policy, brand, tokens)  # holding report keeps its id unique
     return tokens
 
 
