@@ -174,3 +174,25 @@ def test_at_phone_width_the_chart_keeps_readable_labels_and_the_page_does_not_sc
     page_width, chart, region = sizes
     assert page_width <= 390  # only the chart's own region scrolls
     assert chart >= 640 > region  # drawn at 640 px (labels about half their size in the 1200 px image)
+
+
+def test_a_figures_data_folded_away_on_screen_is_printed(chromium_browser: Any, base_url: str,
+                                                         tmp_path: Path) -> None:
+    """On screen the numbers behind figure 1 sit in a closed <details>; paper has no disclosure
+    widget, so the print stylesheet prints the table (captioned) and drops the summary line."""
+    from cjji.build import readback
+
+    page = open_page(chromium_browser, f"{base_url}/2027-html-features.html")
+    try:
+        assert page.evaluate("() => document.querySelector('details.figure-data').open") is False
+        assert page.evaluate("() => document.querySelector('details.figure-data table').checkVisibility()") is False
+        pdf = tmp_path / "printed.pdf"
+        page.emulate_media(media="print")
+        pdf.write_bytes(page.pdf(format="A4", prefer_css_page_size=True))
+    finally:
+        page.close()
+    text = " ".join(" ".join(p.body.split()) for p in readback.read_pdf(pdf).pages)
+    assert "Data for figure 1: Complete custody records, 2024 to 2026" in text
+    for year, value in (("2024", "70"), ("2025", "81"), ("2026", "90")):
+        assert f"{year} {value}" in text
+    assert text.count("Data for figure 1") == 1  # the caption only: the summary line is not printed
