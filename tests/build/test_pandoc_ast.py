@@ -25,6 +25,7 @@ from cjji.build.pandoc_ast import (
     el,
     stringify,
 )
+from cjji.build.typography import text_width
 from cjji.markdown import parse
 from cjji.report import load
 
@@ -115,6 +116,45 @@ def test_table_alignment_header_and_caption() -> None:
     assert [spec[0]["t"] for spec in table[2]] == ["AlignLeft", "AlignRight", "AlignCenter"]
     head_rows = table[3][1]
     assert len(head_rows) == 1 and len(head_rows[0][1]) == 3
+
+
+def _widths(md: str) -> list[float]:
+    [table] = [b for b in blocks_of(md) if b["t"] == "Table"]
+    return [spec[1].get("c", 0.0) for spec in table["c"][2]]
+
+
+LONG = ("Inspection should be delivered with a clear focus on the experience of those for whom the service is "
+        "provided, as well as on internal management arrangements. ") * 2
+
+
+def test_a_column_of_long_text_gets_the_width_and_a_column_of_short_entries_stays_narrow() -> None:
+    """The annex's principles table: a long header over short entries ("3, 4") must not take a
+    third of the page from the column of long text (Word showed it so, through LibreOffice)."""
+    md = ("| Principle | What Annex A says | Where this report meets it |\n|---|---|---|\n"
+          + "".join(f"| {n}. A user perspective | {LONG} | 3, 4 |\n" for n in range(1, 4)))
+    principle, says, where = _widths(md)
+    assert says > 0.55 and says > 2 * where and says > 2 * principle
+    assert where * 450 >= text_width("report", 11) and principle * 450 >= text_width("perspective", 11)
+    assert abs(principle + says + where - 1) < 1e-3
+
+
+def test_a_header_word_never_gets_less_than_its_width() -> None:
+    md = "| No. | Recommendation | Addressed to |\n|---|---|---|\n| 1 | " + LONG + " | Crown Prosecution Service |\n"
+    no, recommendation, _ = _widths(md)
+    assert recommendation * 450 >= text_width("Recommendation", 11) + 10  # the words and the cell's insets
+    assert no * 450 >= text_width("No.", 11) + 10
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.lists(st.text(alphabet="ab ,.", max_size=120), min_size=3, max_size=3), min_size=1, max_size=6))
+def test_widths_always_fill_the_text_width_exactly(rows: list[list[str]]) -> None:
+    def cell(text: str) -> str:
+        return " ".join(text.split()).replace("|", "") or "x"
+
+    md = "| A | B | C |\n|---|---|---|\n" + "".join(f"| {' | '.join(cell(c) for c in row)} |\n" for row in rows)
+    widths = _widths(md)
+    if widths != [0.0, 0.0, 0.0]:  # ColWidthDefault: a small table keeps its natural width
+        assert abs(sum(widths) - 1) < 1e-3 and all(w > 0 for w in widths)
 
 
 def test_footnotes_become_notes() -> None:

@@ -62,7 +62,7 @@ from cjji.build.chart import (
 )
 from cjji.build.numbering import Numbering, is_figure, is_table_caption, number
 from cjji.build.sandbox import REPORT_DIR, LimitError, ToolError
-from cjji.build.typography import smarten
+from cjji.build.typography import smarten, text_width
 from cjji.digest import DigestError
 from cjji.findings import Finding
 from cjji.markdown import classes
@@ -660,41 +660,36 @@ def _wrap(opener: Token | None, content: list[Node]) -> list[Node]:
 
 WIDE = 70  # characters: a table whose longest cells add up to more is set to the full text width
 TEXT_WIDTH_PT = 450  # about the text width of an A4 page with the brand's margins (160 mm)
-CHAR_PT = 5.8  # width of one character of bold 9 pt text, generously
+CELL_PT = 11 * 1.06  # the largest cell text of the formats (Word's 11 pt), bold in a header row
+CHAR_PT = 5.8  # an average character of that text: a long cell's natural width
 CELL_PADDING_PT = 14  # both insets of a cell
 
 
 def column_widths(rows: list[list[Cell]]) -> list[Node]:
-    """ColWidth of each column from its content: a column's share of the text width follows its
-    longest cell (capped, so one long cell does not squeeze the others), and is never narrower
-    than its longest word (a header "Recommendation" must not break as "Recommendatio/n"). A
-    table whose content is small keeps its natural width (ColWidthDefault)."""
+    """ColWidth of each column from its content, as a browser lays out an automatic table: each
+    column gets at least its longest word (a header "Recommendation" must not break as
+    "Recommendatio/n"; at most half the text width), and the rest of the text width goes to the
+    columns in proportion to how much more their longest cell wants. A column of short entries
+    ("3, 4") stays narrow beside a column of long text, whatever its header. A table whose content
+    is small keeps its natural width (ColWidthDefault)."""
     columns = max((len(r) for r in rows), default=0)
     longest = [0] * columns
-    word = [0] * columns
+    word = [0.0] * columns  # points: the widest word of each column
     for row in rows:
         for n, cell in enumerate(row):
             text = " ".join(stringify(block.get("c", [])) for block in cell[4] if block.get("t") in ("Plain", "Para"))
             longest[n] = max(longest[n], len(text))
-            word[n] = max([word[n], *(len(w) for w in text.split())])
+            word[n] = max([word[n], *(text_width(w, CELL_PT) for w in text.split())])
     if sum(longest) <= WIDE or columns == 0:
         return [el("ColWidthDefault") for _ in range(columns)]
-    floors = [min((w * CHAR_PT + CELL_PADDING_PT) / TEXT_WIDTH_PT, 0.5) for w in word]
-    weights = [min(max(length, 6), 60) ** 0.8 for length in longest]
-    shares = [0.0] * columns
-    fixed: set[int] = set()
-    while True:  # give each column its share; a column below its floor gets the floor, the rest share what is left
-        free = [n for n in range(columns) if n not in fixed]
-        left = 1 - sum(floors[n] for n in fixed)
-        total = sum(weights[n] for n in free) or 1
-        for n in free:
-            shares[n] = left * weights[n] / total
-        below = [n for n in free if shares[n] < floors[n]]
-        if not below or len(fixed) + len(below) >= columns:
-            break
-        for n in below:
-            fixed.add(n)
-            shares[n] = floors[n]
+    least = [min((w + CELL_PADDING_PT) / TEXT_WIDTH_PT, 0.5) for w in word]
+    wants = [max((length * CHAR_PT + CELL_PADDING_PT) / TEXT_WIDTH_PT - floor, 0.0)
+             for length, floor in zip(longest, least, strict=True)]  # beyond the floor, to set it on one line
+    if sum(least) >= 1:  # even the longest words do not fit: share the width by them
+        shares = [x / sum(least) for x in least]
+    else:
+        spare, wanted = 1 - sum(least), sum(wants)
+        shares = [f + spare * (w / wanted if wanted else 1 / columns) for f, w in zip(least, wants, strict=True)]
     shares = [round(x, 4) for x in shares]
     shares[-1] = round(1 - sum(shares[:-1]), 4)
     return [el("ColWidth", share) for share in shares]

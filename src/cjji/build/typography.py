@@ -21,3 +21,23 @@ def smarten(text: str, before: str = "") -> str:
         out.append(ch)
         prev = ch
     return "".join(out)
+
+
+NARROW, WIDE_LETTERS = "il.,;:'|!I ()[]ftjr", "mwMW@%"
+AVERAGE_EM = 0.58  # an average lower-case letter or digit of Liberation Sans (Arial's metrics), generous
+
+
+def text_width(text: str, size: float) -> float:
+    """A generous estimate of the width of `text` set in Liberation Sans at `size` (in the same
+    unit as `size`): for laying out a chart's labels and a table's columns before any renderer has."""
+    ems = 0.0
+    for c in text:
+        if c in NARROW:
+            ems += 0.3
+        elif c in WIDE_LETTERS:
+            ems += 0.95
+        elif c.isupper():
+            ems += 0.72
+        else:
+            ems += AVERAGE_EM
+    return ems * size
