@@ -114,7 +114,7 @@ def test_cjji_digest_prints_the_digest_and_with_files_the_manifest(tmp_path: Pat
     assert result.exit_code == 0
     assert result.output == digest(folder).value + "\n"
     listed = CliRunner().invoke(cli, ["digest", "--files", str(folder)])
-    assert "  report.md\n" in listed.output and "  images/updates.png\n" in listed.output
+    assert "  report.md\n" in listed.output and "  data/updates.csv\n" in listed.output
     assert "signoffs" not in listed.output
 
 
@@ -295,12 +295,13 @@ def test_attack_2_a_name_problem_is_shown_where_report_md_refers_to_the_file(exa
     from cjji.digest import name_findings
     from cjji.report import load
 
-    (example_copy / "images" / "Updates.png").write_bytes((example_copy / "images" / "updates.png").read_bytes())
+    (example_copy / "data" / "Updates.csv").write_bytes((example_copy / "data" / "updates.csv").read_bytes())
     report = load(example_copy)
-    line = next(n for n, text in enumerate(report.text.split("\n"), 1) if "(images/updates.png" in text)
+    line = next(n for n, text in enumerate(report.text.split("\n"), 1) if "(data/updates.csv" in text)
     found = {(f.file.rsplit("/", 1)[-1], f.line, f.rule) for f in name_findings(report)}
     assert found == {("report.md", line, "name-clash")}, found  # both names, at the line that uses one
-    (example_copy / "images" / "Updates.png").unlink()
+    (example_copy / "data" / "Updates.csv").unlink()
+    (example_copy / "images").mkdir()
     (example_copy / "images" / "spare\u200b.png").write_bytes(b"x")  # referred to nowhere: named on its own
     (finding,) = name_findings(load(example_copy))
     assert finding.file.endswith("images/spare\u200b.png") and finding.line == 0

@@ -133,6 +133,7 @@ def test_content_changed_after_signing_is_stale_and_says_which_files(gk: Gatekee
     gk.sign("chief-inspector-HMCPSI", "cps-chief")
     with (gk.report / "impact-assessment.md").open("a") as handle:
         handle.write("\nA late addition.\n")
+    (gk.report / "images").mkdir(exist_ok=True)
     (gk.report / "images" / "new-chart.png").write_bytes(b"png")
     best = role(status_of(gk), "chief-inspector-HMCPSI").best
     assert best is not None and best.state == "stale"

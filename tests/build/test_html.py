@@ -133,25 +133,67 @@ def test_graded_findings_are_labelled_sections(example_page: Path, features_page
     assert '<div class="aside">' in features  # other classes stay plain divs
 
 
-def test_figure_has_alt_text_caption_and_copied_image(example_page: Path) -> None:
+def test_the_example_figure_is_a_chart_cjji_draws_with_its_data_after_it(example_page: Path) -> None:
+    from lxml import etree
+
+    from cjji.build.brand import load_brand
+
     page = text(example_page)
-    figure = re.search(r"<figure>\s*<div class=\"figure-scroll\" role=\"region\" "
-                       r"aria-labelledby=\"(figure-1-caption)\" tabindex=\"0\"><img class=\"wide\" ([^>]*)></div>\s*"
-                       r"(?:<p class=\"figure-full\">.*?</p>)?\s*"
-                       r"<figcaption id=\"(figure-1-caption)\">([^<]*)</figcaption>\s*</figure>", page, re.S)
-    assert figure, "the chart should be a <figure>"
-    attrs = dict(re.findall(r'(\w+)="([^"]*)"', figure.group(2)))
+    figure = re.search(r"<figure>\s*<img class=\"chart\" ([^>]*)>\s*<figcaption>([^<]*)</figcaption>\s*</figure>\s*"
+                       r"<details class=\"figure-data\"><summary>Data for figure 1</summary>(.*?)</details>",
+                       page, re.S)
+    assert figure, "the example's chart should be a <figure> with its data folded away after it"
+    attrs = dict(re.findall(r'(\w+)="([^"]*)"', figure.group(1)))
     assert attrs["alt"].startswith("Bar chart of average working days to tell victims")
-    assert attrs["src"] == "2026-victim-updates-assets/images/updates.png"
-    assert int(attrs["width"]) > 0 and int(attrs["height"]) > 0
-    assert figure.group(4) == "Figure 1: Days taken to tell victims of a charging decision, by area"
-    copied = example_page.parent / attrs["src"]
-    assert copied.read_bytes() == (EXAMPLE / "images" / "updates.png").read_bytes()
+    assert re.fullmatch(r"2026-victim-updates-assets/cjji-charts/chart-[0-9a-f]{20}\.svg", attrs["src"])
+    assert (attrs["width"], attrs["height"]) != ("0", "0")
+    assert figure.group(2) == "Figure 1: Days taken to tell victims of a charging decision, by area"
+    # the drawing is text in the brand's body font, not an author's picture
+    svg = etree.fromstring((example_page.parent / attrs["src"]).read_bytes())
+    [group] = svg.iter("{http://www.w3.org/2000/svg}g")
+    families = [f.strip().strip("'") for f in group.get("font-family").split(",")]
+    assert families == [*load_brand(ROOT).fonts["body"], "sans-serif"]
+    words = " ".join(" ".join(t.itertext()) for t in svg.iter("{http://www.w3.org/2000/svg}text")).split()
+    assert {"Northshire", "Westvale", "Eastmere", "4", "11", "7", "5"} <= set(words)
+    # the numbers behind it, as a table a screen reader can walk
+    rows = [plain(row) for row in re.findall(r"<tr>(.*?)</tr>", figure.group(3), re.S)]
+    assert rows == ["Area Average working days Victims\u2019 Code timescale (working days)",
+                    "Northshire 4 5", "Westvale 11 5", "Eastmere 7 5"]
+    assert "Data for figure 1: Days taken to tell victims of a charging decision, by area" in figure.group(3)
+    assert "images/updates.png" not in page and "Open the image full size" not in page
     assert 'title="Figure 1' not in page  # the caption is not repeated as a tooltip
-    # a chart 1200 px wide scrolls sideways on a phone, in a region named by its caption; and a link
+
+
+def test_an_author_figure_has_alt_text_caption_and_copied_image(example_copy: Path, policy, tmp_path: Path) -> None:
+    from PIL import Image
+
+    (example_copy / "images").mkdir()
+    Image.new("RGB", (1200, 680), "#1d4e5f").save(example_copy / "images" / "wide.png")  # wider than a phone
+    report_md = example_copy / "report.md"
+    lines = report_md.read_text(encoding="utf-8").split("\n")
+    at = next(n for n, line in enumerate(lines) if line.startswith("![Bar chart") and "{.chart" in line)
+    lines.insert(at + 1, '\n![Diagram of how a charging decision reaches the victim](images/wide.png '
+                         '"Figure 2: How a charging decision reaches the victim")')
+    report_md.write_text("\n".join(lines), encoding="utf-8")
+    built = build_html(load(example_copy), policy, tmp_path / "out" / "2026-victim-updates.html")
+    page = text(built)
+    figure = re.search(r"<figure>\s*<div class=\"figure-scroll\" role=\"region\" "
+                       r"aria-labelledby=\"(figure-2-caption)\" tabindex=\"0\"><img class=\"wide\" ([^>]*)></div>\s*"
+                       r"(?:<p class=\"figure-full\">.*?</p>)?\s*"
+                       r"<figcaption id=\"(figure-2-caption)\">([^<]*)</figcaption>\s*</figure>", page, re.S)
+    assert figure, "the author's image should be a <figure>"
+    attrs = dict(re.findall(r'(\w+)="([^"]*)"', figure.group(2)))
+    assert attrs["alt"] == "Diagram of how a charging decision reaches the victim"
+    assert attrs["src"] == "2026-victim-updates-assets/images/wide.png"
+    assert (attrs["width"], attrs["height"]) == ("1200", "680")
+    assert figure.group(4) == "Figure 2: How a charging decision reaches the victim"
+    copied = built.parent / attrs["src"]
+    assert copied.read_bytes() == (example_copy / "images" / "wide.png").read_bytes()
+    assert 'title="Figure 2' not in page  # the caption is not repeated as a tooltip
+    # an image 1200 px wide scrolls sideways on a phone, in a region named by its caption; and a link
     # opens it full size
-    assert ('<p class="figure-full"><a href="2026-victim-updates-assets/images/updates.png">Open the image full '
-            'size<span class="visually-hidden">: Figure 1: Days taken') in page
+    assert ('<p class="figure-full"><a href="2026-victim-updates-assets/images/wide.png">Open the image full '
+            'size<span class="visually-hidden">: Figure 2: How a charging decision') in page
 
 
 def test_figure_keeps_its_id_and_inline_images_stay_inline(features_page: Path) -> None:
@@ -249,7 +291,10 @@ def test_an_image_that_is_not_a_report_file_is_a_located_error(
     example_copy: Path, tmp_path: Path, src: str, message: str
 ) -> None:
     report_md = example_copy / "report.md"
-    body = report_md.read_text(encoding="utf-8").replace("](images/updates.png", f"]({src}")
+    # the example's chart made an author's image at `src`
+    body = report_md.read_text(encoding="utf-8").replace("](data/updates.csv", f"]({src}").replace(
+        "){.chart kind=bar}", ")")
+    assert body.count(f"]({src}") == 1
     report_md.write_text(body, encoding="utf-8")
     policy = load_policy(example_copy.parents[1])
     with pytest.raises(HtmlBuildError) as caught:

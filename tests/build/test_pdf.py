@@ -92,14 +92,14 @@ def _figure_page(paragraphs: int, tmp_path: Path) -> tuple[int, int, float, list
     a chapter of `paragraphs` paragraphs and then a 265-point chart, laid out by the real template."""
     import pypdfium2
     import typst
+    from PIL import Image
 
     from cjji.build.brand import load_brand
     from cjji.build.pdf import brand_value
     from cjji.gates import outputs
 
-    image = ROOT / "reports" / "2026-victim-updates" / "images" / "updates.png"
     shutil.copytree(ROOT / "templates", tmp_path / "templates")
-    shutil.copy(image, tmp_path / "chart.png")
+    Image.new("RGB", (1200, 700), "#1d4e5f").save(tmp_path / "chart.png")  # an author's chart, 12:7 (265 pt high)
     source = "\n".join([
         '#import "/templates/typst/cjji.typ" as cjji',
         f"#let brand = {typst_value(brand_value(load_brand(ROOT)))}",

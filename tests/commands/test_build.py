@@ -18,6 +18,11 @@ def run(project: Path, *args: str):  # type: ignore[no-untyped-def]
     return CliRunner().invoke(cli, ["build", "--root", str(project), *args], catch_exceptions=False)
 
 
+CHART_CAPTION = "Figure 1: Days taken to tell victims of a charging decision, by area"
+CHART_DATA = [["Area", "Average working days", "Victims\u2019 Code timescale (working days)"],
+              ["Northshire", "4", "5"], ["Westvale", "11", "5"], ["Eastmere", "7", "5"]]  # data/updates.csv
+
+
 def test_builds_word_and_pdf_into_out_id(project: Path, example_copy: Path) -> None:
     result = run(project, *FAST)
     assert result.exit_code == 0, result.output
@@ -26,6 +31,49 @@ def test_builds_word_and_pdf_into_out_id(project: Path, example_copy: Path) -> N
     with pikepdf.open(out / "2026-victim-updates.pdf") as pdf:
         assert str(pdf.Root.Lang) == "en-GB"
     assert "1 report built, 0 not built" in result.output
+    _the_pdf_chart_is_text_in_the_body_font_with_its_data(out / "2026-victim-updates.pdf")
+    _the_word_chart_is_a_png_with_its_alt_text_and_data(out / "2026-victim-updates.docx")
+
+
+def _the_pdf_chart_is_text_in_the_body_font_with_its_data(path: Path) -> None:
+    """The example's chart is drawn by cjji (issue 14: it was an author's PNG in another font)."""
+    import re
+    import subprocess
+
+    def pdf_text(page: int, *args: str) -> str:
+        return subprocess.run(["pdftotext", *args, "-f", str(page), "-l", str(page), str(path), "-"],
+                              capture_output=True, text=True, check=True).stdout
+
+    with pikepdf.open(path) as pdf:
+        [n] = [n for n in range(1, len(pdf.pages) + 1) if CHART_CAPTION in " ".join(pdf_text(n).split())]
+        assert not list(pikepdf.Page(pdf.pages[n - 1]).get_images())  # vector and text, not a picture
+    fonts = subprocess.run(["pdffonts", "-f", str(n), "-l", str(n), str(path)], capture_output=True, text=True,
+                           check=True).stdout.splitlines()[2:]
+    assert fonts and all(line.split()[0].partition("+")[2].startswith("LiberationSans") for line in fonts), fonts
+    assert pdf_text(n).count("Average working days") == 2  # the chart's legend and the data table's heading
+    table = pdf_text(n, "-layout")
+    table = table[table.index("Data for figure 1: Days taken to tell victims"):]
+    for row in CHART_DATA[1:]:
+        assert re.search(r"\s+".join(row), table), row
+
+
+def _the_word_chart_is_a_png_with_its_alt_text_and_data(path: Path) -> None:
+    import io
+
+    from docx.oxml.ns import qn
+    from PIL import Image
+
+    doc = Document(str(path))
+    body = doc.element.body
+    [drawing] = [d for d in body.iter(qn("w:drawing")) if any(
+        (pr.get("descr") or "").startswith("Bar chart of average working days") for pr in d.iter(qn("wp:docPr")))]
+    part = doc.part.related_parts[next(drawing.iter(qn("a:blip"))).get(qn("r:embed"))]
+    with Image.open(io.BytesIO(part.blob)) as image:
+        assert image.format == "PNG" and image.width > 600
+    table = next(t for t in doc.tables if t.rows[0].cells[0].text == "Area" and len(t.rows) == 4)
+    assert [[" ".join(c.text.split()) for c in row.cells] for row in table.rows] == CHART_DATA
+    order = list(body.iter(qn("w:drawing"), qn("w:tbl")))
+    assert order.index(table._tbl) == order.index(drawing) + 1  # the data right after the chart
 
 
 def test_output_folder_option(project: Path, example_copy: Path, tmp_path: Path) -> None:
@@ -64,9 +112,15 @@ def test_a_broken_brand_file_is_a_located_error(project: Path, example_copy: Pat
 
 
 def test_an_image_outside_the_report_folder_is_refused(project: Path, example_copy: Path) -> None:
-    (project / "secret.png").write_bytes((example_copy / "images" / "updates.png").read_bytes())
+    from support import FIXTURES
+
+    png = FIXTURES / "build" / "2027-all-constructs" / "images" / "chart.png"
+    (project / "secret.png").write_bytes(png.read_bytes())
     report = example_copy / "report.md"
-    report.write_text(report.read_text().replace("](images/updates.png", "](../../secret.png"))
+    # the example's chart made an author's image that reaches out of the report folder
+    text = report.read_text().replace("](data/updates.csv", "](../../secret.png").replace("){.chart kind=bar}", ")")
+    assert text.count("](../../secret.png") == 1
+    report.write_text(text)
     result = run(project, *FAST)
     assert result.exit_code == 1
     assert "not built" in result.output

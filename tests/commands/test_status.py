@@ -24,12 +24,12 @@ def status(kit: Gatekeepers) -> str:
 
 def test_status_of_a_partly_signed_report(gk: Gatekeepers) -> None:  # noqa: F811
     gk.sign("chief-inspector-HMCPSI", "cps-chief")
-    (gk.report / "images" / "updates.png").write_bytes(b"a new chart")
+    (gk.report / "data" / "updates.csv").write_bytes(b"Area,Average working days\nNorthshire,3\n")  # the chart's data
     gk.sign("chief-inspector-HMICFRS", "police-chief")
     gk.sign("qa-lead-HMCPSI", "cps-qa", key="rogue")
     out = status(gk)
     assert re.search(r"chief-inspector-HMCPSI\s+stale\s+signed by cps-chief <cps.chief@test.example> "
-                     r"at \S+Z; changed since: images/updates.png \(changed\)", out), out
+                     r"at \S+Z; changed since: data/updates.csv \(changed\)", out), out
     assert re.search(r"chief-inspector-HMICFRS\s+signed\s+by police-chief <police.chief@test.example> "
                      r"at \S+Z \[the time the signer claims; not confirmed until it lands on the main "
                      r"branch\] \(SSH signature; holds the role\)", out), out

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -24,7 +25,8 @@ from cjji.publish.target import Body
 from cjji.publish.wordpress import Media, _linked_body
 from cjji.report import load
 
-IMAGE = "2026-victim-updates-assets/images/updates.png"
+IMAGE = "2026-victim-updates-assets/images/updates.png"  # an author's image the fixture adds to its copy
+CHART = re.compile(r"2026-victim-updates-assets/cjji-charts/chart-[0-9a-f]{20}\.svg")  # the chart cjji draws
 # prose that looks like markup the old readers went by: attributes (in code, where quotes stay
 # straight), a header's class, a heading
 PROSE = ('The tags `img src="' + IMAGE + '"` and `a href="images/updates.png"` are written here as '
@@ -36,7 +38,10 @@ PROSE_HTML = ('The tags <code>img src="' + IMAGE + '"</code> and <code>a href="i
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """The example report's HTML page, with a paragraph of look-alike markup in its prose."""
+    """The example report's HTML page, with a paragraph of look-alike markup in its prose and an
+    author's image (1200 px wide: it gets an "open full size" link) after it, besides its chart."""
+    from PIL import Image
+
     from cjji.build.html import build_html
 
     folder = tmp_path_factory.mktemp("body")
@@ -45,7 +50,10 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     md = report_dir / "report.md"
     text = md.read_text(encoding="utf-8")
     at = text.index("\n# ", text.index("\n---\n", 4) + 5)  # before the second chapter
-    md.write_text(text[:at] + "\n\n" + PROSE + "\n" + text[at:], encoding="utf-8")
+    (report_dir / "images").mkdir()
+    Image.new("RGB", (1200, 700), "#1d4e5f").save(report_dir / "images" / "updates.png")
+    figure = '![A diagram of who tells the victim](images/updates.png "Who tells the victim")'
+    md.write_text(text[:at] + "\n\n" + PROSE + "\n\n" + figure + "\n" + text[at:], encoding="utf-8")
     out = folder / "out"
     page = build_html(load(report_dir), load_policy(ROOT_PROJECT), out / "2026-victim-updates.html")
     return {"page": page, "out": out}
@@ -56,9 +64,12 @@ def test_the_renderer_hands_over_the_body_and_only_its_own_image_references(buil
     page = built["page"].read_text(encoding="utf-8")
     assert body.html() in page  # the page shows exactly the body it handed over
     assert PROSE_HTML in body.html()  # the look-alike prose is text, untouched
-    assert body.refs == (IMAGE, IMAGE)  # the figure's image and its "open full size" link
-    assert list(assets) == [IMAGE]
+    *images, chart = body.refs
+    assert images == [IMAGE, IMAGE]  # the figure's image and its "open full size" link
+    assert CHART.fullmatch(chart)  # then the example's chart, an SVG beside the page
+    assert sorted(assets) == sorted([IMAGE, chart])
     assert assets[IMAGE].source == built["out"] / IMAGE
+    assert assets[chart].source == built["out"] / chart and assets[chart].source.read_bytes().startswith(b"<svg")
     assert '<h1' not in "".join(body.parts) and 'class="report-header"' not in page.split(body.html())[1]
 
 
@@ -73,11 +84,15 @@ def test_the_site_and_wordpress_address_only_the_renderers_references(built: dic
         assert PROSE_HTML in page  # byte for byte, in both pages
     assert current.count(f'src="v1/{IMAGE}"') == 1 and current.count(f'href="v1/{IMAGE}"') == 1
     assert archived.count(f'src="{IMAGE}"') == 2  # the prose's own, and the image's
-    media = {(1, "asset:" + IMAGE): Media(7, "https://wp.example/up/a&b.png", "0" * 64)}
+    chart = body.refs[-1]
+    assert current.count(f'src="v1/{chart}"') == 1 and archived.count(f'src="{chart}"') == 1
+    media = {(1, "asset:" + IMAGE): Media(7, "https://wp.example/up/a&b.png", "0" * 64),
+             (1, "asset:" + chart): Media(8, "https://wp.example/up/chart.svg", "0" * 64)}
     post = _linked_body(v, media)
     assert PROSE_HTML in post
     assert post.count('src="https://wp.example/up/a&amp;b.png"') == 1
     assert post.count('href="https://wp.example/up/a&amp;b.png"') == 1
+    assert post.count('src="https://wp.example/up/chart.svg"') == 1 and chart not in post
 
 
 def test_publishing_never_reads_the_page(tmp_path: Path) -> None:
