@@ -17,6 +17,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "reports" / "2026-victim-updates"
+AUTHOR_IMAGE = ROOT / "tests" / "fixtures" / "build" / "2027-all-constructs" / "images" / "chart.png"
 AREAS = ["Northshire", "Westvale", "Eastmere"]
 
 
@@ -78,6 +79,8 @@ def generate(dest: Path, reports: int, seed: int) -> list[Path]:
             padded.append(chapter.rstrip() + "\n\n" + extra + "\n\n")
         folder = dest / "reports" / report_id
         shutil.copytree(EXAMPLE, folder, ignore=shutil.ignore_patterns("signoffs"))
+        (folder / "images").mkdir(exist_ok=True)  # the padding's author figures (the example draws its chart)
+        shutil.copy(AUTHOR_IMAGE, folder / "images" / "updates.png")
         meta = re.sub(r"(?m)^id: .*$", f"id: {report_id}", front)
         (folder / "report.md").write_text(f"---\n{meta}---\n{''.join(padded)}", encoding="utf-8")
         folders.append(folder)
