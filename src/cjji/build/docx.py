@@ -509,6 +509,8 @@ def real_numbering(doc: DocumentObject) -> dict[object, str]:
                 follower.getparent().remove(follower)
             elif texts and (texts[0].text or "").startswith(" "):
                 texts[0].text = texts[0].text[1:]
+                if not texts[0].text and len(texts) == 1 and all(c.tag in (qn("w:rPr"), qn("w:t")) for c in follower):
+                    follower.getparent().remove(follower)  # nothing left in it (an empty w:t reads back as <w:t/>)
         if is_heading:
             _set_numbering(para, headings, 0 if _para_style(para) == "Heading1" else 1)
         else:

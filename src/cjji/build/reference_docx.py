@@ -204,7 +204,9 @@ def restyle(data: bytes, brand: Brand) -> bytes:
         _set_font(toc, fonts["body"], sizes["body"], bold=level == 1)
         toc.paragraph_format.left_indent = Mm(6 * (level - 1))
         toc.paragraph_format.space_after = Pt(3)
-        toc.paragraph_format.tab_stops.add_tab_stop(Mm(160), WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
+        # the page number at the right margin, after a dot leader (A4 less the brand's margins)
+        text_width = Mm(210 - brand.margins_mm["left"] - brand.margins_mm["right"])
+        toc.paragraph_format.tab_stops.add_tab_stop(text_width, WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
     for name in ("List Bullet", "List Number"):
         _set_font(_paragraph_style(doc, name), fonts["body"])
     caption = _paragraph_style(doc, "Caption", "Normal")

@@ -15,6 +15,7 @@ from cjji.building import BuildResult, _plural, build_all
 from cjji.cache import CacheError
 from cjji.commands.options import open_project, progress_bar, root_option
 from cjji.findings import count, format_human
+from cjji.policy import Policy
 from cjji.project import report_dirs
 from cjji.report import display_path
 
@@ -39,9 +40,16 @@ def _print(result: BuildResult) -> None:
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default=True,
               help="Reports built in parallel.")
 @click.option("--no-cache", is_flag=True, help="Rebuild even when nothing changed since the last build.")
+@click.option("--word-page-numbers", is_flag=True,
+              help="After building, lay out each Word file with LibreOffice (soffice, which must be installed) "
+                   "and write the page numbers into its contents, for copies read in viewers that do not update "
+                   "fields. Costs a LibreOffice run (about 5-7 s for one report, more for long ones). The numbers "
+                   "depend on LibreOffice and its fonts, so published downloads never use this: `cjji publish` "
+                   "and `cjji verify-site` build the Word file without it, and Word fills the numbers in on "
+                   "opening anyway.")
 @root_option
 def command(paths: tuple[Path, ...], out: Path | None, formats: tuple[str, ...], jobs: int, no_cache: bool,
-            root: Path | None) -> None:
+            word_page_numbers: bool, root: Path | None) -> None:
     """Build Word, PDF and HTML for reports that pass every check.
 
     PATHS are report folders, report.md files or folders of reports (default: every report under
@@ -49,6 +57,8 @@ def command(paths: tuple[Path, ...], out: Path | None, formats: tuple[str, ...],
     errors is not built: the run says why, builds the others, and exits 1.
     """
     started = time.perf_counter()
+    if word_page_numbers and formats and "docx" not in formats:
+        raise click.UsageError("--word-page-numbers numbers the Word file's contents: build docx too (-f docx)")
     project, policy = open_project(root)
     try:
         load_brand(project)
@@ -71,9 +81,35 @@ def command(paths: tuple[Path, ...], out: Path | None, formats: tuple[str, ...],
     for result in results:
         _print(result)
     failed = [r for r in results if r.reason]
+    numbering_failed = _number_pages(results, policy) if word_page_numbers else False
     built = len(results) - len(failed)
     errors = count([f for r in failed for f in r.findings], "error")
     click.echo(f"{_plural(built, 'report')} built, {len(failed)} not built "
                f"({_plural(errors, 'error')}) in {time.perf_counter() - started:.2f} s")
-    if failed:
+    if failed or numbering_failed:
         sys.exit(1)
+
+
+def _number_pages(results: list[BuildResult], policy: Policy) -> bool:
+    """--word-page-numbers: the contents' page numbers from LibreOffice, written into each built
+    Word file (cjji.build.docx_pages), after the build and its cache. The cache recorded the file
+    as built, so the next `cjji build` sees different bytes and rebuilds: a numbered file is never
+    reported up to date as the plain one. Returns True if any file could not be numbered."""
+    from cjji.build.docx_pages import add_page_numbers
+    from cjji.build.sandbox import build_limits
+
+    paths = [r.files["docx"] for r in results if not r.reason and "docx" in r.files]
+    if not paths:
+        return False
+    started = time.perf_counter()
+    done, problems = add_page_numbers(paths, seconds=build_limits(policy)["seconds"])
+    took = time.perf_counter() - started
+    for numbered in done:
+        entries = len(numbered.entries)
+        note = f"; no page found for {', '.join(numbered.missing)}" if numbered.missing else ""
+        click.echo(f"{display_path(numbered.path)}: contents page numbers from LibreOffice "
+                   f"({entries} {'entry' if entries == 1 else 'entries'}){note}")
+    for problem in problems:
+        click.echo(format_human(problem.finding), err=True)
+    click.echo(f"contents page numbers for {_plural(len(done), 'Word file')} in {took:.2f} s")
+    return bool(problems)
