@@ -258,3 +258,25 @@ class ResultCache:
 
 def make_key(*parts: str) -> str:
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()
+
+
+def policy_inputs(root: Path) -> tuple[str, dict[str, bytes | None]]:
+    """The bytes the policy is loaded from, read once: (`policy_digest(root)` computed from exactly
+    these bytes, {"checks/<rel>" or "schemas/<rel>": bytes}). Parsing what was hashed means an
+    edit made while the policy loads can never be remembered under the digest of the old text.
+    A file that cannot be read has None (and digests as "unreadable")."""
+    digest = hashlib.sha256()
+    contents: dict[str, bytes | None] = {}
+    for prefix, folder in (("checks/", root / "checks"), ("schemas/", resources.folder("schemas", root))):
+        shown = "" if prefix == "checks/" else prefix  # as policy_digest names them
+        for rel, path in _files_under(folder):
+            try:
+                with open(path, "rb") as handle:
+                    data = handle.read()
+            except OSError:
+                contents[prefix + rel] = None
+                digest.update(f"{shown}{rel}\0unreadable\0".encode())
+                continue
+            contents[prefix + rel] = data
+            digest.update(f"{shown}{rel}\0{hashlib.sha256(data).hexdigest()}\0".encode())
+    return digest.hexdigest(), contents

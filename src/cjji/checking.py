@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cjji.cache import (
+    CacheError,
     FileDigests,
     ResultCache,
     findings_key,
@@ -152,6 +153,20 @@ def warm_results(dirs: list[Path], root: Path) -> tuple[list[ReportResult], list
     return results, said
 
 
+def _parsed_again(policy: Policy) -> Policy:
+    """The policy parsed from checks/ itself, not taken from .cache/policy.json. Problems there
+    now (an edit since it was loaded) are reported like a committed cache: what to do, exit 2."""
+    from cjji.findings import format_human
+    from cjji.policy import PolicyError, load_policy
+
+    try:
+        return load_policy(policy.root, use_cache=False)
+    except PolicyError as exc:
+        shown = "\n".join(format_human(f) for f in exc.findings)
+        raise CacheError(f"the policy in checks/ has {len(exc.findings)} problem(s); fix them first:\n"
+                         f"{shown}") from None
+
+
 def check_all(
     dirs: list[Path],
     policy: Policy,
@@ -165,6 +180,8 @@ def check_all(
 
     refuse_tracked(policy.root)  # CacheError: a committed .cache/ is never trusted
     use_cache = use_cache and not for_publication  # a pass that lets a report be published is never cached
+    if for_publication and policy.cached:  # nor does it judge by a policy remembered in .cache/
+        policy = _parsed_again(policy)
     context = Context(policy, for_publication)
     cache = ResultCache(policy.root, "check")
     digests = FileDigests(policy.root / ".cache" / "file-digests.json")

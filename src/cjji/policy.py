@@ -16,17 +16,20 @@ never a module global that outlives it.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
+import os
 import re
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
+import cjji
 from cjji import resources
-from cjji.cache import policy_digest
+from cjji.cache import CACHE_DIR, CacheError, make_key, policy_inputs, refuse_tracked
 from cjji.findings import Finding, display_path, error
-from cjji.schemacheck import load_schema, validate
-from cjji.yamlload import YamlError, load_yaml
 
 T = TypeVar("T")
 
@@ -140,6 +143,8 @@ class Policy:
     root: Path
     files: dict[str, Any] = field(default_factory=dict)  # "inspectorates" or "style/latin" -> data
     digest: str = ""  # SHA-256 over every file in checks/ and schemas/ (cache key)
+    # True when the parsed files came from .cache/policy.json (`load_policy`), not from parsing
+    cached: bool = field(default=False, init=False, repr=False, compare=False)
     # what was worked out from this policy (Policy.derived): lives and dies with it; not an init
     # field, so dataclasses.replace(policy, files=...) starts with an empty one
     memo: dict[Any, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
@@ -198,24 +203,74 @@ class Policy:
         return resources.schema(f"checks/{name.split('/')[0]}.schema.json", self.root)
 
 
-def load_policy(root: Path) -> Policy:
-    """Load and validate `root/checks/`. Raises PolicyError with located findings."""
+POLICY_CACHE = "policy.json"  # .cache/policy.json: the last policy that loaded without a problem
+POLICY_CACHE_FORMAT = 1
+MAX_POLICY_CACHE = 64 * 1024 * 1024  # a larger file is not ours: ignored, never read
+# the code that turns checks/ into Policy.files: a change to any of them makes every entry stale
+_LOADER = ("policy.py", "yamlload.py", "schemacheck.py", "findings.py", "cache.py", "resources.py")
+
+
+def load_policy(root: Path, *, use_cache: bool = True) -> Policy:
+    """Load and validate `root/checks/`. Raises PolicyError with located findings.
+
+    Parsing checks/ with ruamel.yaml's pure-Python composer is most of a small command's time, so
+    a policy that loaded without a problem is remembered in .cache/policy.json under a key over
+    the bytes of checks/ and schemas/, the loader's own source, the cjji and Python versions and
+    the installed distributions (`policy_cache_key`). A hit is exactly the data the same bytes
+    parse to. An entry that does not parse as JSON, has another key or the wrong shape is
+    ignored and rewritten; a policy with problems is never remembered, so its located errors
+    come every time. USE_CACHE=False (publication) neither reads nor writes the entry, nor does
+    anything when .cache/ is committed to git."""
     checks = root / "checks"
-    policy = Policy(root=root)
-    findings: list[Finding] = []
     if not checks.is_dir():
         raise PolicyError([error("policy", "missing", display_path(checks), 0, 0,
                                  "the policy folder checks/ is missing",
                                  "run cjji from the project folder, or pass --root")])
-    policy.digest = policy_digest(root)  # before parsing: an edit made while loading changes the key
-    for path in sorted(p for p in checks.rglob("*") if p.is_file()):
-        rel = path.relative_to(checks).as_posix()
-        if path.suffix not in (".yml", ".yaml"):
+    # read once, before parsing: the digest (the results cache's key) is of the bytes parsed
+    digest, contents = policy_inputs(root)
+    policy = Policy(root=root, digest=digest)
+    names = _policy_names(contents)
+    entry = root / CACHE_DIR / POLICY_CACHE
+    key = policy_cache_key(digest) if use_cache and _cache_usable(root) else ""
+    if key:
+        files = read_policy_cache(entry, key, set(names.values()))
+        if files is not None:
+            policy.files = files
+            policy.cached = True
+            return policy
+    findings = _parse(policy, contents, names)
+    if findings:
+        raise PolicyError(findings)
+    if key:
+        write_policy_cache(entry, key, policy.files)
+    return policy
+
+
+def _policy_names(contents: dict[str, bytes | None]) -> dict[str, str]:
+    """"checks/<rel>.yml" -> "<rel>" for every policy file among CONTENTS, in file order."""
+    names = {}
+    for rel in sorted(contents, key=lambda r: r.split("/")):  # pathlib's order: folders by their parts
+        if rel.startswith("checks/") and rel.endswith((".yml", ".yaml")):
+            names[rel] = rel[len("checks/"):].rsplit(".", 1)[0]
+    return names
+
+
+def _parse(policy: Policy, contents: dict[str, bytes | None], names: dict[str, str]) -> list[Finding]:
+    """Parse and validate every policy file into policy.files; the located problems."""
+    from cjji.schemacheck import validate  # ruamel.yaml and jsonschema: only when parsing
+    from cjji.yamlload import YamlError, load_yaml
+
+    findings: list[Finding] = []
+    schemas: dict[str, Any] = {}
+    for rel, name in names.items():
+        display = display_path(policy.root / rel)
+        text = contents[rel]
+        if text is None:
+            findings.append(error("policy", "unreadable", display, 0, 0, "the file cannot be read",
+                                  "check that it exists and that you may read it"))
             continue
-        name = rel.rsplit(".", 1)[0]
-        display = display_path(path)
         try:
-            data, positions = load_yaml(path.read_text(encoding="utf-8"))
+            data, positions = load_yaml(text.decode("utf-8"))
         except YamlError as exc:
             findings.append(error("policy", "yaml", display, exc.line, exc.col, exc.message, exc.hint))
             continue
@@ -223,14 +278,95 @@ def load_policy(root: Path) -> Policy:
             findings.append(error("policy", "encoding", display, 0, 0, "the file is not UTF-8 text"))
             continue
         schema_path = policy.schema_path(name)
-        if not schema_path.is_file():
+        schema_rel = "schemas/checks/" + schema_path.name
+        schema_text = contents.get(schema_rel)
+        if schema_text is None:
             findings.append(error("policy", "no-schema", display, 0, 0,
                                   f"no schema for this policy file (expected {display_path(schema_path)})",
                                   "every file in checks/ is validated by a schema in schemas/checks/"))
             continue
-        problems = validate(data, load_schema(schema_path), positions, display, "policy")
+        if schema_rel not in schemas:
+            try:
+                schemas[schema_rel] = json.loads(schema_text)
+            except ValueError as exc:  # cjji's own schema is broken: say where, never a traceback
+                findings.append(error("policy", "schema-json", display_path(schema_path), 0, 0,
+                                      f"the schema is not valid JSON: {exc}"))
+                continue
+        problems = validate(data, schemas[schema_rel], positions, display, "policy")
         findings.extend(problems)
         policy.files[name] = data
-    if findings:
-        raise PolicyError(findings)
-    return policy
+    return findings
+
+
+def policy_cache_key(digest: str) -> str:
+    """What a parsed policy depends on: the bytes of checks/ and schemas/ (DIGEST), the source of
+    the code that parses and validates it, the cjji and Python versions, and the distributions
+    installed beside cjji (ruamel.yaml and jsonschema decide what the same bytes mean)."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    loader = []
+    for name in _LOADER:
+        try:
+            with open(os.path.join(here, name), "rb") as handle:
+                loader.append(f"{name}={hashlib.sha256(handle.read()).hexdigest()}")
+        except OSError:
+            loader.append(f"{name}=unreadable")
+    return make_key(f"cjji-policy-cache-{POLICY_CACHE_FORMAT}", digest, f"cjji={cjji.__version__}",
+                    f"python={sys.version}", sys.implementation.cache_tag, *loader, _installed())
+
+
+def _installed() -> str:
+    """The names (with versions) of the distributions in the interpreter's site-packages: one
+    directory listing each, no import and no metadata read."""
+    names = []
+    for entry in sys.path:
+        if os.path.basename(entry) in ("site-packages", "dist-packages"):
+            try:
+                names.extend(sorted(n for n in os.listdir(entry) if n.endswith((".dist-info", ".egg-info"))))
+            except OSError:
+                continue
+    return "\n".join(names)
+
+
+def _cache_usable(root: Path) -> bool:
+    """False when .cache/ is committed to git: an entry there could be anyone's (cjji.cache)."""
+    from cjji.run import memo
+
+    known = memo("policy.cache-usable")
+    if root not in known:
+        try:
+            refuse_tracked(root)
+            known[root] = True
+        except CacheError:
+            known[root] = False
+    return bool(known[root])
+
+
+def read_policy_cache(entry: Path, key: str, names: set[str]) -> dict[str, Any] | None:
+    """The parsed files remembered under KEY, or None: missing, unreadable, not JSON, another key,
+    or not one parsed document for each of NAMES (the policy files there are now)."""
+    try:
+        with open(entry, "rb") as handle:
+            raw = handle.read(MAX_POLICY_CACHE + 1)
+        if len(raw) > MAX_POLICY_CACHE:
+            return None
+        data = json.loads(raw)
+    except (OSError, ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
+        return None
+    if not isinstance(data, dict) or data.get("format") != POLICY_CACHE_FORMAT or data.get("key") != key:
+        return None
+    files = data.get("files")
+    if not isinstance(files, dict) or set(files) != names:
+        return None
+    return files
+
+
+def write_policy_cache(entry: Path, key: str, files: dict[str, Any]) -> None:
+    """Remember FILES under KEY (atomically: a reader sees the old entry or the new one). A
+    project that cannot be written to (read-only, full disk) just parses again next time."""
+    from cjji.atomic import write_text
+
+    try:
+        text = json.dumps({"format": POLICY_CACHE_FORMAT, "key": key, "files": files}, ensure_ascii=True)
+        write_text(entry, text)
+    except (OSError, ValueError, TypeError, RecursionError):
+        pass

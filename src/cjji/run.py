@@ -71,7 +71,8 @@ def _init_worker(root: Path, for_publication: bool) -> None:
     from cjji.gates.base import Context
     from cjji.policy import load_policy
 
-    _WORKER = Context(load_policy(root), for_publication)
+    # a publication check judges by checks/ itself, never by the policy remembered in .cache/
+    _WORKER = Context(load_policy(root, use_cache=not for_publication), for_publication)
     scope().__enter__()  # the worker process is one run: its memo lives as long as the process
 
 
