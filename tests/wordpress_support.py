@@ -17,6 +17,7 @@ from cjji.publish.wordpress import Response, Transport, WordPressTarget, urllib_
 EXAMPLE_NOW = dt.datetime(2026, 12, 10, 9, 0, tzinfo=dt.UTC)  # after the example's embargo
 SLUG = "2026-victim-updates"
 IMAGE = "2026-victim-updates-assets/images/updates.png"  # the one image the example's HTML shows
+# (in the tests' copy, conftest.example_copy_with_image: the shipped example draws its chart instead)
 
 
 def media_slugs(*versions: ReportVersion) -> list[str]:

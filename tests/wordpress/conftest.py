@@ -277,28 +277,43 @@ def wordpress(wordpress_site: WordPressSite) -> WordPressSite:
 # -- the example report, built once by the real builders --------------------------------------
 
 @pytest.fixture(scope="session")
-def example_build(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+def example_copy_with_image(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the example whose figure is an author's PNG (images/updates.png, 1200 x 700), not
+    the chart cjji draws: these tests are about the images WordPress takes (media upload, resume,
+    verify). test_cli.py publishes the shipped example, chart and all."""
+    from PIL import Image
+
+    folder = tmp_path_factory.mktemp("example-with-image") / EXAMPLE.name
+    shutil.copytree(EXAMPLE, folder)
+    (folder / "images").mkdir()
+    Image.new("RGB", (1200, 700), "#1d4e5f").save(folder / "images" / "updates.png")
+    md = folder / "report.md"
+    text = md.read_text(encoding="utf-8")
+    figure = text.replace("](data/updates.csv", "](images/updates.png").replace("){.chart kind=bar}", ")")
+    assert figure.count("](images/updates.png") == 1 and "{.chart" not in figure
+    md.write_text(figure, encoding="utf-8")
+    return folder
+
+
+@pytest.fixture(scope="session")
+def example_build(example_copy_with_image: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """The example report's Word, PDF and HTML files (cjji.build), built once per session."""
     from cjji.build import build_report
 
     out = tmp_path_factory.mktemp("example-build")
-    return build_report(load(EXAMPLE), load_policy(ROOT), out)
+    return build_report(load(example_copy_with_image), load_policy(ROOT), out)
 
 
-@pytest.fixture
-def example_version(example_build: dict[str, Path]):  # type: ignore[no-untyped-def]
-    """make(version=1, note=...) -> the example report's ReportVersion, as `cjji publish` makes it
-    (cjji.publish.plan's metadata, recommendations, file records and the image its HTML shows;
-    no sign-offs)."""
-    report, policy = load(EXAMPLE), load_policy(ROOT)
+def _versions_of(folder: Path, built: dict[str, Path]):  # type: ignore[no-untyped-def]
+    report, policy = load(folder), load_policy(ROOT)
     embargo = embargo_of(report.meta["publication"])
-    body, assets = rendered_body(example_build["html"])
+    body, assets = rendered_body(built["html"])
 
     def make(version: int = 1, history: tuple[Change, ...] = (), *, note: str = "First published.",
              published_at: dt.datetime = EXAMPLE_NOW, files: dict[str, Path] | None = None,
              ) -> ReportVersion:
         change = Change(version, published_at.date(), "major", note)
-        paths = files or example_build
+        paths = files or built
         return ReportVersion(
             report_id=report.id, version=version, metadata=metadata(report, policy),
             files={fmt: file_info(fmt, path) for fmt, path in paths.items()},
@@ -309,4 +324,13 @@ def example_version(example_build: dict[str, Path]):  # type: ignore[no-untyped-
         )
 
     return make
+
+
+@pytest.fixture
+def example_version(example_build: dict[str, Path], example_copy_with_image: Path):  # type: ignore[no-untyped-def]
+    """make(version=1, note=...) -> the example report's ReportVersion, as `cjji publish` makes it
+    (cjji.publish.plan's metadata, recommendations, file records and the image its HTML shows;
+    no sign-offs)."""
+    return _versions_of(example_copy_with_image, example_build)
+
 
