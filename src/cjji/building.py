@@ -60,21 +60,26 @@ def _plural(n: int, word: str) -> str:
 
 def build_checked(report: Report, policy: Policy, folder: Path, formats: tuple[str, ...], display: str
                   ) -> tuple[dict[str, Path], list[Finding], str]:
-    """Build a report that has passed its checks into `folder`, then read the files back (the
-    outputs gate): (files, error findings, why it failed or ''). Never raises for bad input."""
+    """Build a report that has passed its checks into `folder`, reading each file back (the
+    outputs gate) as soon as it is written: (files, error findings, why it failed or ''). Never
+    raises for bad input; a build that fails waits for the readers already started and drops what
+    they found."""
     remove_stale_parts(folder)  # left by a killed build
-    try:
-        files = build_report(report, policy, folder, formats)
-    except BuildError as exc:
-        return {}, list(exc.findings), "it could not be built"
-    except PandocError as exc:
-        return {}, [error("build", "pandoc", display, 0, 0, str(exc))], "it could not be built"
-    except Exception as exc:  # a builder's own located error (the HTML builder's HtmlBuildError)
-        finding = getattr(exc, "finding", None)
-        if not isinstance(finding, Finding):
-            raise
-        return {}, [finding], "it could not be built"
-    findings = _errors(outputs.run(report, files, policy))
+    # The outputs gate reads each file as soon as its builder has written it, and works out the
+    # source's items meanwhile, so what is left after the last file (the PDF) is only its reading.
+    with outputs.ReaderChecks(report, policy) as checks:
+        try:
+            files = build_report(report, policy, folder, formats, on_built=checks.file_written)
+        except BuildError as exc:
+            return {}, list(exc.findings), "it could not be built"
+        except PandocError as exc:
+            return {}, [error("build", "pandoc", display, 0, 0, str(exc))], "it could not be built"
+        except Exception as exc:  # a builder's own located error (the HTML builder's HtmlBuildError)
+            finding = getattr(exc, "finding", None)
+            if not isinstance(finding, Finding):
+                raise
+            return {}, [finding], "it could not be built"
+        findings = _errors(checks.findings(files))
     return files, findings, f"the built files failed {_plural(len(findings), 'output check')}" if findings else ""
 
 

@@ -10,6 +10,7 @@ window (DisplayDocTitle) and /Alt on every Figure. HTML: cjji.build.html_check's
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -148,56 +149,125 @@ def reader_findings(report: Report | None, files: dict[str, Path], policy: Any =
     """What a reader of each built file would notice (cjji.build.readback): overprinted or lost
     text, a missing footer, list markup inside table cells, an empty Word contents. The formats
     are read side by side in threads (PDFium and lxml work outside Python's lock)."""
-    from concurrent.futures import Future, ThreadPoolExecutor
+    with ReaderChecks(report, policy, static=static) as checks:
+        for fmt, path in files.items():
+            checks.file_written(fmt, path)
+        return checks.findings(files)
 
-    from cjji.build import readback
 
-    if report is not None and policy is None:
-        policy = _policy_for(report)
-    margins = _bands(policy) if report is not None else (0.0, 0.0)
-    language = LANGUAGE
-    footer = readback.FOOTER
-    if report is not None and policy is not None:
-        from cjji.blocks import labels_of
-        from cjji.build.publication import page_words
+class ReaderChecks:
+    """The reader checks of one build, begun before its files exist: the source's items are worked
+    out in a thread from the start, each file is read (and compared with them) in its own thread
+    as soon as `file_written(format, path)` says it is there (cjji.build.build_report's
+    `on_built`), and `findings(files)` waits for what is left. Nothing is skipped or weakened by
+    starting early: every file gets exactly the checks `reader_findings` gives it.
 
-        language = labels_of(policy, report).language  # cy for a Welsh edition
-        words = page_words(str(labels_of(policy, report).text("page", "footer")))  # "Tudalen 3 o 10"
-        footer = readback.footer_pattern(words[0], words[1])
-    pool = ThreadPoolExecutor(max_workers=max(len(files), 1))
-    # Every file is opened and read first, in its own thread, while the source's items are worked
-    # out here; the comparisons (pure Python) follow here once both are ready.
-    # PDFium is not thread-safe, and pypdfium2 frees its objects in finalisers that run on whatever
-    # thread collects them: reading the PDF beside the others once crashed the process (a segfault
-    # in a test run) when a PDFium object outlived its reader. So only the PDF's thread ever calls
-    # PDFium, and readback.read_pdf closes every PDFium object it opens, in that thread, even on an
-    # error: no finaliser is left to run elsewhere. The Word and HTML readers (lxml) never touch
-    # PDFium, and all three run side by side (PDFium and lxml work outside Python's lock).
-    with pool:
-        readings: dict[str, Future[tuple[list[Finding], Any]]] = {}
-        if "pdf" in files:
-            readings["pdf"] = pool.submit(_read_pdf_file, files["pdf"], margins, language, static)
-        readings.update({fmt: pool.submit(_read_other_file, fmt, path, language, static)
-                         for fmt, path in files.items() if fmt != "pdf"})
+    Threads. PDFium is not thread-safe, and pypdfium2 frees its objects in finalisers that run on
+    whatever thread collects them: reading the PDF beside the others once crashed the process (a
+    segfault in a test run) when a PDFium object outlived its reader. So only the PDF's reading
+    thread ever calls PDFium, and readback.read_pdf closes every PDFium object it opens, in that
+    thread, even on an error: no finaliser is left to run elsewhere. The PDF's structure tree
+    (pikepdf/qpdf), the Word and HTML readers (lxml) never touch PDFium; all run side by side
+    (PDFium and lxml work outside Python's lock). Leaving the `with` block waits for every reader
+    still running, so no thread outlives the checks (a failed build discards what they found)."""
 
-        body: list[readback.Item] = []
-        notes: list[readback.Item] = []
-        labels: list[readback.Item] = []
-        if report is not None:
-            from cjji.build.brand import load_brand
-            from cjji.build.publication import resolved_tokens
-            from cjji.markdown import parse
+    def __init__(self, report: Report | None, policy: Any = None, *, static: bool = True) -> None:
+        from concurrent.futures import ThreadPoolExecutor
+        from threading import Lock
 
-            annex = _annex(report, policy)
-            annex_tokens = parse(annex) if annex else None  # parsed once for the items and the labels
-            tokens = resolved_tokens(report, policy, load_brand(policy.root))  # what the writers were given
-            body, notes = readback.report_items(report, annex, tokens, annex_tokens=annex_tokens)
-            labels = _labels(report, tokens, policy, annex, annex_tokens)
-        notes_expected = readback.note_count(report.tokens) if report is not None else 0
-        found = {fmt: _compare(fmt, path, readings[fmt].result(), body, notes, labels, notes_expected, margins,
-                               footer)
-                 for fmt, path in files.items() if fmt in readings}
-    return [f for fmt in files for f in found.get(fmt, [])]
+        from cjji.build import readback
+
+        if report is not None and policy is None:
+            policy = _policy_for(report)
+        self.report, self.policy, self.static = report, policy, static
+        self.margins = _bands(policy) if report is not None else (0.0, 0.0)
+        self.language = LANGUAGE
+        self.footer = readback.FOOTER
+        if report is not None and policy is not None:
+            from cjji.blocks import labels_of
+            from cjji.build.publication import page_words
+
+            labels = labels_of(policy, report)
+            self.language = labels.language  # cy for a Welsh edition
+            words = page_words(str(labels.text("page", "footer")))  # "Tudalen 3 o 10"
+            self.footer = readback.footer_pattern(words[0], words[1])
+        # one thread for the source, one per format, and one more for the PDF's structure tree:
+        # a reader waiting for the source's items never holds up another
+        self._pool = ThreadPoolExecutor(max_workers=5, thread_name_prefix="cjji-reader")
+        self._lock = Lock()
+        self._source = self._pool.submit(self._source_items)
+        self._done: dict[str, Future[list[Finding]]] = {}
+
+    def __enter__(self) -> ReaderChecks:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Wait for every reader still running (and drop those not started)."""
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def _source_items(self) -> tuple[list[Any], list[Any], list[Any], int]:
+        """(body items, footnote items, labels, footnotes expected) of the report as its writers
+        were given it (cjji.build.readback)."""
+        from cjji.build import readback
+
+        report, policy = self.report, self.policy
+        if report is None:
+            return [], [], [], 0
+        from cjji.build.brand import load_brand
+        from cjji.build.publication import resolved_tokens
+        from cjji.markdown import parse
+
+        annex = _annex(report, policy)
+        annex_tokens = parse(annex) if annex else None  # parsed once for the items and the labels
+        tokens = resolved_tokens(report, policy, load_brand(policy.root))  # what the writers were given
+        body, notes = readback.report_items(report, annex, tokens, annex_tokens=annex_tokens)
+        labels = _labels(report, tokens, policy, annex, annex_tokens)
+        return body, notes, labels, readback.note_count(report.tokens)
+
+    def file_written(self, fmt: str, path: Path) -> None:
+        """Start reading `path` (format `fmt`); safe to call from any thread, once per format."""
+        with self._lock:
+            if fmt in self._done:
+                return
+            if fmt == "pdf":
+                structure = self._pool.submit(self._pdf_structure, path) if self.static else None
+                self._done[fmt] = self._pool.submit(self._check_pdf, path, structure)
+            else:
+                self._done[fmt] = self._pool.submit(self._check_other, fmt, path)
+
+    def findings(self, files: dict[str, Path]) -> list[Finding]:
+        """Every file's findings, in the order of `files` (a format not yet started is read now)."""
+        for fmt, path in files.items():
+            self.file_written(fmt, path)
+        return [f for fmt in files for f in self._done[fmt].result()]
+
+    def _check_other(self, fmt: str, path: Path) -> list[Finding]:
+        read = _read_other_file(fmt, path, self.language, self.static)
+        return self._compare(fmt, path, read)
+
+    def _pdf_structure(self, path: Path) -> tuple[list[Finding], list[Any]]:
+        """The PDF's own checks and its structure tree's figures (pikepdf: never PDFium)."""
+        figures: list[Any] = []
+        return pdf_findings(path, figures, self.language), figures
+
+    def _check_pdf(self, path: Path, structure: Future[tuple[list[Finding], list[Any]]] | None) -> list[Finding]:
+        from cjji.build import readback
+
+        try:  # the only place PDFium is called
+            reading: Any = readback.read_pdf(path, self.margins)
+        except Exception as exc:  # a file a reader's software cannot read at all
+            reading = exc
+        found, figures = structure.result() if structure is not None else ([], [])
+        if any(f.rule.endswith("-unreadable") for f in found):
+            return found  # pikepdf could not open it: said once, plainly
+        return self._compare("pdf", path, (found, reading if isinstance(reading, Exception) else (reading, figures)))
+
+    def _compare(self, fmt: str, path: Path, read: tuple[list[Finding], Any]) -> list[Finding]:
+        body, notes, labels, expected = self._source.result()
+        return _compare(fmt, path, read, body, notes, labels, expected, self.margins, self.footer)
 
 
 def _compare(fmt: str, path: Path, read: tuple[list[Finding], Any], body: list[Any], notes: list[Any],
@@ -265,25 +335,6 @@ def _read_other_file(fmt: str, path: Path, language: str, static: bool) -> tuple
     except Exception as exc:  # a file a reader's software cannot read at all
         return found, exc
     return found, None
-
-
-def _read_pdf_file(path: Path, margins: tuple[float, float], language: str, static: bool
-                   ) -> tuple[list[Finding], Any]:
-    """The PDF's own checks (if `static`), and its reading with its structure tree's figures
-    ((readback.PdfReading, [readback.PdfFigure]), None after an unreadable finding, or the
-    exception that stopped it). The only place PDFium is called."""
-    from cjji.build import readback
-
-    found: list[Finding] = []
-    figures: list[readback.PdfFigure] = []
-    if static:
-        found += pdf_findings(path, figures, language)
-        if any(f.rule.endswith("-unreadable") for f in found):
-            return found, None
-    try:
-        return found, (readback.read_pdf(path, margins), figures)
-    except Exception as exc:  # a file a reader's software cannot read at all
-        return found, exc
 
 
 def _policy_for(report: Report) -> Any:
