@@ -224,3 +224,153 @@ def test_style_gallery_is_clean_and_branded(doc: DocumentObject) -> None:
     assert {"toc 1", "toc 2", "toc 3", "List Bullet", "List Number", "Caption", "Callout", "Callout Label",
             "Callout Details", "Numbered Paragraph"} <= names
     assert any(name.endswith(" Table") for name in names)  # the branded table style
+
+
+# -- figures: no page left more than 40% blank before one (issue 14) -------------------------------
+
+TALL_ID = "2027-tall-figures"
+TALL_SIZES = [(300, 600), (480, 480), (400, 1600), (480, 240), (360, 540), (200, 700)]  # pixels, portrait to wide
+TALL_FIGURES = 18
+
+
+def _tall_report(reports: Path) -> Path:
+    """A report whose Figures chapter holds figures from wide to much taller than a page, after
+    paragraphs of varied length (so they meet the foot of a page at every height), some right
+    under a section heading that keeps with them."""
+    from build.stress_support import FRONT_MATTER, STRESS_ID
+    from PIL import Image
+
+    folder = reports / TALL_ID
+    (folder / "images").mkdir(parents=True)
+    (folder / "impact-assessment.md").write_text("# Equality impact assessment\n\nNo adverse impact.\n")
+    sentence = ("Inspectors read the case files and asked each agency how and when it told the victim about the "
+                "decision, the hearing and the outcome of the case")
+    words = sentence.split(" ")
+    lines = ["# Foreword {#foreword .unnumbered}\n", "A short foreword.\n", "# Summary {#summary}\n",
+             "The summary.\n", "# Figures {#figures}\n"]
+    for n in range(1, TALL_FIGURES + 1):
+        width, height = TALL_SIZES[n % len(TALL_SIZES)]
+        Image.new("RGB", (width, height), (29, 78, 95)).save(folder / "images" / f"tall{n:02d}.png")
+        if n % 4 == 0:
+            lines.append(f"## Section before figure {n} {{#section-{n}}}\n")
+        else:
+            count = (n * 53) % 170 + 10
+            lines.append(" ".join(words[k % len(words)] for k in range(count)).capitalize() + ".\n")
+        lines.append(f'![A block of colour, number {n}.](images/tall{n:02d}.png "Figure {n}: Colour {n}")'
+                     f"{{#fig-{n}}}\n")
+    lines += ["# Recommendations {#recommendations}\n",
+              '::: {.recommendation #R1 owner="Ministry of Justice" due="2027-12-31"}',
+              "By 31 December 2027, the Ministry of Justice should publish one measure.", ":::\n"]
+    front = FRONT_MATTER.replace(STRESS_ID, TALL_ID)
+    (folder / "report.md").write_text(front + "\n".join(lines) + "\n", encoding="utf-8")
+    return folder
+
+
+def _page_blocks(pdf: Path) -> list[tuple[float, list[tuple[float, float]], list[tuple[float, float]], str]]:
+    """For each page: its height, the vertical extents (bottom, top) of everything drawn in the
+    text area (between the 25 mm margins), those of its pictures, and its text."""
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as raw
+
+    pages = []
+    document = pdfium.PdfDocument(str(pdf))
+    try:
+        for n in range(len(document)):
+            page = document[n]
+            height = page.get_height()
+            low, high = 25 / 25.4 * 72, height - 25 / 25.4 * 72
+            drawn, pictures = [], []
+            for obj in page.get_objects(max_depth=4):
+                left, bottom, right, top = obj.get_bounds()
+                if top < low - 1 or bottom > high + 1 or obj.type == raw.FPDF_PAGEOBJ_FORM:
+                    continue  # header and footer, or a container whose contents are listed
+                extent = (max(bottom, low), min(top, high))
+                drawn.append(extent)
+                if obj.type == raw.FPDF_PAGEOBJ_IMAGE:
+                    pictures.append(extent)
+            text = page.get_textpage()
+            pages.append((height, drawn, pictures, text.get_text_range()))
+            text.close()
+            page.close()
+    finally:
+        document.close()
+    return pages
+
+
+def _largest_blank(height: float, drawn: list[tuple[float, float]]) -> float:
+    """The tallest empty band of the text area, as a share of its height."""
+    low, high = 25 / 25.4 * 72, height - 25 / 25.4 * 72
+    edge, widest = high, 0.0
+    for bottom, top in sorted(drawn, key=lambda e: -e[1]):
+        widest = max(widest, edge - top)
+        edge = min(edge, bottom)
+    widest = max(widest, edge - low)
+    return widest / (high - low)
+
+
+@pytest.mark.slow
+def test_no_page_is_more_than_40_percent_blank_before_a_figure_in_libreoffice(tmp_path: Path) -> None:
+    """Word and LibreOffice never float an inline picture, so a figure that does not fit starts
+    the next page; fit_figures keeps every figure's block within 40% of the text height, so the
+    page it leaves is never more than 40% blank. Measured on LibreOffice's rendering: in the
+    Figures chapter every page but its last is at most 40% blank, every figure is there, and
+    none is shrunk to a thumbnail."""
+    import subprocess
+
+    from cjji.build.docx_pages import soffice_path
+
+    soffice = soffice_path()
+    if soffice is None:
+        pytest.skip("LibreOffice is installed by scripts/setup-system.sh --test")
+    folder = _tall_report(tmp_path / "reports")
+    docx = build_docx(load(folder), load_policy(ROOT), tmp_path / f"{TALL_ID}.docx")
+    subprocess.run([soffice, "--headless", "--norestore", f"-env:UserInstallation={(tmp_path / 'lo').as_uri()}",
+                    "--convert-to", "pdf", "--outdir", str(tmp_path), str(docx)], capture_output=True, check=True,
+                   timeout=180)
+    pages = _page_blocks(tmp_path / f"{TALL_ID}.pdf")
+    lines = [[line.strip() for line in page[3].splitlines()] for page in pages]
+    first = next(n for n, page in enumerate(lines) if "2 Figures" in page and "Contents" not in page)
+    last = next(n for n in range(first + 1, len(pages)) if "3 Recommendations" in lines[n]) - 1
+    chapter = pages[first:last + 1]
+    assert sum(len(p[2]) for p in chapter) == TALL_FIGURES
+    text_height = pages[first][0] - 2 * 25 / 25.4 * 72
+    heights = [(top - bottom) / text_height for p in chapter for bottom, top in p[2]]
+    assert max(heights) <= 0.40 and min(heights) >= 0.15, heights
+    blanks = [(first + k + 1, round(_largest_blank(p[0], p[1]), 2)) for k, p in enumerate(chapter[:-1])]
+    assert all(blank <= 0.40 for _, blank in blanks), blanks
+    assert len(chapter) > 5  # the figures did run over several pages
+
+
+def test_fit_figures_keeps_the_aspect_and_leaves_small_figures_alone(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    from cjji.build import docx as docx_module
+
+    folder = _tall_report(tmp_path / "reports")
+
+    def extents(path: Path) -> list[tuple[int, int]]:
+        doc = Document(str(path))
+        figures = [p for p in doc.paragraphs if p.style is not None and p.style.name == "Captioned Figure"]
+        found = []
+        for para in figures:
+            [extent] = para._p.iter(qn("wp:extent"))
+            [ext] = para._p.iter(qn("a:ext"))
+            assert (ext.get("cx"), ext.get("cy")) == (extent.get("cx"), extent.get("cy"))  # both scaled
+            found.append((int(extent.get("cx")), int(extent.get("cy"))))
+        return found
+
+    fitted = build_docx(load(folder), load_policy(ROOT), tmp_path / "fitted.docx")
+    doc = Document(str(fitted))
+    text_height = doc.sections[-1].page_height - doc.sections[-1].top_margin - doc.sections[-1].bottom_margin
+    monkeypatch.setattr(docx_module, "fit_figures", lambda doc: None)
+    as_pandoc = extents(build_docx(load(folder), load_policy(ROOT), tmp_path / "pandoc.docx"))
+    assert len(as_pandoc) == TALL_FIGURES
+    shrunk = 0
+    for (cx, cy), (old_cx, old_cy) in zip(extents(fitted), as_pandoc, strict=True):
+        assert cy <= 0.40 * text_height  # the picture alone; the block's other parts fit in the rest
+        if old_cy <= 0.30 * text_height:  # fits with its caption as pandoc drew it: left alone
+            assert (cx, cy) == (old_cx, old_cy)
+        if (cx, cy) != (old_cx, old_cy):
+            shrunk += 1
+            assert abs(cx / cy - old_cx / old_cy) < 0.01 and cy < old_cy  # smaller, the aspect kept
+            assert cy >= 0.25 * text_height  # no smaller than it needs to be (less a heading kept with it)
+    assert 0 < shrunk < TALL_FIGURES

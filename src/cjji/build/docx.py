@@ -79,6 +79,7 @@ def build_docx(report: Report, policy: Policy, dest: Path) -> Path:
     add_cover(doc, pub, brand, policy, front_matter(report, policy, brand), str(labels.text("page", "logo")))
     add_header_footer(doc, pub, page_words(str(labels.text("page", "footer"))))
     mark_tables(doc)
+    fit_figures(doc)
     set_image_descriptions(doc)
     numbers = real_numbering(doc)
     fill_contents(doc, numbers)
@@ -432,6 +433,172 @@ def add_header_footer(doc: DocumentObject, pub: Publication, words: list[str]) -
             footer.add_run(f" {words[2]}")
     # else no "of Y": NUMPAGES would count the cover and front matter too, and LibreOffice shows
     # SECTIONPAGES (the body's own count) as a fixed "1"
+
+
+# -- figures: never a page more than MAX_BLANK empty before one ---------------------------------
+# Word never floats an inline picture: one that does not fit below the text before it starts the
+# next page, with its caption (the figure paragraph keeps with it) and any headings kept with it,
+# leaving the rest of the page blank. That blank is less than the height of what moved, so a
+# figure is drawn at most as tall as lets that block fit in MAX_BLANK of the text height (its
+# width shrinks with it, keeping the aspect). The block's other parts are estimated from their
+# styles (size, spacing, lines of text at an average glyph width), with one body line of margin.
+MAX_BLANK = 0.40  # as the PDF's outputs gate allows (cjji.build.readback.MAX_BLANK)
+FIGURE_STYLES = ("CaptionedFigure", "Figure")
+TWIP = 635  # EMU per twentieth of a point
+POINT = 12700  # EMU per point
+GLYPH_WIDTH = 0.55  # an average Arial glyph, in ems: how many characters fill a line
+LINE = 1.15  # a line's height in font sizes (Arial at single spacing)
+
+
+def fit_figures(doc: DocumentObject) -> None:
+    """Shrink each figure whose picture would make its block (headings kept with it, the picture,
+    its caption) taller than MAX_BLANK of the text height, keeping its aspect."""
+    body = doc.element.body
+    final = body.find(qn("w:sectPr"))
+    size = final.find(qn("w:pgSz")) if final is not None else None
+    margins = final.find(qn("w:pgMar")) if final is not None else None
+    if size is None or margins is None:
+        return
+    page_h = _twips_attr(size, "w:h") * TWIP
+    width = (_twips_attr(size, "w:w") - _twips_attr(margins, "w:left") - _twips_attr(margins, "w:right")) * TWIP
+    height = page_h - (_twips_attr(margins, "w:top") + _twips_attr(margins, "w:bottom")) * TWIP
+    if height <= 0 or width <= 0:
+        return
+    styles = _Styles(doc.styles.element)
+    for para in list(body.iter(qn("w:p"))):
+        if _para_style(para) not in FIGURE_STYLES:
+            continue
+        extents = para.findall(f".//{qn('wp:inline')}/{qn('wp:extent')}")
+        if not extents:
+            continue
+        tallest = max(_emu(e.get("cy")) for e in extents)
+        kept, starts_page = styles.kept_before(para, width)
+        others = styles.spacing(para) + kept
+        caption = _next_paragraph(para)
+        if caption is not None and _para_style(caption) in ("ImageCaption", "Caption"):
+            others += styles.height(caption, width)
+        others += int(styles.body_line())  # margin for the estimates
+        # after a chapter heading (a page break) nothing is left blank before it: it need only fit
+        room = height if starts_page else int(MAX_BLANK * height)
+        allowed = max(room - others, int(0.25 * MAX_BLANK * height))
+        if tallest <= allowed:
+            continue
+        scale = allowed / tallest
+        for inline in para.iter(qn("wp:inline")):
+            _scale_picture(inline, scale)
+
+
+def _twips_attr(element: Any, name: str) -> int:
+    value = element.get(qn(name)) or "0"
+    return int(value) if value.lstrip("-").isdigit() else 0
+
+
+def _emu(value: str | None) -> int:
+    return int(value) if value and value.isdigit() else 0
+
+
+def _scale_picture(inline: Any, scale: float) -> None:
+    """Scale a picture's drawn size (wp:extent and the picture's own a:ext) by `scale`."""
+    for ext in (inline.find(qn("wp:extent")), *inline.iter(qn("a:ext"))):
+        if ext is not None and ext.get("cx") is not None and ext.get("cy") is not None:
+            ext.set("cx", str(int(_emu(ext.get("cx")) * scale)))
+            ext.set("cy", str(int(_emu(ext.get("cy")) * scale)))
+
+
+def _next_paragraph(para: Any) -> Any:
+    following = para.getnext()
+    while following is not None and following.tag in (qn("w:bookmarkStart"), qn("w:bookmarkEnd")):
+        following = following.getnext()
+    return following if following is not None and following.tag == qn("w:p") else None
+
+
+def _previous_paragraph(para: Any) -> Any:
+    before = para.getprevious()
+    while before is not None and before.tag in (qn("w:bookmarkStart"), qn("w:bookmarkEnd")):
+        before = before.getprevious()
+    return before if before is not None and before.tag == qn("w:p") else None
+
+
+class _Styles:
+    """What fit_figures needs of paragraph styles (following w:basedOn and the document defaults):
+    font size, spacing before and after, keep-with-next."""
+
+    def __init__(self, styles: Any) -> None:
+        self.by_id = {s.get(qn("w:styleId")): s for s in styles.iter(qn("w:style"))}
+        self.defaults = styles.find(qn("w:docDefaults"))
+        default = next((s for s in styles.iter(qn("w:style"))
+                        if s.get(qn("w:type")) == "paragraph" and s.get(qn("w:default")) == "1"), None)
+        self.default_id = default.get(qn("w:styleId")) if default is not None else None
+
+    def _chain(self, para: Any) -> list[Any]:
+        """pPr/rPr holders from the paragraph itself to the document defaults."""
+        holders = [para]
+        style_id = _para_style(para) or self.default_id
+        seen = set()
+        while style_id and style_id in self.by_id and style_id not in seen:
+            seen.add(style_id)
+            style = self.by_id[style_id]
+            holders.append(style)
+            based = style.find(qn("w:basedOn"))
+            style_id = based.get(qn("w:val")) if based is not None else None
+        if self.defaults is not None:
+            holders += [self.defaults.find(qn("w:pPrDefault")), self.defaults.find(qn("w:rPrDefault"))]
+        return [h for h in holders if h is not None]
+
+    def _first(self, para: Any, path: str, attr: str) -> str | None:
+        for holder in self._chain(para):
+            found = holder.find(path)
+            if found is not None and found.get(qn(attr)) is not None:
+                return str(found.get(qn(attr)))
+        return None
+
+    def size(self, para: Any) -> float:
+        """The paragraph's font size in points (the style's; a run's own size is not looked at)."""
+        value = self._first(para, f"{qn('w:rPr')}/{qn('w:sz')}", "w:val")
+        return int(value) / 2 if value and value.isdigit() else 11.0
+
+    def spacing(self, para: Any) -> int:
+        """Space before and after the paragraph, in EMU."""
+        total = 0
+        for side in ("w:before", "w:after"):
+            value = self._first(para, f"{qn('w:pPr')}/{qn('w:spacing')}", side)
+            total += int(value) * TWIP if value and value.isdigit() else 0
+        return total
+
+    def keeps_with_next(self, para: Any) -> bool:
+        return self._on(para, "w:keepNext")
+
+    def _on(self, para: Any, tag: str) -> bool:
+        """A paragraph property switched on (w:keepNext, w:pageBreakBefore) by the paragraph or its style."""
+        for holder in self._chain(para):
+            found = holder.find(f"{qn('w:pPr')}/{qn(tag)}")
+            if found is not None:
+                return found.get(qn("w:val"), "true") not in ("0", "false", "off")
+        return False
+
+    def height(self, para: Any, width: int) -> int:
+        """The paragraph's height, estimated: its lines of text at an average glyph width, and its
+        spacing, in EMU."""
+        size = self.size(para)
+        text = "".join(t.text or "" for t in para.iter(qn("w:t")))
+        per_line = max(1, int(width / (GLYPH_WIDTH * size * POINT)))
+        lines = max(1, -(-len(text) // per_line))
+        return int(lines * LINE * size * POINT) + self.spacing(para)
+
+    def kept_before(self, para: Any, width: int) -> tuple[int, bool]:
+        """The height of the paragraphs before `para` that keep with it (a heading right above a
+        figure moves to the next page with it), and whether the first of them starts a page."""
+        total = 0
+        before = _previous_paragraph(para)
+        while before is not None and self.keeps_with_next(before):
+            total += self.height(before, width)
+            if self._on(before, "w:pageBreakBefore"):
+                return total, True
+            before = _previous_paragraph(before)
+        return total, False
+
+    def body_line(self) -> float:
+        return LINE * 11.0 * POINT
 
 
 def mark_tables(doc: DocumentObject) -> None:
