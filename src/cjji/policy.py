@@ -231,7 +231,7 @@ def load_policy(root: Path, *, use_cache: bool = True) -> Policy:
     policy = Policy(root=root, digest=digest)
     names = _policy_names(contents)
     entry = root / CACHE_DIR / POLICY_CACHE
-    key = policy_cache_key(digest) if use_cache and _cache_usable(root) else ""
+    key = policy_cache_key(digest) if use_cache and cache_usable(root) else ""
     if key:
         files = read_policy_cache(entry, key, set(names.values()))
         if files is not None:
@@ -327,7 +327,7 @@ def _installed() -> str:
     return "\n".join(names)
 
 
-def _cache_usable(root: Path) -> bool:
+def cache_usable(root: Path) -> bool:
     """False when .cache/ is committed to git: an entry there could be anyone's (cjji.cache)."""
     from cjji.run import memo
 

@@ -17,7 +17,7 @@ whatever order the workers finish in.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from contextvars import ContextVar
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -62,6 +62,7 @@ def memo(name: str) -> dict[Any, Any]:
 
 
 _WORKER: Context | None = None  # the one run a worker process serves, set by _init_worker
+_WORKER_RUN: AbstractContextManager[Memo] | None = None  # ... and that run, open until the process ends
 
 
 def _init_worker(root: Path, for_publication: bool) -> None:
@@ -73,7 +74,11 @@ def _init_worker(root: Path, for_publication: bool) -> None:
 
     # a publication check judges by checks/ itself, never by the policy remembered in .cache/
     _WORKER = Context(load_policy(root, use_cache=not for_publication), for_publication)
-    scope().__enter__()  # the worker process is one run: its memo lives as long as the process
+    # the worker process is one run: its memo lives as long as the process. The context manager is
+    # kept: a discarded one is finalised at once, which closes the run it had just opened.
+    global _WORKER_RUN
+    _WORKER_RUN = scope()
+    _WORKER_RUN.__enter__()
 
 
 def _in_worker(task: Callable[[Path, Context], R], folder: Path) -> R:

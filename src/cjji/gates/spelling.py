@@ -11,12 +11,22 @@ times is one finding that lists its lines; suggestions from the vocabulary come 
 hunspell runs in pipe mode, twice per report at most: `hunspell -l` over the distinct words not
 seen before (fast), then `hunspell -a` for suggestions on the misspelt ones. Verdicts are cached
 for the whole run, so a long report or a hundred reports cost little more than the first.
+
+A draft check also keeps hunspell's verdicts, suggestions and each extra word's model word in
+.cache/spelling.json (`Store`), under a key over the hunspell program and the dictionary's files:
+one changed report then asks hunspell only about words no earlier run has seen, and the dictionary
+(97,000 lines) is read only for a word whose model word is not known yet. Each answer is hunspell's
+for that one word, so a stored answer is the answer it would give again; the entry is ignored when
+it does not parse, has another key, or .cache/ is committed to git, and a publication check never
+reads it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import hashlib
+import json
 import os
 import re
 import shutil
@@ -26,9 +36,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from cjji import prose, suppress
-from cjji.findings import Finding
+from cjji.findings import Finding, Severity
 from cjji.gates import limits
 from cjji.gates._framework import placeholder_in
 from cjji.gates._language import english_rules_off
@@ -111,9 +122,21 @@ def stems(path: Path) -> frozenset[str]:
 def model_word(path: Path, word: str) -> str:
     """The longest dictionary root (4 letters or more) that the word ends with, whose affix rules
     the word borrows: 'neurodiversity' -> 'diversity', 'caseworker' -> 'worker'; '' if none."""
-    lower, roots = word.lower(), stems(path)
     if not word.isalpha():
         return ""
+    store = Store.current(path)
+    if store is None:
+        return _model_word(path, word)
+    known_model = store.models.get(word)
+    if isinstance(known_model, str):
+        return known_model
+    found = store.models[word] = _model_word(path, word)
+    store.dirty = True
+    return found
+
+
+def _model_word(path: Path, word: str) -> str:
+    lower, roots = word.lower(), stems(path)
     for i in range(1, len(lower) - 3):
         if lower[i:] in roots:
             return lower[i:]
@@ -176,10 +199,20 @@ def known(speller: Speller, words: Iterable[str]) -> dict[str, bool]:
     words = set(words)
     verdicts: dict[tuple[str, str], bool] = run_memo(KNOWN)
     new = sorted(w for w in words if (speller.key, w) not in verdicts)
+    store = Store.current(speller.path)
+    if new and store is not None:  # answered by an earlier run
+        stored = store.known.setdefault(speller.key, {})
+        for word in new:
+            if isinstance(verdict := stored.get(word), bool):
+                verdicts[(speller.key, word)] = verdict
+        new = [w for w in new if (speller.key, w) not in verdicts]
     if new:
         bad = speller.misspelt(new)
         for word in new:
             verdicts[(speller.key, word)] = word not in bad
+        if store is not None:
+            store.known[speller.key].update((w, w not in bad) for w in new)
+            store.dirty = True
     return {w: verdicts[(speller.key, w)] for w in words}
 
 
@@ -187,10 +220,114 @@ def suggest(speller: Speller, words: Iterable[str]) -> dict[str, list[str]]:
     words = set(words)
     suggested: dict[tuple[str, str], list[str]] = run_memo(SUGGESTED)
     new = sorted(w for w in words if (speller.key, w) not in suggested)[:MAX_SUGGESTED]
-    found = speller.suggestions(new)
-    for word in new:
+    store = Store.current(speller.path)
+    if new and store is not None:  # the same words get suggestions as without the store
+        stored = store.suggested.setdefault(speller.key, {})
+        for word in new:
+            options = stored.get(word)
+            if isinstance(options, list) and all(isinstance(o, str) for o in options):
+                suggested[(speller.key, word)] = list(options)
+        ask = [w for w in new if (speller.key, w) not in suggested]
+    else:
+        ask = new
+    found = speller.suggestions(ask)
+    for word in ask:
         suggested[(speller.key, word)] = found.get(word, [])
+        if store is not None:
+            store.suggested[speller.key][word] = found.get(word, [])
+            store.dirty = True
     return {w: suggested.get((speller.key, w), []) for w in words}
+
+
+STORE = "spelling.json"  # .cache/spelling.json
+STORE_FORMAT = 1
+MAX_STORE_BYTES = 64 * 1024 * 1024  # larger: not ours, not read
+MAX_STORED = 500_000  # answers kept; past it the store starts again empty
+
+
+class Store:
+    """hunspell's answers from earlier draft checks (.cache/spelling.json), for the run's
+    dictionary: `known` and `suggested` by speller key and word, `models` by word. Opened by
+    `run` for a draft check of a project whose .cache/ is not committed; `Store.current(path)` is
+    the run's store for that dictionary, else None (everything is asked, as without it)."""
+
+    TABLE = "spelling.store"
+
+    def __init__(self, file: Path, key: str, dictionary: Path) -> None:
+        self.file, self.key, self.dictionary = file, key, dictionary
+        self.known: dict[str, dict[str, object]] = {}
+        self.suggested: dict[str, dict[str, object]] = {}
+        self.models: dict[str, object] = {}
+        self.dirty = False
+        try:
+            with open(file, "rb") as handle:
+                raw = handle.read(MAX_STORE_BYTES + 1)
+            data = json.loads(raw) if len(raw) <= MAX_STORE_BYTES else None
+        except (OSError, ValueError, RecursionError):
+            data = None
+        if isinstance(data, dict) and data.get("format") == STORE_FORMAT and data.get("key") == key:
+            known, suggested, models = data.get("known"), data.get("suggested"), data.get("models")
+            if isinstance(known, dict) and all(isinstance(v, dict) for v in known.values()):
+                self.known = known
+            if isinstance(suggested, dict) and all(isinstance(v, dict) for v in suggested.values()):
+                self.suggested = suggested
+            if isinstance(models, dict):
+                self.models = models
+
+    @classmethod
+    def open(cls, context: Context, dictionary: Path) -> Store | None:
+        """The run's store for this project and DICTIONARY (read once per run), now the one
+        `current` gives; None (and none current) for a publication check or a project whose
+        .cache/ is committed to git."""
+        table = run_memo(cls.TABLE)
+        table["active"] = None
+        if context.for_publication:
+            return None
+        root = context.policy.root
+        if (root, dictionary) not in table:
+            from cjji.policy import cache_usable
+
+            usable = cache_usable(root)
+            table[(root, dictionary)] = cls(root / ".cache" / STORE, _dictionary_key(dictionary),
+                                            dictionary) if usable else None
+        store: Store | None = table[(root, dictionary)]
+        table["active"] = store
+        return store
+
+    @classmethod
+    def current(cls, dictionary: Path) -> Store | None:
+        """The store `open` made current in this run, if it is for DICTIONARY."""
+        store = run_memo(cls.TABLE).get("active")
+        return store if isinstance(store, Store) and store.dictionary == dictionary else None
+
+    def save(self) -> None:
+        """Write the answers (atomically) when this run added any; a project that cannot be
+        written to is simply asked again next time."""
+        if not self.dirty:
+            return
+        from cjji.atomic import write_text
+
+        size = len(self.models) + sum(len(t) for t in (*self.known.values(), *self.suggested.values()))
+        if size > MAX_STORED:
+            self.known, self.suggested, self.models = {}, {}, {}
+        with contextlib.suppress(OSError, ValueError, TypeError, RecursionError):
+            write_text(self.file, json.dumps({"format": STORE_FORMAT, "key": self.key, "known": self.known,
+                                              "suggested": self.suggested, "models": self.models}))
+        self.dirty = False
+
+
+def _dictionary_key(dictionary: Path) -> str:
+    """What hunspell's answers depend on besides the words and the personal dictionary (whose
+    name is a digest of its text): the hunspell program and the dictionary's .dic and .aff."""
+    parts = [f"cjji-spelling-{STORE_FORMAT}", str(dictionary)]
+    program = shutil.which("hunspell")
+    for path in (program, dictionary, dictionary.with_suffix(".aff")):
+        try:
+            info = os.stat(path) if path else None
+        except OSError:
+            info = None
+        parts.append(f"{path}:{info.st_size}:{info.st_mtime_ns}:{info.st_ino}" if info else f"{path}:absent")
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
 
 class Allowed:
@@ -275,6 +412,16 @@ def run(report: Report, context: Context) -> list[Finding]:
     severity = settings.severity(context.policy, ID, "misspelt", config.get("severity", "error"))
     if base is None or severity is None:
         return []
+    store = Store.open(context, base.path)
+    try:
+        return _run(report, context, base, config, severity)
+    finally:
+        if store is not None:
+            store.save()
+
+
+def _run(report: Report, context: Context, base: Speller, config: dict[str, Any],
+         severity: Severity) -> list[Finding]:
     extra = project_words(context.policy)
     own = report_words(report)
     spell = base.with_words(extra)
