@@ -201,7 +201,7 @@ def add_cover(doc: DocumentObject, pub: Publication, brand: Brand, policy: Polic
     mark.paragraph_format.space_before = Pt(330 if len(pub.inspectorates) <= 3 else 270)
     mark.add_run().add_picture(io.BytesIO(logo_png(brand.joint_logo)), height=Mm(14))
     _describe_last_picture(mark, logo_alt.format(name=brand.name))
-    _section_break(anchor, doc, "cover")
+    _section_break(anchor, doc, "cover", after=mark)  # no empty paragraph after the mark to spill onto a page
     notices = (front.notices if front is not None else
                [[(brand.licence_text(pub.year), "")]])
     for n, paragraph in enumerate(notices):
@@ -349,10 +349,12 @@ def _section_break(anchor: object | None, doc: DocumentObject, kind: str, after:
         _place_pgnumtype(sect, numbers)
     para = after if after is not None else _insert_before(anchor, doc, "", "Body Text")
     ppr = para._p.get_or_add_pPr()
-    spacing = OxmlElement("w:spacing")  # the section's last paragraph takes no room
-    spacing.set(qn("w:before"), "0")
-    spacing.set(qn("w:after"), "0")
-    ppr.append(spacing)
+    spacing = ppr.find(qn("w:spacing"))
+    if spacing is None:  # the section's last paragraph takes no room
+        spacing = OxmlElement("w:spacing")
+        spacing.set(qn("w:before"), "0")
+        ppr.append(spacing)
+    spacing.set(qn("w:after"), "0")  # (the cover's joint mark keeps the space above it)
     ppr.append(sect)
 
 
