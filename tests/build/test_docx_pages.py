@@ -336,3 +336,30 @@ def test_a_damaged_document_never_crashes_the_numbering(plain: Path, tmp_path: P
         return
     with zipfile.ZipFile(path) as archive:
         etree.fromstring(archive.read(DOCUMENT))
+
+
+def _fake_soffice(tmp_path: Path, body: str) -> str:
+    script = tmp_path / "soffice"
+    script.write_text(f"#!/bin/sh\n{body}\n")
+    script.chmod(0o755)
+    return str(script)
+
+
+def test_soffice_that_fails_is_a_plain_error_with_what_it_said(plain: Path, tmp_path: Path) -> None:
+    path = _copy(plain, tmp_path)
+    before = path.read_bytes()
+    soffice = _fake_soffice(tmp_path, 'echo "Error: source file could not be loaded" >&2; exit 1')
+    done, problems = add_page_numbers([path], soffice=soffice)
+    assert done == [] and len(problems) == 1
+    message = problems[0].finding.message
+    assert "LibreOffice could not lay out the Word file" in message and "source file could not be loaded" in message
+    assert path.read_bytes() == before
+
+
+def test_soffice_that_hangs_is_stopped_at_the_time_limit(plain: Path, tmp_path: Path) -> None:
+    path = _copy(plain, tmp_path)
+    before = path.read_bytes()
+    soffice = _fake_soffice(tmp_path, "sleep 60")
+    done, problems = add_page_numbers([path], seconds=1, soffice=soffice)
+    assert done == [] and "took longer than the limit of 1 seconds" in problems[0].finding.message
+    assert path.read_bytes() == before

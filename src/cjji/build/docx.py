@@ -6,7 +6,10 @@ the inspectorates' logos with the lead first, the joint mark), the front matter 
 cjji.build.publication.front_matter (inside cover, "Who we are") in a section numbered in roman,
 a header and a "Page X" footer in the body (which starts again at 1), table header rows
 that repeat on every page (w:tblHeader), table captions as w:tblCaption/w:tblDescription, image
-descriptions (wp:docPr/@descr) holding the alt text, and our own docProps/app.xml (Application
+descriptions (wp:docPr/@descr) holding the alt text, figures drawn no taller than lets a figure
+pushed to the next page leave at most 40% of a page blank (fit_figures: Word never floats an
+inline picture), the contents' entries (their page numbers only with `cjji build
+--word-page-numbers`, cjji.build.docx_pages), and our own docProps/app.xml (Application
 "cjji" and the real word count instead of pandoc's template figures; no page count, which only
 a layout engine such as Word can know). The zip is then normalised (fixed entry times, sorted
 entries) so the same input gives the same bytes.
