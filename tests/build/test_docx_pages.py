@@ -252,8 +252,16 @@ def test_a_file_libreoffice_cannot_lay_out_and_a_link_to_nowhere_do_not_crash(pl
     broken = tmp_path / "broken.docx"
     broken.write_bytes(_zip(parts))
     before = broken.read_bytes()
-    done, problems = add_page_numbers([good, nowhere, broken])
+    parts = _parts(plain)
+    parts[DOCUMENT] = parts[DOCUMENT].replace(b'w:anchor="', b'w:anchor="gone-')
+    gone = tmp_path / "gone.docx"
+    gone.write_bytes(_zip(parts))
+    gone_before = gone.read_bytes()
+    done, problems = add_page_numbers([good, nowhere, broken, gone])
     by_name = {d.path.name: d for d in done}
+    [refused] = [p.finding for p in problems if p.finding.file.endswith("gone.docx")]
+    assert "placed none of the headings" in refused.message and gone.read_bytes() == gone_before
+    problems = [p for p in problems if not p.finding.file.endswith("gone.docx")]
     assert by_name["good.docx"].missing == []
     assert by_name["nowhere.docx"].missing == ["Foreword"]  # left without a number, the rest numbered
     assert dict(_entries(nowhere))["1 Summary"]

@@ -197,18 +197,23 @@ def _bookmark(para: etree._Element, name: str, ident: int) -> None:
     para.insert(at, start)
 
 
-def _heading_of(body: etree._Element, anchor: str) -> etree._Element | None:
-    """The paragraph a contents entry links to: the one holding, or following, bookmark `anchor`."""
+def _headings(body: etree._Element) -> dict[str, etree._Element]:
+    """Bookmark name -> the paragraph it marks: the one holding it, or the next one after it."""
+    found: dict[str, etree._Element] = {}
     for mark in body.iter(w("bookmarkStart")):
-        if mark.get(w("name")) != anchor:
+        name = mark.get(w("name")) or ""
+        if not name or name in found:
             continue
-        if mark.getparent() is not None and mark.getparent().tag == w("p"):
-            return mark.getparent()
+        parent = mark.getparent()
+        if parent is not None and parent.tag == w("p"):
+            found[name] = parent
+            continue
         following = mark.getnext()
         while following is not None and following.tag != w("p"):
             following = following.getnext()
-        return following
-    return None
+        if following is not None:
+            found[name] = following
+    return found
 
 
 @dataclass
@@ -229,9 +234,10 @@ def _rendering_copy(parsed: _Parsed) -> tuple[bytes, list[str], list[_Section]]:
     ids = [int(v) for m in root.iter(w("bookmarkStart")) if (v := m.get(w("id")) or "").isdigit()]
     next_id = max(ids, default=0) + 100000
     marks: list[str] = []
+    headings = _headings(body)
     for n, (_, link) in enumerate(entries):
         _set_number(link, PLACEHOLDER)
-        heading = _heading_of(body, link.get(w("anchor")) or "")
+        heading = headings.get(link.get(w("anchor")) or "")
         if heading is None:
             marks.append("")
             continue
@@ -396,6 +402,12 @@ def add_page_numbers(paths: list[Path], seconds: int = DEFAULT_LIMITS["seconds"]
                     item.path, "word-pages-soffice", "LibreOffice could not lay out the Word file"
                     + (f" ({detail})" if detail else "") + "; the Word file is unchanged",
                     "open it in LibreOffice to see why, or build without --word-page-numbers"))
+                continue
+            if not any(dests.get(m) is not None for m in marks if m):
+                problems.append(PageNumberError(
+                    item.path, "word-pages-soffice", "LibreOffice laid out the Word file but placed none of the "
+                    "headings its contents lists; the Word file is unchanged",
+                    "the contents' links must point at the headings' bookmarks, as cjji builds them"))
                 continue
             done.append(_write(item, marks, sections, dests, pages))
     return done, problems
