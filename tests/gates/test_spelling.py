@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -212,3 +213,117 @@ def test_any_words_list_is_safe(tmp_path: Path, words: list[str]) -> None:
     found = spelling.run(load(folder), context())
     allowed = any(w == "Qwertyx" for entry in words for w in entry.split())
     assert [f.message.split("'")[1] for f in found] == ([] if allowed else ["Qwertyx"])
+
+
+# -- .cache/spelling.json: hunspell's answers kept between draft checks (spelling.Store) ----------
+
+STORE_BODY = ("The victims were told late, the Qwertyx team apologised, and the neuroinclusive "
+              "programme was reviewd by caseworkers.")
+
+
+def _refuse_hunspell(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(self: spelling.Speller, flag: str, words: list[str]) -> str:
+        raise AssertionError(f"hunspell was asked {flag} {words}")
+
+    monkeypatch.setattr(spelling.Speller, "run", refuse)
+    monkeypatch.setattr(spelling, "stems", lambda path: pytest.fail("the dictionary was read again"))
+
+
+def test_a_second_draft_check_takes_hunspells_answers_from_the_store(
+        project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    report = load(_report(tmp_path, STORE_BODY, words=["neuroinclusive"]))
+    with run.scope():
+        cold = spelling.run(report, context(project))
+    store = project / ".cache" / spelling.STORE
+    assert store.is_file()
+    data = json.loads(store.read_text())
+    assert any(verdicts.get("Qwertyx") is False for verdicts in data["known"].values())
+    assert where(cold) == [("misspelt", 7, 33, "Qwertyx"), ("misspelt", 7, 95, "reviewd")]
+    _refuse_hunspell(monkeypatch)
+    with run.scope():  # the next `cjji check`: same findings, same hints, no hunspell, no dictionary
+        warm = spelling.run(report, context(project))
+    assert warm == cold
+    assert [f.hint for f in warm] == [f.hint for f in cold] and "'reviewed'" in warm[1].hint
+
+
+def test_a_new_word_is_asked_and_added(project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    with run.scope():
+        spelling.run(load(_report(tmp_path, STORE_BODY)), context(project))
+    asked: list[list[str]] = []
+    original = spelling.Speller.run
+
+    def counted(self: spelling.Speller, flag: str, words: list[str]) -> str:
+        asked.append(words)
+        return original(self, flag, words)
+
+    monkeypatch.setattr(spelling.Speller, "run", counted)
+    with run.scope():
+        found = spelling.run(load(_report(tmp_path, STORE_BODY + " Zorbly went home.")), context(project))
+    assert asked[0] == ["Zorbly", "home", "went"]  # only the words no earlier run saw
+    assert "Zorbly" in [f.message.split("'")[1] for f in found]
+    assert json.loads((project / ".cache" / spelling.STORE).read_text())["known"]
+
+
+def test_a_planted_verdict_is_never_used_for_publication_nor_from_a_committed_cache(
+        project: Path, tmp_path: Path) -> None:
+    report = load(_report(tmp_path, STORE_BODY))
+    with run.scope():
+        honest = spelling.run(report, context(project))
+    store = project / ".cache" / spelling.STORE
+    data = json.loads(store.read_text())
+    for verdicts in data["known"].values():
+        for word in verdicts:
+            verdicts[word] = True  # "every word is right"
+    store.write_text(json.dumps(data))
+    with run.scope():
+        assert spelling.run(report, context(project)) == []  # a draft check trusts the project's own .cache
+    with run.scope():
+        assert spelling.run(report, Context(load_policy(project), for_publication=True)) == honest
+    subprocess.run(["git", "-C", str(project), "init", "-q"], check=True)
+    subprocess.run(["git", "-C", str(project), "add", "--force", ".cache"], check=True)
+    with run.scope():
+        assert spelling.run(report, context(project)) == honest
+    assert json.loads(store.read_text()) == data  # nor written
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(junk=st.one_of(st.binary(max_size=600), st.builds(
+    lambda known, models: json.dumps({"format": spelling.STORE_FORMAT, "key": "?", "known": known,
+                                      "models": models}).encode(),
+    st.dictionaries(st.text(max_size=4), st.dictionaries(st.text(max_size=6), st.integers() | st.text(max_size=3))),
+    st.dictionaries(st.text(max_size=6), st.integers() | st.none()))))
+def test_a_damaged_or_foreign_store_changes_nothing(project: Path, tmp_path: Path, junk: bytes) -> None:
+    report = load(_report(tmp_path, STORE_BODY, words=["neuroinclusive"]))
+    store = project / ".cache" / spelling.STORE
+    if not store.exists():
+        with run.scope():
+            spelling.run(report, context(project))
+    good = json.loads(store.read_bytes())
+    expected = spelling.run(report, context(project))  # outside a run: no store at all
+    store.write_bytes(junk)
+    with run.scope():
+        assert spelling.run(report, context(project)) == expected
+    data = json.loads(store.read_bytes()) if junk != store.read_bytes() else None
+    assert data is None or data["key"] == good["key"]  # rewritten with answers it can trust
+    # right key, wrong types: each wrong value is ignored and asked again
+    store.write_text(json.dumps({**good, "known": {k: {w: "yes" for w in v} for k, v in good["known"].items()},
+                                 "models": {w: 7 for w in good["models"]}}))
+    with run.scope():
+        assert spelling.run(report, context(project)) == expected
+    # every word right, but for another dictionary or hunspell (another key): not used
+    lenient = {k: {w: True for w in v} for k, v in good["known"].items()}
+    store.write_text(json.dumps({**good, "key": "0" * 64, "known": lenient}))
+    with run.scope():
+        assert spelling.run(report, context(project)) == expected
+
+
+def test_the_store_key_follows_the_dictionary_and_the_program(tmp_path: Path) -> None:
+    dic, aff = tmp_path / "xx_XX.dic", tmp_path / "xx_XX.aff"
+    dic.write_text("1\nword\n")
+    aff.write_text("SET UTF-8\n")
+    before = spelling._dictionary_key(dic)
+    assert spelling._dictionary_key(dic) == before
+    aff.write_text("SET UTF-8\nTRY abc\n")
+    after_aff = spelling._dictionary_key(dic)
+    dic.write_text("2\nword\nwords\n")
+    assert len({before, after_aff, spelling._dictionary_key(dic)}) == 3
