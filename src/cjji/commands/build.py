@@ -43,7 +43,7 @@ def _print(result: BuildResult) -> None:
 @click.option("--word-page-numbers", is_flag=True,
               help="After building, lay out each Word file with LibreOffice (soffice, which must be installed) "
                    "and write the page numbers into its contents, for copies read in viewers that do not update "
-                   "fields. Costs a LibreOffice run (about 5-7 s for one report, more for long ones). The numbers "
+                   "fields. Costs one LibreOffice run for all the reports (3-6 s for the example report). The numbers "
                    "depend on LibreOffice and its fonts, so published downloads never use this: `cjji publish` "
                    "and `cjji verify-site` build the Word file without it, and Word fills the numbers in on "
                    "opening anyway.")
