@@ -165,3 +165,28 @@ def test_a_page_left_half_blank_before_a_figure_is_an_error(tmp_path: Path, plac
     else:
         assert gaps == ["PDF page 1 (page label 1) is 56% blank before figure 1 ('A blue box'), which starts page 2 "
                         "(page label 2)"]
+
+
+def test_an_unreadable_pdf_is_said_once_however_it_is_read(tmp_path: Path) -> None:
+    """The PDF's own checks (pikepdf) and its reading (PDFium) run side by side: a file neither can
+    open is one plain finding, whether it is read as it is written or after the build."""
+    pdf = tmp_path / "x.pdf"
+    pdf.write_bytes(b"%PDF-1.7\nnot really")
+    after = outputs.run(None, {"pdf": pdf})  # type: ignore[arg-type]
+    with outputs.ReaderChecks(None) as checks:
+        checks.file_written("pdf", pdf)
+        checks.file_written("pdf", pdf)  # said twice: read once
+        early = checks.findings({"pdf": pdf})
+    assert [f.rule for f in after] == [f.rule for f in early] == ["pdf-unreadable"]
+    assert early[0].message.startswith("the PDF does not open: ")
+
+
+def test_a_file_written_but_never_announced_is_still_read(tmp_path: Path) -> None:
+    """A builder that never said its file was written (no on_built call) does not escape the checks."""
+    page = tmp_path / "x.html"
+    page.write_text('<!doctype html><html><head><title>T</title></head><body><main><img src="a.png"></main>'
+                    "</body></html>", encoding="utf-8")
+    with outputs.ReaderChecks(None) as checks:
+        found = checks.findings({"html": page})
+    assert {f.rule for f in found} >= {"html-lang", "html-alt"}
+    assert found == outputs.run(None, {"html": page})  # type: ignore[arg-type]
