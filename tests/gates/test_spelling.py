@@ -327,3 +327,19 @@ def test_the_store_key_follows_the_dictionary_and_the_program(tmp_path: Path) ->
     after_aff = spelling._dictionary_key(dic)
     dic.write_text("2\nword\nwords\n")
     assert len({before, after_aff, spelling._dictionary_key(dic)}) == 3
+
+
+def test_two_workers_saving_keep_each_others_answers(tmp_path: Path) -> None:
+    dictionary = spelling.find_dictionary("en_GB")
+    assert dictionary is not None
+    file, key = tmp_path / ".cache" / spelling.STORE, spelling._dictionary_key(dictionary)
+    first, second = spelling.Store(file, key, dictionary), spelling.Store(file, key, dictionary)
+    first.known["en_GB:"] = {"colour": True}
+    first.dirty = True
+    first.save()
+    second.known["en_GB:"] = {"colr": False}
+    second.models["caseworker"] = "worker"
+    second.dirty = True
+    second.save()
+    again = spelling.Store(file, key, dictionary)
+    assert again.known == {"en_GB:": {"colour": True, "colr": False}} and again.models == {"caseworker": "worker"}

@@ -255,24 +255,25 @@ class Store:
 
     def __init__(self, file: Path, key: str, dictionary: Path) -> None:
         self.file, self.key, self.dictionary = file, key, dictionary
-        self.known: dict[str, dict[str, object]] = {}
-        self.suggested: dict[str, dict[str, object]] = {}
-        self.models: dict[str, object] = {}
         self.dirty = False
+        self.known, self.suggested, self.models = self._read()
+
+    def _read(self) -> tuple[dict[str, dict[str, object]], dict[str, dict[str, object]], dict[str, object]]:
+        """The tables in the file, or empty ones for any that are missing or of the wrong shape
+        (a value of the wrong type inside is skipped where it is looked up)."""
         try:
-            with open(file, "rb") as handle:
+            with open(self.file, "rb") as handle:
                 raw = handle.read(MAX_STORE_BYTES + 1)
             data = json.loads(raw) if len(raw) <= MAX_STORE_BYTES else None
         except (OSError, ValueError, RecursionError):
             data = None
-        if isinstance(data, dict) and data.get("format") == STORE_FORMAT and data.get("key") == key:
-            known, suggested, models = data.get("known"), data.get("suggested"), data.get("models")
-            if isinstance(known, dict) and all(isinstance(v, dict) for v in known.values()):
-                self.known = known
-            if isinstance(suggested, dict) and all(isinstance(v, dict) for v in suggested.values()):
-                self.suggested = suggested
-            if isinstance(models, dict):
-                self.models = models
+        if not isinstance(data, dict) or data.get("format") != STORE_FORMAT or data.get("key") != self.key:
+            return {}, {}, {}
+        known, suggested, models = data.get("known"), data.get("suggested"), data.get("models")
+        return (known if isinstance(known, dict) and all(isinstance(v, dict) for v in known.values()) else {},
+                suggested if isinstance(suggested, dict) and all(isinstance(v, dict) for v in suggested.values())
+                else {},
+                models if isinstance(models, dict) else {})
 
     @classmethod
     def open(cls, context: Context, dictionary: Path) -> Store | None:
@@ -307,6 +308,13 @@ class Store:
             return
         from cjji.atomic import write_text
 
+        # what another process (a pool worker) saved meanwhile is kept: ours is added to it
+        known, suggested, models = self._read()
+        for table, ours in ((known, self.known), (suggested, self.suggested)):
+            for speller_key, answers in ours.items():
+                table.setdefault(speller_key, {}).update(answers)
+        models.update(self.models)
+        self.known, self.suggested, self.models = known, suggested, models
         size = len(self.models) + sum(len(t) for t in (*self.known.values(), *self.suggested.values()))
         if size > MAX_STORED:
             self.known, self.suggested, self.models = {}, {}, {}
