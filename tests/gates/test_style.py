@@ -3,9 +3,12 @@ the rule files are validated; severities come from checks/; `cjji check --list-r
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from support import EXAMPLE, FIXTURES, ROOT
 
 from cjji.cli import cli
@@ -118,3 +121,34 @@ def test_list_rules_prints_every_rule_with_its_id_severity_and_message() -> None
     latin = next(line for line in lines if line.startswith("style.latin "))
     assert latin.split()[1:3] == ["error", "substitution"]
     assert "Latin abbreviation" in latin
+
+
+# -- the names rule's pattern of every exact name, grouped by first letter (speed only) ------------
+
+NAME = st.text(alphabet="ABCab .'’()&-2é\\*", max_size=8)
+
+
+@settings(max_examples=300, deadline=None)
+@given(names=st.sets(NAME, min_size=1, max_size=12), data=st.data())
+def test_the_grouped_names_pattern_finds_what_the_flat_one_does(names: set[str], data: st.DataObject) -> None:
+    from cjji.style.names import _by_first_letter
+
+    exact = sorted(names, key=len, reverse=True)
+    pieces = data.draw(st.lists(st.sampled_from(exact) | st.text(alphabet="Ab .x\n'", max_size=3), max_size=12))
+    text = "".join(pieces)  # names next to names, their prefixes and extensions, and other text
+    flat = re.compile(r"(?<![\w])(?:" + "|".join(re.escape(t) for t in exact) + r")(?![\w])")
+    grouped = re.compile(r"(?<![\w])(?:" + _by_first_letter(exact) + r")(?![\w])")
+    assert [m.span() for m in grouped.finditer(text)] == [m.span() for m in flat.finditer(text)]
+
+
+def test_the_names_rule_on_the_real_vocabulary_blanks_the_same_names() -> None:
+    from cjji.style import names, vocabulary
+
+    vocab = vocabulary.load(load_policy(ROOT))
+    exact = sorted({names._plain(n.text) for n in vocab.names}, key=len, reverse=True)
+    flat = re.compile(r"(?<![\w])(?:" + "|".join(re.escape(t) for t in exact) + r")(?![\w])")
+    known, _ = names._prepare(vocab, ())
+    assert known is not None
+    text = " ".join(exact) + " " + " ".join(t.lower() for t in exact) + " " + "x".join(exact[::7])
+    assert [m.span() for m in known.finditer(text)] == [m.span() for m in flat.finditer(text)]
+    assert len(list(known.finditer(text))) >= len(exact)
