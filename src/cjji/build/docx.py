@@ -445,8 +445,10 @@ def add_header_footer(doc: DocumentObject, pub: Publication, words: list[str]) -
 # next page, with its caption (the figure paragraph keeps with it) and any headings kept with it,
 # leaving the rest of the page blank. That blank is less than the height of what moved, so a
 # figure is drawn at most as tall as lets that block fit in MAX_BLANK of the text height (its
-# width shrinks with it, keeping the aspect). The block's other parts are estimated from their
-# styles (size, spacing, lines of text at an average glyph width), with one body line of margin.
+# width shrinks with it, keeping the aspect). A table right after a figure (its data) starts with
+# it, so the block also holds that table's caption and first two rows. The block's other parts are
+# estimated from their styles (size, spacing, lines of text at an average glyph width), with two
+# body lines of margin.
 MAX_BLANK = 0.40  # as the PDF's outputs gate allows (cjji.build.readback.MAX_BLANK)
 FIGURE_STYLES = ("CaptionedFigure", "Figure")
 TWIP = 635  # EMU per twentieth of a point
@@ -482,7 +484,8 @@ def fit_figures(doc: DocumentObject) -> None:
         caption = _next_paragraph(para)
         if caption is not None and _para_style(caption) in ("ImageCaption", "Caption"):
             others += styles.height(caption, width)
-        others += int(styles.body_line())  # margin for the estimates
+            others += _keep_with_data(caption, styles, width)
+        others += int(2 * styles.body_line())  # margin for the estimates, and for Word laying out a little differently
         # after a chapter heading (a page break) nothing is left blank before it: it need only fit
         room = height if starts_page else int(MAX_BLANK * height)
         allowed = max(room - others, int(0.25 * MAX_BLANK * height))
@@ -491,6 +494,39 @@ def fit_figures(doc: DocumentObject) -> None:
         scale = allowed / tallest
         for inline in para.iter(qn("wp:inline")):
             _scale_picture(inline, scale)
+
+
+def _keep_with_data(caption: Any, styles: _Styles, width: int) -> int:
+    """A table right after a figure (its data, "Data for figure 2: ...") starts with it: the
+    figure's caption keeps with the table's caption, which keeps with its first row. Returns the
+    height that adds to the figure's block (the table caption and two rows), or 0 if no table
+    follows."""
+    table_caption = _next_paragraph(caption)
+    if table_caption is None or _para_style(table_caption) != "TableCaption":
+        return 0
+    table = table_caption.getnext()
+    while table is not None and table.tag in (qn("w:bookmarkStart"), qn("w:bookmarkEnd")):
+        table = table.getnext()
+    if table is None or table.tag != qn("w:tbl"):
+        return 0
+    ppr = caption.get_or_add_pPr()
+    if ppr.find(qn("w:keepNext")) is None:
+        keep = OxmlElement("w:keepNext")
+        style = ppr.find(qn("w:pStyle"))
+        if style is not None:
+            style.addnext(keep)
+        else:
+            ppr.insert(0, keep)
+    columns = [_twips_attr(col, "w:w") * TWIP for col in table.iter(qn("w:gridCol"))]
+    total = styles.height(table_caption, width)
+    for row in table.findall(qn("w:tr"))[:2]:  # the header row and the first row of data
+        cells = row.findall(qn("w:tc"))
+        tallest = 0
+        for k, cell in enumerate(cells):
+            cell_width = columns[k] if k < len(columns) and columns[k] > 0 else width // max(1, len(cells))
+            tallest = max(tallest, sum(styles.height(p, cell_width) for p in cell.iter(qn("w:p"))))
+        total += tallest
+    return total
 
 
 def _twips_attr(element: Any, name: str) -> int:
