@@ -10,7 +10,9 @@ from docx import Document
 from docx.document import Document as DocumentObject
 from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph
-from support import FIXTURES, ROOT
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from support import FIXTURES, ROOT, examples
 
 from cjji.build.docx import build_docx, normalise_zip
 from cjji.policy import load_policy
@@ -385,3 +387,30 @@ def test_fit_figures_keeps_the_aspect_and_leaves_small_figures_alone(tmp_path: P
             assert abs(cx / cy - old_cx / old_cy) < 0.01 and cy < old_cy  # smaller, the aspect kept
             assert cy >= 0.15 * text_height  # not a thumbnail (even under a heading and above its data)
     assert 0 < shrunk < TALL_FIGURES
+
+
+@settings(max_examples=examples(60), deadline=None)
+@given(cx=st.integers(min_value=0, max_value=10**10), cy=st.integers(min_value=0, max_value=10**10))
+def test_any_picture_size_is_fitted_within_40_percent_keeping_its_aspect(built: Path, cx: int, cy: int) -> None:
+    """An author's image of any size (pandoc gives it a drawn size from its pixels): after
+    fit_figures it is at most 40% of the text height, as wide as tall as before, and left alone
+    when it fits with its caption."""
+    from cjji.build.docx import fit_figures
+
+    doc = Document(str(built))
+    [figure] = [p for p in doc.paragraphs if p.style is not None and p.style.name == "Captioned Figure"]
+    for ext in (*figure._p.iter(qn("wp:extent")), *figure._p.iter(qn("a:ext"))):
+        ext.set("cx", str(cx))
+        ext.set("cy", str(cy))
+    fit_figures(doc)
+    section = doc.sections[-1]
+    text_height = section.page_height - section.top_margin - section.bottom_margin
+    [extent] = figure._p.iter(qn("wp:extent"))
+    new_cx, new_cy = int(extent.get("cx")), int(extent.get("cy"))
+    assert [(int(e.get("cx")), int(e.get("cy"))) for e in figure._p.iter(qn("a:ext"))] == [(new_cx, new_cy)]
+    assert new_cy <= 0.40 * text_height
+    if cy <= 0.25 * text_height:
+        assert (new_cx, new_cy) == (cx, cy)
+    else:
+        assert new_cy >= 0.15 * text_height
+        assert abs(new_cx - cx * new_cy / cy) <= 1 + cx / cy  # the aspect, to within rounding
