@@ -378,3 +378,34 @@ def test_soffice_that_hangs_is_stopped_at_the_time_limit(plain: Path, tmp_path: 
     done, problems = add_page_numbers([path], seconds=1, soffice=soffice)
     assert done == [] and "took longer than the limit of 1 seconds" in problems[0].finding.message
     assert path.read_bytes() == before
+
+
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(flips=st.lists(st.tuples(st.integers(min_value=0, max_value=10**7), st.integers(min_value=1, max_value=255)),
+                      min_size=1, max_size=8))
+def test_a_damaged_zip_is_a_plain_error_never_a_crash(plain: Path, tmp_path: Path,
+                                                      flips: list[tuple[int, int]]) -> None:
+    """Bytes flipped anywhere in the file (a member's data, its CRC, the directory): the step
+    reports the file or goes on to LibreOffice (here one that fails), never raises, never writes."""
+    data = bytearray(plain.read_bytes())
+    for at, bits in flips:
+        data[at % len(data)] ^= bits
+    path = tmp_path / "flipped.docx"
+    path.write_bytes(bytes(data))
+    soffice = _fake_soffice(tmp_path, "exit 1")
+    done, problems = add_page_numbers([path], soffice=soffice)
+    assert done == [] and len(problems) == 1 and problems[0].finding.file.endswith("flipped.docx")
+    assert path.read_bytes() == bytes(data)
+
+
+def test_a_damaged_part_other_than_the_document_is_a_plain_error(plain: Path, tmp_path: Path) -> None:
+    """document.xml reads, but styles.xml's compressed bytes are damaged: the rendering copy
+    (which copies every part) cannot be made, and the file is reported, not a zlib traceback."""
+    data = bytearray(plain.read_bytes())
+    info = zipfile.ZipFile(plain).getinfo("word/styles.xml")
+    data[info.header_offset + 30 + len(info.filename.encode()) + len(info.extra) + 100] ^= 0x55
+    path = tmp_path / "styles-damaged.docx"
+    path.write_bytes(bytes(data))
+    done, problems = add_page_numbers([path], soffice=_fake_soffice(tmp_path, "exit 1"))
+    assert done == [] and "the zip is damaged" in problems[0].finding.message
+    assert path.read_bytes() == bytes(data)

@@ -33,6 +33,7 @@ import io
 import shutil
 import tempfile
 import zipfile
+import zlib
 from copy import deepcopy
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,6 +48,9 @@ from cjji.findings import Finding, display_path, error
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 DOCUMENT = "word/document.xml"
 MAX_PART_BYTES = 256 * 1024 * 1024  # an uncompressed document.xml larger than this is refused (zip bombs)
+MAX_TOTAL_BYTES = 1024 * 1024 * 1024  # and a whole file larger than this uncompressed
+UNREADABLE = (zipfile.BadZipFile, KeyError, OSError, EOFError, RuntimeError, NotImplementedError, ValueError,
+              zlib.error)
 MARK = "cjjiPage"  # prefix of the bookmarks added to the rendering copy
 PLACEHOLDER = "888"  # as wide as most page numbers: the copy's contents wrap as the numbered file's will
 PDF_FILTER = 'pdf:writer_pdf_Export:{"ExportBookmarksToPDFDestination":{"type":"boolean","value":"true"}}'
@@ -99,13 +103,15 @@ def _read(path: Path) -> _Parsed:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         info = archive.getinfo(DOCUMENT)
-        if info.file_size > MAX_PART_BYTES:
-            raise PageNumberError(path, "word-pages-read", f"{DOCUMENT} is {info.file_size} bytes uncompressed, "
-                                  f"more than the {MAX_PART_BYTES} this step reads")
+        total = sum(i.file_size for i in archive.infolist())
+        if info.file_size > MAX_PART_BYTES or total > MAX_TOTAL_BYTES:
+            raise PageNumberError(path, "word-pages-read", f"the Word file is {total} bytes uncompressed "
+                                  f"({DOCUMENT} {info.file_size}), more than this step reads "
+                                  f"({MAX_TOTAL_BYTES}, and {MAX_PART_BYTES} for {DOCUMENT})")
         xml = archive.read(DOCUMENT)
     except PageNumberError:
         raise
-    except (zipfile.BadZipFile, KeyError, OSError, EOFError, RuntimeError, NotImplementedError, ValueError):
+    except UNREADABLE:
         raise PageNumberError(path, "word-pages-read", "this is not a Word file that cjji built (no readable "
                               f"{DOCUMENT} in a zip)", "build it again with `cjji build`") from None
     try:
@@ -381,14 +387,20 @@ def add_page_numbers(paths: list[Path], seconds: int = DEFAULT_LIMITS["seconds"]
         work = Path(tmp)
         copies: list[tuple[_Parsed, Path, list[str], list[_Section]]] = []
         for n, item in enumerate(parsed):
-            data, marks, sections = _rendering_copy(item)
+            try:
+                data, marks, sections = _rendering_copy(item)
+            except UNREADABLE:  # another part of the zip is damaged (normalise_zip reads them all)
+                problems.append(_damaged(item.path))
+                continue
             copy = work / f"{n}.docx"
             copy.write_bytes(data)
             copies.append((item, copy, marks, sections))
+        if not copies:
+            return done, problems
         try:
             said = _render([c for _, c, _, _ in copies], work / "pdf", work / "profile", seconds, program)
         except (LimitError, ToolError) as exc:
-            for item in parsed:
+            for item, *_ in copies:
                 problems.append(PageNumberError(item.path, "word-pages-soffice", f"{exc}; the Word file is unchanged",
                                                 "try again, or build without --word-page-numbers"))
             return done, problems
@@ -409,8 +421,16 @@ def add_page_numbers(paths: list[Path], seconds: int = DEFAULT_LIMITS["seconds"]
                     "headings its contents lists; the Word file is unchanged",
                     "the contents' links must point at the headings' bookmarks, as cjji builds them"))
                 continue
-            done.append(_write(item, marks, sections, dests, pages))
+            try:
+                done.append(_write(item, marks, sections, dests, pages))
+            except UNREADABLE:
+                problems.append(_damaged(item.path))
     return done, problems
+
+
+def _damaged(path: Path) -> PageNumberError:
+    return PageNumberError(path, "word-pages-read", "a part of the Word file cannot be read (the zip is damaged); "
+                           "the Word file is unchanged", "build it again with `cjji build`")
 
 
 def _write(item: _Parsed, marks: list[str], sections: list[_Section], dests: dict[str, int], pages: int) -> Numbered:
