@@ -380,7 +380,7 @@ def add_page_numbers(paths: list[Path], seconds: int = DEFAULT_LIMITS["seconds"]
             problems.append(PageNumberError(
                 item.path, "word-pages-soffice", "LibreOffice (soffice) is not installed, so the contents' page "
                 "numbers cannot be worked out; the Word file is unchanged (Word fills them in on opening)",
-                "install LibreOffice (Debian: apt-get install libreoffice-writer-nogui), or build without "
+                "install LibreOffice Writer (Debian: apt-get install libreoffice-writer), or build without "
                 "--word-page-numbers"))
         return done, problems
     with tempfile.TemporaryDirectory(prefix="cjji-word-pages-") as tmp:
