@@ -33,7 +33,16 @@ from build.stress_support import write_stress_report
 from hostile_support import CORPORA, make_project, report_with
 from support import EXAMPLE, ROOT
 
-from cjji.blocks import annex_letters, figure_caption, figure_numbers, finding_labels, labels_of, table_numbers
+from cjji.blocks import (
+    annex_letters,
+    data_caption,
+    data_url,
+    figure_caption,
+    figure_numbers,
+    finding_labels,
+    labels_of,
+    table_numbers,
+)
 from cjji.build import build_report, readback
 from cjji.build.brand import load_brand
 from cjji.build.numbering import is_table_caption, number
@@ -95,7 +104,7 @@ def model(report: Report, policy: Policy) -> Sequences:
         figures += len(figure_no)
         annexes += len(letters)
         depth = 0
-        table_labels: dict[int, str] = {}
+        table_labels: dict[int, str] = {}  # by token: a figure's data table follows it, among the tables
         figure_labels: dict[int, str] = {}
         for i, token in enumerate(tokens):
             depth += token.type == "footnote_block_open"
@@ -112,10 +121,12 @@ def model(report: Report, policy: Policy) -> Sequences:
                 caption = _inline(tokens[close + 2]).removeprefix("Table:").strip() if is_table_caption(
                     tokens, close + 1) else ""
                 caption = re.sub(r"\s*\{#[^}]*\}$", "", caption)
-                table_labels[table_no[i]] = f"{labels.table} {table_no[i]}" + (f": {caption}" if caption else "")
+                table_labels[i] = f"{labels.table} {table_no[i]}" + (f": {caption}" if caption else "")
             elif token.type == "paragraph_open" and i in figure_no:
                 image = next(c for c in tokens[i + 1].children or [] if c.type == "image")
                 figure_labels[figure_no[i]] = figure_caption(image, figure_no[i], labels)
+                if data_url(image) is not None:  # "Data for figure 1: ...", the table right after the figure
+                    table_labels[i] = data_caption(image, figure_no[i], labels)
             elif token.type == "inline":
                 for child in token.children or []:
                     href = str(child.attrs.get("href", "")) if child.type == "link_open" else ""

@@ -29,10 +29,29 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     policy = load_policy(ROOT)
     for name, folder in PAGES.items():
         build_html(load(folder), policy, out / f"{name}.html")
+    build_html(load(_example_with_a_wide_image(tmp_path_factory.mktemp("wide"))), policy, out / "wide-image.html")
     (out / "no-landmarks.html").write_text(
         "<!DOCTYPE html><html><head><title>Bare</title></head><body><p>Text only.</p></body></html>",
         encoding="utf-8")
     return out
+
+
+def _example_with_a_wide_image(tmp: Path) -> Path:
+    """A copy of the example with an author's image 1200 px wide after the chart cjji draws."""
+    import shutil
+
+    from PIL import Image
+
+    folder = tmp / EXAMPLE.name
+    shutil.copytree(EXAMPLE, folder, ignore=shutil.ignore_patterns("signoffs"))
+    (folder / "images").mkdir()
+    Image.new("RGB", (1200, 700), "#1d4e5f").save(folder / "images" / "wide.png")
+    md = folder / "report.md"
+    lines = md.read_text(encoding="utf-8").split("\n")
+    at = next(n for n, line in enumerate(lines) if "{.chart" in line)
+    lines.insert(at + 1, '\n![A wide diagram of who tells the victim](images/wide.png "Who tells the victim")')
+    md.write_text("\n".join(lines), encoding="utf-8")
+    return folder
 
 
 @pytest.fixture(scope="module")
@@ -164,16 +183,40 @@ def test_printed_page_numbers_its_pages_and_keeps_the_contents(example: Any, tmp
 
 def test_at_phone_width_the_chart_keeps_readable_labels_and_the_page_does_not_scroll(chromium_browser: Any,
                                                                                       base_url: str) -> None:
+    """The example's chart is drawn by cjji (issue 14: an author's PNG had unreadable axis labels at
+    390 px and no data behind it): it shrinks to the phone with its text at 12 px or more."""
+    from cjji.build.chart import FONT_SIZE, WIDTH
+
     page = open_page(chromium_browser, f"{base_url}/2026-victim-updates.html", width=390)
     try:
+        page_width, natural, left, width, scrolling = page.evaluate(
+            "() => { const img = document.querySelector('figure img.chart'); const box = img.getBoundingClientRect();"
+            " return [document.documentElement.scrollWidth, img.naturalWidth, box.left, box.width,"
+            " document.querySelectorAll('.figure-scroll').length]; }")
+        page.locator("details.figure-data summary").first.click()
+        rows = page.locator("details.figure-data").first.locator("tr")
+        shown = [" ".join(rows.nth(n).inner_text().split()) for n in range(rows.count())]
+    finally:
+        page.close()
+    assert page_width <= 390 and scrolling == 0  # nothing scrolls sideways
+    assert natural == WIDTH and left >= 0 and left + width <= 390  # the SVG loaded, and fits
+    assert FONT_SIZE * width / WIDTH >= 12  # its labels: 12 CSS px or more
+    assert shown == ["Area Average working days Victims\u2019 Code timescale (working days)",
+                     "Northshire 4 5", "Westvale 11 5", "Eastmere 7 5"]  # the data behind it, opened
+
+
+def test_at_phone_width_a_wide_author_image_scrolls_in_its_region_not_the_page(chromium_browser: Any,
+                                                                               base_url: str) -> None:
+    page = open_page(chromium_browser, f"{base_url}/wide-image.html", width=390)
+    try:
         sizes = page.evaluate("() => [document.documentElement.scrollWidth, "
-                              "document.querySelector('figure img').getBoundingClientRect().width, "
+                              "document.querySelector('.figure-scroll img').getBoundingClientRect().width, "
                               "document.querySelector('.figure-scroll').clientWidth]")
     finally:
         page.close()
-    page_width, chart, region = sizes
-    assert page_width <= 390  # only the chart's own region scrolls
-    assert chart >= 640 > region  # drawn at 640 px (labels about half their size in the 1200 px image)
+    page_width, image, region = sizes
+    assert page_width <= 390  # only the image's own region scrolls
+    assert image >= 640 > region  # drawn at 640 px (labels about half their size in a 1200 px image)
 
 
 def test_a_figures_data_folded_away_on_screen_is_printed(chromium_browser: Any, base_url: str,
