@@ -316,6 +316,8 @@ def test_only_the_contents_change_and_numbering_twice_gives_the_same_bytes(plain
             [tab] = style.iter(w("tab"))
             assert (tab.get(w("val")), tab.get(w("leader"))) == ("right", "dot")
             assert tab.get(w("pos")) == "9071"  # the text width, 160 mm, so the numbers line up at the margin
+            indent = style.find(f"{w('pPr')}/{w('ind')}")
+            assert indent is not None and indent.get(w("right")) == "567"  # a long entry wraps 10 mm short of them
 
 
 def test_page_labels_follow_word_section_numbering() -> None:

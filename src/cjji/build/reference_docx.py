@@ -207,6 +207,7 @@ def restyle(data: bytes, brand: Brand) -> bytes:
         # the page number at the right margin, after a dot leader (A4 less the brand's margins)
         text_width = Mm(210 - brand.margins_mm["left"] - brand.margins_mm["right"])
         toc.paragraph_format.tab_stops.add_tab_stop(text_width, WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
+        toc.paragraph_format.right_indent = Mm(10)  # a long entry wraps short of the page numbers' column
     for name in ("List Bullet", "List Number"):
         _set_font(_paragraph_style(doc, name), fonts["body"])
     caption = _paragraph_style(doc, "Caption", "Normal")
