@@ -439,10 +439,14 @@ def _run(report: Report, context: Context, base: Speller, config: dict[str, Any]
     use_ize = bool(config.get("ize_endings", True))
 
     places: list[tuple[str, prose.Block, int]] = []
+    asked: dict[str, bool] = {}  # word -> to be checked (worked out once per distinct word)
     for block in limits.readable_blocks(report, context):
         for m in WORD.finditer(block.text):
             word = m.group().replace("\u2019", "'")
-            if len(word) > 1 and word not in allowed:
+            check = asked.get(word)
+            if check is None:
+                check = asked[word] = len(word) > 1 and word not in allowed
+            if check:
                 places.append((word, block, m.start()))
     distinct = {w for w, _, _ in places}
     variants = {w: v for w in distinct if use_ize and (v := ize_variant(w, exceptions))}
