@@ -65,9 +65,10 @@ def build_checked(report: Report, policy: Policy, folder: Path, formats: tuple[s
     raises for bad input; a build that fails waits for the readers already started and drops what
     they found."""
     remove_stale_parts(folder)  # left by a killed build
-    # The outputs gate reads each file as soon as its builder has written it, and works out the
-    # source's items meanwhile, so what is left after the last file (the PDF) is only its reading.
-    with outputs.ReaderChecks(report, policy) as checks:
+    # The outputs gate reads each file as soon as its builder has written it and only one builder
+    # is left, and works out the source's items meanwhile, so what is left after the last file
+    # (the PDF) is only its reading.
+    with outputs.ReaderChecks(report, policy, building=formats) as checks:
         try:
             files = build_report(report, policy, folder, formats, on_built=checks.file_written)
         except BuildError as exc:

@@ -171,7 +171,8 @@ class ReaderChecks:
     (PDFium and lxml work outside Python's lock). Leaving the `with` block waits for every reader
     still running, so no thread outlives the checks (a failed build discards what they found)."""
 
-    def __init__(self, report: Report | None, policy: Any = None, *, static: bool = True) -> None:
+    def __init__(self, report: Report | None, policy: Any = None, *, static: bool = True,
+                 building: tuple[str, ...] = ()) -> None:
         from concurrent.futures import ThreadPoolExecutor
         from threading import Lock
 
@@ -195,8 +196,17 @@ class ReaderChecks:
         # a reader waiting for the source's items never holds up another
         self._pool = ThreadPoolExecutor(max_workers=5, thread_name_prefix="cjji-reader")
         self._lock = Lock()
-        self._source = self._pool.submit(self._source_items)
+        self._source: Future[tuple[list[Any], list[Any], list[Any], int]] | None = None
         self._done: dict[str, Future[list[Finding]]] = {}
+        # While two or more builders are still at work (`building`: the formats being built), the
+        # readers wait: the builders' own Python (the PDF's Typst source, the Word file's
+        # post-processing) is the build's critical path, and a reader would only take Python's lock
+        # from it. Once one builder is left (the PDF, its time spent in the Typst child process),
+        # the source's items and every file already written are read at once.
+        self._waiting = set(building)
+        self._held: dict[str, Path] = {}
+        if len(self._waiting) <= 1:
+            self._release()
 
     def __enter__(self) -> ReaderChecks:
         return self
@@ -228,21 +238,41 @@ class ReaderChecks:
         return body, notes, labels, readback.note_count(report.tokens)
 
     def file_written(self, fmt: str, path: Path) -> None:
-        """Start reading `path` (format `fmt`); safe to call from any thread, once per format."""
+        """Start reading `path` (format `fmt`), or hold it until one builder is left; safe to call
+        from any thread, once per format (a second call is ignored)."""
         with self._lock:
-            if fmt in self._done:
+            if fmt in self._done or fmt in self._held:
                 return
-            if fmt == "pdf":
-                structure = self._pool.submit(self._pdf_structure, path) if self.static else None
-                self._done[fmt] = self._pool.submit(self._check_pdf, path, structure)
-            else:
-                self._done[fmt] = self._pool.submit(self._check_other, fmt, path)
+            self._waiting.discard(fmt)
+            if self._source is None:
+                self._held[fmt] = path
+                if len(self._waiting) <= 1:
+                    self._release()
+                return
+            self._submit(fmt, path)
 
     def findings(self, files: dict[str, Path]) -> list[Finding]:
         """Every file's findings, in the order of `files` (a format not yet started is read now)."""
+        with self._lock:
+            if self._source is None:
+                self._release()
         for fmt, path in files.items():
             self.file_written(fmt, path)
         return [f for fmt in files for f in self._done[fmt].result()]
+
+    def _release(self) -> None:
+        """Start the source's items and every file held back (called with the lock held)."""
+        self._source = self._pool.submit(self._source_items)
+        for fmt, path in self._held.items():
+            self._submit(fmt, path)
+        self._held.clear()
+
+    def _submit(self, fmt: str, path: Path) -> None:
+        if fmt == "pdf":
+            structure = self._pool.submit(self._pdf_structure, path) if self.static else None
+            self._done[fmt] = self._pool.submit(self._check_pdf, path, structure)
+        else:
+            self._done[fmt] = self._pool.submit(self._check_other, fmt, path)
 
     def _check_other(self, fmt: str, path: Path) -> list[Finding]:
         read = _read_other_file(fmt, path, self.language, self.static)
@@ -266,6 +296,7 @@ class ReaderChecks:
         return self._compare("pdf", path, (found, reading if isinstance(reading, Exception) else (reading, figures)))
 
     def _compare(self, fmt: str, path: Path, read: tuple[list[Finding], Any]) -> list[Finding]:
+        assert self._source is not None, "released before any file is read"
         body, notes, labels, expected = self._source.result()
         return _compare(fmt, path, read, body, notes, labels, expected, self.margins, self.footer)
 
