@@ -156,10 +156,11 @@ def reader_findings(report: Report | None, files: dict[str, Path], policy: Any =
 
 
 class ReaderChecks:
-    """The reader checks of one build, begun before its files exist: the source's items are worked
-    out in a thread from the start, each file is read (and compared with them) in its own thread
-    as soon as `file_written(format, path)` says it is there (cjji.build.build_report's
-    `on_built`), and `findings(files)` waits for what is left. Nothing is skipped or weakened by
+    """The reader checks of one build, begun before its files exist: `file_written(format, path)`
+    (cjji.build.build_report's `on_built`) says a file is there; once only one of the formats being
+    built (`building`) is still to come, the source's items are worked out in a thread and each
+    file written is read (and compared with them) in its own thread, the last one as soon as it
+    is written; `findings(files)` waits for what is left. Nothing is skipped or weakened by
     starting early: every file gets exactly the checks `reader_findings` gives it.
 
     Threads. PDFium is not thread-safe, and pypdfium2 frees its objects in finalisers that run on
