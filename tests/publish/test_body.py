@@ -26,7 +26,7 @@ from cjji.publish.wordpress import Media, _linked_body
 from cjji.report import load
 
 IMAGE = "2026-victim-updates-assets/images/updates.png"  # an author's image the fixture adds to its copy
-CHART = re.compile(r"2026-victim-updates-assets/cjji-charts/chart-[0-9a-f]{20}\.svg")  # the chart cjji draws
+CHART = re.compile(r"2026-victim-updates-assets/cjji-charts/chart-[0-9a-f]{20}\.png")  # the chart cjji draws
 # prose that looks like markup the old readers went by: attributes (in code, where quotes stay
 # straight), a header's class, a heading
 PROSE = ('The tags `img src="' + IMAGE + '"` and `a href="images/updates.png"` are written here as '
@@ -66,10 +66,10 @@ def test_the_renderer_hands_over_the_body_and_only_its_own_image_references(buil
     assert PROSE_HTML in body.html()  # the look-alike prose is text, untouched
     *images, chart = body.refs
     assert images == [IMAGE, IMAGE]  # the figure's image and its "open full size" link
-    assert CHART.fullmatch(chart)  # then the example's chart, an SVG beside the page
+    assert CHART.fullmatch(chart)  # then the example's chart, a PNG beside the page (WordPress takes no SVG)
     assert sorted(assets) == sorted([IMAGE, chart])
     assert assets[IMAGE].source == built["out"] / IMAGE
-    assert assets[chart].source == built["out"] / chart and assets[chart].source.read_bytes().startswith(b"<svg")
+    assert assets[chart].source == built["out"] / chart and assets[chart].source.read_bytes().startswith(b"\x89PNG")
     assert '<h1' not in "".join(body.parts) and 'class="report-header"' not in page.split(body.html())[1]
 
 
@@ -87,12 +87,12 @@ def test_the_site_and_wordpress_address_only_the_renderers_references(built: dic
     chart = body.refs[-1]
     assert current.count(f'src="v1/{chart}"') == 1 and archived.count(f'src="{chart}"') == 1
     media = {(1, "asset:" + IMAGE): Media(7, "https://wp.example/up/a&b.png", "0" * 64),
-             (1, "asset:" + chart): Media(8, "https://wp.example/up/chart.svg", "0" * 64)}
+             (1, "asset:" + chart): Media(8, "https://wp.example/up/chart.png", "0" * 64)}
     post = _linked_body(v, media)
     assert PROSE_HTML in post
     assert post.count('src="https://wp.example/up/a&amp;b.png"') == 1
     assert post.count('href="https://wp.example/up/a&amp;b.png"') == 1
-    assert post.count('src="https://wp.example/up/chart.svg"') == 1 and chart not in post
+    assert post.count('src="https://wp.example/up/chart.png"') == 1 and chart not in post
 
 
 def test_publishing_never_reads_the_page(tmp_path: Path) -> None:

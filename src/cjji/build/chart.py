@@ -24,6 +24,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
 from cjji.blocks import DataProblem, FigureData
+from cjji.build.typography import AVERAGE_EM, text_width
 
 KINDS = ("bar",)
 MAX_SERIES = 3  # one colour each: the brand's primary, accent and muted
@@ -35,7 +36,7 @@ BAR = 20  # height of a bar (one series); bars of several series are BAR_MANY hi
 BAR_MANY = 14
 GAP = 10  # between rows
 PAD = 4
-CHAR = 0.58  # width of an average lower-case letter or digit of Liberation Sans, in ems (generous)
+CHAR = AVERAGE_EM  # an average lower-case letter or digit, in ems
 LABEL_SHARE = 0.42  # a label column never takes more of the width than this
 PRINT_WIDTH_CM = 10.0  # the chart's width in Word and the PDF: FONT_SIZE units come out at about 10 pt
 DEFAULT_FONTS = ("Liberation Sans",)
@@ -84,19 +85,9 @@ def font_family(fonts: Sequence[str]) -> str:
     return ", ".join([*(f"'{f}'" if " " in f else f for f in names), "sans-serif"])
 
 
-def _width(text: str, size: float = FONT_SIZE) -> float:
-    """A generous estimate of the width of `text` in Liberation Sans (Arial's metrics)."""
-    ems = 0.0
-    for c in text:
-        if c in "il.,;:'|!I ()[]ftjr":
-            ems += 0.3
-        elif c in "mwMW@%":
-            ems += 0.95
-        elif c.isupper():
-            ems += 0.72
-        else:
-            ems += CHAR
-    return ems * size
+def _width(text: str) -> float:
+    """A generous estimate of the width of `text` in the chart's font, in drawing units."""
+    return text_width(text, FONT_SIZE)
 
 
 def _wrap(text: str, room: float) -> list[str]:
@@ -215,22 +206,25 @@ def _private_folder() -> Path:
 
 
 def chart_file(svg: str, folder: Path | None = None) -> Path:
-    """`svg` written to `folder` (by default a private folder of this process) under a name made
-    from its content, so the same chart is one file, written once; the HTML build copies it beside
-    the page (`<stem>-assets/cjji-charts/`)."""
+    """The chart as a PNG (svg_png), rendered once per drawing and kept in `folder` (by default a
+    private folder of this process) under a name made from the drawing: Word embeds it and the
+    HTML build copies it beside the page (`<stem>-assets/cjji-charts/`). A picture, not the SVG,
+    because the joint website's WordPress refuses SVG uploads, and the site and WordPress show
+    the same body. Raises ToolError or LimitError when Typst cannot draw it."""
     where = folder or _private_folder()
     where.mkdir(parents=True, exist_ok=True)
-    path = where / f"chart-{hashlib.sha256(svg.encode()).hexdigest()[:20]}.svg"
-    if not path.is_file() or path.read_text(encoding="utf-8") != svg:
-        from cjji.atomic import write_text
+    path = where / f"chart-{hashlib.sha256(svg.encode()).hexdigest()[:20]}.png"
+    if not path.is_file():  # the folder is this process's own (mode 0700): what is there, it wrote
+        from cjji.atomic import write_bytes
 
-        write_text(path, svg)
+        write_bytes(path, svg_png(svg))
     return path
 
 
 def svg_png(svg: str, limits: dict[str, int] | None = None) -> bytes:
     """A PNG of the chart, rendered by Typst in the build sandbox (cjji.build.sandbox) with the
-    pinned fonts, for Word (which pandoc gives no SVG fallback LibreOffice shows)."""
+    pinned fonts, for Word (which pandoc gives no SVG fallback LibreOffice shows) and the HTML
+    (chart_file)."""
     import shutil
 
     from cjji.build.sandbox import Sandbox, compile_typst

@@ -47,6 +47,7 @@ from cjji.build.publication import (
     report_numbering,
     resolved_tokens,
 )
+from cjji.build.sandbox import LimitError, ToolError
 from cjji.build.typography import smarten
 from cjji.dates import long_date
 from cjji.digest import DigestError
@@ -194,16 +195,20 @@ def _figure_data(report: Report, policy: Policy) -> Callable[[str], FigureData]:
 
 def _chart_resolver(report: Report, policy: Policy, brand: Brand, folder: str, assets: dict[PurePosixPath, Asset],
                     refs: list[str] | None = None, mark: str = "") -> Callable[[str, str, str], dict[str, str]]:
-    """src/width/height of the SVG cjji draws for a .chart figure (cjji.build.chart), an asset
-    beside the page like an image; its data is read as the files gate reads it."""
+    """src/width/height of the chart cjji draws for a .chart figure (cjji.build.chart: its PNG,
+    shown at the drawing's size), an asset beside the page like an image; its data is read as the
+    files gate reads it."""
     read = _figure_data(report, policy)
 
     def chart_attrs(src: str, kind: str, title: str) -> dict[str, str]:
         try:
             svg = chart_svg(read(src), kind, title, brand.fonts.get("body", []), brand.colours)
+            path = chart_file(svg)
         except DataProblem as exc:
             raise _image_error(report, src, exc.rule, exc.message, exc.hint) from None
-        path = chart_file(svg)
+        except (ToolError, LimitError) as exc:
+            raise _image_error(report, src, "chart-render", f"the chart could not be drawn: {exc}",
+                               "check the data file; if it is correct, report this as a bug in cjji") from None
         rel = PurePosixPath("cjji-charts") / path.name
         asset = assets.setdefault(rel, _asset(folder, rel, path))
         href = asset.href

@@ -55,10 +55,10 @@ from cjji.build.chart import (
     CHART_INLINE_HINT,
     DEFAULT_FONTS,
     PRINT_WIDTH_CM,
+    chart_file,
     chart_svg,
     is_chart,
     kind_of,
-    svg_png,
 )
 from cjji.build.numbering import Numbering, is_figure, is_table_caption, number
 from cjji.build.sandbox import REPORT_DIR, LimitError, ToolError
@@ -469,7 +469,7 @@ class Converter:
                 code += f" <{ident}>"
             return el("RawBlock", ["typst", code])
         try:
-            png = svg_png(svg)
+            png = chart_file(svg).read_bytes()  # drawn once, for Word and the HTML
         except (ToolError, LimitError) as exc:
             self.error(image, "chart-render", f"the chart could not be drawn for Word: {exc}",
                        "check the data file; if it is correct, report this as a bug in cjji")

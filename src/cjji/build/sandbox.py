@@ -148,8 +148,8 @@ try:
     import typst
     compiler = typst.Compiler(root=root, package_path=packages, package_cache_path=packages,
                               font_paths=fonts, ignore_system_fonts=True)
-    if standard == "png":  # a chart for Word (cjji.build.chart.svg_png)
-        data = compiler.compile(source, format="png", ppi=200)
+    if standard == "png":  # a chart for Word and the HTML (cjji.build.chart.svg_png): 10 cm, 1134 px
+        data = compiler.compile(source, format="png", ppi=288)
     else:
         data = compiler.compile(source, format="pdf", pdf_standards=[standard], timestamp=timestamp)
 except MemoryError:
