@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import math
 import tempfile
+import threading
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
@@ -190,6 +191,7 @@ def svg_size(svg: str) -> tuple[int, int]:
 
 
 _PRIVATE: list[Path] = []
+_DRAWING = threading.Lock()
 
 
 def _private_folder() -> Path:
@@ -214,10 +216,11 @@ def chart_file(svg: str, folder: Path | None = None) -> Path:
     where = folder or _private_folder()
     where.mkdir(parents=True, exist_ok=True)
     path = where / f"chart-{hashlib.sha256(svg.encode()).hexdigest()[:20]}.png"
-    if not path.is_file():  # the folder is this process's own (mode 0700): what is there, it wrote
-        from cjji.atomic import write_bytes
+    with _DRAWING:  # the Word and HTML builders' threads ask for the same chart: drawn once
+        if not path.is_file():  # the folder is this process's own (mode 0700): what is there, it wrote
+            from cjji.atomic import write_bytes
 
-        write_bytes(path, svg_png(svg))
+            write_bytes(path, svg_png(svg))
     return path
 
 
