@@ -3,11 +3,15 @@ accept some, reject others with reasons, apply, check (draft and for publication
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+import shutil
+import zipfile
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from lxml import etree
 from publish_support import page, publish, sign_all
 from review_support import Returned
 from signoff_support import Gatekeepers, gk, keys  # noqa: F401
@@ -197,3 +201,37 @@ def test_the_loop_ends_in_a_signed_publication_of_what_was_decided(
     assert result.exit_code == 0, result.output
     served = page(site, f"reports/{example_copy.name}/index.html")
     assert "That is sixty per cent." in served and "That is 60 per cent." not in served
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is installed by the --test set-up")
+def test_a_review_copy_with_page_numbers_still_maps_every_comment(example_copy: Path, project: Path) -> None:
+    """`review export --word-page-numbers`: the reviewer's contents shows page numbers, and only
+    the contents changed: a comment made in that copy comes back at the same report.md line."""
+    from cjji.build.docx_pages import _contents_entries, entry_number
+    from cjji.review.export import export
+
+    code, out = review(project, "export", str(example_copy), "--for", "cps", "--date", "2026-11-20",
+                       "--word-page-numbers")
+    assert code == 0, out
+    assert "contents page numbers from LibreOffice" in out
+    numbered = project / "out" / "2026-victim-updates" / "review" / "2026-victim-updates-for-cps.docx"
+    plain = export(load(example_copy), load_policy(project), "cps", project / "plain.docx",
+                   dt.date(2026, 11, 20)).path
+    def numbers(path: Path) -> list[str]:
+        with zipfile.ZipFile(path) as z:
+            root = etree.fromstring(z.read("word/document.xml"))
+        return [entry_number(link) for _, link in _contents_entries(root)]
+
+    assert numbers(plain) and not any(numbers(plain))  # Word fills them; the plain copy has none
+    assert all(numbers(numbered))
+    for path, body in ((numbered, "cps-numbered"), (plain, "cps-plain")):
+        doc = Returned(path.read_bytes())
+        doc.comment("72 of the 120 cases", "Our own count is 74.", author="Ann Clerk")
+        returned = project / f"back-{body}.docx"
+        returned.write_bytes(doc.data())
+        code, out = review(project, "import", str(example_copy), str(returned), "--from", body, "--date", "2026-11-28")
+        assert code == 0, out
+    logs = sorted((example_copy / "reviews").glob("*.yml"))
+    places = [[(i["where"]["line"], i["where"]["col"], i["where"]["mapped"]) for i in read(log).items] for log in logs]
+    assert len(logs) == 2 and places[0] == places[1] and places[0][0][2]

@@ -95,10 +95,15 @@ def _number_pages(results: list[BuildResult], policy: Policy) -> bool:
     Word file (cjji.build.docx_pages), after the build and its cache. The cache recorded the file
     as built, so the next `cjji build` sees different bytes and rebuilds: a numbered file is never
     reported up to date as the plain one. Returns True if any file could not be numbered."""
+    return number_word_pages([r.files["docx"] for r in results if not r.reason and "docx" in r.files], policy)
+
+
+def number_word_pages(paths: list[Path], policy: Policy) -> bool:
+    """Write LibreOffice's page numbers into the contents of each Word file in `paths`, saying what
+    was done; True if any file could not be numbered (it is left as it was, and says why)."""
     from cjji.build.docx_pages import add_page_numbers
     from cjji.build.sandbox import build_limits
 
-    paths = [r.files["docx"] for r in results if not r.reason and "docx" in r.files]
     if not paths:
         return False
     started = time.perf_counter()

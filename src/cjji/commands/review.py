@@ -62,8 +62,12 @@ def command() -> None:
     help="Where to write it (default: out/<id>/review/<id>-for-<body>.docx).",
 )
 @click.option("--date", "when", default=None, help="Export date recorded in the file (default: today).")
+@click.option("--word-page-numbers", is_flag=True,
+              help="Lay the copy out with LibreOffice (soffice, which must be installed) and write the page "
+                   "numbers into its contents, for reviewers whose viewer does not update fields (3-6 s).")
 @root_option
-def export_command(report: Path, body: str, output: Path | None, when: str | None, root: Path | None) -> None:
+def export_command(report: Path, body: str, output: Path | None, when: str | None, word_page_numbers: bool,
+                   root: Path | None) -> None:
     """Write the Word review copy of REPORT for BODY: the branded document with every paragraph,
     heading, table cell, caption and footnote anchored to report.md, the content digest and version
     in its properties, line numbers in the margin and track changes switched on."""
@@ -91,10 +95,17 @@ def export_command(report: Path, body: str, output: Path | None, when: str | Non
             "Word file, so comments on it will be placed at the paragraph before",
             err=True,
         )
+    numbering_failed = False
+    if word_page_numbers:  # only the contents' numbers change: every anchor stays where it was
+        from cjji.commands.build import number_word_pages
+
+        numbering_failed = number_word_pages([result.path], policy)
     click.echo(
         f"send it to {body}; when it comes back: cjji review import {display_path(loaded.dir)} "
         f"<returned.docx> --from {body}"
     )
+    if numbering_failed:
+        raise SystemExit(1)
 
 
 @command.command("import")
