@@ -131,13 +131,13 @@ NAME = st.text(alphabet="ABCab .'’()&-2é\\*", max_size=8)
 @settings(max_examples=300, deadline=None)
 @given(names=st.sets(NAME, min_size=1, max_size=12), data=st.data())
 def test_the_grouped_names_pattern_finds_what_the_flat_one_does(names: set[str], data: st.DataObject) -> None:
-    from cjji.style.names import _by_first_letter
+    from cjji.style.text import alternation
 
     exact = sorted(names, key=len, reverse=True)
     pieces = data.draw(st.lists(st.sampled_from(exact) | st.text(alphabet="Ab .x\n'", max_size=3), max_size=12))
     text = "".join(pieces)  # names next to names, their prefixes and extensions, and other text
     flat = re.compile(r"(?<![\w])(?:" + "|".join(re.escape(t) for t in exact) + r")(?![\w])")
-    grouped = re.compile(r"(?<![\w])(?:" + _by_first_letter(exact) + r")(?![\w])")
+    grouped = re.compile(r"(?<![\w])(?:" + alternation(exact) + r")(?![\w])")
     assert [m.span() for m in grouped.finditer(text)] == [m.span() for m in flat.finditer(text)]
 
 
@@ -152,3 +152,29 @@ def test_the_names_rule_on_the_real_vocabulary_blanks_the_same_names() -> None:
     text = " ".join(exact) + " " + " ".join(t.lower() for t in exact) + " " + "x".join(exact[::7])
     assert [m.span() for m in known.finditer(text)] == [m.span() for m in flat.finditer(text)]
     assert len(list(known.finditer(text))) >= len(exact)
+
+
+@settings(max_examples=300, deadline=None)
+@given(forms=st.sets(st.text(alphabet="abAB -ſKk2é", max_size=6), min_size=1, max_size=10), data=st.data())
+def test_the_grouped_hyphenation_pattern_finds_what_the_flat_one_does(forms: set[str], data: st.DataObject) -> None:
+    """The hyphenation rule's pattern ignores case and lets a space stand for any white space."""
+    from cjji.style.hyphenation import _spaced
+    from cjji.style.text import alternation
+
+    ordered = sorted(forms, key=len, reverse=True)
+    pieces = data.draw(st.lists(st.sampled_from(ordered) | st.sampled_from(ordered).map(str.upper)
+                                | st.text(alphabet="aB \n-ſK", max_size=3), max_size=12))
+    text = "".join(pieces)
+    flat = re.compile(r"(?<![\w-])(?:" + "|".join(_spaced(f) for f in ordered) + r")(?![\w-])", re.I)
+    grouped = re.compile(r"(?<![\w-])(?:" + alternation(ordered, _spaced, ignorecase=True) + r")(?![\w-])", re.I)
+    assert [m.span() for m in grouped.finditer(text)] == [m.span() for m in flat.finditer(text)]
+
+
+def test_case_blind_grouping_keeps_the_longest_match_when_groups_could_overlap() -> None:
+    """'ab c' is matched whole by 'Ab c', not cut at 'ab': groups by 'a' and 'A' would try 'ab' first."""
+    from cjji.style.hyphenation import _spaced
+    from cjji.style.text import alternation
+
+    forms = ["abxyz", "Ab c", "ab"]
+    pattern = re.compile(r"(?<![\w-])(?:" + alternation(forms, _spaced, ignorecase=True) + r")(?![\w-])", re.I)
+    assert [m.group() for m in pattern.finditer("see ab c and ab.")] == ["ab c", "ab"]

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 
 from cjji.prose import Block
 from cjji.style.rule import Doc, Hit, Rule
+from cjji.style.text import alternation
 
 _HYPHENATED = re.compile(r"(?<![\w-])([A-Za-z]{2,})-([A-Za-z]{2,})(?![\w-])")
 
@@ -41,8 +42,7 @@ def check(rule: Rule, doc: Doc) -> Iterator[Hit]:
         if key in open_forms:
             forms[f"{left} {right}"] = (key, "open")
     alternatives = sorted(forms, key=len, reverse=True)
-    pattern = re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(f).replace(r"\ ", r"\s+") for f in alternatives)
-                         + r")(?![\w-])", re.I)
+    pattern = re.compile(r"(?<![\w-])(?:" + alternation(alternatives, _spaced, ignorecase=True) + r")(?![\w-])", re.I)
     uses: dict[str, list[tuple[tuple[int, int], str, Block, re.Match[str]]]] = {}
     for block in blocks:
         for m in pattern.finditer(block.text):
@@ -55,3 +55,8 @@ def check(rule: Rule, doc: Doc) -> Iterator[Hit]:
             if kind != first:
                 values = {"match": m.group(), "other": first_match.group(), "line": line}
                 yield Hit(block, m.start(), rule.say(rule.message, **values), rule.say(rule.hint, **values))
+
+
+def _spaced(text: str) -> str:
+    """TEXT as a pattern, a space standing for any run of white space."""
+    return re.escape(text).replace(r"\ ", r"\s+")

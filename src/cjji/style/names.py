@@ -16,6 +16,7 @@ from difflib import SequenceMatcher
 
 from cjji.prose import OBJECT
 from cjji.style.rule import Doc, Hit, Rule
+from cjji.style.text import alternation
 from cjji.style.vocabulary import Name, Vocabulary
 
 _CAP = r"(?:[A-Z][\w'’&-]*|&)"
@@ -31,22 +32,10 @@ def _prepare(vocab: Vocabulary, kinds: tuple[str, ...]) -> tuple[re.Pattern[str]
     if key not in vocab.memo:
         names = [n for n in vocab.names if not kinds or n.kind in kinds]
         exact = sorted({_plain(n.text) for n in names}, key=len, reverse=True)
-        known = re.compile(r"(?<![\w])(?:" + _by_first_letter(exact) + r")(?![\w])") if exact else None
+        known = re.compile(r"(?<![\w])(?:" + alternation(exact) + r")(?![\w])") if exact else None
         vocab.memo[key] = (known, _index([n for n in names if n.kind != "statute" and " " in n.text]))
     prepared: tuple[re.Pattern[str] | None, dict[str, list[Name]]] = vocab.memo[key]
     return prepared
-
-
-def _by_first_letter(texts: list[str]) -> str:
-    """The alternation of TEXTS (longest first), grouped by their first character: 'A(?:ct|dult)|B(?:...)'.
-    It matches exactly what the flat alternation does (only the group of the character at a place
-    can match there, and each group keeps the longest-first order), but the regular expression
-    engine tries a group or two at each place instead of a thousand names."""
-    groups: dict[str, list[str]] = {}
-    for text in texts:
-        groups.setdefault(text[:1], []).append(text[1:])
-    return "|".join(re.escape(first) + "(?:" + "|".join(re.escape(rest) for rest in rests) + ")"
-                    for first, rests in groups.items() if first) + ("|" if "" in groups else "")
 
 
 def check(rule: Rule, doc: Doc) -> Iterator[Hit]:

@@ -4,7 +4,7 @@ rules count)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import cache
 
 from cjji.prose import OBJECT
@@ -50,3 +50,21 @@ def syllables(word: str) -> int:
     if word.endswith(("ed", "es")) and count > 1 and not word.endswith(("ted", "ded", "ses", "zes", "ces", "ges")):
         count -= 1
     return max(count, 1)
+
+
+def alternation(texts: list[str], escape: Callable[[str], str] = re.escape, *, ignorecase: bool = False) -> str:
+    """The regular expression alternation of TEXTS in their order (longest first, for the longest
+    match), grouped by first character: 'A(?:ct|dult)|B(?:ail|ench)'. It matches exactly what the
+    flat 'Act|Adult|Bail|Bench' does, since only the group of the character at a place can match
+    there and each group keeps the texts' order, but the engine tries a group or two at each place
+    instead of every text (most of the names and hyphenation rules' time). ESCAPE turns a piece of
+    text into a pattern. With IGNORECASE every text must start with an ASCII character that is not
+    upper case (no two groups then match the same letter), else the alternation is left flat."""
+    groups: dict[str, list[str]] = {}
+    for text in texts:
+        first = text[:1]
+        if ignorecase and first and not (first.isascii() and not first.isupper()):
+            return "|".join(escape(t) for t in texts)  # two groups could match the same letter
+        groups.setdefault(first, []).append(text[1:])
+    return "|".join(escape(first) + "(?:" + "|".join(escape(rest) for rest in rests) + ")"
+                    for first, rests in groups.items() if first) + ("|" if "" in groups else "")
