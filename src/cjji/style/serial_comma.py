@@ -31,6 +31,8 @@ def check(rule: Rule, doc: Doc) -> Iterator[Hit]:
     prefer = rule.get("prefer", "first")
     found = []
     for block in doc.blocks_for(rule):
+        if "," not in block.text or ("and" not in block.text and "or" not in block.text):
+            continue  # every list has a comma and an 'and' or 'or': the pattern need not try each place
         for m in pattern.finditer(block.text):
             # the first item may have swallowed words before the list ("We examined letters"):
             # only the items after it show whether this is a list of things or of clauses
