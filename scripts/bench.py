@@ -318,7 +318,8 @@ def main() -> None:
         cli = measure([CJJI, "build", "--no-cache", "-o", str(scratch / "cli"), str(folder)], repo)
         row("  `cjji build` command (+ start-up, gates, output checks)", cli, {"seconds": bare_total})
     except (RuntimeError, KeyError) as exc:
-        rows.append({"step": "cjji build", "seconds": "n/a", "rss_mb": "", "target": f"not measured: {exc}"[:200]})
+        rows.append({"step": "cjji build", "seconds": "n/a", "rss_mb": "",
+                     "target": "not measured: " + str(exc)[-300:]})  # the end of its stderr says why
 
     review = run_json([PY, "-c", REVIEW, str(folder), str(ROOT), MEASURE], repo)
     row("cjji review import: 200 comments + 200 tracked changes", review, target=f"< 2 s (cpu {review['cpu']:.2f} s)")
