@@ -286,3 +286,25 @@ def test_the_test_suites_memo_still_serves_a_miss(project: Path) -> None:
     policy = load_policy(project)  # a miss: parsed through the memo
     assert not policy.cached
     assert speed_support._parsed.cache_info().hits >= before + len(policy.files)
+
+
+@pytest.mark.parametrize("args", [["check", "--no-cache"], ["check", "--for-publication"]])
+def test_the_commands_that_must_not_trust_it_parse_checks_themselves(example_copy: Path, args: list[str]) -> None:
+    """A planted entry (a stricter scope threshold) shows in a plain draft check, and not in a
+    check with --no-cache or --for-publication; publish, sign, signoff and verify-site load the
+    policy the same way (open_project(use_cache=False))."""
+    project = example_copy.parents[1]
+    load_policy(project)
+    entry = _entry(project)
+    planted = json.loads(entry.read_bytes())
+    planted["files"]["thresholds"]["scope_min_words"] = 100_000
+    entry.write_text(json.dumps(planted))
+
+    def run(*extra: str) -> str:
+        return CliRunner().invoke(cli, [*extra, "--root", str(project), str(example_copy)]).output
+
+    assert "100000" in run("check").replace(",", "")  # the plant is used by a draft check: the test can fail
+    assert "100000" not in run(*args).replace(",", "")
+    from cjji.commands.options import open_project
+
+    assert open_project(project, use_cache=False)[1].limits.scope_min_words != 100_000

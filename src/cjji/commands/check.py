@@ -67,7 +67,8 @@ def print_results(results: Iterable[ReportResult], fmt: str, seconds: float) -> 
               help="Only the reports changed since git revision BASE (default HEAD), e.g. --changed=origin/main.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default=True,
               help="Reports checked in parallel.")
-@click.option("--no-cache", is_flag=True, help="Ignore and do not write the results cache in .cache/.")
+@click.option("--no-cache", is_flag=True, help="Ignore and do not write the results cache and the parsed policy in "
+              ".cache/ (hunspell's stored answers are still used).")
 @click.option("--list-gates", is_flag=True, help="List every gate with its id and description, then stop.")
 @click.option("--list-rules", is_flag=True,
               help="List every house style rule (checks/style/) with its id, severity and message, then stop.")
@@ -116,7 +117,7 @@ def command(paths: tuple[Path, ...], fmt: str, strict: bool, for_publication: bo
         if warm is not None:
             results, said = warm
         else:
-            _, policy = open_project(project)
+            _, policy = open_project(project, use_cache=not (no_cache or for_publication))
             show_progress = fmt == "human" and sys.stderr.isatty() and len(dirs) > 1
             with progress_bar(len(dirs), show_progress) as done:
                 results = check_all(dirs, policy, for_publication=for_publication, jobs=jobs,

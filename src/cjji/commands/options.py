@@ -41,13 +41,15 @@ def find_project(root: Path | None) -> Path:
         raise click.ClickException(str(exc)) from None
 
 
-def open_project(root: Path | None) -> tuple[Path, Policy]:
-    """Find the project and load its policy, or exit 2 with the located problems."""
+def open_project(root: Path | None, *, use_cache: bool = True) -> tuple[Path, Policy]:
+    """Find the project and load its policy, or exit 2 with the located problems. Commands that
+    sign, publish or verify pass use_cache=False: they parse checks/ themselves, never trusting
+    .cache/policy.json."""
     from cjji.policy import PolicyError, load_policy  # loaded only by the commands that need it
 
     found = find_project(root)
     try:
-        return found, load_policy(found)
+        return found, load_policy(found, use_cache=use_cache)
     except PolicyError as exc:
         for finding in exc.findings:
             click.echo(format_human(finding), err=True)

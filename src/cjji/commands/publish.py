@@ -87,7 +87,7 @@ def command(paths: tuple[Path, ...], target_name: str, site: Path, dry_run: bool
     if dry_run and target_name != "local":
         raise click.UsageError("a dry run builds a local copy of the site; run it without --target "
                                f"{target_name} (nothing is ever sent to {target_name} in a dry run)")
-    project, policy = open_project(root)
+    project, policy = open_project(root, use_cache=False)
     try:
         refuse_tracked(project)  # the builds use .cache/ (the Word reference document)
     except CacheError as exc:

@@ -39,7 +39,7 @@ def command(report: Path, role: str, key: Path, identity: str | None, root: Path
     identity, UTC time) and its .sig (ssh-keygen -Y sign) into the report folder. Commit both.
     Any later change to the report's files makes the sign-off stale.
     """
-    _, policy = open_project(root)
+    _, policy = open_project(root, use_cache=False)
     try:
         loaded = load(report)
     except LoadError as exc:

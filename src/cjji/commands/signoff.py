@@ -220,7 +220,7 @@ def from_review(event_path: Path, reports: tuple[Path, ...], policy_root: Path |
     with --key, the workflow's key.
     """
     project, _ = open_project(root)
-    _, policy = open_project(policy_root or project)
+    _, policy = open_project(policy_root or project, use_cache=False)
     reg = registry(policy)
     event = read_event(event_path)
     facts_id = event["review"]["id"]
@@ -330,7 +330,7 @@ def from_pull_request(pr_path: Path, reviews_path: Path, policy_root: Path | Non
     commit again). The checkout (--root) must be at the pull request's head.
     """
     project, _ = open_project(root)
-    _, policy = open_project(policy_root or project)
+    _, policy = open_project(policy_root or project, use_cache=False)
     reg = registry(policy)
     values = read_json_values(pr_path)
     pr = values[0] if len(values) == 1 else None

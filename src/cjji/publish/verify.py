@@ -516,7 +516,7 @@ def _verify_signoffs(folder: Path, record: dict[str, Any], report_dir: Path, pro
     from cjji.report import LoadError, load
 
     try:
-        policy = load_policy(project)
+        policy = load_policy(project, use_cache=False)
         report = load(report_dir) if record.get("kind") != "programme" else None
     except PolicyError as exc:
         return [f"{name}: the policy it was signed under does not load: "
@@ -630,7 +630,7 @@ def expected_version(project: Path, report_dir: Path, record: dict[str, Any], ou
     from cjji.report import LoadError, load
 
     try:
-        policy = load_policy(project)
+        policy = load_policy(project, use_cache=False)
         report = load(report_dir) if record.get("kind") != "programme" else _plan_document(project, report_dir, policy)
         out.mkdir(parents=True, exist_ok=True)
         paths = plan.default_builder(report, policy, out, plan.FORMATS)
@@ -709,7 +709,7 @@ def expected_shared(project: Path, records: list[dict[str, Any]], base_url: str)
     from cjji.publish.target import Release
 
     try:
-        policy = load_policy(project)
+        policy = load_policy(project, use_cache=False)
     except PolicyError as exc:
         return {"error": "the policy does not load: " + "; ".join(f.message for f in exc.findings[:3])}
     versions = tuple(sorted((mf.version_from_json(r) for r in records),
