@@ -1,7 +1,8 @@
 """Gate `outputs`: check the files `cjji build` produced, as a reader's software will see them.
 
 Unlike the other gates it reads files, so it is not in the ALL list that `cjji check` runs:
-`cjji build` calls `run(report, files)` on what it has just written. Word: the file opens, has a
+`cjji build` reads each file as its builder writes it (`ReaderChecks`, the same checks as
+`run(report, files)`, which publishing calls on what it has built). Word: the file opens, has a
 title, authors and the en-GB language, real Heading styles, repeating table header rows and alt
 text on every image. PDF: tagged (StructTreeRoot, MarkInfo /Marked), /Lang, the title shown in the
 window (DisplayDocTitle) and /Alt on every Figure. HTML: cjji.build.html_check's findings.
