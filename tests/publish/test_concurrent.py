@@ -132,7 +132,7 @@ def test_attack_6_two_reports_published_at_once_fifty_times_are_both_served_ever
 
     reports = _two_signed_reports(signed)
     policy = load_policy(signed.root)
-    monkeypatch.setattr(publish_command, "open_project", lambda root: (signed.root, policy))
+    monkeypatch.setattr(publish_command, "open_project", lambda root, **_: (signed.root, policy))
     # Each report's decision is made once, for real but for the gates and the builders, and each
     # child takes it: the race is between reading the served record and switching the site.
     monkeypatch.setattr(plan, "check_report", lambda folder, context: ReportResult(folder, str(folder), []))

@@ -187,13 +187,16 @@ class ReaderChecks:
         self.language = LANGUAGE
         self.footer = readback.FOOTER
         if report is not None and policy is not None:
-            from cjji.blocks import labels_of
+            from cjji.blocks import MissingText, labels_of
             from cjji.build.publication import page_words
 
             labels = labels_of(policy, report)
             self.language = labels.language  # cy for a Welsh edition
-            words = page_words(str(labels.text("page", "footer")))  # "Tudalen 3 o 10"
-            self.footer = readback.footer_pattern(words[0], words[1])
+            try:
+                words = page_words(str(labels.text("page", "footer")))  # "Tudalen 3 o 10"
+                self.footer = readback.footer_pattern(words[0], words[1])
+            except MissingText:  # every builder needs the words too: the build stops with the located error
+                pass
         # one thread for the source, one per format, and one more for the PDF's structure tree:
         # a reader waiting for the source's items never holds up another
         self._pool = ThreadPoolExecutor(max_workers=5, thread_name_prefix="cjji-reader")
