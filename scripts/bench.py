@@ -52,7 +52,8 @@ from cjji.policy import load_policy
 from cjji.report import load
 from cjji import gates, run
 from cjji.gates.base import Context
-run.scope().__enter__()  # one run, as every cjji command is (its memo tables live until exit)
+RUN = run.scope()  # one run, as every cjji command is (its memo tables live until exit)
+RUN.__enter__()  # kept in RUN: a discarded scope() would be collected and close the run at once
 folder, mode = Path(sys.argv[1]), sys.argv[2]
 policy = load_policy(folder.parents[1])
 out = {}
