@@ -239,10 +239,10 @@ def test_html_shows_the_chart_as_the_png_word_gets_with_its_caption_alt_text_and
 
 
 def test_the_chart_svg_uses_the_brand_body_font_and_readable_sizes(outputs: dict[str, Path]) -> None:
+    from lxml import etree
+
     from cjji.build.brand import load_brand
     from cjji.build.chart import WIDTH
-
-    from lxml import etree
 
     svg = etree.fromstring(_chart_svg(outputs).encode())
     ns = "{http://www.w3.org/2000/svg}"
