@@ -82,6 +82,35 @@ def test_the_stress_word_file_has_short_properties_and_a_contents(
 
 
 @pytest.mark.slow
+def test_every_stress_word_table_fills_the_text_width_unless_its_content_is_small(
+        stress: tuple[object, dict[str, Path], object]) -> None:
+    """Word lays a table out at its tblW: 5000 fiftieths of a per cent is the text width. Only a
+    table whose longest cells add up to little keeps its natural (auto) width."""
+    from lxml import etree
+
+    from cjji.build.pandoc_ast import WIDE
+
+    _, files, _ = stress
+    ns = {"w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main"}
+    with zipfile.ZipFile(files["docx"]) as z:
+        root = etree.fromstring(z.read("word/document.xml"))
+    tables = root.findall(".//w:body/w:tbl", ns)[1:]  # after the cover's brand band (page-wide)
+    assert len(tables) >= 5
+    widths = []
+    for table in tables:
+        width = table.find("w:tblPr/w:tblW", ns)
+        kind, value = width.get(f"{{{ns['w']}}}type"), width.get(f"{{{ns['w']}}}w")
+        rows = [["".join(c.itertext()) for c in tr.findall("w:tc", ns)] for tr in table.findall("w:tr", ns)]
+        longest = [max((len(r[n]) for r in rows if n < len(r)), default=0) for n in range(max(map(len, rows)))]
+        widths.append((kind, value))
+        if sum(longest) > WIDE:
+            assert (kind, value) == ("pct", "5000"), rows[0]
+        else:
+            assert kind == "auto", rows[0]
+    assert ("pct", "5000") in widths
+
+
+@pytest.mark.slow
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (libreoffice-writer) is not installed")
 def test_libreoffice_shows_the_word_contents(stress: tuple[object, dict[str, Path], object],
                                              tmp_path: Path) -> None:
