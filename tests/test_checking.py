@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -238,3 +239,27 @@ def test_a_warm_check_answers_without_loading_the_policy_or_the_gates(project: P
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().splitlines()[-1] == "[]", done.stdout
     assert "1 report checked: 0 errors" in done.stdout
+
+
+LAZY = """
+import sys
+from pathlib import Path
+from cjji.checking import check_all
+from cjji.policy import load_policy
+root, report = Path(sys.argv[1]), Path(sys.argv[2])
+[result] = check_all([report], load_policy(root, use_cache=False), jobs=1, use_cache=False)
+assert result.findings is not None
+print(" ".join(m for m in ("cjji.review.log", "cjji.review.importer", "urllib.request", "xml.sax") if m in sys.modules))
+"""
+
+
+def test_a_check_without_review_logs_or_a_grammar_server_loads_neither(tmp_path: Path) -> None:
+    """Start-up is most of a small check: the review machinery loads only for a report with
+    review logs, and the HTTP client only when a grammar server is set (0.15 s of every check)."""
+    report = FIXTURES / "real_shape" / "2021-cleveland-custody"
+    assert not (report / "reviews").exists()
+    root = Path(__file__).resolve().parents[1]
+    env = {k: v for k, v in os.environ.items() if k != "CJJI_LANGUAGETOOL_URL"}
+    loaded = subprocess.run([sys.executable, "-c", LAZY, str(root), str(report)], capture_output=True, text=True,
+                            check=True, env=env).stdout.split()
+    assert loaded == []

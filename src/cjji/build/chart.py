@@ -21,8 +21,8 @@ import math
 import tempfile
 import threading
 from collections.abc import Mapping, Sequence
+from html import escape as _html_escape
 from pathlib import Path
-from xml.sax.saxutils import escape, quoteattr
 
 from cjji.blocks import DataProblem, FigureData
 from cjji.build.typography import AVERAGE_EM, text_width
@@ -45,6 +45,12 @@ CHART_INLINE = "a chart must be a figure on its own, not inside a line of text o
 CHART_INLINE_HINT = ("put the chart in a paragraph of its own, with a blank line before and after: "
                      "![Days to update victims, by area](data/days.csv){.chart kind=bar}")
 DEFAULT_COLOURS = {"primary": "#1d4e5f", "accent": "#b5446e", "muted": "#505a5f", "text": "#0b0c0c"}
+
+
+def escape(text: str) -> str:
+    """&, < and > as entities (the standard library's XML escape, without xml.sax: that package
+    imports urllib.request, 70 ms on every check)."""
+    return _html_escape(text, quote=False)
 
 
 def is_chart(token: object) -> bool:
@@ -166,7 +172,7 @@ def bar_svg(data: FigureData, title: str, fonts: Sequence[str] = DEFAULT_FONTS,
     height = top - GAP + PAD
     axis = (f'<line x1="{x0:.1f}" y1="{axis_top}" x2="{x0:.1f}" y2="{height - PAD}" stroke="{text_colour}" '
             'stroke-width="1"/>')
-    family = quoteattr(font_family(fonts))
+    family = '"' + escape(font_family(fonts)) + '"'  # font_family keeps no double quote
     return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height:.0f}" width="{WIDTH}" '
             f'height="{height:.0f}" role="img">\n<title>{escape(title)}</title>\n'
             f'<g font-family={family} font-size="{FONT_SIZE}" fill="{text_colour}">\n'

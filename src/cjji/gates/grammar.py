@@ -23,9 +23,6 @@ import json
 import os
 import re
 import time
-import urllib.error
-import urllib.parse
-import urllib.request
 from bisect import bisect_right
 from dataclasses import dataclass
 from typing import Any
@@ -83,6 +80,10 @@ def _sleep(seconds: float) -> None:  # a seam for tests
 
 def check_text(url: str, text: str, language: str, disabled: tuple[str, ...], timeout: float) -> list[Match]:
     """LanguageTool's matches for one text, retrying when the server says it is busy."""
+    import urllib.error  # only when a grammar server is set: most checks never load the HTTP client
+    import urllib.parse
+    import urllib.request
+
     form = {"text": text, "language": language, "enabledOnly": "false"}
     if disabled:
         form["disabledRules"] = ",".join(disabled)

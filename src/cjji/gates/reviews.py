@@ -13,7 +13,7 @@ from __future__ import annotations
 from cjji.findings import Finding, Severity
 from cjji.gates.base import Context, Gate
 from cjji.report import Report
-from cjji.review.log import is_resolved, logs_of, read
+from cjji.review import logs_of
 
 ID = "reviews"
 _KINDS = {
@@ -68,7 +68,12 @@ def run(report: Report, context: Context) -> list[Finding]:
     findings: list[Finding] = []
     cache: dict[str, set[str]] = {}
     severity: Severity = "error" if context.for_publication else "info"
-    for path in logs_of(report.dir):
+    paths = logs_of(report.dir)
+    if not paths:
+        return findings
+    from cjji.review.log import is_resolved, read  # the review machinery loads only for a report with logs
+
+    for path in paths:
         log = read(path, context.policy.root)
         findings.extend(log.findings)
         if log.findings or not log.data:

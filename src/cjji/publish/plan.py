@@ -420,7 +420,8 @@ def review_counts(report: Report, policy: Policy) -> tuple[ReviewCount, ...]:
     """Per body, from the report's review logs (inside the signed digest): items received,
     accepted (with or without a change), rejected. Counts only: no reviewer's name or address."""
     from cjji.bodies import resolve
-    from cjji.review.log import logs_of, read
+    from cjji.review import logs_of
+    from cjji.review.log import read
 
     counts: dict[str, list[int]] = {}
     for path in logs_of(report.dir):

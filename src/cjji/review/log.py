@@ -21,11 +21,11 @@ from typing import Any
 from cjji import atomic
 from cjji.findings import Finding, error
 from cjji.report import display_path
+from cjji.review import REVIEWS, logs_of
 from cjji.review.importer import Located, Mapped, RawItem, Returned, block_hash, locate, map_anchors
 from cjji.review.source import LineIndex, SourceBlock
 from cjji.yamlload import Positions, YamlError, load_yaml
 
-REVIEWS = "reviews"
 STATUSES = ("open", "accepted", "accepted-with-change", "rejected")
 RESOLVED = ("accepted", "accepted-with-change", "rejected")
 MAX_LOG_BYTES = 4 * 1024 * 1024
@@ -252,13 +252,6 @@ def _project_root(path: Path) -> Path | None:
         if (folder / "checks").is_dir() and (folder / "schemas").is_dir():
             return folder
     return None
-
-
-def logs_of(report_dir: Path) -> list[Path]:
-    folder = report_dir / REVIEWS
-    if not folder.is_dir():
-        return []
-    return sorted(p for p in folder.glob("*.yml") if p.is_file() and not p.name.startswith("."))
 
 
 class LogChanged(Exception):
